@@ -1,0 +1,117 @@
+//! The `duban` command line.
+
+mod import;
+mod with_db;
+
+use crate::config::{DbArgs, ServeArgs};
+use crate::database::Database;
+use crate::server::{self, Shutdown};
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+const ENV_HELP: &str = "\
+环境变量 / Environment:
+  DATABASE_URL      PostgreSQL 地址;未设置时使用 DUBAN_DATA_DIR 下的内置数据库
+  DUBAN_DATA_DIR    内置 PostgreSQL 的数据目录 (默认 ./var)
+  DUBAN_BIND        serve 的监听地址 (默认 127.0.0.1:3000)
+  DUBAN_SEEDS_DIR   serve 启动时导入的工作要点目录 (默认 ./seeds)
+  RUST_LOG          日志级别 (默认 duban=info,tower_http=info)";
+
+/// 督办 duban: 工作要点落实情况督办系统
+#[derive(Debug, Parser)]
+#[command(name = "duban", version, about, after_help = ENV_HELP)]
+pub struct Cli {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 启动 Web 服务: 迁移数据库、导入 seeds/ 中尚未导入的工作要点、监听 DUBAN_BIND (默认命令)
+    #[command(after_help = ENV_HELP)]
+    Serve(ServeArgs),
+    /// 只执行数据库迁移
+    #[command(after_help = ENV_HELP)]
+    Migrate,
+    /// 解析并导入一份工作要点文件(同一事务中写入;已导入的文件不重复写入)
+    #[command(after_help = ENV_HELP)]
+    Import(import::ImportArgs),
+    /// 启动内置数据库,在 DATABASE_URL 指向它的环境中运行命令,结束后停止数据库(供测试脚本使用)
+    #[command(after_help = ENV_HELP)]
+    WithDb(with_db::WithDbArgs),
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("错误: 无法启动运行时: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误: {}", error_chain(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The error and its causes on one line, leaving out causes already quoted by their parent
+/// (sqlx and thiserror both repeat their source in their message).
+fn error_chain(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(&text);
+        }
+    }
+    out
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("duban=info,tower_http=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
+    match command {
+        Command::Serve(args) => {
+            let shutdown = Shutdown::install();
+            let database = Database::open(&cli.db).await?;
+            let result = if shutdown.requested() {
+                Ok(())
+            } else {
+                server::serve(&database, &args, shutdown).await
+            };
+            database.close().await;
+            result?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            let database = Database::open(&cli.db).await?;
+            let result = crate::db::MIGRATOR.run(&database.pool).await;
+            database.close().await;
+            result?;
+            println!("数据库迁移完成");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import(args) => import::run(&cli.db, &args).await,
+        Command::WithDb(args) => with_db::run(&cli.db, &args).await,
+    }
+}

@@ -1,0 +1,35 @@
+//! Settings read from the command line and the environment (shown by `--help`).
+
+use clap::Args;
+use std::path::PathBuf;
+
+/// Where the database is.
+#[derive(Debug, Clone, Args)]
+pub struct DbArgs {
+    /// PostgreSQL URL. Unset: duban runs its own private cluster under DUBAN_DATA_DIR.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
+    pub database_url: Option<String>,
+    /// Folder of the private PostgreSQL cluster used when DATABASE_URL is unset.
+    #[arg(long, env = "DUBAN_DATA_DIR", default_value = "var", global = true)]
+    pub data_dir: PathBuf,
+}
+
+/// How `serve` listens and what it loads.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "DUBAN_BIND", default_value = "127.0.0.1:3000")]
+    pub bind: String,
+    /// Folder of plan documents (*.md) imported at start when not yet in the database.
+    #[arg(long, env = "DUBAN_SEEDS_DIR", default_value = "seeds")]
+    pub seeds_dir: PathBuf,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        ServeArgs {
+            bind: "127.0.0.1:3000".into(),
+            seeds_dir: PathBuf::from("seeds"),
+        }
+    }
+}

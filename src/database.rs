@@ -1,0 +1,44 @@
+//! Opening the database: the server named by `DATABASE_URL`, or the private cluster.
+
+use crate::config::DbArgs;
+use crate::embedded::EmbeddedPostgres;
+use anyhow::Context;
+use sqlx::PgPool;
+use sqlx::postgres::PgConnectOptions;
+use std::str::FromStr;
+
+/// An open pool, and the private cluster behind it when there is one.
+pub struct Database {
+    pub pool: PgPool,
+    embedded: Option<EmbeddedPostgres>,
+}
+
+impl Database {
+    pub async fn open(args: &DbArgs) -> anyhow::Result<Database> {
+        let (options, embedded) = match &args.database_url {
+            Some(url) if !url.trim().is_empty() => {
+                let options = PgConnectOptions::from_str(url)
+                    .context("DATABASE_URL 格式无效(应为 postgres://用户@主机/数据库)")?;
+                (options, None)
+            }
+            _ => {
+                let cluster = EmbeddedPostgres::start(&args.data_dir).await?;
+                (cluster.connect_options("duban"), Some(cluster))
+            }
+        };
+        let pool = crate::db::connect(options)
+            .await
+            .context("无法连接数据库")?;
+        Ok(Database { pool, embedded })
+    }
+
+    /// Closes the pool, then stops the private cluster if duban started one.
+    pub async fn close(self) {
+        self.pool.close().await;
+        if let Some(cluster) = self.embedded {
+            if let Err(e) = cluster.stop().await {
+                tracing::warn!(error = %e, "stopping the embedded PostgreSQL failed");
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! PostgreSQL access. All SQL of duban lives under this module; functions take
+//! `impl PgExecutor<'_>` so that they run on the pool or inside a transaction alike.
+
+pub mod import;
+pub mod plans;
+pub mod tasks;
+pub mod units;
+
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use std::time::Duration;
+
+/// The schema migrations, embedded in the binary.
+pub static MIGRATOR: Migrator = sqlx::migrate!();
+
+/// A pool that fails fast when the database is away, so requests answer 503 instead of hanging.
+pub fn pool_options() -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(2))
+}
+
+pub async fn connect(options: PgConnectOptions) -> Result<PgPool, sqlx::Error> {
+    pool_options().connect_with(options).await
+}
+
+/// True when the error means the database cannot be reached (rather than a bad query).
+pub fn is_unavailable(e: &sqlx::Error) -> bool {
+    matches!(
+        e,
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
+    )
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE` pattern.
+pub fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

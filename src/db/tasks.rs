@@ -1,0 +1,139 @@
+//! Tasks (任务) with their responsible units, and the filters of the task list.
+
+use sqlx::PgExecutor;
+
+/// 牵头 or 按职责分工负责.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type, serde::Serialize, serde::Deserialize)]
+#[sqlx(type_name = "unit_role", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
+pub enum UnitRole {
+    Lead,
+    Co,
+}
+
+/// One task with its place in the plan and its units, names as the document writes them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TaskRow {
+    pub id: i64,
+    pub plan_id: i64,
+    pub code: String,
+    pub position: i32,
+    pub section_number: i32,
+    pub section_title: String,
+    pub subsection_number: i32,
+    pub subsection_title: String,
+    pub number: i32,
+    pub text: String,
+    pub source_text: String,
+    pub responsibility_text: String,
+    pub unnamed_members: bool,
+    pub source_line: i32,
+    pub lead_ids: Vec<i64>,
+    pub lead_names: Vec<String>,
+    pub co_ids: Vec<i64>,
+    pub co_names: Vec<String>,
+}
+
+/// What the task list is narrowed to. Every field is optional; all given ones must hold.
+#[derive(Debug, Clone, Default)]
+pub struct TaskFilter {
+    pub section: Option<i32>,
+    pub unit_id: Option<i64>,
+    /// With `unit_id`: only tasks where the unit has this role (`None`: either role).
+    pub role: Option<UnitRole>,
+    /// Words that must all occur in the task's text (case-insensitive).
+    pub words: Vec<String>,
+}
+
+const TASK_SELECT: &str = "\
+SELECT t.id, t.plan_id, t.code, t.position, s.number AS section_number, s.title AS section_title,
+       ss.number AS subsection_number, ss.title AS subsection_title, t.number, t.text,
+       t.source_text, t.responsibility_text, t.unnamed_members, t.source_line,
+       COALESCE(u.lead_ids, '{}') AS lead_ids, COALESCE(u.lead_names, '{}') AS lead_names,
+       COALESCE(u.co_ids, '{}') AS co_ids, COALESCE(u.co_names, '{}') AS co_names
+FROM tasks t
+JOIN subsections ss ON ss.id = t.subsection_id
+JOIN sections s ON s.id = ss.section_id
+LEFT JOIN LATERAL (
+    SELECT array_agg(un.id ORDER BY tu.position) FILTER (WHERE tu.role = 'lead') AS lead_ids,
+           array_agg(un.short_name ORDER BY tu.position) FILTER (WHERE tu.role = 'lead') AS lead_names,
+           array_agg(un.id ORDER BY tu.position) FILTER (WHERE tu.role = 'co') AS co_ids,
+           array_agg(un.short_name ORDER BY tu.position) FILTER (WHERE tu.role = 'co') AS co_names
+    FROM task_units tu JOIN units un ON un.id = tu.unit_id
+    WHERE tu.task_id = t.id
+) u ON true";
+
+/// The tasks of a plan in plan order, narrowed by `filter`.
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    plan_id: i64,
+    filter: &TaskFilter,
+) -> sqlx::Result<Vec<TaskRow>> {
+    let patterns: Vec<String> = filter
+        .words
+        .iter()
+        .map(|w| format!("%{}%", super::like_escape(w)))
+        .collect();
+    sqlx::query_as(&format!(
+        "{TASK_SELECT}
+         WHERE t.plan_id = $1
+           AND ($2::int IS NULL OR s.number = $2)
+           AND ($3::bigint IS NULL OR EXISTS (
+                SELECT 1 FROM task_units x
+                WHERE x.task_id = t.id AND x.unit_id = $3 AND ($4::unit_role IS NULL OR x.role = $4)))
+           AND t.text ILIKE ALL ($5::text[])
+         ORDER BY t.position"
+    ))
+    .bind(plan_id)
+    .bind(filter.section)
+    .bind(filter.unit_id)
+    .bind(filter.role)
+    .bind(&patterns)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn get_by_code(
+    db: impl PgExecutor<'_>,
+    plan_id: i64,
+    code: &str,
+) -> sqlx::Result<Option<TaskRow>> {
+    sqlx::query_as(&format!(
+        "{TASK_SELECT} WHERE t.plan_id = $1 AND t.code = $2"
+    ))
+    .bind(plan_id)
+    .bind(code)
+    .fetch_optional(db)
+    .await
+}
+
+/// The codes of the tasks just before and after `position` in the plan.
+pub async fn neighbours(
+    db: impl PgExecutor<'_>,
+    plan_id: i64,
+    position: i32,
+) -> sqlx::Result<(Option<String>, Option<String>)> {
+    sqlx::query_as(
+        "SELECT (SELECT code FROM tasks WHERE plan_id = $1 AND position = $2 - 1),
+                (SELECT code FROM tasks WHERE plan_id = $1 AND position = $2 + 1)",
+    )
+    .bind(plan_id)
+    .bind(position)
+    .fetch_one(db)
+    .await
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TaskErratum {
+    pub wrong: String,
+    pub right: String,
+    pub note: String,
+}
+
+/// 勘误 applied to one task's text.
+pub async fn errata(db: impl PgExecutor<'_>, task_id: i64) -> sqlx::Result<Vec<TaskErratum>> {
+    sqlx::query_as("SELECT wrong, \"right\", note FROM errata WHERE task_id = $1 ORDER BY id")
+        .bind(task_id)
+        .fetch_all(db)
+        .await
+}

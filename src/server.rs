@@ -1,0 +1,86 @@
+//! `duban serve`: migrate, import the seeds, listen, and shut down gracefully.
+
+use crate::config::ServeArgs;
+use crate::database::Database;
+use crate::{db, importer, web};
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+pub async fn serve(
+    database: &Database,
+    args: &ServeArgs,
+    shutdown: Shutdown,
+) -> anyhow::Result<()> {
+    let pool = &database.pool;
+    db::MIGRATOR.run(pool).await.context("数据库迁移失败")?;
+    if args.seeds_dir.is_dir() {
+        for (prepared, outcome) in importer::import_seeds(pool, &args.seeds_dir).await? {
+            tracing::info!(source = %prepared.source_name, ?outcome, "seed checked");
+        }
+    } else {
+        tracing::warn!(dir = %args.seeds_dir.display(), "seeds folder not found; nothing imported");
+    }
+    let listener = TcpListener::bind(&args.bind)
+        .await
+        .with_context(|| format!("无法监听 {}", args.bind))?;
+    let addr = listener.local_addr()?;
+    let app = web::create_app(web::AppState::new(pool.clone()));
+    // The line scripts and tests wait for; printed once the socket accepts connections.
+    println!("duban 已启动: http://{addr}");
+    tracing::info!(%addr, "listening");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown.wait())
+    .await
+    .context("HTTP 服务出错")?;
+    tracing::info!("HTTP server stopped");
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM, listened for from the start of the process so that a signal during
+/// start-up still leads to an orderly stop (and the private cluster is stopped too).
+#[derive(Clone)]
+pub struct Shutdown(tokio::sync::watch::Receiver<bool>);
+
+impl Shutdown {
+    pub fn install() -> Shutdown {
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            let _ = tx.send(true);
+        });
+        Shutdown(rx)
+    }
+
+    pub fn requested(&self) -> bool {
+        *self.0.borrow()
+    }
+
+    pub async fn wait(mut self) {
+        let _ = self.0.wait_for(|requested| *requested).await;
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutdown signal received");
+}

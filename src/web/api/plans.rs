@@ -1,0 +1,86 @@
+//! `GET /api/v1/plans` and `GET /api/v1/plans/{id}/tasks`.
+
+use crate::db::{self, tasks::TaskFilter, tasks::TaskRow};
+use crate::web::{ApiError, AppError};
+use axum::Json;
+use axum::extract::{Path, State};
+use serde::Serialize;
+use sqlx::PgPool;
+
+#[derive(Serialize)]
+pub struct PlanJson {
+    id: i64,
+    year: i32,
+    doc_number: Option<String>,
+    title: String,
+    /// `YYYY-MM-DD` (chrono's serde form of a date).
+    issued_on: Option<chrono::NaiveDate>,
+    task_count: i64,
+}
+
+#[derive(Serialize)]
+pub struct Heading {
+    number: i32,
+    title: String,
+}
+
+#[derive(Serialize)]
+pub struct TaskJson {
+    code: String,
+    section: Heading,
+    subsection: Heading,
+    number: i32,
+    text: String,
+    leads: Vec<String>,
+    co: Vec<String>,
+    unnamed_members: bool,
+}
+
+impl From<TaskRow> for TaskJson {
+    fn from(t: TaskRow) -> Self {
+        TaskJson {
+            code: t.code,
+            section: Heading {
+                number: t.section_number,
+                title: t.section_title,
+            },
+            subsection: Heading {
+                number: t.subsection_number,
+                title: t.subsection_title,
+            },
+            number: t.number,
+            text: t.text,
+            leads: t.lead_names,
+            co: t.co_names,
+            unnamed_members: t.unnamed_members,
+        }
+    }
+}
+
+pub async fn list(State(pool): State<PgPool>) -> Result<Json<Vec<PlanJson>>, ApiError> {
+    let plans = db::plans::list(&pool).await?;
+    Ok(Json(
+        plans
+            .into_iter()
+            .map(|p| PlanJson {
+                id: p.id,
+                year: p.year,
+                doc_number: p.doc_number,
+                title: p.title,
+                issued_on: p.issued_on,
+                task_count: p.task_count,
+            })
+            .collect(),
+    ))
+}
+
+pub async fn tasks(
+    State(pool): State<PgPool>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<TaskJson>>, ApiError> {
+    let missing = || AppError::NotFound(format!("找不到编号为“{id}”的工作要点"));
+    let plan_id: i64 = id.parse().map_err(|_| missing())?;
+    db::plans::get(&pool, plan_id).await?.ok_or_else(missing)?;
+    let rows = db::tasks::list(&pool, plan_id, &TaskFilter::default()).await?;
+    Ok(Json(rows.into_iter().map(Into::into).collect()))
+}

@@ -1,0 +1,106 @@
+//! One error type for handlers; pages render it as HTML, the API as JSON.
+//! 5xx details are logged once and never shown.
+
+use super::render;
+use askama::Template;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 404, with what was not found (shown to the user).
+    #[error("{0}")]
+    NotFound(String),
+    /// 400, with what is wrong with the request (shown to the user).
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+impl AppError {
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Db(e) if crate::db::is_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Db(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self.status() {
+            StatusCode::NOT_FOUND => "not_found",
+            StatusCode::BAD_REQUEST => "bad_request",
+            StatusCode::SERVICE_UNAVAILABLE => "unavailable",
+            _ => "internal",
+        }
+    }
+
+    /// What the user may read: the message of a 4xx, a generic sentence for a 5xx.
+    fn public_message(&self) -> String {
+        match self.status() {
+            StatusCode::SERVICE_UNAVAILABLE => "数据库暂时不可用,请稍后再试。".into(),
+            s if s.is_server_error() => "服务器内部错误,请稍后再试。".into(),
+            _ => self.to_string(),
+        }
+    }
+
+    fn log(&self) {
+        if self.status().is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: super::plan_context::Layout,
+    status: u16,
+    heading: &'static str,
+    message: String,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        self.log();
+        let status = self.status();
+        let heading = match status {
+            StatusCode::NOT_FOUND => "页面不存在",
+            StatusCode::BAD_REQUEST => "请求有误",
+            StatusCode::SERVICE_UNAVAILABLE => "服务暂时不可用",
+            _ => "服务器错误",
+        };
+        render::page(
+            status,
+            &ErrorPage {
+                layout: super::plan_context::bare_layout(""),
+                status: status.as_u16(),
+                heading,
+                message: self.public_message(),
+            },
+        )
+    }
+}
+
+/// The API's rendering of [`AppError`]: `{"error": {"code": …, "message": …}}`.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.0.log();
+        let body = serde_json::json!({
+            "error": { "code": self.0.code(), "message": self.0.public_message() }
+        });
+        (self.0.status(), Json(body)).into_response()
+    }
+}

@@ -1,0 +1,24 @@
+//! `/healthz`: 200 when the database answers, 503 when it does not.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use sqlx::PgPool;
+use std::time::Duration;
+
+pub fn router() -> Router<super::AppState> {
+    Router::new().route("/healthz", get(healthz))
+}
+
+async fn healthz(State(pool): State<PgPool>) -> (StatusCode, &'static str) {
+    let ping = sqlx::query("SELECT 1").execute(&pool);
+    match tokio::time::timeout(Duration::from_secs(2), ping).await {
+        Ok(Ok(_)) => (StatusCode::OK, "ok\n"),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "health check: database error");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
+        }
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database timeout\n"),
+    }
+}

@@ -1,0 +1,114 @@
+//! Which plan a page shows: `?plan=ID`, or the newest. Also the page frame's data.
+
+use super::AppError;
+use crate::db::{self, plans::PlanSummary};
+use sqlx::PgPool;
+
+/// The plan a page is about, and every plan for the selector.
+pub struct PlanContext {
+    pub plan: PlanSummary,
+    pub layout: Layout,
+}
+
+/// What `base.html` needs: navigation and the plan selector.
+pub struct Layout {
+    pub nav: &'static str,
+    pub plans: Vec<PlanSummary>,
+    pub plan_id: Option<i64>,
+    /// Whether links must carry `plan=ID` (not needed for the default, newest plan).
+    explicit: bool,
+}
+
+impl Layout {
+    /// `path` with the plan parameter when one is needed, ready for an `href`.
+    pub fn href(&self, path: &str) -> String {
+        self.href_with(path, "")
+    }
+
+    /// `path?extra&plan=ID`; `extra` is an already-encoded query fragment or empty.
+    pub fn href_with(&self, path: &str, extra: &str) -> String {
+        let plan = match (self.explicit, self.plan_id) {
+            (true, Some(id)) => format!("plan={id}"),
+            _ => String::new(),
+        };
+        let query: Vec<&str> = [extra, plan.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect();
+        if query.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}?{}", query.join("&"))
+        }
+    }
+
+    pub fn has_many_plans(&self) -> bool {
+        self.plans.len() > 1
+    }
+
+    pub fn is_current(&self, id: &i64) -> bool {
+        self.plan_id == Some(*id)
+    }
+}
+
+/// Parses `?plan=`; a malformed value is a 400, an unknown one a 404.
+pub fn parse_plan_param(raw: Option<&str>) -> Result<Option<i64>, AppError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| AppError::BadRequest(format!("工作要点编号“{s}”无效"))),
+    }
+}
+
+/// The plan asked for (or the newest) with the page frame. `Ok(None)` when no plan exists.
+pub async fn load(
+    pool: &PgPool,
+    raw_plan: Option<&str>,
+    nav: &'static str,
+) -> Result<Option<PlanContext>, AppError> {
+    let wanted = parse_plan_param(raw_plan)?;
+    let plans = db::plans::list(pool).await?;
+    let plan = match wanted {
+        Some(id) => Some(
+            plans
+                .iter()
+                .find(|p| p.id == id)
+                .cloned()
+                .ok_or_else(|| AppError::NotFound(format!("找不到编号为 {id} 的工作要点")))?,
+        ),
+        None => plans.first().cloned(),
+    };
+    let newest = plans.first().map(|p| p.id);
+    Ok(plan.map(|plan| PlanContext {
+        layout: Layout {
+            nav,
+            plan_id: Some(plan.id),
+            explicit: Some(plan.id) != newest,
+            plans,
+        },
+        plan,
+    }))
+}
+
+/// Like [`load`], for pages that make no sense without a plan.
+pub async fn require(
+    pool: &PgPool,
+    raw_plan: Option<&str>,
+    nav: &'static str,
+) -> Result<PlanContext, AppError> {
+    load(pool, raw_plan, nav)
+        .await?
+        .ok_or_else(|| AppError::NotFound("尚未导入任何工作要点".into()))
+}
+
+/// A frame for pages outside any plan (errors, empty database).
+pub fn bare_layout(nav: &'static str) -> Layout {
+    Layout {
+        nav,
+        plans: Vec::new(),
+        plan_id: None,
+        explicit: false,
+    }
+}

@@ -1,0 +1,24 @@
+//! Rendering templates into responses without ever panicking on a render error.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+/// Renders `page` with `status`; a render failure is logged and answered with a plain 500.
+pub fn page(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template render failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Html("<!doctype html><meta charset=utf-8><title>服务器错误</title><p>服务器内部错误,请稍后再试。</p>"),
+            )
+                .into_response()
+        }
+    }
+}
+
+pub fn ok(p: &impl Template) -> Response {
+    page(StatusCode::OK, p)
+}
