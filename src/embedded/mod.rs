@@ -330,7 +330,8 @@ async fn init_cluster(
     std::fs::rename(&scratch, pgdata).map_err(EmbeddedError::io("重命名", "rename", &scratch))
 }
 
-fn url_for(socket_dir: &Path, database: &str) -> String {
+/// `postgres://postgres@localhost:5432/DB?host=SOCKET_DIR&sslmode=disable`, percent-encoded.
+pub fn url_for(socket_dir: &Path, database: &str) -> String {
     use std::os::unix::ffi::OsStrExt;
     format!(
         "postgres://{SUPERUSER}@localhost:{PORT}/{}?host={}&sslmode=disable",
