@@ -35,10 +35,10 @@ impl Database {
     /// Closes the pool, then stops the private cluster if duban started one.
     pub async fn close(self) {
         self.pool.close().await;
-        if let Some(cluster) = self.embedded {
-            if let Err(e) = cluster.stop().await {
-                tracing::warn!(error = %e, "stopping the embedded PostgreSQL failed");
-            }
+        if let Some(cluster) = self.embedded
+            && let Err(e) = cluster.stop().await
+        {
+            tracing::warn!(error = %e, "stopping the embedded PostgreSQL failed");
         }
     }
 }

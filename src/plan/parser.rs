@@ -144,20 +144,20 @@ fn read_head(lines: &[Line]) -> Result<Head, ParseError> {
     let mut head = Head::default();
     for l in lines {
         let s = squeeze(&l.content);
-        if head.issuer.is_none() {
-            if let Some(issuer) = s.strip_suffix("文件").filter(|i| !i.is_empty()) {
-                head.issuer = Some(issuer.to_string());
-                continue;
-            }
+        if head.issuer.is_none()
+            && let Some(issuer) = s.strip_suffix("文件").filter(|i| !i.is_empty())
+        {
+            head.issuer = Some(issuer.to_string());
+            continue;
         }
         if head.doc_number.is_none() && DOC_NUMBER.is_match(&s) {
             head.doc_number = Some(squeeze(l.raw.trim()).replace("**", ""));
             continue;
         }
-        if head.issued_on.is_none() {
-            if let Some(c) = DATE.captures(&s) {
-                head.issued_on = Some(ymd(l.no, &c[1], &c[2], &c[3])?);
-            }
+        if head.issued_on.is_none()
+            && let Some(c) = DATE.captures(&s)
+        {
+            head.issued_on = Some(ymd(l.no, &c[1], &c[2], &c[3])?);
         }
     }
     Ok(head)
@@ -394,19 +394,19 @@ impl Body {
     }
 
     fn close_subsection(&mut self) -> Result<(), ParseError> {
-        if let Some(sub) = self.sections.last().and_then(|s| s.subsections.last()) {
-            if sub.tasks.is_empty() {
-                return err(sub.line, format!("小节“{}”下没有任何任务", sub.title));
-            }
+        if let Some(sub) = self.sections.last().and_then(|s| s.subsections.last())
+            && sub.tasks.is_empty()
+        {
+            return err(sub.line, format!("小节“{}”下没有任何任务", sub.title));
         }
         Ok(())
     }
 
     fn close_section(&mut self) -> Result<(), ParseError> {
-        if let Some(s) = self.sections.last() {
-            if s.subsections.is_empty() {
-                return err(s.line, format!("部分“{}”下没有任何小节", s.title));
-            }
+        if let Some(s) = self.sections.last()
+            && s.subsections.is_empty()
+        {
+            return err(s.line, format!("部分“{}”下没有任何小节", s.title));
         }
         Ok(())
     }

@@ -1,0 +1,217 @@
+//! The `duban` binary as operators run it: help, import (dry run, JSON, real, refusals) and
+//! serve with graceful shutdown, against a real PostgreSQL.
+
+mod common;
+
+use sqlx::PgPool;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn duban() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_duban"));
+    c.current_dir(common::root()).env("RUST_LOG", "warn");
+    c
+}
+
+fn run(cmd: &mut Command) -> (Output, String, String) {
+    let out = cmd.output().expect("duban runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out, stdout, stderr)
+}
+
+#[test]
+fn help_names_every_command_and_environment_variable() {
+    let (out, stdout, _) = run(duban().arg("--help"));
+    assert!(out.status.success());
+    for word in [
+        "serve",
+        "migrate",
+        "import",
+        "DATABASE_URL",
+        "DUBAN_DATA_DIR",
+        "DUBAN_BIND",
+        "DUBAN_SEEDS_DIR",
+    ] {
+        assert!(stdout.contains(word), "--help lacks {word}");
+    }
+    for sub in ["serve", "migrate", "import"] {
+        let (out, stdout, _) = run(duban().args([sub, "--help"]));
+        assert!(out.status.success(), "{sub} --help");
+        assert!(
+            stdout.contains("DATABASE_URL"),
+            "{sub} --help lacks the environment"
+        );
+    }
+}
+
+#[test]
+fn dry_run_reports_what_was_found() {
+    let (out, stdout, stderr) =
+        run(duban().args(["import", "seeds/2022-work-points.md", "--dry-run"]));
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("文号: 打假发〔2022〕1号"));
+    assert!(
+        stdout.contains("部分 7 个 · 小节 27 个 · 任务 91 项 · 单位 27 个"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("勘误 1 处"));
+    assert!(stdout.contains("6.2.1 “规则 and 标准” → “规则和标准”"));
+    assert!(stdout.contains("试运行,未写入数据库"));
+}
+
+#[test]
+fn dry_run_json_holds_the_whole_plan() {
+    let (out, stdout, stderr) =
+        run(duban().args(["import", "seeds/2022-work-points.md", "--dry-run", "--json"]));
+    assert!(out.status.success(), "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("JSON on stdout");
+    let plan = &v["source"]["plan"];
+    assert_eq!(plan["year"], 2022);
+    assert_eq!(plan["issued_on"], "2022-04-25");
+    let tasks: usize = plan["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["subsections"].as_array().unwrap())
+        .map(|ss| ss["tasks"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(tasks, 91);
+    assert_eq!(v["source"]["errata"][0]["task"], "6.2.1");
+}
+
+#[test]
+fn an_unreadable_document_is_refused_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::write_temp(
+        dir.path(),
+        "bad.md",
+        "2022年测试工作要点\n\n一、甲\n(一)乙\n1. 没有责任单位的任务。\n",
+    );
+    let (out, _, stderr) = run(duban().args(["import", "--dry-run"]).arg(&path));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains(&format!("{}:5:", path.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("责任单位"), "{stderr}");
+
+    let (out, _, stderr) = run(duban().args(["import", "--dry-run", "/nonexistent/plan.md"]));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.contains("/nonexistent/plan.md"), "{stderr}");
+
+    std::fs::write(dir.path().join("bin.md"), [0x66, 0x0a, 0xff, 0xfe]).unwrap();
+    let (out, _, stderr) = run(duban()
+        .args(["import", "--dry-run"])
+        .arg(dir.path().join("bin.md")));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains("UTF-8") && stderr.contains("第2行"),
+        "{stderr}"
+    );
+}
+
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn import_writes_once_then_says_it_is_there(pool: PgPool) {
+    let url = common::database_url(&pool);
+    let (out, stdout, stderr) = run(duban()
+        .env("DATABASE_URL", &url)
+        .args(["import", "seeds/2022-work-points.md"]));
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("结果: 已导入"), "{stdout}");
+    let (out, stdout, _) = run(duban()
+        .env("DATABASE_URL", &url)
+        .args(["import", "seeds/2022-work-points.md"]));
+    assert!(out.status.success());
+    assert!(stdout.contains("该工作要点已导入"), "{stdout}");
+    assert!(stdout.contains("未做任何更改"));
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM tasks")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 91);
+}
+
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn a_refused_import_writes_nothing(pool: PgPool) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::write_temp(
+        dir.path(),
+        "half.md",
+        "2022年测试工作要点\n\n一、甲\n(一)乙\n1. 好任务。(公安部负责)\n2. 坏任务。\n",
+    );
+    let (out, _, stderr) = run(duban()
+        .env("DATABASE_URL", common::database_url(&pool))
+        .arg("import")
+        .arg(&path));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.contains(":6:"), "{stderr}");
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM plans")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+}
+
+fn http_get(addr: &str, path: &str) -> String {
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
+
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn serve_imports_the_seeds_serves_and_stops_on_sigterm(pool: PgPool) {
+    let mut child = duban()
+        .env("DATABASE_URL", common::database_url(&pool))
+        .env("DUBAN_BIND", "127.0.0.1:0")
+        .arg("serve")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("duban 已启动: http://")
+        .unwrap_or_else(|| panic!("unexpected first line: {line}"))
+        .to_string();
+
+    let home = http_get(&addr, "/");
+    assert!(home.starts_with("HTTP/1.1 200"), "{home}");
+    assert!(home.contains("打假发〔2022〕1号"));
+    let tasks = http_get(&addr, "/api/v1/plans");
+    assert!(tasks.contains("\"task_count\":91"), "{tasks}");
+
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "serve did not stop within 10 s"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    assert!(
+        std::net::TcpStream::connect(&addr).is_err(),
+        "still listening after stop"
+    );
+}
