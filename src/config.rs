@@ -23,6 +23,14 @@ pub struct ServeArgs {
     /// Folder of plan documents (*.md) imported at start when not yet in the database.
     #[arg(long, env = "DUBAN_SEEDS_DIR", default_value = "seeds")]
     pub seeds_dir: PathBuf,
+    /// Mark the session cookie `Secure` (set to 1 when duban is reached over HTTPS).
+    #[arg(long, env = "DUBAN_SECURE_COOKIES", default_value = "0",
+          value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::Set)]
+    pub secure_cookies: bool,
+    /// Hours of inactivity after which a session ends.
+    #[arg(long, env = "DUBAN_SESSION_IDLE_HOURS", default_value = "8",
+          value_parser = clap::value_parser!(u64).range(1..=720))]
+    pub session_idle_hours: u64,
 }
 
 impl Default for ServeArgs {
@@ -30,6 +38,8 @@ impl Default for ServeArgs {
         ServeArgs {
             bind: "127.0.0.1:3000".into(),
             seeds_dir: PathBuf::from("seeds"),
+            secure_cookies: false,
+            session_idle_hours: 8,
         }
     }
 }

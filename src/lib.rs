@@ -8,6 +8,8 @@
 //! - [`web`]: the axum application (pages, JSON API, health);
 //! - [`cli`]: the `duban` command line; [`server`] binds and serves.
 
+pub mod accounts;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod database;

@@ -2,7 +2,7 @@
 
 use crate::config::ServeArgs;
 use crate::database::Database;
-use crate::{db, importer, web};
+use crate::{accounts, db, importer, web};
 use anyhow::Context;
 use tokio::net::TcpListener;
 
@@ -20,11 +20,19 @@ pub async fn serve(
     } else {
         tracing::warn!(dir = %args.seeds_dir.display(), "seeds folder not found; nothing imported");
     }
+    if let Some(password) = accounts::bootstrap_admin(pool).await? {
+        print_first_login(&password);
+    }
     let listener = TcpListener::bind(&args.bind)
         .await
         .with_context(|| format!("无法监听 {}", args.bind))?;
     let addr = listener.local_addr()?;
-    let app = web::create_app(web::AppState::new(pool.clone()));
+    let config = web::WebConfig {
+        secure_cookies: args.secure_cookies,
+        session_idle: std::time::Duration::from_secs(args.session_idle_hours * 3600),
+    };
+    let app = web::create_app(web::AppState::with_config(pool.clone(), config));
+    let sweeper = tokio::spawn(sweep_expired_sessions(pool.clone()));
     // The line scripts and tests wait for; printed once the socket accepts connections.
     println!("duban 已启动: http://{addr}");
     tracing::info!(%addr, "listening");
@@ -35,8 +43,33 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown.wait())
     .await
     .context("HTTP 服务出错")?;
+    sweeper.abort();
     tracing::info!("HTTP server stopped");
     Ok(())
+}
+
+/// The first office login, printed once on the console (never logged).
+fn print_first_login(password: &str) {
+    let rule = "=".repeat(64);
+    println!("{rule}");
+    println!("首次启动:已创建办公室管理员账号 / first start: office account created");
+    println!("  登录名 login:    admin");
+    println!("  初始密码 password: {password}");
+    println!("请立即登录并修改密码;此密码不会再次显示。");
+    println!("Sign in and change it now; it will not be shown again.");
+    println!("{rule}");
+}
+
+/// Deletes expired sessions now and then (any process may do it; the work is idempotent).
+async fn sweep_expired_sessions(pool: sqlx::PgPool) {
+    use tower_sessions::ExpiredDeletion;
+    let store = tower_sessions_sqlx_store::PostgresStore::new(pool);
+    if let Err(e) = store
+        .continuously_delete_expired(std::time::Duration::from_secs(3600))
+        .await
+    {
+        tracing::warn!(error = %e, "expired session sweeper stopped");
+    }
 }
 
 /// Ctrl-C or SIGTERM, listened for from the start of the process so that a signal during

@@ -177,21 +177,44 @@ async fn serve_imports_the_seeds_serves_and_stops_on_sigterm(pool: PgPool) {
         .stderr(Stdio::null())
         .spawn()
         .expect("serve starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("duban 已启动: http://")
-        .unwrap_or_else(|| panic!("unexpected first line: {line}"))
-        .to_string();
+    // The first office login is printed once, before the server announces itself.
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut printed = String::new();
+    let addr = loop {
+        let mut line = String::new();
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "serve ended early: {printed}"
+        );
+        printed.push_str(&line);
+        if let Some(addr) = line.trim().strip_prefix("duban 已启动: http://") {
+            break addr.to_string();
+        }
+    };
+    assert!(printed.contains("登录名 login:    admin"), "{printed}");
+    let password = printed
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("初始密码 password: "))
+        .expect("the first password is printed");
+    assert_eq!(password.len(), 16);
 
+    // Signed out, the home page sends the browser to the sign-in page.
     let home = http_get(&addr, "/");
-    assert!(home.starts_with("HTTP/1.1 200"), "{home}");
-    assert!(home.contains("打假发〔2022〕1号"));
-    let tasks = http_get(&addr, "/api/v1/plans");
-    assert!(tasks.contains("\"task_count\":91"), "{tasks}");
+    assert!(home.starts_with("HTTP/1.1 303"), "{home}");
+    assert!(home.contains("location: /login?next=/"), "{home}");
+    let login = http_get(&addr, "/login");
+    assert!(
+        login.starts_with("HTTP/1.1 200") && login.contains("登录督办系统"),
+        "{login}"
+    );
+    // The API wants a token.
+    let api = http_get(&addr, "/api/v1/plans");
+    assert!(api.starts_with("HTTP/1.1 401"), "{api}");
+    let plans: i64 = sqlx::query_scalar("SELECT count(*) FROM tasks")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(plans, 91, "serve imported the seeds");
 
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(child.id() as i32),

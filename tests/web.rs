@@ -4,12 +4,13 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{app, get};
+
 use sqlx::PgPool;
 
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn home_shows_the_plan_and_its_sections(pool: PgPool) {
     common::seed(&pool).await;
-    let r = get(&app(pool), "/").await;
+    let r = common::office(&pool).await.get("/").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.header("content-type").starts_with("text/html"));
     for expected in [
@@ -30,9 +31,15 @@ async fn home_shows_the_plan_and_its_sections(pool: PgPool) {
 
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn home_without_plans_explains_what_to_do(pool: PgPool) {
-    let r = get(&app(pool), "/").await;
+    let r = common::office(&pool).await.get("/").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("尚未导入任何工作要点"));
+}
+
+/// The router and a leader's API token.
+async fn api(pool: &PgPool) -> (axum::Router, String) {
+    let id = common::create_user(pool, "reader", duban::auth::Role::Leader, None).await;
+    (app(pool.clone()), common::token_for(pool, id).await)
 }
 
 fn task_rows(body: &str) -> usize {
@@ -42,7 +49,7 @@ fn task_rows(body: &str) -> usize {
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn tasks_lists_every_task_with_its_units(pool: PgPool) {
     common::seed(&pool).await;
-    let r = get(&app(pool), "/tasks").await;
+    let r = common::office(&pool).await.get("/tasks").await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(task_rows(&r.body), 91);
     assert!(r.body.contains("全部任务共 <strong>91</strong> 项"));
@@ -53,7 +60,7 @@ async fn tasks_lists_every_task_with_its_units(pool: PgPool) {
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn tasks_filters_by_section_unit_role_and_words(pool: PgPool) {
     common::seed(&pool).await;
-    let app = app(pool.clone());
+    let app = common::office(&pool).await;
     let unit: i64 = sqlx::query_scalar("SELECT id FROM units WHERE short_name = '公安部'")
         .fetch_one(&pool)
         .await
@@ -73,12 +80,12 @@ async fn tasks_filters_by_section_unit_role_and_words(pool: PgPool) {
         ("/tasks?section=&unit=&role=&q=".to_string(), 91),
     ];
     for (uri, expected) in cases {
-        let r = get(&app, &uri).await;
+        let r = app.get(&uri).await;
         assert_eq!(r.status, StatusCode::OK, "{uri}");
         assert_eq!(task_rows(&r.body), expected, "{uri}");
     }
     // The form shows the filters back, so that the view can be refined and shared.
-    let r = get(&app, &format!("/tasks?unit={unit}&role=lead")).await;
+    let r = app.get(&format!("/tasks?unit={unit}&role=lead")).await;
     assert!(r.body.contains(&format!(
         "<option value=\"{unit}\" selected>公安部</option>"
     )));
@@ -88,11 +95,10 @@ async fn tasks_filters_by_section_unit_role_and_words(pool: PgPool) {
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn an_empty_result_says_so(pool: PgPool) {
     common::seed(&pool).await;
-    let r = get(
-        &app(pool),
-        "/tasks?q=%E4%B8%8D%E5%AD%98%E5%9C%A8%E7%9A%84%E8%AF%8D",
-    )
-    .await;
+    let r = common::office(&pool)
+        .await
+        .get("/tasks?q=%E4%B8%8D%E5%AD%98%E5%9C%A8%E7%9A%84%E8%AF%8D")
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("没有符合条件的任务"));
     assert_eq!(task_rows(&r.body), 0);
@@ -101,14 +107,14 @@ async fn an_empty_result_says_so(pool: PgPool) {
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn bad_filters_get_a_message_beside_the_field(pool: PgPool) {
     common::seed(&pool).await;
-    let app = app(pool);
+    let app = common::office(&pool).await;
     for (uri, field, message) in [
         ("/tasks?section=abc", "e-section", "没有“abc”这一部分"),
         ("/tasks?section=9", "e-section", "没有“9”这一部分"),
         ("/tasks?unit=999999", "e-unit", "请选择列表中的单位"),
         ("/tasks?role=boss", "e-role", "职责只能是"),
     ] {
-        let r = get(&app, uri).await;
+        let r = app.get(uri).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{uri}");
         assert!(
             r.body.contains(&format!("id=\"{field}\">{message}")),
@@ -118,11 +124,11 @@ async fn bad_filters_get_a_message_beside_the_field(pool: PgPool) {
         assert!(r.body.contains("aria-invalid=\"true\""), "{uri}");
     }
     let long = "字".repeat(101);
-    let r = get(&app, &format!("/tasks?q={}", urlencode(&long))).await;
+    let r = app.get(&format!("/tasks?q={}", urlencode(&long))).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("关键词不能超过 100 个字"));
     // Invalid UTF-8 in the query string is a 400 page, not a crash.
-    let r = get(&app, "/tasks?q=%FF%FE").await;
+    let r = app.get("/tasks?q=%FF%FE").await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("查询参数无效"));
 }
@@ -134,7 +140,7 @@ fn urlencode(s: &str) -> String {
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn task_page_shows_the_whole_item(pool: PgPool) {
     common::seed(&pool).await;
-    let r = get(&app(pool), "/tasks/1.3.6").await;
+    let r = common::office(&pool).await.get("/tasks/1.3.6").await;
     assert_eq!(r.status, StatusCode::OK);
     for expected in [
         "一、扎实开展重点难点治理",
@@ -154,7 +160,7 @@ async fn task_page_shows_the_whole_item(pool: PgPool) {
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn task_page_shows_errata(pool: PgPool) {
     common::seed(&pool).await;
-    let r = get(&app(pool), "/tasks/6.2.1").await;
+    let r = common::office(&pool).await.get("/tasks/6.2.1").await;
     assert!(r.body.contains("规则和标准"));
     assert!(r.body.contains("原文“规则 and 标准”应为“规则和标准”"));
 }
@@ -162,7 +168,7 @@ async fn task_page_shows_errata(pool: PgPool) {
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn unknown_tasks_and_pages_are_404_pages(pool: PgPool) {
     common::seed(&pool).await;
-    let app = app(pool);
+    let app = common::office(&pool).await;
     for uri in [
         "/tasks/9.9.9",
         "/tasks/abc",
@@ -172,20 +178,20 @@ async fn unknown_tasks_and_pages_are_404_pages(pool: PgPool) {
         "/nowhere",
         "/?plan=424242",
     ] {
-        let r = get(&app, uri).await;
+        let r = app.get(uri).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{uri}");
         assert!(r.header("content-type").starts_with("text/html"), "{uri}");
         assert!(r.body.contains("<h1>页面不存在</h1>"), "{uri}");
     }
-    let r = get(&app, "/?plan=x").await;
+    let r = app.get("/?plan=x").await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
 }
 
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn units_list_and_unit_page(pool: PgPool) {
     common::seed(&pool).await;
-    let app = app(pool.clone());
-    let r = get(&app, "/units").await;
+    let app = common::office(&pool).await;
+    let r = app.get("/units").await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.body.matches("<th scope=\"row\">").count(), 27);
     assert!(r.body.contains("国家知识产权局"));
@@ -193,7 +199,7 @@ async fn units_list_and_unit_page(pool: PgPool) {
         .fetch_one(&pool)
         .await
         .unwrap();
-    let r = get(&app, &format!("/units/{unit}")).await;
+    let r = app.get(&format!("/units/{unit}")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("国家药品监督管理局"));
     // 药监局 leads 1.1.3, 1.3.2, 2.1.3 and is co-responsible in 1.1.4, 1.3.1, 1.3.4, 5.1.2, 5.2.1, 7.2.1.
@@ -204,7 +210,8 @@ async fn units_list_and_unit_page(pool: PgPool) {
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn api_lists_plans(pool: PgPool) {
     let id = common::seed(&pool).await[0];
-    let r = get(&app(pool), "/api/v1/plans").await;
+    let (app, token) = api(&pool).await;
+    let r = common::get_with_token(&app, "/api/v1/plans", &token).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.header("content-type").starts_with("application/json"));
     assert_eq!(
@@ -223,7 +230,8 @@ async fn api_lists_plans(pool: PgPool) {
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn api_lists_tasks_in_plan_order(pool: PgPool) {
     let id = common::seed(&pool).await[0];
-    let r = get(&app(pool), &format!("/api/v1/plans/{id}/tasks")).await;
+    let (app, token) = api(&pool).await;
+    let r = common::get_with_token(&app, &format!("/api/v1/plans/{id}/tasks"), &token).await;
     assert_eq!(r.status, StatusCode::OK);
     let tasks = r.json();
     let tasks = tasks.as_array().unwrap();
@@ -276,13 +284,13 @@ async fn api_lists_tasks_in_plan_order(pool: PgPool) {
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn api_errors_are_json(pool: PgPool) {
     common::seed(&pool).await;
-    let app = app(pool);
+    let (app, token) = api(&pool).await;
     for uri in [
         "/api/v1/plans/424242/tasks",
         "/api/v1/plans/abc/tasks",
         "/api/v1/nothing",
     ] {
-        let r = get(&app, uri).await;
+        let r = common::get_with_token(&app, uri, &token).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{uri}");
         assert_eq!(r.json()["error"]["code"], "not_found", "{uri}");
         assert!(r.json()["error"]["message"].as_str().unwrap().len() > 3);
@@ -291,7 +299,7 @@ async fn api_errors_are_json(pool: PgPool) {
 
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn healthz_is_200_when_the_database_answers(pool: PgPool) {
-    let r = get(&app(pool), "/healthz").await;
+    let r = common::office(&pool).await.get("/healthz").await;
     assert_eq!(r.status, StatusCode::OK);
 }
 
@@ -307,11 +315,14 @@ async fn healthz_and_pages_are_503_when_the_database_is_away() {
         get(&app, "/healthz").await.status,
         StatusCode::SERVICE_UNAVAILABLE
     );
-    let r = get(&app, "/tasks").await;
+    // A browser with a session cookie: its session cannot be read.
+    let browser = common::Client::new(&app);
+    browser.set_cookie(Some("duban_session=AAAAAAAAAAAAAAAAAAAAAA".into()));
+    let r = browser.get("/tasks").await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(r.body.contains("数据库暂时不可用"));
     assert!(!r.body.contains("127.0.0.1"), "internal detail leaked");
-    let r = get(&app, "/api/v1/plans").await;
+    let r = common::get_with_token(&app, "/api/v1/plans", "dbn_0000").await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(r.json()["error"]["code"], "unavailable");
 }
@@ -328,15 +339,15 @@ async fn several_plans_get_a_selector_and_the_newest_is_shown(pool: PgPool) {
     else {
         panic!("imported");
     };
-    let app = app(pool);
-    let r = get(&app, "/").await;
+    let app = common::office(&pool).await;
+    let r = app.get("/").await;
     assert!(r.body.contains("plan-select"));
     assert!(r.body.contains("<h1>2022年全国"));
-    let r = get(&app, &format!("/?plan={old_id}")).await;
+    let r = app.get(&format!("/?plan={old_id}")).await;
     assert!(r.body.contains("<h1>2021年全国"));
     // Links keep the chosen plan.
     assert!(r.body.contains(&format!("href=\"/tasks?plan={old_id}\"")));
-    let r = get(&app, &format!("/tasks/1.1.1?plan={old_id}")).await;
+    let r = app.get(&format!("/tasks/1.1.1?plan={old_id}")).await;
     assert!(
         r.body
             .contains(">2021年全国打击侵犯知识产权和制售假冒伪劣商品工作要点</a>")
@@ -345,8 +356,8 @@ async fn several_plans_get_a_selector_and_the_newest_is_shown(pool: PgPool) {
 
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn responses_carry_security_headers_and_assets_are_served(pool: PgPool) {
-    let app = app(pool);
-    let r = get(&app, "/").await;
+    let app = common::office(&pool).await;
+    let r = app.get("/").await;
     let csp = r.header("content-security-policy");
     assert!(
         csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"),
@@ -354,7 +365,7 @@ async fn responses_carry_security_headers_and_assets_are_served(pool: PgPool) {
     );
     assert_eq!(r.header("x-content-type-options"), "nosniff");
     assert_eq!(r.header("referrer-policy"), "same-origin");
-    let css = get(&app, "/static/style.css").await;
+    let css = app.get("/static/style.css").await;
     assert_eq!(css.status, StatusCode::OK);
     assert!(css.header("content-type").starts_with("text/css"));
     // Every asset comes from duban itself: no page names another host.
@@ -367,7 +378,7 @@ async fn responses_carry_security_headers_and_assets_are_served(pool: PgPool) {
 async fn document_text_is_escaped(pool: PgPool) {
     let doc = "2022年测试工作要点\n\n一、甲\n\n(一)乙\n\n1. <script>alert(1)</script>整治。(公安部负责)\n";
     common::import_text(&pool, "x.md", doc).await.unwrap();
-    let r = get(&app(pool), "/tasks/1.1.1").await;
+    let r = common::office(&pool).await.get("/tasks/1.1.1").await;
     assert!(!r.body.contains("<script>alert"));
     assert!(r.body.contains("&#60;script&#62;alert(1)"), "{}", r.body);
 }

@@ -1,6 +1,7 @@
 //! The `duban` command line.
 
 mod import;
+mod user;
 mod with_db;
 
 use crate::config::{DbArgs, ServeArgs};
@@ -15,6 +16,8 @@ const ENV_HELP: &str = "\
   DUBAN_DATA_DIR    内置 PostgreSQL 的数据目录 (默认 ./var)
   DUBAN_BIND        serve 的监听地址 (默认 127.0.0.1:3000)
   DUBAN_SEEDS_DIR   serve 启动时导入的工作要点目录 (默认 ./seeds)
+  DUBAN_SECURE_COOKIES      为 1 时会话 Cookie 带 Secure 标记(经 HTTPS 访问时)
+  DUBAN_SESSION_IDLE_HOURS  会话闲置多少小时后失效 (默认 8)
   RUST_LOG          日志级别 (默认 duban=info,tower_http=info)";
 
 /// 督办 duban: 工作要点落实情况督办系统
@@ -38,6 +41,9 @@ pub enum Command {
     /// 解析并导入一份工作要点文件(同一事务中写入;已导入的文件不重复写入)
     #[command(after_help = ENV_HELP)]
     Import(import::ImportArgs),
+    /// 用户管理: add、token、disable、enable、password
+    #[command(subcommand, after_help = ENV_HELP)]
+    User(user::UserCommand),
     /// 启动内置数据库,在 DATABASE_URL 指向它的环境中运行命令,结束后停止数据库(供测试脚本使用)
     #[command(after_help = ENV_HELP)]
     WithDb(with_db::WithDbArgs),
@@ -112,6 +118,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Import(args) => import::run(&cli.db, &args).await,
+        Command::User(command) => user::run(&cli.db, &command).await,
         Command::WithDb(args) => with_db::run(&cli.db, &args).await,
     }
 }

@@ -1,10 +1,14 @@
 //! PostgreSQL access. All SQL of duban lives under this module; functions take
 //! `impl PgExecutor<'_>` so that they run on the pool or inside a transaction alike.
 
+pub mod audit;
 pub mod import;
 pub mod plans;
+pub mod sign_in;
 pub mod tasks;
+pub mod tokens;
 pub mod units;
+pub mod users;
 
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};

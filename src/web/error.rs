@@ -15,8 +15,23 @@ pub enum AppError {
     /// 400, with what is wrong with the request (shown to the user).
     #[error("{0}")]
     BadRequest(String),
+    /// 401 for the API: no valid credentials (shown to the caller).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// 403: signed in, but this role may not.
+    #[error("您的账号无权访问此页面或执行此操作。")]
+    Forbidden,
+    /// 403: a state-changing request from another site.
+    #[error("请求来自其他网站,已被拒绝。请回到督办页面重新操作。")]
+    CrossSite,
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
+    /// 503: a backing service (the session store) is away.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+    /// 500 with a detail for the log only.
+    #[error("internal: {0}")]
+    Internal(String),
 }
 
 impl AppError {
@@ -24,6 +39,10 @@ impl AppError {
         match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::CrossSite => StatusCode::FORBIDDEN,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(e) if crate::db::is_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -33,6 +52,8 @@ impl AppError {
         match self.status() {
             StatusCode::NOT_FOUND => "not_found",
             StatusCode::BAD_REQUEST => "bad_request",
+            StatusCode::UNAUTHORIZED => "unauthorized",
+            StatusCode::FORBIDDEN => "forbidden",
             StatusCode::SERVICE_UNAVAILABLE => "unavailable",
             _ => "internal",
         }
@@ -70,13 +91,15 @@ impl IntoResponse for AppError {
         let heading = match status {
             StatusCode::NOT_FOUND => "页面不存在",
             StatusCode::BAD_REQUEST => "请求有误",
+            StatusCode::UNAUTHORIZED => "请先登录",
+            StatusCode::FORBIDDEN => "无权访问",
             StatusCode::SERVICE_UNAVAILABLE => "服务暂时不可用",
             _ => "服务器错误",
         };
         render::page(
             status,
             &ErrorPage {
-                layout: super::plan_context::bare_layout(""),
+                layout: super::plan_context::bare_layout("", None),
                 status: status.as_u16(),
                 heading,
                 message: self.public_message(),

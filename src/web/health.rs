@@ -1,14 +1,12 @@
 //! `/healthz`: 200 when the database answers, 503 when it does not.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
 use sqlx::PgPool;
 use std::time::Duration;
 
-pub fn router() -> Router<super::AppState> {
-    Router::new().route("/healthz", get(healthz))
+pub fn routes() -> super::Routes {
+    super::Routes::default().get("/healthz", healthz)
 }
 
 async fn healthz(State(pool): State<PgPool>) -> (StatusCode, &'static str) {

@@ -1,14 +1,21 @@
 //! Middleware: tracing, panic catching, timeouts, body limits and security headers.
 
+use super::{AppError, AppState};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, Response, StatusCode, header};
+use axum::response::IntoResponse;
+use sqlx::PgPool;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::csrf::{CsrfLayer, ProtectionError};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
 
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const BODY_LIMIT: usize = 1024 * 1024;
@@ -17,8 +24,10 @@ const BODY_LIMIT: usize = 1024 * 1024;
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-pub fn apply(router: Router) -> Router {
+pub fn apply(router: Router, state: &AppState) -> Router {
     router
+        .layer(session_layer(state))
+        .layer(CsrfLayer::new().with_rejection_response(csrf_rejection))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -53,4 +62,27 @@ fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response<Body
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
     res
+}
+
+/// Server-side sessions in PostgreSQL: `HttpOnly`, `SameSite=Lax`, `Secure` when configured,
+/// ended after a period of inactivity (renewed on every request).
+fn session_layer(state: &AppState) -> SessionManagerLayer<PostgresStore> {
+    use axum::extract::FromRef;
+    // The store's default table, tower_sessions.session, is created by our migrations.
+    let store = PostgresStore::new(PgPool::from_ref(state));
+    let idle = state.config().session_idle;
+    SessionManagerLayer::new(store)
+        .with_name("duban_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config().secure_cookies)
+        .with_always_save(true)
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::seconds(idle.as_secs() as i64),
+        ))
+}
+
+/// A cross-site state-changing request: refused with a page that says why.
+fn csrf_rejection(_: ProtectionError) -> Response<Body> {
+    AppError::CrossSite.into_response()
 }

@@ -3,17 +3,22 @@
 
 mod api;
 mod assets;
+pub mod auth;
 mod error;
+mod forms;
 mod health;
 mod layers;
 mod pages;
 mod plan_context;
 mod render;
+pub mod routes;
 
 pub use error::{ApiError, AppError};
 
 use axum::Router;
 use axum::extract::FromRef;
+use axum::middleware::{from_fn, from_fn_with_state};
+use routes::{RouteInfo, Routes};
 use sqlx::PgPool;
 use std::sync::Arc;
 
@@ -23,11 +28,38 @@ pub struct AppState(Arc<Inner>);
 
 struct Inner {
     pool: PgPool,
+    config: WebConfig,
+}
+
+/// Settings of the web layer.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// `Secure` on the session cookie (`DUBAN_SECURE_COOKIES=1`, behind HTTPS).
+    pub secure_cookies: bool,
+    /// A session unused this long is over.
+    pub session_idle: std::time::Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+            session_idle: std::time::Duration::from_secs(8 * 3600),
+        }
+    }
 }
 
 impl AppState {
     pub fn new(pool: PgPool) -> Self {
-        AppState(Arc::new(Inner { pool }))
+        Self::with_config(pool, WebConfig::default())
+    }
+
+    pub fn with_config(pool: PgPool, config: WebConfig) -> Self {
+        AppState(Arc::new(Inner { pool, config }))
+    }
+
+    pub fn config(&self) -> &WebConfig {
+        &self.0.config
     }
 }
 
@@ -37,14 +69,30 @@ impl FromRef<AppState> for PgPool {
     }
 }
 
+/// Every route, grouped by who may reach it; each group's guard runs before its handlers.
+fn routes(state: &AppState) -> Routes {
+    let office = pages::office_routes().guard(|r| r.route_layer(from_fn(auth::require_office)));
+    let signed_in = pages::signed_in_routes()
+        .merge(office)
+        .guard(|r| r.route_layer(from_fn_with_state(state.clone(), auth::require_user)));
+    let api = api::routes()
+        .guard(|r| r.route_layer(from_fn_with_state(state.clone(), auth::require_token)));
+    Routes::default()
+        .merge(pages::public_routes())
+        .merge(signed_in)
+        .nest("/api/v1", api)
+        .merge(health::routes())
+        .merge(assets::routes())
+}
+
+/// Every (method, path) the application serves, for the authorization matrix test.
+pub fn route_list(state: &AppState) -> Vec<RouteInfo> {
+    routes(state).into_parts().1
+}
+
 /// The whole application with its middleware.
 pub fn create_app(state: AppState) -> Router {
-    let routes = Router::new()
-        .merge(pages::router())
-        .nest("/api/v1", api::router())
-        .merge(health::router())
-        .merge(assets::router())
-        .fallback(pages::not_found)
-        .with_state(state);
-    layers::apply(routes)
+    let (router, _) = routes(&state).into_parts();
+    let router = router.fallback(pages::not_found).with_state(state.clone());
+    layers::apply(router, &state)
 }

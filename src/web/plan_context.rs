@@ -1,6 +1,7 @@
 //! Which plan a page shows: `?plan=ID`, or the newest. Also the page frame's data.
 
 use super::AppError;
+use super::auth::CurrentUser;
 use crate::db::{self, plans::PlanSummary};
 use sqlx::PgPool;
 
@@ -13,6 +14,8 @@ pub struct PlanContext {
 /// What `base.html` needs: navigation and the plan selector.
 pub struct Layout {
     pub nav: &'static str,
+    /// The signed-in user, for the header (name, sign-out, office links).
+    pub user: Option<CurrentUser>,
     pub plans: Vec<PlanSummary>,
     pub plan_id: Option<i64>,
     /// Whether links must carry `plan=ID` (not needed for the default, newest plan).
@@ -42,6 +45,10 @@ impl Layout {
         }
     }
 
+    pub fn is_office(&self) -> bool {
+        self.user.as_ref().is_some_and(CurrentUser::is_office)
+    }
+
     pub fn has_many_plans(&self) -> bool {
         self.plans.len() > 1
     }
@@ -67,6 +74,7 @@ pub async fn load(
     pool: &PgPool,
     raw_plan: Option<&str>,
     nav: &'static str,
+    user: &CurrentUser,
 ) -> Result<Option<PlanContext>, AppError> {
     let wanted = parse_plan_param(raw_plan)?;
     let plans = db::plans::list(pool).await?;
@@ -84,6 +92,7 @@ pub async fn load(
     Ok(plan.map(|plan| PlanContext {
         layout: Layout {
             nav,
+            user: Some(user.clone()),
             plan_id: Some(plan.id),
             explicit: Some(plan.id) != newest,
             plans,
@@ -97,16 +106,18 @@ pub async fn require(
     pool: &PgPool,
     raw_plan: Option<&str>,
     nav: &'static str,
+    user: &CurrentUser,
 ) -> Result<PlanContext, AppError> {
-    load(pool, raw_plan, nav)
+    load(pool, raw_plan, nav, user)
         .await?
         .ok_or_else(|| AppError::NotFound("尚未导入任何工作要点".into()))
 }
 
-/// A frame for pages outside any plan (errors, empty database).
-pub fn bare_layout(nav: &'static str) -> Layout {
+/// A frame for pages outside any plan (errors, empty database, sign-in, administration).
+pub fn bare_layout(nav: &'static str, user: Option<&CurrentUser>) -> Layout {
     Layout {
         nav,
+        user: user.cloned(),
         plans: Vec::new(),
         plan_id: None,
         explicit: false,

@@ -4,11 +4,17 @@
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode};
+use duban::accounts;
+use duban::auth::Role;
+use duban::db::audit::Actor;
 use duban::importer;
 use http_body_util::BodyExt;
 use sqlx::PgPool;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use tower::ServiceExt;
 
 pub fn root() -> PathBuf {
@@ -71,12 +77,22 @@ impl Response {
     }
 }
 
-pub async fn get(app: &Router, uri: &str) -> Response {
-    let res = app
-        .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
-        .await
-        .expect("infallible router");
+impl Response {
+    /// Where a redirect points.
+    pub fn location(&self) -> &str {
+        self.header("location")
+    }
+}
+
+/// Sends a request through the router as from 192.0.2.1 (or `addr`).
+pub async fn send(app: &Router, req: Request<Body>) -> Response {
+    send_from(app, req, "192.0.2.1:40000").await
+}
+
+pub async fn send_from(app: &Router, mut req: Request<Body>, addr: &str) -> Response {
+    let addr: SocketAddr = addr.parse().expect("socket address");
+    req.extensions_mut().insert(ConnectInfo(addr));
+    let res = app.clone().oneshot(req).await.expect("infallible router");
     let status = res.status();
     let headers = res.headers().clone();
     let bytes = res.into_body().collect().await.expect("body").to_bytes();
@@ -85,6 +101,156 @@ pub async fn get(app: &Router, uri: &str) -> Response {
         headers,
         body: String::from_utf8_lossy(&bytes).into_owned(),
     }
+}
+
+/// An anonymous GET.
+pub async fn get(app: &Router, uri: &str) -> Response {
+    send(app, Request::get(uri).body(Body::empty()).expect("request")).await
+}
+
+/// `application/x-www-form-urlencoded`, every byte outside the unreserved set escaped.
+pub fn form_body(fields: &[(&str, &str)]) -> String {
+    let enc = |s: &str| -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The password test users get: long enough for the policy.
+pub fn password_of(login: &str) -> String {
+    format!("{login}-pass-2022")
+}
+
+/// Creates a user directly (as the CLI would); `unit` is a unit's short name.
+pub async fn create_user(pool: &PgPool, login: &str, role: Role, unit: Option<&str>) -> i64 {
+    accounts::create_user(
+        pool,
+        &Actor::default(),
+        accounts::NewUserInput {
+            login: login.to_string(),
+            display_name: Some(format!("{login} 姓名")),
+            role,
+            unit: unit.map_or(accounts::UnitRef::None, |u| {
+                accounts::UnitRef::Name(u.to_string())
+            }),
+            password: password_of(login),
+            must_change_password: false,
+        },
+    )
+    .await
+    .expect("create user")
+}
+
+/// A browser: keeps the session cookie it is given, sends same-origin form posts.
+pub struct Client {
+    pub app: Router,
+    cookie: Mutex<Option<String>>,
+    pub addr: String,
+}
+
+impl Client {
+    pub fn new(app: &Router) -> Client {
+        Client {
+            app: app.clone(),
+            cookie: Mutex::new(None),
+            addr: "192.0.2.1:40000".into(),
+        }
+    }
+
+    /// Signs in through the login form; panics unless it succeeds.
+    pub async fn signed_in(app: &Router, login: &str) -> Client {
+        let c = Client::new(app);
+        let r = c.sign_in(login, &password_of(login)).await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "sign-in of {login} failed: {}",
+            r.body
+        );
+        c
+    }
+
+    pub async fn sign_in(&self, login: &str, password: &str) -> Response {
+        self.post("/login", &[("login", login), ("password", password)])
+            .await
+    }
+
+    pub fn cookie(&self) -> Option<String> {
+        self.cookie.lock().unwrap().clone()
+    }
+
+    pub fn set_cookie(&self, cookie: Option<String>) {
+        *self.cookie.lock().unwrap() = cookie;
+    }
+
+    pub async fn request(&self, mut req: Request<Body>) -> Response {
+        if let Some(c) = self.cookie() {
+            req.headers_mut().insert("cookie", c.parse().unwrap());
+        }
+        let r = send_from(&self.app, req, &self.addr).await;
+        if let Some(set) = r.headers.get("set-cookie").and_then(|v| v.to_str().ok()) {
+            let pair = set.split(';').next().unwrap_or_default().to_string();
+            if pair.starts_with("duban_session=") {
+                let expired = set.contains("Max-Age=0") || pair == "duban_session=";
+                self.set_cookie(if expired { None } else { Some(pair) });
+            }
+        }
+        r
+    }
+
+    pub async fn get(&self, uri: &str) -> Response {
+        self.request(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// A form post from our own pages (`Sec-Fetch-Site: same-origin`).
+    pub async fn post(&self, uri: &str, fields: &[(&str, &str)]) -> Response {
+        self.request(
+            Request::post(uri)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::from(form_body(fields)))
+                .unwrap(),
+        )
+        .await
+    }
+}
+
+/// Creates an office user `office` and signs in as them.
+pub async fn office(pool: &PgPool) -> Client {
+    create_user(pool, "office", Role::Office, None).await;
+    Client::signed_in(&app(pool.clone()), "office").await
+}
+
+/// A GET with an API token.
+pub async fn get_with_token(app: &Router, uri: &str, token: &str) -> Response {
+    send(
+        app,
+        Request::get(uri)
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
+/// A new API token for the user.
+pub async fn token_for(pool: &PgPool, user_id: i64) -> String {
+    accounts::create_token(pool, &Actor::default(), user_id)
+        .await
+        .expect("token")
+        .secret
 }
 
 /// A `DATABASE_URL` for the test's database, for child processes (the CLI tests).

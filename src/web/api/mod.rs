@@ -1,12 +1,10 @@
-//! JSON API, version 1 (read-only for now).
+//! JSON API, version 1 (read-only for now), for callers holding an API token.
 
 mod plans;
 
-use axum::Router;
-use axum::routing::get;
-
-pub fn router() -> Router<super::AppState> {
-    Router::new()
-        .route("/plans", get(plans::list))
-        .route("/plans/{id}/tasks", get(plans::tasks))
+/// Every API route; all need a token (the guard is applied by `web::routes`).
+pub fn routes() -> super::Routes {
+    super::Routes::default()
+        .get("/plans", plans::list)
+        .get("/plans/{id}/tasks", plans::tasks)
 }

@@ -2,6 +2,7 @@
 
 use super::query::{PageQuery, PlanOnly};
 use crate::db::{self, plans::Erratum, plans::PlanSummary, plans::SectionSummary};
+use crate::web::auth::CurrentUser;
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, render};
 use askama::Template;
@@ -36,11 +37,12 @@ struct EmptyPage {
 
 pub async fn show(
     State(pool): State<PgPool>,
+    user: CurrentUser,
     PageQuery(q): PageQuery<PlanOnly>,
 ) -> Result<Response, AppError> {
-    let Some(ctx) = plan_context::load(&pool, q.plan.as_deref(), "home").await? else {
+    let Some(ctx) = plan_context::load(&pool, q.plan.as_deref(), "home", &user).await? else {
         return Ok(render::ok(&EmptyPage {
-            layout: plan_context::bare_layout("home"),
+            layout: plan_context::bare_layout("home", Some(&user)),
         }));
     };
     let id = ctx.plan.id;

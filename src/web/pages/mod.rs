@@ -1,24 +1,41 @@
 //! Server-rendered pages. Each page's struct sits beside its handler.
 
+mod account;
+mod admin;
 mod home;
+mod login;
 mod query;
 mod task;
 mod tasks;
 mod units;
 mod views;
 
-use super::AppError;
-use axum::Router;
+use super::{AppError, Routes};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 
-pub fn router() -> Router<super::AppState> {
-    Router::new()
-        .route("/", get(home::show))
-        .route("/tasks", get(tasks::list))
-        .route("/tasks/{code}", get(task::show))
-        .route("/units", get(units::list))
-        .route("/units/{id}", get(units::show))
+/// Reachable without signing in.
+pub fn public_routes() -> Routes {
+    Routes::default()
+        .get("/login", login::form)
+        .post("/login", login::submit)
+}
+
+/// Any signed-in user (the guard is applied by `web::routes`).
+pub fn signed_in_routes() -> Routes {
+    Routes::default()
+        .get("/", home::show)
+        .get("/tasks", tasks::list)
+        .get("/tasks/{code}", task::show)
+        .get("/units", units::list)
+        .get("/units/{id}", units::show)
+        .post("/logout", login::logout)
+        .get("/account/password", account::form)
+        .post("/account/password", account::submit)
+}
+
+/// Office staff only.
+pub fn office_routes() -> Routes {
+    admin::routes()
 }
 
 /// Any path no route claims.

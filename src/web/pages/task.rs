@@ -3,6 +3,7 @@
 use super::query::{PageQuery, PlanOnly};
 use super::views::TaskView;
 use crate::db;
+use crate::web::auth::CurrentUser;
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, render};
 use askama::Template;
@@ -32,10 +33,11 @@ fn is_code(s: &str) -> bool {
 
 pub async fn show(
     State(pool): State<PgPool>,
+    user: CurrentUser,
     Path(code): Path<String>,
     PageQuery(q): PageQuery<PlanOnly>,
 ) -> Result<Response, AppError> {
-    let ctx = plan_context::require(&pool, q.plan.as_deref(), "tasks").await?;
+    let ctx = plan_context::require(&pool, q.plan.as_deref(), "tasks", &user).await?;
     let missing = || AppError::NotFound(format!("本工作要点中没有编号为“{code}”的任务。"));
     if !is_code(&code) {
         return Err(missing());

@@ -9,6 +9,7 @@ use crate::db::{
     tasks::{TaskFilter, UnitRole},
     units::UnitRow,
 };
+use crate::web::auth::CurrentUser;
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, render};
 use askama::Template;
@@ -113,9 +114,10 @@ fn validate(
 
 pub async fn list(
     State(pool): State<PgPool>,
+    user: CurrentUser,
     PageQuery(q): PageQuery<TasksQuery>,
 ) -> Result<Response, AppError> {
-    let ctx = plan_context::require(&pool, q.plan.as_deref(), "tasks").await?;
+    let ctx = plan_context::require(&pool, q.plan.as_deref(), "tasks", &user).await?;
     let sections = db::plans::sections(&pool, ctx.plan.id).await?;
     let units = db::units::list_for_plan(&pool, ctx.plan.id).await?;
     let (filter, errors) = validate(&q, &sections, &units);

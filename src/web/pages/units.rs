@@ -7,6 +7,7 @@ use crate::db::{
     tasks::{TaskFilter, UnitRole},
     units::UnitRow,
 };
+use crate::web::auth::CurrentUser;
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, render};
 use askama::Template;
@@ -33,9 +34,10 @@ struct UnitPage {
 
 pub async fn list(
     State(pool): State<PgPool>,
+    user: CurrentUser,
     PageQuery(q): PageQuery<PlanOnly>,
 ) -> Result<Response, AppError> {
-    let ctx = plan_context::require(&pool, q.plan.as_deref(), "units").await?;
+    let ctx = plan_context::require(&pool, q.plan.as_deref(), "units", &user).await?;
     let units = db::units::list_for_plan(&pool, ctx.plan.id).await?;
     Ok(render::ok(&UnitsPage {
         layout: ctx.layout,
@@ -45,10 +47,11 @@ pub async fn list(
 
 pub async fn show(
     State(pool): State<PgPool>,
+    user: CurrentUser,
     Path(id): Path<String>,
     PageQuery(q): PageQuery<PlanOnly>,
 ) -> Result<Response, AppError> {
-    let ctx = plan_context::require(&pool, q.plan.as_deref(), "units").await?;
+    let ctx = plan_context::require(&pool, q.plan.as_deref(), "units", &user).await?;
     let missing = || AppError::NotFound("找不到该单位。".into());
     let id: i64 = id.parse().map_err(|_| missing())?;
     let unit = db::units::get(&pool, ctx.plan.id, id)
