@@ -238,3 +238,171 @@ async fn serve_imports_the_seeds_serves_and_stops_on_sigterm(pool: PgPool) {
         "still listening after stop"
     );
 }
+
+fn run_with_stdin(cmd: &mut Command, stdin: &str) -> (Output, String, String) {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("duban runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out, stdout, stderr)
+}
+
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn user_commands_add_token_password_and_disable(pool: PgPool) {
+    common::seed(&pool).await;
+    let url = common::database_url(&pool);
+    let secret = "zhang's first passphrase";
+    let (out, stdout, stderr) = run_with_stdin(
+        duban().env("DATABASE_URL", &url).args([
+            "user",
+            "add",
+            "Zhang",
+            "--role",
+            "liaison",
+            "--unit",
+            "公安部",
+            "--name",
+            "张三",
+        ]),
+        &format!("{secret}\n"),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        !stdout.contains(secret) && !stderr.contains(secret),
+        "the password is never echoed"
+    );
+    let (role, unit): (String, String) = sqlx::query_as(
+        "SELECT u.role::text, un.short_name FROM users u JOIN units un ON un.id = u.unit_id WHERE login = 'zhang'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((role.as_str(), unit.as_str()), ("liaison", "公安部"));
+    assert!(
+        duban::accounts::sign_in(&pool, "zhang", secret, "test")
+            .await
+            .is_ok()
+    );
+
+    // The token is the last line of stdout, and it works on the API.
+    let (out, stdout, _) = run(duban()
+        .env("DATABASE_URL", &url)
+        .args(["user", "token", "zhang"]));
+    assert!(out.status.success());
+    let token = stdout.lines().last().unwrap().trim().to_string();
+    let app = common::app(pool.clone());
+    assert_eq!(
+        common::get_with_token(&app, "/api/v1/plans", &token)
+            .await
+            .status,
+        axum::http::StatusCode::OK
+    );
+
+    let next = "zhang's second passphrase";
+    let (out, _, stderr) = run_with_stdin(
+        duban()
+            .env("DATABASE_URL", &url)
+            .args(["user", "password", "zhang"]),
+        &format!("{next}\n"),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        duban::accounts::sign_in(&pool, "zhang", next, "test")
+            .await
+            .is_ok()
+    );
+
+    let (out, _, _) = run(duban()
+        .env("DATABASE_URL", &url)
+        .args(["user", "disable", "zhang"]));
+    assert!(out.status.success());
+    assert!(
+        duban::accounts::sign_in(&pool, "zhang", next, "test")
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        common::get_with_token(&app, "/api/v1/plans", &token)
+            .await
+            .status,
+        axum::http::StatusCode::UNAUTHORIZED
+    );
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE target = 'zhang' AND actor_login LIKE 'cli:%'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 4, "add, token, password, disable");
+}
+
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn user_add_refuses_bad_input_clearly(pool: PgPool) {
+    common::seed(&pool).await;
+    let url = common::database_url(&pool);
+    for (args, stdin, message) in [
+        (
+            vec!["wang", "--role", "liaison"],
+            "a long passphrase\n",
+            "联络员必须指定所属单位",
+        ),
+        (
+            vec!["wang", "--role", "liaison", "--unit", "不存在的部"],
+            "a long passphrase\n",
+            "没有名为“不存在的部”的单位",
+        ),
+        (
+            vec!["wang", "--role", "leader"],
+            "short\n",
+            "密码至少需要 10 个字符",
+        ),
+        (
+            vec!["wang", "--role", "leader"],
+            "Wang\n",
+            "密码至少需要 10 个字符",
+        ),
+        (
+            vec!["wangwangwang", "--role", "leader"],
+            "wangwangwang\n",
+            "密码不能与登录名相同",
+        ),
+        (vec!["wang", "--role", "leader"], "", "标准输入中没有密码"),
+        (
+            vec!["wang", "--role", "leader", "--unit", "公安部"],
+            "a long passphrase\n",
+            "只有联络员属于某个单位",
+        ),
+    ] {
+        let mut cmd = duban();
+        cmd.env("DATABASE_URL", &url)
+            .args(["user", "add"])
+            .args(&args);
+        let (out, _, stderr) = run_with_stdin(&mut cmd, stdin);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+    let (out, _, stderr) = run(duban()
+        .env("DATABASE_URL", &url)
+        .args(["user", "add", "wang", "--role", "admin"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("角色只能是 office、liaison 或 leader"),
+        "{stderr}"
+    );
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(users, 0);
+}

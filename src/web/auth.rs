@@ -111,19 +111,8 @@ pub fn safe_next(next: Option<&str>) -> String {
 
 fn to_login(uri: &axum::http::Uri) -> Response {
     let target = uri.path_and_query().map_or("/", |pq| pq.as_str());
-    let next: String = form_urlencoded_byte_serialize(target);
+    let next = super::percent_encode(target, b"/");
     Redirect::to(&format!("/login?next={next}")).into_response()
-}
-
-fn form_urlencoded_byte_serialize(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The signed-in user of this session, if the session is still good.

@@ -85,6 +85,19 @@ fn routes(state: &AppState) -> Routes {
         .merge(assets::routes())
 }
 
+/// Percent-encodes everything but the unreserved characters and those in `keep`.
+pub(crate) fn percent_encode(s: &str, keep: &[u8]) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || keep.contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 /// Every (method, path) the application serves, for the authorization matrix test.
 pub fn route_list(state: &AppState) -> Vec<RouteInfo> {
     routes(state).into_parts().1

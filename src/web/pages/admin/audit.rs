@@ -117,7 +117,7 @@ pub async fn list(
     ]
     .iter()
     .filter(|(_, v)| !v.is_empty())
-    .map(|(k, v)| format!("{k}={}", encode(v)))
+    .map(|(k, v)| format!("{k}={}", crate::web::percent_encode(v, b"")))
     .collect::<Vec<_>>()
     .join("&");
     let status = if errors.is_empty() {
@@ -141,15 +141,4 @@ pub async fn list(
             query,
         },
     ))
-}
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
