@@ -165,10 +165,10 @@ impl Fixture {
             self.set_disabled_active(false).await;
         }
         let mut req = Request::builder().method(method.clone()).uri(uri);
-        if api || caller == Caller::RevokedToken {
-            if let Some(t) = self.token(caller) {
-                req = req.header("authorization", format!("Bearer {t}"));
-            }
+        if (api || caller == Caller::RevokedToken)
+            && let Some(t) = self.token(caller)
+        {
+            req = req.header("authorization", format!("Bearer {t}"));
         }
         let req = if *method == Method::POST {
             req.header("content-type", "application/x-www-form-urlencoded")
