@@ -9,6 +9,7 @@
 //! - [`cli`]: the `duban` command line; [`server`] binds and serves.
 
 pub mod accounts;
+pub mod assignments;
 pub mod auth;
 pub mod cli;
 pub mod config;
@@ -17,5 +18,7 @@ pub mod db;
 pub mod embedded;
 pub mod importer;
 pub mod plan;
+pub mod reporting;
+pub mod schedule;
 pub mod server;
 pub mod web;

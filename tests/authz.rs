@@ -170,7 +170,12 @@ impl Fixture {
         {
             req = req.header("authorization", format!("Bearer {t}"));
         }
-        let req = if *method == Method::POST {
+        let req = if *method == Method::PATCH {
+            req.header("content-type", "application/json")
+                .body(Body::from(
+                    form.first().map(|(_, v)| v.clone()).unwrap_or_default(),
+                ))
+        } else if *method == Method::POST {
             req.header("content-type", "application/x-www-form-urlencoded")
                 .header("sec-fetch-site", "same-origin")
                 .body(Body::from(common::form_body(&fields)))
@@ -291,6 +296,90 @@ async fn row(
                 format!("/admin/users/{target}/tokens/{token_id}/revoke"),
                 vec![],
                 OFFICE_REDIRECT,
+            )
+        }
+        (true, "/reporting") => (path.into(), vec![], OFFICE_PAGE),
+        (false, "/plans/{id}/settings") => {
+            let (id, version): (i64, i32) = sqlx::query_as("SELECT id, version FROM plans LIMIT 1")
+                .fetch_one(&fx.pool)
+                .await
+                .unwrap();
+            (
+                format!("/plans/{id}/settings"),
+                f(&[
+                    ("version", version.to_string()),
+                    ("deadline_kind", "ongoing".into()),
+                    ("cycle", "quarterly".into()),
+                    ("due_days", "10".into()),
+                ]),
+                OFFICE_REDIRECT,
+            )
+        }
+        (false, "/units") => (
+            path.into(),
+            f(&[
+                ("short_name", format!("新单位{n}")),
+                ("full_name", format!("新单位{n}全称")),
+            ]),
+            OFFICE_REDIRECT,
+        ),
+        (false, "/tasks/bulk-units") => (
+            path.into(),
+            f(&[
+                ("back", String::new()),
+                ("unit", fx.unit_id.to_string()),
+                ("role", "co".into()),
+                ("task", "3.2.1".into()),
+            ]),
+            OFFICE_REDIRECT,
+        ),
+        (false, "/tasks/{code}/units") => {
+            // The units as they are: a save that changes nothing still answers like a save.
+            let (version, units): (i32, Vec<i64>) = sqlx::query_as(
+                "SELECT t.version, array_agg(tu.unit_id ORDER BY tu.role, tu.position) FROM tasks t
+                 JOIN task_units tu ON tu.task_id = t.id WHERE t.code = '1.3.6' GROUP BY t.version",
+            )
+            .fetch_one(&fx.pool)
+            .await
+            .unwrap();
+            let mut fields = vec![("version".to_string(), version.to_string())];
+            fields.push((format!("role_{}", units[0]), "lead".into()));
+            fields.extend(
+                units[1..]
+                    .iter()
+                    .map(|u| (format!("role_{u}"), "co".to_string())),
+            );
+            ("/tasks/1.3.6/units".into(), fields, OFFICE_REDIRECT)
+        }
+        (false, "/tasks/{code}/schedule") => {
+            let version: i32 = sqlx::query_scalar("SELECT version FROM tasks WHERE code = '1.3.6'")
+                .fetch_one(&fx.pool)
+                .await
+                .unwrap();
+            (
+                "/tasks/1.3.6/schedule".into(),
+                f(&[
+                    ("version", version.to_string()),
+                    ("deadline_kind", "year_end".into()),
+                    ("cycle", "monthly".into()),
+                ]),
+                OFFICE_REDIRECT,
+            )
+        }
+        (false, "/api/v1/plans/{id}/tasks/{code}") => {
+            let (id, version): (i64, i32) =
+                sqlx::query_as("SELECT plan_id, version FROM tasks WHERE code = '2.2.1'")
+                    .fetch_one(&fx.pool)
+                    .await
+                    .unwrap();
+            let cycle = if n % 2 == 0 { "monthly" } else { "quarterly" };
+            (
+                format!("/api/v1/plans/{id}/tasks/2.2.1"),
+                f(&[(
+                    "json",
+                    format!(r#"{{"version": {version}, "cycle": "{cycle}"}}"#),
+                )]),
+                [401, 200, 403, 403, 403, 401, 401],
             )
         }
         (true, "/api/v1/plans") => (path.into(), vec![], API_READ),

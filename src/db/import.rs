@@ -115,8 +115,9 @@ pub async fn insert_plan(
                 position += 1;
                 let task_id: i64 = sqlx::query_scalar(
                     "INSERT INTO tasks (plan_id, subsection_id, number, position, code, text,
-                                        source_text, responsibility_text, unnamed_members, source_line)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                                        source_text, responsibility_text, unnamed_members, source_line,
+                                        designation_complete)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NOT $9) RETURNING id",
                 )
                 .bind(plan_id)
                 .bind(subsection_id)

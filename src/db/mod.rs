@@ -1,6 +1,7 @@
 //! PostgreSQL access. All SQL of duban lives under this module; functions take
 //! `impl PgExecutor<'_>` so that they run on the pool or inside a transaction alike.
 
+pub mod assignments;
 pub mod audit;
 pub mod import;
 pub mod plans;

@@ -1,6 +1,9 @@
 //! Tasks (任务) with their responsible units, and the filters of the task list.
 
+use crate::schedule::{Checkpoint, Cycle, Deadline, DeadlineKind};
+use chrono::NaiveDate;
 use sqlx::PgExecutor;
+use sqlx::types::Json;
 
 /// 牵头 or 按职责分工负责.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type, serde::Serialize, serde::Deserialize)]
@@ -32,6 +35,53 @@ pub struct TaskRow {
     pub lead_names: Vec<String>,
     pub co_ids: Vec<i64>,
     pub co_names: Vec<String>,
+    /// Bumped by every change; forms and the API send it back (optimistic locking).
+    pub version: i32,
+    pub designation_complete: bool,
+    /// The task's own deadline and cycle (`None`: the plan's), and the plan's defaults.
+    pub deadline_kind: Option<DeadlineKind>,
+    pub deadline_date: Option<NaiveDate>,
+    pub checkpoints: Json<Vec<Checkpoint>>,
+    pub cycle: Option<Cycle>,
+    pub plan_year: i32,
+    pub plan_deadline_kind: DeadlineKind,
+    pub plan_deadline_date: Option<NaiveDate>,
+    pub plan_cycle: Cycle,
+}
+
+impl TaskRow {
+    /// The deadline in force: the task's own, or the plan's default.
+    pub fn deadline(&self) -> Deadline {
+        deadline_of(
+            self.deadline_kind.unwrap_or(self.plan_deadline_kind),
+            self.deadline_date.or(self.plan_deadline_date),
+            &self.checkpoints.0,
+        )
+    }
+
+    /// The reporting cycle in force.
+    pub fn effective_cycle(&self) -> Cycle {
+        self.cycle.unwrap_or(self.plan_cycle)
+    }
+
+    /// Units named loosely in the document are still to be designated (待明确责任单位).
+    pub fn awaits_designation(&self) -> bool {
+        !self.designation_complete
+    }
+}
+
+/// Builds a deadline from its stored parts.
+pub fn deadline_of(
+    kind: DeadlineKind,
+    date: Option<NaiveDate>,
+    checkpoints: &[Checkpoint],
+) -> Deadline {
+    match (kind, date) {
+        (DeadlineKind::Date, Some(d)) => Deadline::Date(d),
+        (DeadlineKind::YearEnd, _) | (DeadlineKind::Date, None) => Deadline::YearEnd,
+        (DeadlineKind::Ongoing, _) => Deadline::Ongoing,
+        (DeadlineKind::Staged, _) => Deadline::Staged(checkpoints.to_vec()),
+    }
 }
 
 /// What the task list is narrowed to. Every field is optional; all given ones must hold.
@@ -43,6 +93,8 @@ pub struct TaskFilter {
     pub role: Option<UnitRole>,
     /// Words that must all occur in the task's text (case-insensitive).
     pub words: Vec<String>,
+    /// Only tasks whose units the office has still to designate.
+    pub awaiting_designation: bool,
 }
 
 const TASK_SELECT: &str = "\
@@ -50,8 +102,15 @@ SELECT t.id, t.plan_id, t.code, t.position, s.number AS section_number, s.title 
        ss.number AS subsection_number, ss.title AS subsection_title, t.number, t.text,
        t.source_text, t.responsibility_text, t.unnamed_members, t.source_line,
        COALESCE(u.lead_ids, '{}') AS lead_ids, COALESCE(u.lead_names, '{}') AS lead_names,
-       COALESCE(u.co_ids, '{}') AS co_ids, COALESCE(u.co_names, '{}') AS co_names
+       COALESCE(u.co_ids, '{}') AS co_ids, COALESCE(u.co_names, '{}') AS co_names,
+       t.version, t.designation_complete, t.deadline_kind, t.deadline_date, t.cycle,
+       COALESCE((SELECT json_agg(json_build_object('date', c.due_on, 'title', c.title)
+                                 ORDER BY c.due_on, c.id)
+                 FROM task_checkpoints c WHERE c.task_id = t.id), '[]') AS checkpoints,
+       p.year AS plan_year, p.default_deadline_kind AS plan_deadline_kind,
+       p.default_deadline_date AS plan_deadline_date, p.cycle AS plan_cycle
 FROM tasks t
+JOIN plans p ON p.id = t.plan_id
 JOIN subsections ss ON ss.id = t.subsection_id
 JOIN sections s ON s.id = ss.section_id
 LEFT JOIN LATERAL (
@@ -82,6 +141,7 @@ pub async fn list(
                 SELECT 1 FROM task_units x
                 WHERE x.task_id = t.id AND x.unit_id = $3 AND ($4::unit_role IS NULL OR x.role = $4)))
            AND t.text ILIKE ALL ($5::text[])
+           AND (NOT $6 OR NOT t.designation_complete)
          ORDER BY t.position"
     ))
     .bind(plan_id)
@@ -89,6 +149,7 @@ pub async fn list(
     .bind(filter.unit_id)
     .bind(filter.role)
     .bind(&patterns)
+    .bind(filter.awaiting_designation)
     .fetch_all(db)
     .await
 }

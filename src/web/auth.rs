@@ -199,6 +199,14 @@ pub async fn require_office(req: Request, next: Next) -> Response {
     }
 }
 
+/// Guard for the API's office-only routes (after [`require_token`]): 403 JSON otherwise.
+pub async fn require_office_api(req: Request, next: Next) -> Response {
+    match req.extensions().get::<CurrentUser>() {
+        Some(u) if u.is_office() => next.run(req).await,
+        _ => ApiError(AppError::Forbidden).into_response(),
+    }
+}
+
 /// Guard for the JSON API: `Authorization: Bearer TOKEN` of an active user, else 401.
 pub async fn require_token(
     State(state): State<AppState>,

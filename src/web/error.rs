@@ -21,6 +21,15 @@ pub enum AppError {
     /// 403: signed in, but this role may not.
     #[error("您的账号无权访问此页面或执行此操作。")]
     Forbidden,
+    /// 422: a value that breaks a rule, with the field it belongs to.
+    #[error("{field}: {message}")]
+    Unprocessable { field: String, message: String },
+    /// 409: the change was made from an old version; nothing was written.
+    #[error("{message}")]
+    Conflict {
+        message: String,
+        current_version: i32,
+    },
     /// 403: a state-changing request from another site.
     #[error("请求来自其他网站,已被拒绝。请回到督办页面重新操作。")]
     CrossSite,
@@ -41,6 +50,8 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::CrossSite => StatusCode::FORBIDDEN,
+            AppError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(e) if crate::db::is_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
@@ -54,6 +65,8 @@ impl AppError {
             StatusCode::BAD_REQUEST => "bad_request",
             StatusCode::UNAUTHORIZED => "unauthorized",
             StatusCode::FORBIDDEN => "forbidden",
+            StatusCode::UNPROCESSABLE_ENTITY => "unprocessable",
+            StatusCode::CONFLICT => "conflict",
             StatusCode::SERVICE_UNAVAILABLE => "unavailable",
             _ => "internal",
         }
@@ -93,6 +106,8 @@ impl IntoResponse for AppError {
             StatusCode::BAD_REQUEST => "请求有误",
             StatusCode::UNAUTHORIZED => "请先登录",
             StatusCode::FORBIDDEN => "无权访问",
+            StatusCode::CONFLICT => "内容已被他人修改",
+            StatusCode::UNPROCESSABLE_ENTITY => "内容有误",
             StatusCode::SERVICE_UNAVAILABLE => "服务暂时不可用",
             _ => "服务器错误",
         };
@@ -121,9 +136,21 @@ impl<E: Into<AppError>> From<E> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.0.log();
-        let body = serde_json::json!({
-            "error": { "code": self.0.code(), "message": self.0.public_message() }
-        });
+        let mut error =
+            serde_json::json!({ "code": self.0.code(), "message": self.0.public_message() });
+        match &self.0 {
+            AppError::Unprocessable { field, message } => {
+                error["field"] = field.clone().into();
+                error["message"] = message.clone().into();
+            }
+            AppError::Conflict {
+                current_version, ..
+            } => {
+                error["current_version"] = (*current_version).into();
+            }
+            _ => {}
+        }
+        let body = serde_json::json!({ "error": error });
         (self.0.status(), Json(body)).into_response()
     }
 }

@@ -75,7 +75,10 @@ fn routes(state: &AppState) -> Routes {
     let signed_in = pages::signed_in_routes()
         .merge(office)
         .guard(|r| r.route_layer(from_fn_with_state(state.clone(), auth::require_user)));
+    let api_office =
+        api::office_routes().guard(|r| r.route_layer(from_fn(auth::require_office_api)));
     let api = api::routes()
+        .merge(api_office)
         .guard(|r| r.route_layer(from_fn_with_state(state.clone(), auth::require_token)));
     Routes::default()
         .merge(pages::public_routes())

@@ -5,7 +5,7 @@ use super::AppState;
 use axum::Router;
 use axum::handler::Handler;
 use axum::http::Method;
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, get, patch, post};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RouteInfo {
@@ -43,6 +43,10 @@ impl Routes {
 
     pub fn post<H: Handler<T, AppState>, T: 'static>(self, path: &str, handler: H) -> Self {
         self.add(Method::POST, path, post(handler))
+    }
+
+    pub fn patch<H: Handler<T, AppState>, T: 'static>(self, path: &str, handler: H) -> Self {
+        self.add(Method::PATCH, path, patch(handler))
     }
 
     pub fn merge(mut self, other: Routes) -> Self {

@@ -1,6 +1,7 @@
 //! `GET /api/v1/plans` and `GET /api/v1/plans/{id}/tasks`.
 
 use crate::db::{self, tasks::TaskFilter, tasks::TaskRow};
+use crate::schedule::Cycle;
 use crate::web::{ApiError, AppError};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -26,6 +27,7 @@ pub struct Heading {
 
 #[derive(Serialize)]
 pub struct TaskJson {
+    /// The task's code within its plan, e.g. `1.3.6`.
     code: String,
     section: Heading,
     subsection: Heading,
@@ -34,11 +36,22 @@ pub struct TaskJson {
     leads: Vec<String>,
     co: Vec<String>,
     unnamed_members: bool,
+    version: i32,
+    /// `{kind, date?, checkpoints?}`: the deadline in force.
+    deadline: serde_json::Value,
+    /// `monthly`, `quarterly`, `half_yearly` or `none`: the cycle in force.
+    cycle: Cycle,
+    /// True where nothing is left to designate.
+    designation_complete: bool,
 }
 
 impl From<TaskRow> for TaskJson {
     fn from(t: TaskRow) -> Self {
         TaskJson {
+            version: t.version,
+            deadline: t.deadline().to_json(),
+            cycle: t.effective_cycle(),
+            designation_complete: t.designation_complete,
             code: t.code,
             section: Heading {
                 number: t.section_number,
@@ -74,13 +87,19 @@ pub async fn list(State(pool): State<PgPool>) -> Result<Json<Vec<PlanJson>>, Api
     ))
 }
 
+/// A plan id from the path; anything but a known id is a 404.
+pub async fn known_plan(pool: &PgPool, id: &str) -> Result<i64, ApiError> {
+    let missing = || AppError::NotFound(format!("找不到编号为“{id}”的工作要点"));
+    let plan_id: i64 = id.parse().map_err(|_| missing())?;
+    db::plans::get(pool, plan_id).await?.ok_or_else(missing)?;
+    Ok(plan_id)
+}
+
 pub async fn tasks(
     State(pool): State<PgPool>,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<TaskJson>>, ApiError> {
-    let missing = || AppError::NotFound(format!("找不到编号为“{id}”的工作要点"));
-    let plan_id: i64 = id.parse().map_err(|_| missing())?;
-    db::plans::get(&pool, plan_id).await?.ok_or_else(missing)?;
+    let plan_id = known_plan(&pool, &id).await?;
     let rows = db::tasks::list(&pool, plan_id, &TaskFilter::default()).await?;
     Ok(Json(rows.into_iter().map(Into::into).collect()))
 }

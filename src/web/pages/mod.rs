@@ -5,6 +5,7 @@ mod admin;
 mod home;
 mod login;
 mod query;
+mod reporting;
 mod task;
 mod tasks;
 mod units;
@@ -36,6 +37,12 @@ pub fn signed_in_routes() -> Routes {
 /// Office staff only.
 pub fn office_routes() -> Routes {
     admin::routes()
+        .post("/plans/{id}/settings", home::save_settings)
+        .post("/units", units::create)
+        .get("/reporting", reporting::show)
+        .post("/tasks/bulk-units", tasks::bulk_units)
+        .post("/tasks/{code}/units", task::save_units)
+        .post("/tasks/{code}/schedule", task::save_schedule)
 }
 
 /// Any path no route claims.

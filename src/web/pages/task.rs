@@ -1,14 +1,28 @@
-//! `/tasks/{code}`: one whole item, its place in the plan and its units.
+//! `/tasks/{code}`: one whole item, its place in the plan, its units, deadline, cycle and
+//! history; for the office, the forms that change them (each carrying the version it was
+//! loaded from).
 
-use super::query::{PageQuery, PlanOnly};
-use super::views::TaskView;
-use crate::db;
-use crate::web::auth::CurrentUser;
-use crate::web::plan_context::{self, Layout};
+use super::query::PageQuery;
+use super::views::{TaskView, history_line};
+use crate::assignments::{self, ChangeError, TaskChange, UnitAssignment};
+use crate::db::{
+    self,
+    assignments::{AssignedUnit, PlanSettings},
+    audit::Actor,
+    tasks::{TaskRow, UnitRole},
+};
+use crate::reporting;
+use crate::schedule::{Cycle, Deadline, DeadlineKind, Period, parse_checkpoints};
+use crate::web::auth::{ClientAddr, CurrentUser};
+use crate::web::forms::{FieldErrors, Form};
+use crate::web::plan_context::{self, Layout, PlanContext};
 use crate::web::{AppError, render};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use serde::Deserialize;
 use sqlx::PgPool;
 
 #[derive(Template)]
@@ -20,6 +34,33 @@ struct TaskPage {
     errata: Vec<db::tasks::TaskErratum>,
     previous: Option<String>,
     next: Option<String>,
+    version: i32,
+    awaits_designation: bool,
+    deadline: String,
+    cycle: String,
+    periods: Vec<Period>,
+    history: Vec<HistoryEntry>,
+    can_edit: bool,
+    /// Units on the task with their roles, and the directory for adding one.
+    units: Vec<AssignedUnit>,
+    directory: Vec<(i64, String)>,
+    /// The schedule form's values.
+    form: ScheduleForm,
+    errors: FieldErrors,
+    notice: Option<String>,
+    conflict: Option<String>,
+}
+
+struct HistoryEntry {
+    at: String,
+    who: String,
+    line: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct TaskQuery {
+    plan: Option<String>,
+    saved: Option<String>,
 }
 
 /// `1.3.6`-shaped codes only; anything else cannot name a task.
@@ -31,31 +72,353 @@ fn is_code(s: &str) -> bool {
             .all(|p| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
+async fn load(
+    pool: &PgPool,
+    ctx: &PlanContext,
+    code: &str,
+) -> Result<(TaskRow, PlanSettings), AppError> {
+    let missing = || AppError::NotFound(format!("本工作要点中没有编号为“{code}”的任务。"));
+    if !is_code(code) {
+        return Err(missing());
+    }
+    let row = db::tasks::get_by_code(pool, ctx.plan.id, code)
+        .await?
+        .ok_or_else(missing)?;
+    let settings = db::assignments::plan_settings(pool, ctx.plan.id)
+        .await?
+        .ok_or_else(missing)?;
+    Ok((row, settings))
+}
+
+/// The schedule form as stored (or as just typed).
+#[derive(Debug, Default, Deserialize)]
+pub struct ScheduleForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    deadline_kind: String,
+    #[serde(default)]
+    deadline_date: String,
+    #[serde(default)]
+    checkpoints: String,
+    #[serde(default)]
+    cycle: String,
+}
+
+impl ScheduleForm {
+    fn of(t: &TaskRow) -> Self {
+        ScheduleForm {
+            version: t.version.to_string(),
+            deadline_kind: t
+                .deadline_kind
+                .map_or("default", DeadlineKind::as_str)
+                .to_string(),
+            deadline_date: t.deadline_date.map(|d| d.to_string()).unwrap_or_default(),
+            checkpoints: t
+                .checkpoints
+                .0
+                .iter()
+                .map(|c| format!("{} {}", c.date, c.title))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            cycle: t.cycle.map_or("default", Cycle::as_str).to_string(),
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn page(
+    pool: &PgPool,
+    ctx: PlanContext,
+    user: &CurrentUser,
+    row: TaskRow,
+    settings: &PlanSettings,
+    form: Option<ScheduleForm>,
+    errors: FieldErrors,
+    notice: Option<String>,
+    conflict: Option<String>,
+) -> Result<TaskPage, AppError> {
+    let (previous, next) = db::tasks::neighbours(pool, ctx.plan.id, row.position).await?;
+    let errata = db::tasks::errata(pool, row.id).await?;
+    let units = db::assignments::units(pool, row.id).await?;
+    let directory = db::assignments::directory_units(pool, &settings.issuer).await?;
+    let history = db::assignments::history(pool, row.id)
+        .await?
+        .into_iter()
+        .map(|h| HistoryEntry {
+            at: h
+                .at
+                .with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            who: h.actor_name.or(h.actor_login).unwrap_or_else(|| "—".into()),
+            line: history_line(&h.kind, &h.before, &h.after, settings.year),
+        })
+        .collect();
+    let deadline = row.deadline();
+    let cycle = row.effective_cycle();
+    Ok(TaskPage {
+        plan_title: ctx.plan.title,
+        errata,
+        previous,
+        next,
+        version: row.version,
+        awaits_designation: row.awaits_designation(),
+        deadline: format!(
+            "{}{}",
+            deadline.describe(settings.year),
+            if row.deadline_kind.is_none() {
+                "(随工作要点默认)"
+            } else {
+                ""
+            }
+        ),
+        cycle: format!(
+            "{}{}",
+            cycle.label(),
+            if row.cycle.is_none() {
+                "(随工作要点默认)"
+            } else {
+                ""
+            }
+        ),
+        periods: reporting::task_periods(settings, &deadline, cycle),
+        history,
+        can_edit: user.is_office(),
+        units,
+        directory,
+        form: form.unwrap_or_else(|| ScheduleForm::of(&row)),
+        errors,
+        notice,
+        conflict,
+        task: row.into(),
+        layout: ctx.layout,
+    })
+}
+
 pub async fn show(
     State(pool): State<PgPool>,
     user: CurrentUser,
     Path(code): Path<String>,
-    PageQuery(q): PageQuery<PlanOnly>,
+    PageQuery(q): PageQuery<TaskQuery>,
 ) -> Result<Response, AppError> {
     let ctx = plan_context::require(&pool, q.plan.as_deref(), "tasks", &user).await?;
-    let missing = || AppError::NotFound(format!("本工作要点中没有编号为“{code}”的任务。"));
-    if !is_code(&code) {
-        return Err(missing());
+    let (row, settings) = load(&pool, &ctx, &code).await?;
+    let notice = q.saved.map(|_| "已保存。".to_string());
+    let p = page(
+        &pool,
+        ctx,
+        &user,
+        row,
+        &settings,
+        None,
+        FieldErrors::default(),
+        notice,
+        None,
+    )
+    .await?;
+    Ok(render::ok(&p))
+}
+
+fn actor(user: &CurrentUser, addr: String) -> Actor {
+    Actor {
+        user_id: Some(user.id),
+        login: Some(user.login.clone()),
+        addr: Some(addr),
     }
-    let row = db::tasks::get_by_code(&pool, ctx.plan.id, &code)
-        .await?
-        .ok_or_else(missing)?;
-    let (previous, next) = db::tasks::neighbours(&pool, ctx.plan.id, row.position).await?;
-    let errata = db::tasks::errata(&pool, row.id).await?;
-    let page = TaskPage {
-        plan_title: ctx.plan.title,
-        task: row.into(),
-        errata,
-        previous,
-        next,
-        layout: ctx.layout,
+}
+
+fn parse_version(raw: &str) -> Result<i32, AppError> {
+    raw.trim()
+        .parse()
+        .map_err(|_| AppError::BadRequest("表单缺少版本号,请刷新页面后重试。".into()))
+}
+
+/// After a change: back to the task, or the page again with what went wrong.
+async fn outcome(
+    pool: &PgPool,
+    ctx: PlanContext,
+    user: &CurrentUser,
+    code: &str,
+    result: Result<i32, ChangeError>,
+    typed: Option<ScheduleForm>,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(_) => {
+            let target = ctx.layout.href_with(&format!("/tasks/{code}"), "saved=1");
+            Ok(Redirect::to(&target).into_response())
+        }
+        Err(ChangeError::Stale { .. }) => {
+            // Show what is stored now; nothing of the stale form was written.
+            let (row, settings) = load(pool, &ctx, code).await?;
+            let conflict = ChangeError::Stale {
+                current: row.version,
+            }
+            .to_string();
+            let p = page(
+                pool,
+                ctx,
+                user,
+                row,
+                &settings,
+                None,
+                FieldErrors::default(),
+                None,
+                Some(conflict),
+            )
+            .await?;
+            Ok(render::page(StatusCode::CONFLICT, &p))
+        }
+        Err(ChangeError::Field { field, message }) => {
+            let (row, settings) = load(pool, &ctx, code).await?;
+            let field = field.split('.').next().unwrap_or(field);
+            let field: &'static str = match field {
+                "deadline" => "deadline",
+                "units" => "units",
+                "designation_complete" => "units",
+                _ => "form",
+            };
+            let p = page(
+                pool,
+                ctx,
+                user,
+                row,
+                &settings,
+                typed,
+                FieldErrors::single(field, message),
+                None,
+                None,
+            )
+            .await?;
+            Ok(render::page(StatusCode::UNPROCESSABLE_ENTITY, &p))
+        }
+        Err(ChangeError::NotFound) => Err(AppError::NotFound(format!(
+            "本工作要点中没有编号为“{code}”的任务。"
+        ))),
+        Err(ChangeError::Db(e)) => Err(e.into()),
+    }
+}
+
+/// `POST /tasks/{code}/units`: each current unit's role (`role_ID` = lead, co or remove), one
+/// unit to add, and whether designation is complete.
+pub async fn save_units(
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    ClientAddr(addr): ClientAddr,
+    Path(code): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim());
+    let ctx = plan_context::require(&pool, get("plan"), "tasks", &user).await?;
+    let version = parse_version(get("version").unwrap_or(""))?;
+    let role = |v: &str| match v {
+        "lead" => Ok(Some(UnitRole::Lead)),
+        "co" => Ok(Some(UnitRole::Co)),
+        "remove" => Ok(None),
+        _ => Err(AppError::BadRequest("职责只能是牵头、配合或移除。".into())),
     };
-    Ok(render::ok(&page))
+    let mut units = Vec::new();
+    for (name, value) in &fields {
+        if let Some(id) = name.strip_prefix("role_") {
+            let unit_id: i64 = id
+                .parse()
+                .map_err(|_| AppError::BadRequest("单位编号无效。".into()))?;
+            if let Some(role) = role(value)? {
+                units.push(UnitAssignment { unit_id, role });
+            }
+        }
+    }
+    if let Some(add) = get("add_unit").filter(|v| !v.is_empty()) {
+        let unit_id: i64 = add
+            .parse()
+            .map_err(|_| AppError::BadRequest("单位编号无效。".into()))?;
+        let role = role(get("add_role").unwrap_or("co"))?.unwrap_or(UnitRole::Co);
+        units.push(UnitAssignment { unit_id, role });
+    }
+    let designation_complete =
+        get("designation_field").map(|_| get("designation_complete").is_some());
+    let change = TaskChange {
+        version,
+        units: Some(units),
+        designation_complete,
+        ..TaskChange::default()
+    };
+    let result =
+        assignments::change_task(&pool, &actor(&user, addr), ctx.plan.id, &code, change).await;
+    outcome(&pool, ctx, &user, &code, result, None).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ScheduleSubmit {
+    plan: Option<String>,
+    #[serde(flatten)]
+    form: ScheduleForm,
+}
+
+/// A deadline and cycle read from the form (`None`: the plan's default).
+type Schedule = (Option<Deadline>, Option<Cycle>);
+
+/// Reads the schedule form into a deadline and cycle; messages name the field.
+fn read_schedule(f: &ScheduleForm) -> Result<Schedule, (&'static str, String)> {
+    let deadline = match f.deadline_kind.as_str() {
+        "default" | "" => None,
+        "date" => {
+            let d = NaiveDate::parse_from_str(f.deadline_date.trim(), "%Y-%m-%d")
+                .map_err(|_| ("deadline", "请填写完成日期,格式如 2022-10-31".to_string()))?;
+            Some(Deadline::Date(d))
+        }
+        "year_end" => Some(Deadline::YearEnd),
+        "ongoing" => Some(Deadline::Ongoing),
+        "staged" => Some(Deadline::Staged(
+            parse_checkpoints(&f.checkpoints).map_err(|m| ("deadline", m))?,
+        )),
+        _ => return Err(("deadline", "请选择时限类型".into())),
+    };
+    let cycle = match f.cycle.as_str() {
+        "default" | "" => None,
+        other => Some(Cycle::parse(other).ok_or(("cycle", "请选择报送周期".to_string()))?),
+    };
+    Ok((deadline, cycle))
+}
+
+/// `POST /tasks/{code}/schedule`: deadline and reporting cycle.
+pub async fn save_schedule(
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    ClientAddr(addr): ClientAddr,
+    Path(code): Path<String>,
+    Form(s): Form<ScheduleSubmit>,
+) -> Result<Response, AppError> {
+    let ctx = plan_context::require(&pool, s.plan.as_deref(), "tasks", &user).await?;
+    let version = parse_version(&s.form.version)?;
+    let (deadline, cycle) = match read_schedule(&s.form) {
+        Ok(v) => v,
+        Err((field, message)) => {
+            let (row, settings) = load(&pool, &ctx, &code).await?;
+            let p = page(
+                &pool,
+                ctx,
+                &user,
+                row,
+                &settings,
+                Some(s.form),
+                FieldErrors::single(field, message),
+                None,
+                None,
+            )
+            .await?;
+            return Ok(render::page(StatusCode::UNPROCESSABLE_ENTITY, &p));
+        }
+    };
+    let change = TaskChange {
+        version,
+        deadline: Some(deadline),
+        cycle: Some(cycle),
+        ..TaskChange::default()
+    };
+    let result =
+        assignments::change_task(&pool, &actor(&user, addr), ctx.plan.id, &code, change).await;
+    outcome(&pool, ctx, &user, &code, result, Some(s.form)).await
 }
 
 #[cfg(test)]

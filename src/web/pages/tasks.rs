@@ -3,19 +3,26 @@
 
 use super::query::PageQuery;
 use super::views::{self, SectionGroup};
+use crate::assignments::{self, ChangeError};
+use crate::auth::Role;
+use crate::db::audit::Actor;
 use crate::db::{
     self,
     plans::SectionSummary,
     tasks::{TaskFilter, UnitRole},
     units::UnitRow,
 };
+use crate::web::auth::ClientAddr;
 use crate::web::auth::CurrentUser;
+use crate::web::forms::Form;
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, render};
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{OriginalUri, Query, State};
 use axum::http::StatusCode;
+use axum::http::Uri;
 use axum::response::Response;
+use axum::response::{IntoResponse, Redirect};
 use sqlx::PgPool;
 
 const MAX_QUERY_CHARS: usize = 100;
@@ -29,6 +36,11 @@ pub struct TasksQuery {
     pub unit: Option<String>,
     pub role: Option<String>,
     pub q: Option<String>,
+    /// `1`: only tasks still awaiting designation of their units.
+    pub pending: Option<String>,
+    /// Counts reported back after a bulk assignment.
+    pub added: Option<String>,
+    pub skipped: Option<String>,
 }
 
 /// Messages shown beside the filter fields.
@@ -38,9 +50,12 @@ struct FieldErrors {
     unit: Option<String>,
     role: Option<String>,
     q: Option<String>,
+    /// The bulk form's message (not a filter: the list is still shown).
+    bulk: Option<String>,
 }
 
 impl FieldErrors {
+    /// Whether a filter is wrong (the list cannot be shown).
     fn any(&self) -> bool {
         self.section.is_some() || self.unit.is_some() || self.role.is_some() || self.q.is_some()
     }
@@ -57,8 +72,16 @@ struct TasksPage {
     unit: String,
     role: String,
     q: String,
+    pending: bool,
     errors: FieldErrors,
     filtered: bool,
+    /// A liaison sees the tasks of their own unit only.
+    own_unit: Option<String>,
+    /// The office may add a unit to every task listed.
+    can_bulk: bool,
+    /// This view's query string, for returning to it after a bulk change.
+    back: String,
+    notice: Option<String>,
     count: usize,
     groups: Vec<SectionGroup>,
 }
@@ -115,12 +138,41 @@ fn validate(
 pub async fn list(
     State(pool): State<PgPool>,
     user: CurrentUser,
+    OriginalUri(uri): OriginalUri,
     PageQuery(q): PageQuery<TasksQuery>,
 ) -> Result<Response, AppError> {
-    let ctx = plan_context::require(&pool, q.plan.as_deref(), "tasks", &user).await?;
+    render_list(&pool, &user, &uri, q, None).await
+}
+
+async fn render_list(
+    pool: &PgPool,
+    user: &CurrentUser,
+    uri: &Uri,
+    q: TasksQuery,
+    bulk_error: Option<String>,
+) -> Result<Response, AppError> {
+    let pool = pool.clone();
+    let ctx = plan_context::require(&pool, q.plan.as_deref(), "tasks", user).await?;
     let sections = db::plans::sections(&pool, ctx.plan.id).await?;
     let units = db::units::list_for_plan(&pool, ctx.plan.id).await?;
-    let (filter, errors) = validate(&q, &sections, &units);
+    let (mut filter, mut errors) = validate(&q, &sections, &units);
+    filter.awaiting_designation = blank(&q.pending) == "1";
+    // A liaison's list is their unit's tasks, whatever the query says.
+    let own_unit = match (user.role, user.unit_id) {
+        (Role::Liaison, Some(unit)) => {
+            filter.unit_id = Some(unit);
+            errors.unit = None;
+            user.unit_name.clone()
+        }
+        _ => None,
+    };
+    let notice = match (q.added.as_deref(), q.skipped.as_deref()) {
+        (Some(a), Some(s)) if a.parse::<u32>().is_ok() && s.parse::<u32>().is_ok() => Some(
+            format!("已为 {a} 项任务增加单位;{s} 项原已有该单位,未作改动。"),
+        ),
+        _ => None,
+    };
+    errors.bulk = bulk_error;
     let rows = if errors.any() {
         Vec::new()
     } else {
@@ -128,11 +180,21 @@ pub async fn list(
     };
     let status = if errors.any() {
         StatusCode::BAD_REQUEST
+    } else if errors.bulk.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
     };
     let page = TasksPage {
-        filtered: filter.section.is_some() || filter.unit_id.is_some() || !filter.words.is_empty(),
+        filtered: filter.section.is_some()
+            || filter.unit_id.is_some()
+            || !filter.words.is_empty()
+            || filter.awaiting_designation,
+        pending: filter.awaiting_designation,
+        can_bulk: user.is_office(),
+        back: back_query(uri),
+        notice,
+        own_unit,
         count: rows.len(),
         groups: views::group(rows),
         sections: sections
@@ -151,4 +213,87 @@ pub async fn list(
         layout: ctx.layout,
     };
     Ok(render::page(status, &page))
+}
+
+/// The filters of a `/tasks` address, without the bulk report, for coming back to it.
+fn back_query(uri: &Uri) -> String {
+    uri.query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|kv| !kv.is_empty() && !kv.starts_with("added=") && !kv.starts_with("skipped="))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// `POST /tasks/bulk-units`: one unit, in one role, added to every task ticked in the list.
+pub async fn bulk_units(
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    ClientAddr(addr): ClientAddr,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim())
+            .unwrap_or("")
+    };
+    // The list the form was on: its filters come back in `back`.
+    let back = format!("/tasks?{}", get("back"));
+    let back_uri: Uri = back
+        .parse()
+        .map_err(|_| AppError::BadRequest("返回地址无效。".into()))?;
+    let Query(q) = Query::<TasksQuery>::try_from_uri(&back_uri)
+        .map_err(|_| AppError::BadRequest("返回地址无效。".into()))?;
+    let ctx = plan_context::require(&pool, q.plan.as_deref(), "tasks", &user).await?;
+    let codes: Vec<String> = fields
+        .iter()
+        .filter(|(k, _)| k == "task")
+        .map(|(_, v)| v.trim().to_string())
+        .collect();
+    let role = match get("role") {
+        "lead" => UnitRole::Lead,
+        _ => UnitRole::Co,
+    };
+    let Ok(unit_id) = get("unit").parse::<i64>() else {
+        return render_list(
+            &pool,
+            &user,
+            &back_uri,
+            q,
+            Some("请选择要增加的单位".into()),
+        )
+        .await;
+    };
+    let actor = Actor {
+        user_id: Some(user.id),
+        login: Some(user.login.clone()),
+        addr: Some(addr),
+    };
+    match assignments::add_unit_to_tasks(&pool, &actor, ctx.plan.id, &codes, unit_id, role).await {
+        Ok(outcome) => {
+            let sep = if get("back").is_empty() { "" } else { "&" };
+            Ok(Redirect::to(&format!(
+                "{back}{sep}added={}&skipped={}",
+                outcome.added.len(),
+                outcome.skipped.len()
+            ))
+            .into_response())
+        }
+        Err(ChangeError::Field { message, .. }) => {
+            render_list(&pool, &user, &back_uri, q, Some(message)).await
+        }
+        Err(ChangeError::Stale { .. } | ChangeError::NotFound) => {
+            render_list(
+                &pool,
+                &user,
+                &back_uri,
+                q,
+                Some("部分任务已不存在,请刷新后重试".into()),
+            )
+            .await
+        }
+        Err(ChangeError::Db(e)) => Err(e.into()),
+    }
 }

@@ -2,17 +2,23 @@
 
 use super::query::{PageQuery, PlanOnly};
 use super::views::TaskView;
+use crate::assignments::{self, ChangeError};
+use crate::db::audit::Actor;
 use crate::db::{
     self,
     tasks::{TaskFilter, UnitRole},
     units::UnitRow,
 };
+use crate::web::auth::ClientAddr;
 use crate::web::auth::CurrentUser;
+use crate::web::forms::{FieldErrors, Form};
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, render};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
 use sqlx::PgPool;
 
 #[derive(Template)]
@@ -20,6 +26,10 @@ use sqlx::PgPool;
 struct UnitsPage {
     layout: Layout,
     units: Vec<UnitRow>,
+    can_edit: bool,
+    short_name: String,
+    full_name: String,
+    errors: FieldErrors,
 }
 
 #[derive(Template)]
@@ -42,7 +52,56 @@ pub async fn list(
     Ok(render::ok(&UnitsPage {
         layout: ctx.layout,
         units,
+        can_edit: user.is_office(),
+        short_name: String::new(),
+        full_name: String::new(),
+        errors: FieldErrors::default(),
     }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewUnitForm {
+    plan: Option<String>,
+    #[serde(default)]
+    short_name: String,
+    #[serde(default)]
+    full_name: String,
+}
+
+/// `POST /units`: a unit missing from the plan's directory.
+pub async fn create(
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    ClientAddr(addr): ClientAddr,
+    Form(f): Form<NewUnitForm>,
+) -> Result<Response, AppError> {
+    let ctx = plan_context::require(&pool, f.plan.as_deref(), "units", &user).await?;
+    let actor = Actor {
+        user_id: Some(user.id),
+        login: Some(user.login.clone()),
+        addr: Some(addr),
+    };
+    match assignments::add_unit(&pool, &actor, ctx.plan.id, &f.short_name, &f.full_name).await {
+        Ok(id) => Ok(Redirect::to(&ctx.layout.href(&format!("/units/{id}"))).into_response()),
+        Err(ChangeError::Field { field, message }) => {
+            let units = db::units::list_for_plan(&pool, ctx.plan.id).await?;
+            Ok(render::page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &UnitsPage {
+                    layout: ctx.layout,
+                    units,
+                    can_edit: true,
+                    short_name: f.short_name,
+                    full_name: f.full_name,
+                    errors: FieldErrors::single(field, message),
+                },
+            ))
+        }
+        Err(ChangeError::NotFound | ChangeError::Stale { .. }) => {
+            Err(AppError::NotFound("找不到该工作要点".into()))
+        }
+        Err(ChangeError::Db(e)) => Err(e.into()),
+    }
 }
 
 pub async fn show(

@@ -14,6 +14,8 @@ pub struct TaskView {
     pub source_text: String,
     pub responsibility_text: String,
     pub unnamed_members: bool,
+    /// 待明确责任单位: unnamed units still to be designated by the office.
+    pub awaits_designation: bool,
     pub source_line: i32,
     pub leads: Vec<UnitLink>,
     pub co: Vec<UnitLink>,
@@ -53,6 +55,7 @@ impl From<TaskRow> for TaskView {
             source_text: t.source_text,
             responsibility_text: t.responsibility_text,
             unnamed_members: t.unnamed_members,
+            awaits_designation: !t.designation_complete,
             source_line: t.source_line,
         }
     }
@@ -97,4 +100,64 @@ pub fn group(rows: Vec<TaskRow>) -> Vec<SectionGroup> {
         }
     }
     out
+}
+
+/// One history entry as a sentence: what changed from what to what.
+pub fn history_line(
+    kind: &str,
+    before: &serde_json::Value,
+    after: &serde_json::Value,
+    year: i32,
+) -> String {
+    let units = |v: &serde_json::Value| -> String {
+        let list = v.as_array().cloned().unwrap_or_default();
+        let names = |role: &str| -> String {
+            list.iter()
+                .filter(|u| u["role"] == role)
+                .filter_map(|u| u["unit"].as_str())
+                .collect::<Vec<_>>()
+                .join("、")
+        };
+        let (lead, co) = (names("lead"), names("co"));
+        format!(
+            "牵头:{};配合:{}",
+            if lead.is_empty() { "无" } else { &lead },
+            if co.is_empty() { "无" } else { &co }
+        )
+    };
+    let deadline = |v: &serde_json::Value| -> String {
+        if v.is_null() {
+            return "随工作要点默认".into();
+        }
+        let kind = v["kind"]
+            .as_str()
+            .and_then(crate::schedule::DeadlineKind::parse);
+        let date = v["date"]
+            .as_str()
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        let checkpoints: Vec<crate::schedule::Checkpoint> =
+            serde_json::from_value(v["checkpoints"].clone()).unwrap_or_default();
+        match kind {
+            Some(k) => crate::db::tasks::deadline_of(k, date, &checkpoints).describe(year),
+            None => "—".into(),
+        }
+    };
+    let cycle = |v: &serde_json::Value| -> String {
+        v.as_str()
+            .and_then(crate::schedule::Cycle::parse)
+            .map_or("随工作要点默认".into(), |c| c.label().to_string())
+    };
+    match kind {
+        "units" => format!("责任单位由“{}”改为“{}”", units(before), units(after)),
+        "deadline" => format!("办理时限由“{}”改为“{}”", deadline(before), deadline(after)),
+        "cycle" => format!("报送周期由“{}”改为“{}”", cycle(before), cycle(after)),
+        "designation" => {
+            if after.as_bool() == Some(true) {
+                "标记为已明确全部责任单位".into()
+            } else {
+                "标记为待明确责任单位".into()
+            }
+        }
+        other => other.to_string(),
+    }
 }

@@ -1,0 +1,399 @@
+//! 责任分工、办理时限、报送周期: the office turning each item into a firm assignment. Every
+//! change checks the version it was made from, runs in one transaction, and is recorded in the
+//! task's history.
+
+use crate::db::{
+    self,
+    assignments::{AssignedUnit, LockedTask},
+    audit::Actor,
+    tasks::{UnitRole, deadline_of},
+};
+use crate::schedule::{Checkpoint, Cycle, Deadline, DeadlineKind};
+use serde_json::json;
+use sqlx::{PgConnection, PgPool};
+use std::collections::HashSet;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    /// Someone saved in between: nothing was written.
+    #[error("该任务已被他人修改(当前版本 {current}),您的修改未保存。请查看最新内容后重新修改。")]
+    Stale { current: i32 },
+    #[error("{message}")]
+    Field {
+        field: &'static str,
+        message: String,
+    },
+    #[error("找不到该任务")]
+    NotFound,
+    #[error("数据库错误: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+fn field(field: &'static str, message: impl Into<String>) -> ChangeError {
+    ChangeError::Field {
+        field,
+        message: message.into(),
+    }
+}
+
+/// One unit's place on a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnitAssignment {
+    pub unit_id: i64,
+    pub role: UnitRole,
+}
+
+/// What to change; `None` leaves a part as it is.
+#[derive(Debug, Clone, Default)]
+pub struct TaskChange {
+    /// The version the change was made from.
+    pub version: i32,
+    /// The task's units, replacing the current ones, in order.
+    pub units: Option<Vec<UnitAssignment>>,
+    /// `Some(None)`: back to the plan's default.
+    pub deadline: Option<Option<Deadline>>,
+    /// `Some(None)`: back to the plan's cycle.
+    pub cycle: Option<Option<Cycle>>,
+    pub designation_complete: Option<bool>,
+}
+
+/// The deadline a task stores (`None`: the plan's default) in the history's JSON.
+fn deadline_json(d: &Option<Deadline>) -> serde_json::Value {
+    d.as_ref()
+        .map_or(serde_json::Value::Null, Deadline::to_json)
+}
+
+fn units_json(units: &[AssignedUnit]) -> serde_json::Value {
+    json!(
+        units
+            .iter()
+            .map(|u| json!({ "unit": u.short_name, "role": u.role }))
+            .collect::<Vec<_>>()
+    )
+}
+
+/// Applies `change` to task `code` of the plan; returns the new version.
+#[tracing::instrument(skip(pool, actor, change), fields(version = change.version))]
+pub async fn change_task(
+    pool: &PgPool,
+    actor: &Actor,
+    plan_id: i64,
+    code: &str,
+    change: TaskChange,
+) -> Result<i32, ChangeError> {
+    let mut tx = pool.begin().await?;
+    let task = db::assignments::lock_task(&mut tx, plan_id, code)
+        .await?
+        .ok_or(ChangeError::NotFound)?;
+    if task.version != change.version {
+        return Err(ChangeError::Stale {
+            current: task.version,
+        });
+    }
+    let mut changed = false;
+    if let Some(units) = &change.units {
+        changed |= change_units(&mut tx, actor, &task, units).await?;
+    }
+    if let Some(deadline) = &change.deadline {
+        changed |= change_deadline(&mut tx, actor, &task, deadline).await?;
+    }
+    if let Some(cycle) = change.cycle
+        && cycle != task.cycle
+    {
+        db::assignments::set_cycle(&mut *tx, task.id, cycle).await?;
+        db::assignments::record_history(
+            &mut *tx,
+            task.id,
+            actor,
+            "cycle",
+            json!(task.cycle),
+            json!(cycle),
+        )
+        .await?;
+        changed = true;
+    }
+    if let Some(complete) = change.designation_complete
+        && complete != task.designation_complete
+    {
+        if !task.unnamed_members && !complete {
+            return Err(field(
+                "designation_complete",
+                "该任务的责任单位在文件中已全部列明,无需再明确",
+            ));
+        }
+        db::assignments::set_designation(&mut *tx, task.id, complete).await?;
+        db::assignments::record_history(
+            &mut *tx,
+            task.id,
+            actor,
+            "designation",
+            json!(task.designation_complete),
+            json!(complete),
+        )
+        .await?;
+        changed = true;
+    }
+    if !changed {
+        return Ok(task.version);
+    }
+    let version = db::assignments::bump_version(&mut *tx, task.id).await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+async fn change_units(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    task: &LockedTask,
+    wanted: &[UnitAssignment],
+) -> Result<bool, ChangeError> {
+    let directory = db::assignments::directory_units(&mut *conn, &task.directory).await?;
+    let mut seen = HashSet::new();
+    for w in wanted {
+        if !seen.insert(w.unit_id) {
+            return Err(field(
+                "units",
+                "同一单位不能重复列出(一个单位只能是牵头或配合之一)",
+            ));
+        }
+        if !directory.iter().any(|(id, _)| *id == w.unit_id) {
+            return Err(field("units", "所选单位不在本工作要点的成员单位名录中"));
+        }
+    }
+    if wanted.is_empty() && !task.unnamed_members {
+        return Err(field("units", "任务至少要有一个责任单位"));
+    }
+    let before = db::assignments::units(&mut *conn, task.id).await?;
+    // Leads first, each role in the order given: the order the task shows them in.
+    let mut after: Vec<AssignedUnit> = Vec::with_capacity(wanted.len());
+    for role in [UnitRole::Lead, UnitRole::Co] {
+        for w in wanted.iter().filter(|w| w.role == role) {
+            let name = directory
+                .iter()
+                .find(|(id, _)| *id == w.unit_id)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default();
+            let designated = before
+                .iter()
+                .find(|b| b.unit_id == w.unit_id)
+                .is_none_or(|b| b.designated);
+            after.push(AssignedUnit {
+                unit_id: w.unit_id,
+                short_name: name,
+                role,
+                designated,
+            });
+        }
+    }
+    if after == before {
+        return Ok(false);
+    }
+    db::assignments::replace_units(&mut *conn, task.id, &after).await?;
+    db::assignments::record_history(
+        &mut *conn,
+        task.id,
+        actor,
+        "units",
+        units_json(&before),
+        units_json(&after),
+    )
+    .await?;
+    Ok(true)
+}
+
+async fn change_deadline(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    task: &LockedTask,
+    wanted: &Option<Deadline>,
+) -> Result<bool, ChangeError> {
+    if let Some(d) = wanted {
+        d.validate(task.plan_year).map_err(|(f, m)| field(f, m))?;
+    }
+    let checkpoints = db::assignments::checkpoints(&mut *conn, task.id).await?;
+    let before = task
+        .deadline_kind
+        .map(|k| deadline_of(k, task.deadline_date, &checkpoints));
+    if &before == wanted {
+        return Ok(false);
+    }
+    let (kind, date, points): (Option<DeadlineKind>, _, &[Checkpoint]) = match wanted {
+        None => (None, None, &[]),
+        Some(Deadline::Date(d)) => (Some(DeadlineKind::Date), Some(*d), &[]),
+        Some(Deadline::Staged(c)) => (Some(DeadlineKind::Staged), None, c),
+        Some(other) => (Some(other.kind()), None, &[]),
+    };
+    db::assignments::set_deadline(&mut *conn, task.id, kind, date, points).await?;
+    db::assignments::record_history(
+        &mut *conn,
+        task.id,
+        actor,
+        "deadline",
+        deadline_json(&before),
+        deadline_json(wanted),
+    )
+    .await?;
+    Ok(true)
+}
+
+/// What a bulk assignment did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BulkOutcome {
+    pub added: Vec<String>,
+    /// Tasks that already had the unit (in any role): left as they were.
+    pub skipped: Vec<String>,
+}
+
+/// Adds one unit, in one role, to every task named; all or nothing.
+pub async fn add_unit_to_tasks(
+    pool: &PgPool,
+    actor: &Actor,
+    plan_id: i64,
+    codes: &[String],
+    unit_id: i64,
+    role: UnitRole,
+) -> Result<BulkOutcome, ChangeError> {
+    if codes.is_empty() {
+        return Err(field("tasks", "请至少选择一项任务"));
+    }
+    if codes.len() > 1000 {
+        return Err(field("tasks", "一次最多处理 1000 项任务"));
+    }
+    let mut tx = pool.begin().await?;
+    let tasks = db::assignments::lock_tasks(&mut tx, plan_id, codes).await?;
+    if tasks.len() != codes.iter().collect::<HashSet<_>>().len() {
+        return Err(field("tasks", "所选任务中有不属于本工作要点的编号"));
+    }
+    let mut outcome = BulkOutcome::default();
+    for (code, task) in &tasks {
+        let current = db::assignments::units(&mut *tx, task.id).await?;
+        if current.iter().any(|u| u.unit_id == unit_id) {
+            outcome.skipped.push(code.clone());
+            continue;
+        }
+        let mut wanted: Vec<UnitAssignment> = current
+            .iter()
+            .map(|u| UnitAssignment {
+                unit_id: u.unit_id,
+                role: u.role,
+            })
+            .collect();
+        wanted.push(UnitAssignment { unit_id, role });
+        change_units(&mut tx, actor, task, &wanted).await?;
+        db::assignments::bump_version(&mut *tx, task.id).await?;
+        outcome.added.push(code.clone());
+    }
+    tx.commit().await?;
+    outcome.added.sort_by_key(|c| code_key(c));
+    outcome.skipped.sort_by_key(|c| code_key(c));
+    Ok(outcome)
+}
+
+/// `1.10.2` sorts after `1.9.1`.
+fn code_key(code: &str) -> Vec<u32> {
+    code.split('.').map(|p| p.parse().unwrap_or(0)).collect()
+}
+
+/// The plan's defaults: deadline (ongoing, year end or a date), cycle and due days.
+pub struct PlanSettingsChange {
+    pub version: i32,
+    pub default_deadline: Deadline,
+    pub cycle: Cycle,
+    pub due_days: i32,
+}
+
+pub async fn change_plan_settings(
+    pool: &PgPool,
+    actor: &Actor,
+    plan_id: i64,
+    change: PlanSettingsChange,
+) -> Result<i32, ChangeError> {
+    let mut tx = pool.begin().await?;
+    let plan = db::assignments::lock_plan_settings(&mut tx, plan_id)
+        .await?
+        .ok_or(ChangeError::NotFound)?;
+    if plan.version != change.version {
+        return Err(ChangeError::Stale {
+            current: plan.version,
+        });
+    }
+    let (kind, date) = match &change.default_deadline {
+        Deadline::Date(d) => (DeadlineKind::Date, Some(*d)),
+        Deadline::YearEnd => (DeadlineKind::YearEnd, None),
+        Deadline::Ongoing => (DeadlineKind::Ongoing, None),
+        Deadline::Staged(_) => {
+            return Err(field("default_deadline", "工作要点的默认时限不能是分阶段"));
+        }
+    };
+    change
+        .default_deadline
+        .validate(plan.year)
+        .map_err(|(_, m)| field("default_deadline", m))?;
+    if change.cycle == Cycle::None {
+        return Err(field("cycle", "工作要点须有报送周期(单项任务可设为不定期)"));
+    }
+    if !(0..=90).contains(&change.due_days) {
+        return Err(field("due_days", "报送期限应为周期结束后 0 至 90 天"));
+    }
+    let version = db::assignments::update_plan_settings(
+        &mut *tx,
+        plan_id,
+        kind,
+        date,
+        change.cycle,
+        change.due_days,
+    )
+    .await?;
+    db::audit::record(
+        &mut *tx,
+        actor,
+        "plan_settings_changed",
+        Some(&plan_id.to_string()),
+        json!({
+            "before": { "deadline": deadline_of(plan.default_deadline_kind, plan.default_deadline_date, &[]).to_json(),
+                        "cycle": plan.cycle, "due_days": plan.due_days },
+            "after": { "deadline": change.default_deadline.to_json(), "cycle": change.cycle, "due_days": change.due_days },
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+/// Adds a unit missing from the plan's directory (short and full name).
+pub async fn add_unit(
+    pool: &PgPool,
+    actor: &Actor,
+    plan_id: i64,
+    short: &str,
+    full: &str,
+) -> Result<i64, ChangeError> {
+    let short = short.trim();
+    let full = full.trim();
+    if short.is_empty() || short.chars().count() > 40 {
+        return Err(field("short_name", "简称应为 1 至 40 个字"));
+    }
+    if short.contains(['、', ',', '，', '(', ')', '（', '）']) {
+        return Err(field("short_name", "简称中不能有顿号、逗号或括号"));
+    }
+    if full.is_empty() || full.chars().count() > 100 {
+        return Err(field("full_name", "全称应为 1 至 100 个字"));
+    }
+    let mut tx = pool.begin().await?;
+    let plan = db::assignments::plan_settings(&mut *tx, plan_id)
+        .await?
+        .ok_or(ChangeError::NotFound)?;
+    let id = db::assignments::insert_unit(&mut *tx, &plan.issuer, short, full)
+        .await?
+        .ok_or_else(|| field("short_name", format!("单位“{short}”已在名录中")))?;
+    db::audit::record(
+        &mut *tx,
+        actor,
+        "unit_created",
+        Some(short),
+        json!({ "full_name": full, "directory": plan.issuer }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}

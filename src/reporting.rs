@@ -1,0 +1,171 @@
+//! 报送: which reporting periods each task has, and for a period, which unit owes a report on
+//! which task. Pure functions over loaded tasks.
+
+use crate::db::assignments::PlanSettings;
+use crate::db::tasks::TaskRow;
+use crate::schedule::{Cycle, Deadline, Period, periods_between};
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+/// The periods a task reports in: from the plan's issue (or 1 January) to its deadline (or
+/// the plan's year end when it has none).
+pub fn task_periods(plan: &PlanSettings, deadline: &Deadline, cycle: Cycle) -> Vec<Period> {
+    let year_start = NaiveDate::from_ymd_opt(plan.year, 1, 1);
+    let year_end = NaiveDate::from_ymd_opt(plan.year, 12, 31);
+    let (Some(start), Some(year_end)) = (plan.issued_on.or(year_start), year_end) else {
+        return Vec::new();
+    };
+    let end = deadline.end(plan.year).unwrap_or(year_end);
+    periods_between(cycle, start, end.max(start), plan.due_days.max(0) as u32)
+}
+
+/// One report a unit owes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owed {
+    pub code: String,
+    pub text: String,
+    pub lead: bool,
+}
+
+/// One unit's reports for a period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitOwes {
+    pub unit_id: i64,
+    pub unit: String,
+    pub tasks: Vec<Owed>,
+}
+
+/// For the period `key`, each unit and the tasks it owes a report on, units in the order they
+/// first appear in the plan; tasks still awaiting designation are listed apart.
+pub fn owed_in(
+    plan: &PlanSettings,
+    tasks: &[TaskRow],
+    key: &str,
+) -> (Option<Period>, Vec<UnitOwes>, Vec<String>) {
+    let mut period = None;
+    let mut by_unit: BTreeMap<usize, UnitOwes> = BTreeMap::new();
+    let mut order: Vec<i64> = Vec::new();
+    let mut awaiting = Vec::new();
+    for t in tasks {
+        let Some(p) = task_periods(plan, &t.deadline(), t.effective_cycle())
+            .into_iter()
+            .find(|p| p.key == key)
+        else {
+            continue;
+        };
+        period.get_or_insert(p);
+        if t.awaits_designation() {
+            awaiting.push(t.code.clone());
+        }
+        let units = t.lead_ids.iter().zip(&t.lead_names).map(|u| (u, true));
+        let units = units.chain(t.co_ids.iter().zip(&t.co_names).map(|u| (u, false)));
+        for ((id, name), lead) in units {
+            let slot = order.iter().position(|u| u == id).unwrap_or_else(|| {
+                order.push(*id);
+                order.len() - 1
+            });
+            by_unit
+                .entry(slot)
+                .or_insert_with(|| UnitOwes {
+                    unit_id: *id,
+                    unit: name.clone(),
+                    tasks: Vec::new(),
+                })
+                .tasks
+                .push(Owed {
+                    code: t.code.clone(),
+                    text: t.text.clone(),
+                    lead,
+                });
+        }
+    }
+    (period, by_unit.into_values().collect(), awaiting)
+}
+
+/// Every period key in use in the plan (all cycles its tasks follow), in date order.
+pub fn plan_periods(plan: &PlanSettings, tasks: &[TaskRow]) -> Vec<Period> {
+    let mut all: Vec<Period> = Vec::new();
+    for t in tasks {
+        for p in task_periods(plan, &t.deadline(), t.effective_cycle()) {
+            if !all.iter().any(|q| q.key == p.key) {
+                all.push(p);
+            }
+        }
+    }
+    all.sort_by_key(|p| (p.end, p.start));
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::{Checkpoint, DeadlineKind};
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn plan() -> PlanSettings {
+        PlanSettings {
+            id: 1,
+            year: 2022,
+            issuer: "x".into(),
+            issued_on: Some(d(2022, 4, 25)),
+            default_deadline_kind: DeadlineKind::Ongoing,
+            default_deadline_date: None,
+            cycle: Cycle::Quarterly,
+            due_days: 10,
+            version: 1,
+        }
+    }
+
+    fn keys(ps: &[Period]) -> Vec<&str> {
+        ps.iter().map(|p| p.key.as_str()).collect()
+    }
+
+    #[test]
+    fn periods_run_from_issue_to_deadline() {
+        let p = plan();
+        assert_eq!(
+            keys(&task_periods(&p, &Deadline::Ongoing, Cycle::Quarterly)),
+            ["2022-Q2", "2022-Q3", "2022-Q4"]
+        );
+        assert_eq!(
+            keys(&task_periods(
+                &p,
+                &Deadline::Date(d(2022, 8, 31)),
+                Cycle::Quarterly
+            )),
+            ["2022-Q2", "2022-Q3"]
+        );
+        assert_eq!(
+            keys(&task_periods(&p, &Deadline::YearEnd, Cycle::HalfYearly)),
+            ["2022-H1", "2022-H2"]
+        );
+        let staged = Deadline::Staged(vec![Checkpoint {
+            date: d(2022, 6, 30),
+            title: "a".into(),
+        }]);
+        assert_eq!(
+            keys(&task_periods(&p, &staged, Cycle::Monthly)),
+            ["2022-04", "2022-05", "2022-06"]
+        );
+        assert!(task_periods(&p, &Deadline::Ongoing, Cycle::None).is_empty());
+        // A deadline before the plan was issued still reports the period it falls in.
+        assert_eq!(
+            keys(&task_periods(
+                &p,
+                &Deadline::Date(d(2022, 3, 1)),
+                Cycle::Quarterly
+            )),
+            ["2022-Q2"]
+        );
+    }
+
+    #[test]
+    fn due_dates_follow_the_plan() {
+        let p = plan();
+        let q2 = &task_periods(&p, &Deadline::Ongoing, Cycle::Quarterly)[0];
+        assert_eq!(q2.due, d(2022, 7, 10));
+    }
+}

@@ -1,0 +1,8 @@
+//! 办理时限 and 报送周期: deadlines of every kind and the reporting periods they imply.
+//! Pure functions on dates; the database stores the choices, these compute from them.
+
+mod deadline;
+mod period;
+
+pub use deadline::{Checkpoint, Deadline, DeadlineKind, parse_checkpoints};
+pub use period::{Cycle, Period, periods_between};

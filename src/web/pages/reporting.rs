@@ -1,0 +1,92 @@
+//! `/reporting`: for any reporting period, which unit owes a report on which task.
+
+use super::query::PageQuery;
+use crate::db::{self, tasks::TaskFilter};
+use crate::reporting::{self, UnitOwes};
+use crate::schedule::Period;
+use crate::web::auth::CurrentUser;
+use crate::web::plan_context::{self, Layout};
+use crate::web::{AppError, render};
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use sqlx::PgPool;
+
+#[derive(Template)]
+#[template(path = "reporting.html")]
+struct ReportingPage {
+    layout: Layout,
+    periods: Vec<Period>,
+    selected: Option<Period>,
+    owed: Vec<UnitOwes>,
+    awaiting: Vec<String>,
+    error: Option<String>,
+}
+
+impl ReportingPage {
+    fn report_count(&self) -> usize {
+        self.owed.iter().map(|u| u.tasks.len()).sum()
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ReportingQuery {
+    plan: Option<String>,
+    period: Option<String>,
+}
+
+pub async fn show(
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    PageQuery(q): PageQuery<ReportingQuery>,
+) -> Result<Response, AppError> {
+    let ctx = plan_context::require(&pool, q.plan.as_deref(), "reporting", &user).await?;
+    let settings = db::assignments::plan_settings(&pool, ctx.plan.id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
+    let tasks = db::tasks::list(&pool, ctx.plan.id, &TaskFilter::default()).await?;
+    let periods = reporting::plan_periods(&settings, &tasks);
+    let today = chrono::Local::now().date_naive();
+    // By default the period whose report is due next (or the last one).
+    let wanted = q
+        .period
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .or_else(|| {
+            periods
+                .iter()
+                .find(|p| p.due >= today)
+                .or(periods.last())
+                .map(|p| p.key.clone())
+        });
+    let (selected, owed, awaiting, error) = match wanted {
+        Some(key) => {
+            let (period, owed, awaiting) = reporting::owed_in(&settings, &tasks, &key);
+            let error = period
+                .is_none()
+                .then(|| format!("本工作要点没有“{key}”这一报送期次"));
+            (period, owed, awaiting, error)
+        }
+        None => (None, Vec::new(), Vec::new(), None),
+    };
+    let status = if error.is_some() {
+        StatusCode::NOT_FOUND
+    } else {
+        StatusCode::OK
+    };
+    Ok(render::page(
+        status,
+        &ReportingPage {
+            layout: ctx.layout,
+            periods,
+            selected,
+            owed,
+            awaiting,
+            error,
+        },
+    ))
+}
