@@ -372,7 +372,11 @@ async fn row(
                     .fetch_one(&fx.pool)
                     .await
                     .unwrap();
-            let cycle = if n % 2 == 0 { "monthly" } else { "quarterly" };
+            let cycle = if n.is_multiple_of(2) {
+                "monthly"
+            } else {
+                "quarterly"
+            };
             (
                 format!("/api/v1/plans/{id}/tasks/2.2.1"),
                 f(&[(
