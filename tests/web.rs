@@ -54,7 +54,7 @@ async fn tasks_lists_every_task_with_its_units(pool: PgPool) {
     assert_eq!(task_rows(&r.body), 91);
     assert!(r.body.contains("全部任务共 <strong>91</strong> 项"));
     assert!(r.body.contains("(一)开展互联网领域治理"));
-    assert!(r.body.contains("及有关成员单位"));
+    assert!(r.body.contains("待明确责任单位"));
 }
 
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
@@ -248,7 +248,11 @@ async fn api_lists_tasks_in_plan_order(pool: PgPool) {
             "text": "集中清理网上涉侵权假冒违法违规信息,对传播涉侵权假冒信息的网站平台、账号依法依规处置处罚。指导网站平台及时公开相关违法违规信息内容处置情况,压实平台主体责任。",
             "leads": ["中央网信办"],
             "co": ["中央宣传部", "市场监管总局", "药监局", "知识产权局"],
-            "unnamed_members": false
+            "unnamed_members": false,
+            "version": 1,
+            "deadline": {"kind": "ongoing"},
+            "cycle": "quarterly",
+            "designation_complete": true
         })
     );
     // The API's table is the reviewed golden table.
