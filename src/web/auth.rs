@@ -49,6 +49,15 @@ impl CurrentUser {
         self.role.label()
     }
 
+    /// This user acting from `addr`, for the audit log and histories.
+    pub fn actor(&self, addr: String) -> crate::db::audit::Actor {
+        crate::db::audit::Actor {
+            user_id: Some(self.id),
+            login: Some(self.login.clone()),
+            addr: Some(addr),
+        }
+    }
+
     fn from_row(u: db::users::UserRow) -> Self {
         CurrentUser {
             id: u.id,

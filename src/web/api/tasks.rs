@@ -3,7 +3,7 @@
 
 use super::plans::{TaskJson, known_plan};
 use crate::assignments::{self, ChangeError, TaskChange, UnitAssignment};
-use crate::db::{self, audit::Actor, tasks::UnitRole};
+use crate::db::{self, tasks::UnitRole};
 use crate::schedule::{Checkpoint, Cycle, Deadline};
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::{ApiError, AppError};
@@ -205,11 +205,7 @@ pub async fn patch(
                 .ok_or_else(|| bad("designation_complete", "应为 true 或 false"))?,
         );
     }
-    let actor = Actor {
-        user_id: Some(user.id),
-        login: Some(user.login.clone()),
-        addr: Some(addr),
-    };
+    let actor = user.actor(addr);
     match assignments::change_task(&pool, &actor, plan_id, &code, change).await {
         Ok(_) => {
             let row = db::tasks::get_by_code(&pool, plan_id, &code)

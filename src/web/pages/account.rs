@@ -2,7 +2,6 @@
 //! password).
 
 use crate::accounts::{self, AccountError};
-use crate::db::audit::Actor;
 use crate::web::auth::{self, ClientAddr, CurrentUser};
 use crate::web::forms::{FieldErrors, Form};
 use crate::web::plan_context::{Layout, bare_layout};
@@ -48,11 +47,7 @@ pub async fn submit(
     ClientAddr(addr): ClientAddr,
     Form(f): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
-    let actor = Actor {
-        user_id: Some(user.id),
-        login: Some(user.login.clone()),
-        addr: Some(addr),
-    };
+    let actor = user.actor(addr);
     let result = accounts::change_own_password(
         &pool,
         &actor,

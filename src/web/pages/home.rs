@@ -6,7 +6,6 @@ use crate::assignments::{self, ChangeError, PlanSettingsChange};
 use crate::db::{
     self,
     assignments::PlanSettings,
-    audit::Actor,
     plans::{Erratum, PlanSummary, SectionSummary},
     tasks::{TaskFilter, deadline_of},
 };
@@ -206,11 +205,7 @@ pub async fn save_settings(
     let ctx = plan_context::require(&pool, Some(&id), "home", &user).await?;
     let result = match read(&f) {
         Ok((version, default_deadline, cycle, due_days)) => {
-            let actor = Actor {
-                user_id: Some(user.id),
-                login: Some(user.login.clone()),
-                addr: Some(addr),
-            };
+            let actor = user.actor(addr);
             let change = PlanSettingsChange {
                 version,
                 default_deadline,

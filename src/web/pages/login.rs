@@ -1,7 +1,7 @@
 //! `/login` and `/logout`.
 
 use crate::accounts::{self, SignInError};
-use crate::db::{self, audit::Actor};
+use crate::db;
 use crate::web::auth::{self, ClientAddr, CurrentUser, safe_next};
 use crate::web::forms::Form;
 use crate::web::pages::query::PageQuery;
@@ -106,11 +106,7 @@ pub async fn logout(
     ClientAddr(addr): ClientAddr,
 ) -> Result<Response, AppError> {
     session.flush().await.map_err(auth::session_error)?;
-    let actor = Actor {
-        user_id: Some(user.id),
-        login: Some(user.login.clone()),
-        addr: Some(addr),
-    };
+    let actor = user.actor(addr);
     db::audit::record(&pool, &actor, "sign_out", Some(&user.login), json!({})).await?;
     Ok(Redirect::to("/login").into_response())
 }

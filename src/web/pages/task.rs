@@ -8,7 +8,6 @@ use crate::assignments::{self, ChangeError, TaskChange, UnitAssignment};
 use crate::db::{
     self,
     assignments::{AssignedUnit, PlanSettings},
-    audit::Actor,
     tasks::{TaskRow, UnitRole},
 };
 use crate::reporting;
@@ -220,14 +219,6 @@ pub async fn show(
     Ok(render::ok(&p))
 }
 
-fn actor(user: &CurrentUser, addr: String) -> Actor {
-    Actor {
-        user_id: Some(user.id),
-        login: Some(user.login.clone()),
-        addr: Some(addr),
-    }
-}
-
 fn parse_version(raw: &str) -> Result<i32, AppError> {
     raw.trim()
         .parse()
@@ -344,7 +335,7 @@ pub async fn save_units(
         ..TaskChange::default()
     };
     let result =
-        assignments::change_task(&pool, &actor(&user, addr), ctx.plan.id, &code, change).await;
+        assignments::change_task(&pool, &user.actor(addr), ctx.plan.id, &code, change).await;
     outcome(&pool, ctx, &user, &code, result, None).await
 }
 
@@ -417,7 +408,7 @@ pub async fn save_schedule(
         ..TaskChange::default()
     };
     let result =
-        assignments::change_task(&pool, &actor(&user, addr), ctx.plan.id, &code, change).await;
+        assignments::change_task(&pool, &user.actor(addr), ctx.plan.id, &code, change).await;
     outcome(&pool, ctx, &user, &code, result, Some(s.form)).await
 }
 

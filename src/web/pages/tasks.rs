@@ -5,7 +5,6 @@ use super::query::PageQuery;
 use super::views::{self, SectionGroup};
 use crate::assignments::{self, ChangeError};
 use crate::auth::Role;
-use crate::db::audit::Actor;
 use crate::db::{
     self,
     plans::SectionSummary,
@@ -266,11 +265,7 @@ pub async fn bulk_units(
         )
         .await;
     };
-    let actor = Actor {
-        user_id: Some(user.id),
-        login: Some(user.login.clone()),
-        addr: Some(addr),
-    };
+    let actor = user.actor(addr);
     match assignments::add_unit_to_tasks(&pool, &actor, ctx.plan.id, &codes, unit_id, role).await {
         Ok(outcome) => {
             let sep = if get("back").is_empty() { "" } else { "&" };

@@ -3,7 +3,6 @@
 use super::query::{PageQuery, PlanOnly};
 use super::views::TaskView;
 use crate::assignments::{self, ChangeError};
-use crate::db::audit::Actor;
 use crate::db::{
     self,
     tasks::{TaskFilter, UnitRole},
@@ -76,11 +75,7 @@ pub async fn create(
     Form(f): Form<NewUnitForm>,
 ) -> Result<Response, AppError> {
     let ctx = plan_context::require(&pool, f.plan.as_deref(), "units", &user).await?;
-    let actor = Actor {
-        user_id: Some(user.id),
-        login: Some(user.login.clone()),
-        addr: Some(addr),
-    };
+    let actor = user.actor(addr);
     match assignments::add_unit(&pool, &actor, ctx.plan.id, &f.short_name, &f.full_name).await {
         Ok(id) => Ok(Redirect::to(&ctx.layout.href(&format!("/units/{id}"))).into_response()),
         Err(ChangeError::Field { field, message }) => {

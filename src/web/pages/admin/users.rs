@@ -4,7 +4,7 @@
 use super::account_error;
 use crate::accounts::{self, AccountError, NewUserInput, UnitRef};
 use crate::auth::Role;
-use crate::db::{self, audit::Actor, tokens::TokenRow, users::UnitChoice, users::UserRow};
+use crate::db::{self, tokens::TokenRow, users::UnitChoice, users::UserRow};
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::forms::{FieldErrors, Form};
 use crate::web::pages::query::PageQuery;
@@ -16,14 +16,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sqlx::PgPool;
-
-fn actor(user: &CurrentUser, addr: String) -> Actor {
-    Actor {
-        user_id: Some(user.id),
-        login: Some(user.login.clone()),
-        addr: Some(addr),
-    }
-}
 
 /// The values of the new-user form, shown back after an error.
 #[derive(Debug, Default, Deserialize)]
@@ -115,7 +107,7 @@ pub async fn create(
             password: password.clone(),
             must_change_password: true,
         };
-        match accounts::create_user(&pool, &actor(&user, addr), input).await {
+        match accounts::create_user(&pool, &user.actor(addr), input).await {
             Ok(id) => {
                 return Ok(render::ok(&SecretPage {
                     layout: bare_layout("users", Some(&user)),
@@ -229,7 +221,7 @@ pub async fn update(
     if let (Some(role), Some(unit)) = (role, unit) {
         match accounts::update_user(
             &pool,
-            &actor(&user, addr),
+            &user.actor(addr),
             subject.id,
             &f.display_name,
             role,
@@ -271,7 +263,7 @@ pub async fn set_active(
         "false" => false,
         _ => return Err(AppError::BadRequest("请选择启用或停用。".into())),
     };
-    match accounts::set_active(&pool, &actor(&user, addr), subject.id, active).await {
+    match accounts::set_active(&pool, &user.actor(addr), subject.id, active).await {
         Ok(()) => Ok(Redirect::to(&format!("/admin/users/{}?saved=1", subject.id)).into_response()),
         Err(AccountError::Refused(m)) => Ok(render::page(
             StatusCode::CONFLICT,
@@ -296,7 +288,7 @@ pub async fn reset_password(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let subject = subject(&pool, &id).await?;
-    let password = accounts::reset_password(&pool, &actor(&user, addr), subject.id)
+    let password = accounts::reset_password(&pool, &user.actor(addr), subject.id)
         .await
         .map_err(account_error)?;
     Ok(render::ok(&SecretPage {
@@ -315,7 +307,7 @@ pub async fn create_token(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let subject = subject(&pool, &id).await?;
-    let token = accounts::create_token(&pool, &actor(&user, addr), subject.id)
+    let token = accounts::create_token(&pool, &user.actor(addr), subject.id)
         .await
         .map_err(account_error)?;
     Ok(render::ok(&SecretPage {
@@ -339,7 +331,7 @@ pub async fn revoke_token(
     let token_id: i64 = token_id
         .parse()
         .map_err(|_| AppError::NotFound("找不到该令牌。".into()))?;
-    accounts::revoke_token(&pool, &actor(&user, addr), subject.id, token_id)
+    accounts::revoke_token(&pool, &user.actor(addr), subject.id, token_id)
         .await
         .map_err(account_error)?;
     Ok(Redirect::to(&format!("/admin/users/{}?saved=1", subject.id)).into_response())
