@@ -31,6 +31,9 @@ pub struct ServeArgs {
     #[arg(long, env = "DUBAN_SESSION_IDLE_HOURS", default_value = "8",
           value_parser = clap::value_parser!(u64).range(1..=720))]
     pub session_idle_hours: u64,
+    /// The date the lights are judged on, YYYY-MM-DD (for demos and tests on past plans).
+    #[arg(long, env = "DUBAN_TODAY")]
+    pub today: Option<chrono::NaiveDate>,
 }
 
 impl Default for ServeArgs {
@@ -40,6 +43,7 @@ impl Default for ServeArgs {
             seeds_dir: PathBuf::from("seeds"),
             secure_cookies: false,
             session_idle_hours: 8,
+            today: None,
         }
     }
 }

@@ -10,6 +10,7 @@
 
 pub mod accounts;
 pub mod assignments;
+pub mod attachments;
 pub mod auth;
 pub mod cli;
 pub mod config;
@@ -17,7 +18,9 @@ pub mod database;
 pub mod db;
 pub mod embedded;
 pub mod importer;
+pub mod lights;
 pub mod plan;
+pub mod progress;
 pub mod reporting;
 pub mod schedule;
 pub mod server;

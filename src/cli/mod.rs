@@ -18,6 +18,7 @@ const ENV_HELP: &str = "\
   DUBAN_SEEDS_DIR   serve 启动时导入的工作要点目录 (默认 ./seeds)
   DUBAN_SECURE_COOKIES      为 1 时会话 Cookie 带 Secure 标记(经 HTTPS 访问时)
   DUBAN_SESSION_IDLE_HOURS  会话闲置多少小时后失效 (默认 8)
+  DUBAN_TODAY       红黄绿灯按此日期计算 (YYYY-MM-DD,用于演示和测试;默认当天)
   RUST_LOG          日志级别 (默认 duban=info,tower_http=info)";
 
 /// 督办 duban: 工作要点落实情况督办系统

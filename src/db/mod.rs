@@ -5,6 +5,7 @@ pub mod assignments;
 pub mod audit;
 pub mod import;
 pub mod plans;
+pub mod reports;
 pub mod sign_in;
 pub mod tasks;
 pub mod tokens;

@@ -47,6 +47,9 @@ pub struct TaskRow {
     pub plan_deadline_kind: DeadlineKind,
     pub plan_deadline_date: Option<NaiveDate>,
     pub plan_cycle: Cycle,
+    /// 办结: when and why the office closed the task.
+    pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub closing_note: Option<String>,
 }
 
 impl TaskRow {
@@ -108,7 +111,8 @@ SELECT t.id, t.plan_id, t.code, t.position, s.number AS section_number, s.title 
                                  ORDER BY c.due_on, c.id)
                  FROM task_checkpoints c WHERE c.task_id = t.id), '[]') AS checkpoints,
        p.year AS plan_year, p.default_deadline_kind AS plan_deadline_kind,
-       p.default_deadline_date AS plan_deadline_date, p.cycle AS plan_cycle
+       p.default_deadline_date AS plan_deadline_date, p.cycle AS plan_cycle,
+       t.closed_at, t.closing_note
 FROM tasks t
 JOIN plans p ON p.id = t.plan_id
 JOIN subsections ss ON ss.id = t.subsection_id

@@ -9,7 +9,6 @@ use sqlx::PgPool;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::csrf::{CsrfLayer, ProtectionError};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -28,7 +27,8 @@ pub fn apply(router: Router, state: &AppState) -> Router {
     router
         .layer(session_layer(state))
         .layer(CsrfLayer::new().with_rejection_response(csrf_rejection))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        // Extractors read this limit; the upload route raises it for itself.
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,

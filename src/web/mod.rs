@@ -38,6 +38,24 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// A session unused this long is over.
     pub session_idle: std::time::Duration,
+    /// The date the lights are judged on (`DUBAN_TODAY`); `None`: the real date.
+    pub today: Option<chrono::NaiveDate>,
+}
+
+/// "Today" as the lights see it: the real date, or the one configured for demos and tests.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock(pub Option<chrono::NaiveDate>);
+
+impl Clock {
+    pub fn today(self) -> chrono::NaiveDate {
+        self.0.unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+}
+
+impl FromRef<AppState> for Clock {
+    fn from_ref(state: &AppState) -> Clock {
+        Clock(state.0.config.today)
+    }
 }
 
 impl Default for WebConfig {
@@ -45,6 +63,7 @@ impl Default for WebConfig {
         WebConfig {
             secure_cookies: false,
             session_idle: std::time::Duration::from_secs(8 * 3600),
+            today: None,
         }
     }
 }

@@ -5,7 +5,9 @@ mod admin;
 mod home;
 mod login;
 mod query;
+mod report_view;
 mod reporting;
+mod reports;
 mod task;
 mod tasks;
 mod units;
@@ -32,6 +34,24 @@ pub fn signed_in_routes() -> Routes {
         .post("/logout", login::logout)
         .get("/account/password", account::form)
         .post("/account/password", account::submit)
+        .get("/tasks/{code}/report", reports::new_form)
+        .post("/tasks/{code}/report", reports::save)
+        .get("/reports/{id}", report_view::show)
+        .post("/reports/{id}", report_view::update)
+        .post("/attachments/{id}/delete", report_view::delete_attachment)
+        .get("/attachments/{id}", report_view::download)
+        .merge(uploads())
+}
+
+/// Attachment uploads: the one route that takes a large body.
+fn uploads() -> Routes {
+    Routes::default()
+        .post("/reports/{id}/attachments", report_view::upload)
+        .guard(|r| {
+            r.route_layer(axum::extract::DefaultBodyLimit::max(
+                crate::attachments::MAX_FILE_BYTES + 64 * 1024,
+            ))
+        })
 }
 
 /// Office staff only.
@@ -41,6 +61,10 @@ pub fn office_routes() -> Routes {
         .post("/units", units::create)
         .get("/reporting", reporting::show)
         .post("/tasks/bulk-units", tasks::bulk_units)
+        .post("/tasks/{code}/close", task::close)
+        .post("/tasks/{code}/reopen", task::reopen)
+        .post("/reports/{id}/review", report_view::review)
+        .post("/coordination/{id}/answer", report_view::answer)
         .post("/tasks/{code}/units", task::save_units)
         .post("/tasks/{code}/schedule", task::save_schedule)
 }

@@ -10,8 +10,11 @@ use crate::db::{
     assignments::{AssignedUnit, PlanSettings},
     tasks::{TaskRow, UnitRole},
 };
+use crate::lights::{self, Light, Punctuality};
+use crate::progress::{self, TaskStatus};
 use crate::reporting;
 use crate::schedule::{Cycle, Deadline, DeadlineKind, Period, parse_checkpoints};
+use crate::web::Clock;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::forms::{FieldErrors, Form};
 use crate::web::plan_context::{self, Layout, PlanContext};
@@ -48,6 +51,28 @@ struct TaskPage {
     errors: FieldErrors,
     notice: Option<String>,
     conflict: Option<String>,
+    light: Light,
+    reasons: Vec<String>,
+    status: TaskStatus,
+    closed: Option<(String, String)>,
+    report_rows: Vec<PeriodRow>,
+}
+
+/// One reporting period of the task: each unit's report, or what is owed.
+struct PeriodRow {
+    label: String,
+    due: String,
+    cells: Vec<Cell>,
+}
+
+struct Cell {
+    unit: String,
+    unit_id: i64,
+    period: String,
+    report_id: Option<i64>,
+    state: String,
+    punctuality: Punctuality,
+    can_fill: bool,
 }
 
 struct HistoryEntry {
@@ -125,9 +150,75 @@ impl ScheduleForm {
     }
 }
 
+/// Each period's reports of the task, newest period first.
+fn report_rows(
+    periods: &[Period],
+    units: &[AssignedUnit],
+    reports: &[db::reports::ReportRow],
+    user: &CurrentUser,
+    closed: bool,
+    today: NaiveDate,
+) -> Vec<PeriodRow> {
+    let caller = super::reports::caller(user, String::new());
+    periods
+        .iter()
+        .rev()
+        .map(|p| PeriodRow {
+            label: p.label.clone(),
+            due: p.due.to_string(),
+            cells: units
+                .iter()
+                .map(|u| {
+                    let report = reports
+                        .iter()
+                        .find(|r| r.unit_id == u.unit_id && r.period == p.key);
+                    let info = report.map(|r| lights::ReportInfo {
+                        period: r.period.clone(),
+                        period_start: r.period_start,
+                        period_end: r.period_end,
+                        state: lights::ReviewState::parse(r.review_state.as_str())
+                            .unwrap_or(lights::ReviewState::Draft),
+                        status: lights::Status::parse(r.status.as_str())
+                            .unwrap_or(lights::Status::InProgress),
+                        self_assessment: lights::Assessment::parse(r.self_assessment.as_str())
+                            .unwrap_or(lights::Assessment::OnTrack),
+                        office_assessment: r
+                            .office_assessment
+                            .and_then(|a| lights::Assessment::parse(a.as_str())),
+                        ever_submitted: r.first_submitted_at.is_some(),
+                        accepted_at: r.accepted_at,
+                    });
+                    let period = lights::PeriodInfo {
+                        key: p.key.clone(),
+                        label: p.label.clone(),
+                        start: p.start,
+                        end: p.end,
+                        due: p.due,
+                    };
+                    let first = report
+                        .and_then(|r| r.first_submitted_at)
+                        .map(|t| t.with_timezone(&chrono::Local).date_naive());
+                    Cell {
+                        unit: u.short_name.clone(),
+                        unit_id: u.unit_id,
+                        period: p.key.clone(),
+                        report_id: report.map(|r| r.id),
+                        state: report.map_or("未填报".to_string(), |r| {
+                            r.review_state.label().to_string()
+                        }),
+                        punctuality: lights::punctuality(&period, info.as_ref(), first, today),
+                        can_fill: report.is_none() && !closed && caller.may_write_for(u.unit_id),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn page(
     pool: &PgPool,
+    clock: Clock,
     ctx: PlanContext,
     user: &CurrentUser,
     row: TaskRow,
@@ -156,7 +247,30 @@ async fn page(
         .collect();
     let deadline = row.deadline();
     let cycle = row.effective_cycle();
+    let today = clock.today();
+    let briefs = db::reports::briefs_for_task(pool, row.id).await?;
+    let state =
+        progress::judge_all(settings, std::slice::from_ref(&row), &briefs, today).remove(&row.id);
+    let periods = reporting::task_periods(settings, &deadline, cycle);
+    let reports = db::reports::for_task(pool, row.id).await?;
+    let closed_flag = row.closed_at.is_some();
+    let closed = row.closed_at.map(|at| {
+        (
+            at.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d")
+                .to_string(),
+            row.closing_note.clone().unwrap_or_default(),
+        )
+    });
     Ok(TaskPage {
+        report_rows: report_rows(&periods, &units, &reports, user, closed_flag, today),
+        light: state.as_ref().map_or(Light::Green, |s| s.light),
+        reasons: state
+            .as_ref()
+            .map(|s| s.reasons.clone())
+            .unwrap_or_default(),
+        status: state.as_ref().map_or(TaskStatus::NotStarted, |s| s.status),
+        closed,
         plan_title: ctx.plan.title,
         errata,
         previous,
@@ -181,7 +295,7 @@ async fn page(
                 ""
             }
         ),
-        periods: reporting::task_periods(settings, &deadline, cycle),
+        periods,
         history,
         can_edit: user.is_office(),
         units,
@@ -197,6 +311,7 @@ async fn page(
 
 pub async fn show(
     State(pool): State<PgPool>,
+    State(clock): State<Clock>,
     user: CurrentUser,
     Path(code): Path<String>,
     PageQuery(q): PageQuery<TaskQuery>,
@@ -206,6 +321,7 @@ pub async fn show(
     let notice = q.saved.map(|_| "已保存。".to_string());
     let p = page(
         &pool,
+        clock,
         ctx,
         &user,
         row,
@@ -228,6 +344,7 @@ fn parse_version(raw: &str) -> Result<i32, AppError> {
 /// After a change: back to the task, or the page again with what went wrong.
 async fn outcome(
     pool: &PgPool,
+    clock: Clock,
     ctx: PlanContext,
     user: &CurrentUser,
     code: &str,
@@ -248,6 +365,7 @@ async fn outcome(
             .to_string();
             let p = page(
                 pool,
+                clock,
                 ctx,
                 user,
                 row,
@@ -271,6 +389,7 @@ async fn outcome(
             };
             let p = page(
                 pool,
+                clock,
                 ctx,
                 user,
                 row,
@@ -294,6 +413,7 @@ async fn outcome(
 /// unit to add, and whether designation is complete.
 pub async fn save_units(
     State(pool): State<PgPool>,
+    State(clock): State<Clock>,
     user: CurrentUser,
     ClientAddr(addr): ClientAddr,
     Path(code): Path<String>,
@@ -336,7 +456,7 @@ pub async fn save_units(
     };
     let result =
         assignments::change_task(&pool, &user.actor(addr), ctx.plan.id, &code, change).await;
-    outcome(&pool, ctx, &user, &code, result, None).await
+    outcome(&pool, clock, ctx, &user, &code, result, None).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -375,6 +495,7 @@ fn read_schedule(f: &ScheduleForm) -> Result<Schedule, (&'static str, String)> {
 /// `POST /tasks/{code}/schedule`: deadline and reporting cycle.
 pub async fn save_schedule(
     State(pool): State<PgPool>,
+    State(clock): State<Clock>,
     user: CurrentUser,
     ClientAddr(addr): ClientAddr,
     Path(code): Path<String>,
@@ -388,6 +509,7 @@ pub async fn save_schedule(
             let (row, settings) = load(&pool, &ctx, &code).await?;
             let p = page(
                 &pool,
+                clock,
                 ctx,
                 &user,
                 row,
@@ -409,7 +531,7 @@ pub async fn save_schedule(
     };
     let result =
         assignments::change_task(&pool, &user.actor(addr), ctx.plan.id, &code, change).await;
-    outcome(&pool, ctx, &user, &code, result, Some(s.form)).await
+    outcome(&pool, clock, ctx, &user, &code, result, Some(s.form)).await
 }
 
 #[cfg(test)]
@@ -422,4 +544,92 @@ mod tests {
             assert!(!super::is_code(bad), "{bad}");
         }
     }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ClosureForm {
+    plan: Option<String>,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    closing_note: String,
+}
+
+/// `POST /tasks/{code}/close` (办结, with a note) and `POST /tasks/{code}/reopen`.
+async fn closure(
+    pool: PgPool,
+    clock: Clock,
+    user: CurrentUser,
+    addr: String,
+    code: String,
+    f: ClosureForm,
+    close: bool,
+) -> Result<Response, AppError> {
+    let ctx = plan_context::require(&pool, f.plan.as_deref(), "tasks", &user).await?;
+    let version = parse_version(&f.version)?;
+    let note = close.then_some(f.closing_note.as_str());
+    let caller = super::reports::caller(&user, addr);
+    match progress::set_closed(&pool, &caller, ctx.plan.id, &code, version, note).await {
+        Ok(_) => Ok(
+            Redirect::to(&ctx.layout.href_with(&format!("/tasks/{code}"), "saved=1"))
+                .into_response(),
+        ),
+        Err(progress::ProgressError::Field { message, .. }) => {
+            let (row, settings) = load(&pool, &ctx, &code).await?;
+            let p = page(
+                &pool,
+                clock,
+                ctx,
+                &user,
+                row,
+                &settings,
+                None,
+                FieldErrors::single("closing_note", message),
+                None,
+                None,
+            )
+            .await?;
+            Ok(render::page(StatusCode::UNPROCESSABLE_ENTITY, &p))
+        }
+        Err(e @ (progress::ProgressError::Stale { .. } | progress::ProgressError::Conflict(_))) => {
+            let (row, settings) = load(&pool, &ctx, &code).await?;
+            let p = page(
+                &pool,
+                clock,
+                ctx,
+                &user,
+                row,
+                &settings,
+                None,
+                FieldErrors::default(),
+                None,
+                Some(e.to_string()),
+            )
+            .await?;
+            Ok(render::page(StatusCode::CONFLICT, &p))
+        }
+        Err(e) => Err(super::reports::progress_error(e)),
+    }
+}
+
+pub async fn close(
+    State(pool): State<PgPool>,
+    State(clock): State<Clock>,
+    user: CurrentUser,
+    ClientAddr(addr): ClientAddr,
+    Path(code): Path<String>,
+    Form(f): Form<ClosureForm>,
+) -> Result<Response, AppError> {
+    closure(pool, clock, user, addr, code, f, true).await
+}
+
+pub async fn reopen(
+    State(pool): State<PgPool>,
+    State(clock): State<Clock>,
+    user: CurrentUser,
+    ClientAddr(addr): ClientAddr,
+    Path(code): Path<String>,
+    Form(f): Form<ClosureForm>,
+) -> Result<Response, AppError> {
+    closure(pool, clock, user, addr, code, f, false).await
 }

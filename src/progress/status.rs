@@ -1,0 +1,218 @@
+//! Lights and status of tasks, computed from the loaded rows by the rules in [`crate::lights`].
+
+use super::{Assessment, ReportStatus, ReviewState};
+use crate::db::{assignments::PlanSettings, reports::ReportBrief, tasks::TaskRow};
+use crate::lights::{
+    self, CheckpointInfo, Judgement, Light, PeriodInfo, ReportInfo, TaskFacts, UnitFacts,
+};
+use crate::reporting;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// A task's state in one word: closed, or the status of its latest submitted report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    NotStarted,
+    InProgress,
+    Done,
+    Behind,
+    Closed,
+}
+
+impl TaskStatus {
+    pub const ALL: [TaskStatus; 5] = [
+        Self::NotStarted,
+        Self::InProgress,
+        Self::Done,
+        Self::Behind,
+        Self::Closed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotStarted => "not_started",
+            Self::InProgress => "in_progress",
+            Self::Done => "done",
+            Self::Behind => "behind",
+            Self::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s.trim())
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NotStarted => "未启动",
+            Self::InProgress => "推进中",
+            Self::Done => "已完成",
+            Self::Behind => "滞后",
+            Self::Closed => "已办结",
+        }
+    }
+
+    fn of(s: ReportStatus) -> Self {
+        match s {
+            ReportStatus::NotStarted => Self::NotStarted,
+            ReportStatus::InProgress => Self::InProgress,
+            ReportStatus::Done => Self::Done,
+            ReportStatus::Behind => Self::Behind,
+        }
+    }
+}
+
+/// A task's light with its reasons, each unit's, and its status.
+#[derive(Debug, Clone)]
+pub struct TaskState {
+    pub light: Light,
+    pub reasons: Vec<String>,
+    pub status: TaskStatus,
+    pub units: Vec<(i64, Judgement)>,
+}
+
+fn review(s: ReviewState) -> lights::ReviewState {
+    match s {
+        ReviewState::Draft => lights::ReviewState::Draft,
+        ReviewState::Submitted => lights::ReviewState::Submitted,
+        ReviewState::Returned => lights::ReviewState::Returned,
+        ReviewState::Accepted => lights::ReviewState::Accepted,
+    }
+}
+
+fn status(s: ReportStatus) -> lights::Status {
+    match s {
+        ReportStatus::NotStarted => lights::Status::NotStarted,
+        ReportStatus::InProgress => lights::Status::InProgress,
+        ReportStatus::Done => lights::Status::Done,
+        ReportStatus::Behind => lights::Status::Behind,
+    }
+}
+
+fn assessment(a: Assessment) -> lights::Assessment {
+    match a {
+        Assessment::OnTrack => lights::Assessment::OnTrack,
+        Assessment::AtRisk => lights::Assessment::AtRisk,
+        Assessment::OffTrack => lights::Assessment::OffTrack,
+    }
+}
+
+/// The facts the light rules judge, for one task.
+pub fn facts(settings: &PlanSettings, task: &TaskRow, reports: &[&ReportBrief]) -> TaskFacts {
+    let deadline = task.deadline();
+    let periods = reporting::task_periods(settings, &deadline, task.effective_cycle())
+        .into_iter()
+        .map(|p| PeriodInfo {
+            key: p.key,
+            label: p.label,
+            start: p.start,
+            end: p.end,
+            due: p.due,
+        })
+        .collect();
+    let units = task
+        .lead_ids
+        .iter()
+        .zip(&task.lead_names)
+        .chain(task.co_ids.iter().zip(&task.co_names))
+        .map(|(id, name)| UnitFacts {
+            unit_id: *id,
+            unit: name.clone(),
+            reports: reports
+                .iter()
+                .filter(|r| r.unit_id == *id)
+                .map(|r| ReportInfo {
+                    period: r.period.clone(),
+                    period_start: r.period_start,
+                    period_end: r.period_end,
+                    state: review(r.review_state),
+                    status: status(r.status),
+                    self_assessment: assessment(r.self_assessment),
+                    office_assessment: r.office_assessment.map(assessment),
+                    ever_submitted: r.first_submitted_at.is_some(),
+                    accepted_at: r.accepted_at,
+                })
+                .collect(),
+        })
+        .collect();
+    TaskFacts {
+        closed: task.closed_at.is_some(),
+        deadline_end: deadline.end(settings.year),
+        checkpoints: task
+            .checkpoints
+            .0
+            .iter()
+            .map(|c| CheckpointInfo {
+                date: c.date,
+                title: c.title.clone(),
+            })
+            .collect(),
+        periods,
+        units,
+    }
+}
+
+fn task_status(task: &TaskRow, reports: &[&ReportBrief]) -> TaskStatus {
+    if task.closed_at.is_some() {
+        return TaskStatus::Closed;
+    }
+    let leads: Vec<i64> = task.lead_ids.clone();
+    reports
+        .iter()
+        .filter(|r| r.first_submitted_at.is_some() && r.review_state != ReviewState::Returned)
+        // Latest period first; within it, a lead's (consolidated) report first.
+        .max_by_key(|r| (r.period_end, leads.contains(&r.unit_id), r.submitted_at))
+        .map_or(TaskStatus::NotStarted, |r| TaskStatus::of(r.status))
+}
+
+/// Judges every task given, from the plan's reports (loaded once).
+pub fn judge_all(
+    settings: &PlanSettings,
+    tasks: &[TaskRow],
+    reports: &[ReportBrief],
+    today: NaiveDate,
+) -> HashMap<i64, TaskState> {
+    let mut by_task: HashMap<i64, Vec<&ReportBrief>> = HashMap::new();
+    for r in reports {
+        by_task.entry(r.task_id).or_default().push(r);
+    }
+    tasks
+        .iter()
+        .map(|t| {
+            let mine = by_task.get(&t.id).map(Vec::as_slice).unwrap_or(&[]);
+            let f = facts(settings, t, mine);
+            let task = lights::judge_task(&f, today);
+            let units = f
+                .units
+                .iter()
+                .map(|u| (u.unit_id, lights::judge_unit(&f, u, today)))
+                .collect();
+            (
+                t.id,
+                TaskState {
+                    light: task.light,
+                    reasons: task.reasons,
+                    status: task_status(t, mine),
+                    units,
+                },
+            )
+        })
+        .collect()
+}
+
+/// Loads a plan's settings, its tasks (narrowed by `filter`) and every task's state.
+pub async fn plan_states(
+    pool: &sqlx::PgPool,
+    plan_id: i64,
+    filter: &crate::db::tasks::TaskFilter,
+    today: NaiveDate,
+) -> sqlx::Result<Option<(PlanSettings, Vec<TaskRow>, HashMap<i64, TaskState>)>> {
+    let Some(settings) = crate::db::assignments::plan_settings(pool, plan_id).await? else {
+        return Ok(None);
+    };
+    let tasks = crate::db::tasks::list(pool, plan_id, filter).await?;
+    let reports = crate::db::reports::briefs_for_plan(pool, plan_id).await?;
+    let states = judge_all(&settings, &tasks, &reports, today);
+    Ok(Some((settings, tasks, states)))
+}

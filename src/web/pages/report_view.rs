@@ -1,0 +1,534 @@
+//! `/reports/{id}`: one report with its versions, attachments, coordination requests, the
+//! change since the unit's previous report, and the office's review.
+
+use super::reports::{ReportForm, caller, progress_error};
+use crate::attachments;
+use crate::db::{self, reports::ReportRow};
+use crate::progress::{self, Assessment, Decision, ProgressError, ReportStatus, ReviewState};
+use crate::web::auth::{ClientAddr, CurrentUser};
+use crate::web::forms::{FieldErrors, Form};
+use crate::web::plan_context::{Layout, bare_layout};
+use crate::web::{AppError, render};
+use askama::Template;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use similar::{ChangeTag, TextDiff};
+use sqlx::PgPool;
+
+/// Above this similarity to the previous period's report, the reviewer is warned.
+const NEAR_COPY: f32 = 0.9;
+
+struct DiffLine {
+    tag: &'static str,
+    text: String,
+}
+
+struct Version {
+    at: String,
+    who: String,
+    action: &'static str,
+    version: i32,
+    reason: Option<String>,
+    work_done: String,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    layout: Layout,
+    report: ReportRow,
+    task_text: String,
+    coordination: Vec<db::reports::CoordinationRow>,
+    attachments: Vec<db::reports::AttachmentMeta>,
+    versions: Vec<Version>,
+    /// The unit's report for the previous period, and what changed since.
+    previous_period: Option<String>,
+    diff: Vec<DiffLine>,
+    near_copy: Option<u32>,
+    can_edit: bool,
+    can_review: bool,
+    can_answer: bool,
+    form: ReportForm,
+    errors: FieldErrors,
+    notice: Option<String>,
+    statuses: [ReportStatus; 4],
+    assessments: [Assessment; 3],
+}
+
+impl ReportPage {
+    /// The office judges differently from the unit.
+    fn disagreement(&self) -> bool {
+        self.report
+            .office_assessment
+            .is_some_and(|o| o != self.report.self_assessment)
+    }
+}
+
+async fn readable(pool: &PgPool, user: &CurrentUser, id: &str) -> Result<ReportRow, AppError> {
+    let missing = || AppError::NotFound("找不到该报告。".into());
+    let id: i64 = id.parse().map_err(|_| missing())?;
+    let report = db::reports::get(pool, id).await?.ok_or_else(missing)?;
+    if !progress::may_read(pool, user.role, user.unit_id, &report)
+        .await
+        .map_err(progress_error)?
+    {
+        return Err(AppError::Forbidden);
+    }
+    Ok(report)
+}
+
+fn diff_lines(old: &str, new: &str) -> (Vec<DiffLine>, u32) {
+    let diff = TextDiff::from_chars(old, new);
+    let ratio = (diff.ratio() * 100.0).round() as u32;
+    let lines = TextDiff::from_lines(old, new)
+        .iter_all_changes()
+        .map(|c| DiffLine {
+            tag: match c.tag() {
+                ChangeTag::Delete => "del",
+                ChangeTag::Insert => "ins",
+                ChangeTag::Equal => "eq",
+            },
+            text: c.value().trim_end_matches('\n').to_string(),
+        })
+        .collect();
+    (lines, ratio)
+}
+
+async fn page(
+    pool: &PgPool,
+    user: &CurrentUser,
+    report: ReportRow,
+    form: Option<ReportForm>,
+    errors: FieldErrors,
+    notice: Option<String>,
+) -> Result<ReportPage, AppError> {
+    let task = db::tasks::get_by_code(pool, report.plan_id, &report.code)
+        .await?
+        .ok_or_else(|| AppError::NotFound("任务不存在".into()))?;
+    let coordination = db::reports::coordination(pool, report.id).await?;
+    let texts: Vec<String> = coordination
+        .iter()
+        .filter(|c| c.answer.is_none())
+        .map(|c| c.text.clone())
+        .collect();
+    let versions = db::reports::events(pool, report.id)
+        .await?
+        .into_iter()
+        .map(|e| Version {
+            at: e
+                .at
+                .with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            who: e.actor_name.or(e.actor_login).unwrap_or_else(|| "—".into()),
+            action: match e.action.as_str() {
+                "submitted" => "提交",
+                "returned" => "退回",
+                _ => "采纳",
+            },
+            version: e.version,
+            reason: e.reason,
+            work_done: e.snapshot["work_done"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        })
+        .collect();
+    let previous =
+        db::reports::previous(pool, report.task_id, report.unit_id, report.period_start).await?;
+    let (diff, near_copy, previous_period) = match &previous {
+        Some(p) => {
+            let (lines, ratio) = diff_lines(&p.work_done, &report.work_done);
+            let warn = (ratio as f32 / 100.0 >= NEAR_COPY).then_some(ratio);
+            (lines, warn, Some(p.period.clone()))
+        }
+        None => (Vec::new(), None, None),
+    };
+    let caller = caller(user, String::new());
+    let closed = task.closed_at.is_some();
+    Ok(ReportPage {
+        can_edit: caller.may_write_for(report.unit_id) && report.review_state.editable() && !closed,
+        can_review: user.is_office() && report.review_state == ReviewState::Submitted,
+        can_answer: user.is_office(),
+        form: form.unwrap_or_else(|| ReportForm::of(&report, &texts)),
+        attachments: db::reports::attachments(pool, report.id).await?,
+        layout: bare_layout("tasks", Some(user)),
+        task_text: task.text,
+        coordination,
+        versions,
+        previous_period,
+        diff,
+        near_copy,
+        errors,
+        notice,
+        statuses: ReportStatus::ALL,
+        assessments: Assessment::ALL,
+        report,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ShowQuery {
+    saved: Option<String>,
+}
+
+pub async fn show(
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    super::query::PageQuery(q): super::query::PageQuery<ShowQuery>,
+) -> Result<Response, AppError> {
+    let report = readable(&pool, &user, &id).await?;
+    let notice = q.saved.map(|_| "已保存。".to_string());
+    Ok(render::ok(
+        &page(&pool, &user, report, None, FieldErrors::default(), notice).await?,
+    ))
+}
+
+/// Re-renders the report page with a message beside a field.
+async fn refused(
+    pool: &PgPool,
+    user: &CurrentUser,
+    id: i64,
+    status: StatusCode,
+    form: Option<ReportForm>,
+    field: &'static str,
+    message: String,
+) -> Result<Response, AppError> {
+    let report = db::reports::get(pool, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("找不到该报告。".into()))?;
+    Ok(render::page(
+        status,
+        &page(
+            pool,
+            user,
+            report,
+            form,
+            FieldErrors::single(field, message),
+            None,
+        )
+        .await?,
+    ))
+}
+
+/// `POST /reports/{id}`: the unit edits (and may submit) its draft or returned report.
+pub async fn update(
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    ClientAddr(addr): ClientAddr,
+    Path(id): Path<String>,
+    Form(f): Form<ReportForm>,
+) -> Result<Response, AppError> {
+    let report = readable(&pool, &user, &id).await?;
+    let version = f.version.trim().parse::<i32>().ok();
+    let result = match f.clone().input_for(&report) {
+        Ok(input) => {
+            progress::save_report(
+                &pool,
+                &caller(&user, addr),
+                report.plan_id,
+                &report.code,
+                report.unit_id,
+                input,
+                version,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(row) => Ok(Redirect::to(&format!("/reports/{}?saved=1", row.id)).into_response()),
+        Err(ProgressError::Field { field, message }) => {
+            refused(
+                &pool,
+                &user,
+                report.id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(f),
+                field,
+                message,
+            )
+            .await
+        }
+        Err(e @ ProgressError::Stale { .. }) => {
+            let message = format!("{e} 下面保留了您填写的内容。");
+            let mut form = f;
+            if let ProgressError::Stale { current } = e {
+                form.version = current.to_string();
+            }
+            refused(
+                &pool,
+                &user,
+                report.id,
+                StatusCode::CONFLICT,
+                Some(form),
+                "form",
+                message,
+            )
+            .await
+        }
+        Err(e) => Err(progress_error(e)),
+    }
+}
+
+impl ReportForm {
+    /// The form's input, for this report's period.
+    fn input_for(mut self, report: &ReportRow) -> Result<progress::ReportInput, ProgressError> {
+        self.period = report.period.clone();
+        let bad = |f: &'static str, m: &str| ProgressError::Field {
+            field: f,
+            message: m.into(),
+        };
+        Ok(progress::ReportInput {
+            period: self.period.clone(),
+            status: ReportStatus::parse(&self.status)
+                .ok_or_else(|| bad("status", "请选择进展状态"))?,
+            self_assessment: Assessment::parse(&self.self_assessment)
+                .ok_or_else(|| bad("self_assessment", "请选择自评"))?,
+            work_done: self.work_done,
+            problems: self.problems,
+            next_steps: self.next_steps,
+            coordination: self.coordination.lines().map(str::to_string).collect(),
+            submit: self.action == "submit",
+        })
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReviewForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    office_assessment: String,
+}
+
+/// `POST /reports/{id}/review`: 采纳 or 退回.
+pub async fn review(
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    ClientAddr(addr): ClientAddr,
+    Path(id): Path<String>,
+    Form(f): Form<ReviewForm>,
+) -> Result<Response, AppError> {
+    let report = readable(&pool, &user, &id).await?;
+    let version: i32 = f
+        .version
+        .trim()
+        .parse()
+        .map_err(|_| AppError::BadRequest("表单缺少版本号,请刷新页面。".into()))?;
+    let office_assessment = match f.office_assessment.trim() {
+        "" => None,
+        s => Some(
+            Assessment::parse(s).ok_or_else(|| AppError::BadRequest("办公室评估无效。".into()))?,
+        ),
+    };
+    let decision = match f.decision.as_str() {
+        "accept" => Decision::Accept { office_assessment },
+        "return" => Decision::Return {
+            reason: f.reason.clone(),
+            office_assessment,
+        },
+        _ => {
+            return refused(
+                &pool,
+                &user,
+                report.id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                "decision",
+                "请选择采纳或退回".into(),
+            )
+            .await;
+        }
+    };
+    match progress::review(&pool, &caller(&user, addr), report.id, version, decision).await {
+        Ok(row) => Ok(Redirect::to(&format!("/reports/{}?saved=1", row.id)).into_response()),
+        Err(ProgressError::Field { field, message }) => {
+            refused(
+                &pool,
+                &user,
+                report.id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                field,
+                message,
+            )
+            .await
+        }
+        Err(e @ (ProgressError::Stale { .. } | ProgressError::Conflict(_))) => {
+            refused(
+                &pool,
+                &user,
+                report.id,
+                StatusCode::CONFLICT,
+                None,
+                "decision",
+                e.to_string(),
+            )
+            .await
+        }
+        Err(e) => Err(progress_error(e)),
+    }
+}
+
+/// `POST /reports/{id}/attachments` (multipart, field `file`).
+pub async fn upload(
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    ClientAddr(addr): ClientAddr,
+    Path(id): Path<String>,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
+    let report = readable(&pool, &user, &id).await?;
+    let bad = |m: &str| AppError::BadRequest(m.to_string());
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| bad("上传的内容无效或超过大小限制。"))?
+    {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or_default().to_string();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| bad("上传的文件无效或超过 20 MB。"))?;
+            file = Some((name, bytes.to_vec()));
+        }
+    }
+    let Some((name, bytes)) = file else {
+        return refused(
+            &pool,
+            &user,
+            report.id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            "file",
+            "请选择要上传的文件".into(),
+        )
+        .await;
+    };
+    match progress::add_attachment(&pool, &caller(&user, addr), report.id, &name, &bytes).await {
+        Ok(_) => Ok(Redirect::to(&format!("/reports/{}?saved=1", report.id)).into_response()),
+        Err(ProgressError::Field { field, message }) => {
+            refused(
+                &pool,
+                &user,
+                report.id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                field,
+                message,
+            )
+            .await
+        }
+        Err(e) => Err(progress_error(e)),
+    }
+}
+
+/// `GET /attachments/{id}`: always a download, never rendered inline; readable only by those
+/// who may read the report.
+pub async fn download(
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let missing = || AppError::NotFound("附件不存在。".into());
+    let id: i64 = id.parse().map_err(|_| missing())?;
+    let meta = db::reports::attachment_meta(&pool, id)
+        .await?
+        .ok_or_else(missing)?;
+    readable(&pool, &user, &meta.report_id.to_string()).await?;
+    let data = db::reports::attachment_data(&pool, id)
+        .await?
+        .ok_or_else(missing)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                attachments::content_disposition(&meta.file_name),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        data,
+    )
+        .into_response())
+}
+
+pub async fn delete_attachment(
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    ClientAddr(addr): ClientAddr,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let id: i64 = id
+        .parse()
+        .map_err(|_| AppError::NotFound("附件不存在。".into()))?;
+    let report_id = progress::delete_attachment(&pool, &caller(&user, addr), id)
+        .await
+        .map_err(progress_error)?;
+    Ok(Redirect::to(&format!("/reports/{report_id}?saved=1")).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AnswerForm {
+    #[serde(default)]
+    answer: String,
+    #[serde(default)]
+    close: Option<String>,
+}
+
+/// `POST /coordination/{id}/answer`.
+pub async fn answer(
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    ClientAddr(addr): ClientAddr,
+    Path(id): Path<String>,
+    Form(f): Form<AnswerForm>,
+) -> Result<Response, AppError> {
+    let id: i64 = id
+        .parse()
+        .map_err(|_| AppError::NotFound("没有该需协调事项。".into()))?;
+    match progress::answer_coordination(
+        &pool,
+        &caller(&user, addr),
+        id,
+        &f.answer,
+        f.close.is_some(),
+    )
+    .await
+    {
+        Ok(report_id) => Ok(Redirect::to(&format!("/reports/{report_id}?saved=1")).into_response()),
+        Err(ProgressError::Field { message, .. }) => {
+            let report_id: Option<i64> =
+                sqlx::query_scalar("SELECT report_id FROM coordination_requests WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&pool)
+                    .await?;
+            match report_id {
+                Some(r) => {
+                    refused(
+                        &pool,
+                        &user,
+                        r,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        None,
+                        "answer",
+                        message,
+                    )
+                    .await
+                }
+                None => Err(AppError::NotFound("没有该需协调事项。".into())),
+            }
+        }
+        Err(e) => Err(progress_error(e)),
+    }
+}
