@@ -252,7 +252,9 @@ async fn api_lists_tasks_in_plan_order(pool: PgPool) {
             "version": 1,
             "deadline": {"kind": "ongoing"},
             "cycle": "quarterly",
-            "designation_complete": true
+            "designation_complete": true,
+            "light": "red",
+            "status": "not_started"
         })
     );
     // The API's table is the reviewed golden table.

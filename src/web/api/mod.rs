@@ -1,6 +1,7 @@
 //! JSON API, version 1 (read-only for now), for callers holding an API token.
 
 mod plans;
+mod reports;
 mod tasks;
 
 /// Every API route; all need a token (the guard is applied by `web::routes`).
@@ -8,6 +9,8 @@ pub fn routes() -> super::Routes {
     super::Routes::default()
         .get("/plans", plans::list)
         .get("/plans/{id}/tasks", plans::tasks)
+        .get("/plans/{id}/tasks/{code}/reports", reports::list)
+        .post("/plans/{id}/tasks/{code}/reports", reports::create)
 }
 
 /// API routes for office tokens only (the guard is applied by `web::routes`).

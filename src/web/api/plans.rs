@@ -1,7 +1,10 @@
 //! `GET /api/v1/plans` and `GET /api/v1/plans/{id}/tasks`.
 
 use crate::db::{self, tasks::TaskFilter, tasks::TaskRow};
+use crate::lights::Light;
+use crate::progress::{self, TaskStatus};
 use crate::schedule::Cycle;
+use crate::web::Clock;
 use crate::web::{ApiError, AppError};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -43,6 +46,12 @@ pub struct TaskJson {
     cycle: Cycle,
     /// True where nothing is left to designate.
     designation_complete: bool,
+    /// `red`, `yellow`, `green` or `grey`, computed for today (in the task list).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    light: Option<Light>,
+    /// `not_started`, `in_progress`, `done`, `behind` or `closed` (in the task list).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<TaskStatus>,
 }
 
 impl From<TaskRow> for TaskJson {
@@ -52,6 +61,8 @@ impl From<TaskRow> for TaskJson {
             deadline: t.deadline().to_json(),
             cycle: t.effective_cycle(),
             designation_complete: t.designation_complete,
+            light: None,
+            status: None,
             code: t.code,
             section: Heading {
                 number: t.section_number,
@@ -97,9 +108,23 @@ pub async fn known_plan(pool: &PgPool, id: &str) -> Result<i64, ApiError> {
 
 pub async fn tasks(
     State(pool): State<PgPool>,
+    State(clock): State<Clock>,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<TaskJson>>, ApiError> {
     let plan_id = known_plan(&pool, &id).await?;
-    let rows = db::tasks::list(&pool, plan_id, &TaskFilter::default()).await?;
-    Ok(Json(rows.into_iter().map(Into::into).collect()))
+    let (_, rows, states) =
+        progress::plan_states(&pool, plan_id, &TaskFilter::default(), clock.today())
+            .await?
+            .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|t| {
+                let state = states.get(&t.id).map(|s| (s.light, s.status));
+                let mut json = TaskJson::from(t);
+                json.light = state.map(|s| s.0);
+                json.status = state.map(|s| s.1);
+                json
+            })
+            .collect(),
+    ))
 }

@@ -12,6 +12,7 @@ mod task;
 mod tasks;
 mod units;
 mod views;
+mod work;
 
 use super::{AppError, Routes};
 use axum::response::{IntoResponse, Response};
@@ -40,6 +41,8 @@ pub fn signed_in_routes() -> Routes {
         .post("/reports/{id}", report_view::update)
         .post("/attachments/{id}/delete", report_view::delete_attachment)
         .get("/attachments/{id}", report_view::download)
+        .get("/my", work::my)
+        .post("/urges/{id}/ack", work::acknowledge)
         .merge(uploads())
 }
 
@@ -65,6 +68,8 @@ pub fn office_routes() -> Routes {
         .post("/tasks/{code}/reopen", task::reopen)
         .post("/reports/{id}/review", report_view::review)
         .post("/coordination/{id}/answer", report_view::answer)
+        .get("/review", work::review)
+        .post("/urges", work::urge)
         .post("/tasks/{code}/units", task::save_units)
         .post("/tasks/{code}/schedule", task::save_schedule)
 }

@@ -23,6 +23,11 @@ struct ReportingPage {
     owed: Vec<UnitOwes>,
     awaiting: Vec<String>,
     error: Option<String>,
+    /// Units whose reports of the period are not in yet (missing or still to come).
+    outstanding: Vec<UnitOwes>,
+    urges: Vec<crate::db::reports::UrgeRow>,
+    today: chrono::NaiveDate,
+    notice: Option<String>,
 }
 
 impl ReportingPage {
@@ -35,10 +40,12 @@ impl ReportingPage {
 pub struct ReportingQuery {
     plan: Option<String>,
     period: Option<String>,
+    urged: Option<String>,
 }
 
 pub async fn show(
     State(pool): State<PgPool>,
+    State(clock): State<crate::web::Clock>,
     user: CurrentUser,
     PageQuery(q): PageQuery<ReportingQuery>,
 ) -> Result<Response, AppError> {
@@ -48,7 +55,7 @@ pub async fn show(
         .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
     let tasks = db::tasks::list(&pool, ctx.plan.id, &TaskFilter::default()).await?;
     let periods = reporting::plan_periods(&settings, &tasks);
-    let today = chrono::Local::now().date_naive();
+    let today = clock.today();
     // By default the period whose report is due next (or the last one).
     let wanted = q
         .period
@@ -73,6 +80,20 @@ pub async fn show(
         }
         None => (None, Vec::new(), Vec::new(), None),
     };
+    let (outstanding, urges) = match &selected {
+        Some(p) => {
+            let submitted = super::work::submitted_pairs(&pool, ctx.plan.id, &p.key).await?;
+            (
+                reporting::outstanding(&settings, &tasks, &p.key, &submitted),
+                db::reports::urges_for_period(&pool, ctx.plan.id, &p.key).await?,
+            )
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    let notice = q
+        .urged
+        .filter(|n| n.parse::<u32>().is_ok())
+        .map(|n| format!("已向 {n} 个单位发出催办。"));
     let status = if error.is_some() {
         StatusCode::NOT_FOUND
     } else {
@@ -87,6 +108,10 @@ pub async fn show(
             owed,
             awaiting,
             error,
+            outstanding,
+            urges,
+            today,
+            notice,
         },
     ))
 }

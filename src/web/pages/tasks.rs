@@ -11,6 +11,9 @@ use crate::db::{
     tasks::{TaskFilter, UnitRole},
     units::UnitRow,
 };
+use crate::lights::Light;
+use crate::progress::{self, TaskStatus};
+use crate::web::Clock;
 use crate::web::auth::ClientAddr;
 use crate::web::auth::CurrentUser;
 use crate::web::forms::Form;
@@ -37,6 +40,10 @@ pub struct TasksQuery {
     pub q: Option<String>,
     /// `1`: only tasks still awaiting designation of their units.
     pub pending: Option<String>,
+    /// `red`, `yellow`, `green` or `grey`.
+    pub light: Option<String>,
+    /// `not_started`, `in_progress`, `done`, `behind` or `closed`.
+    pub status: Option<String>,
     /// Counts reported back after a bulk assignment.
     pub added: Option<String>,
     pub skipped: Option<String>,
@@ -49,6 +56,8 @@ struct FieldErrors {
     unit: Option<String>,
     role: Option<String>,
     q: Option<String>,
+    light: Option<String>,
+    status: Option<String>,
     /// The bulk form's message (not a filter: the list is still shown).
     bulk: Option<String>,
 }
@@ -56,7 +65,12 @@ struct FieldErrors {
 impl FieldErrors {
     /// Whether a filter is wrong (the list cannot be shown).
     fn any(&self) -> bool {
-        self.section.is_some() || self.unit.is_some() || self.role.is_some() || self.q.is_some()
+        self.section.is_some()
+            || self.unit.is_some()
+            || self.role.is_some()
+            || self.q.is_some()
+            || self.light.is_some()
+            || self.status.is_some()
     }
 }
 
@@ -71,6 +85,10 @@ struct TasksPage {
     unit: String,
     role: String,
     q: String,
+    light: String,
+    status: String,
+    lights: [Light; 4],
+    statuses: [TaskStatus; 5],
     pending: bool,
     errors: FieldErrors,
     filtered: bool,
@@ -136,15 +154,17 @@ fn validate(
 
 pub async fn list(
     State(pool): State<PgPool>,
+    State(clock): State<Clock>,
     user: CurrentUser,
     OriginalUri(uri): OriginalUri,
     PageQuery(q): PageQuery<TasksQuery>,
 ) -> Result<Response, AppError> {
-    render_list(&pool, &user, &uri, q, None).await
+    render_list(&pool, clock, &user, &uri, q, None).await
 }
 
 async fn render_list(
     pool: &PgPool,
+    clock: Clock,
     user: &CurrentUser,
     uri: &Uri,
     q: TasksQuery,
@@ -172,10 +192,37 @@ async fn render_list(
         _ => None,
     };
     errors.bulk = bulk_error;
-    let rows = if errors.any() {
-        Vec::new()
+    let light = blank(&q.light);
+    let wanted_light = match light.as_str() {
+        "" => None,
+        l => Light::parse(l).or_else(|| {
+            errors.light = Some("请选择红灯、黄灯、绿灯或灰灯".into());
+            None
+        }),
+    };
+    let status_filter = blank(&q.status);
+    let wanted_status = match status_filter.as_str() {
+        "" => None,
+        s => TaskStatus::parse(s).or_else(|| {
+            errors.status = Some("请选择列表中的状态".into());
+            None
+        }),
+    };
+    let (rows, states) = if errors.any() {
+        (Vec::new(), Default::default())
     } else {
-        db::tasks::list(&pool, ctx.plan.id, &filter).await?
+        let (_, rows, states) = progress::plan_states(&pool, ctx.plan.id, &filter, clock.today())
+            .await?
+            .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
+        let rows: Vec<_> = rows
+            .into_iter()
+            .filter(|t| {
+                let s = states.get(&t.id);
+                wanted_light.is_none_or(|l| s.is_some_and(|s| s.light == l))
+                    && wanted_status.is_none_or(|w| s.is_some_and(|s| s.status == w))
+            })
+            .collect();
+        (rows, states)
     };
     let status = if errors.any() {
         StatusCode::BAD_REQUEST
@@ -188,14 +235,20 @@ async fn render_list(
         filtered: filter.section.is_some()
             || filter.unit_id.is_some()
             || !filter.words.is_empty()
-            || filter.awaiting_designation,
+            || filter.awaiting_designation
+            || wanted_light.is_some()
+            || wanted_status.is_some(),
         pending: filter.awaiting_designation,
         can_bulk: user.is_office(),
         back: back_query(uri),
         notice,
         own_unit,
         count: rows.len(),
-        groups: views::group(rows),
+        groups: views::group(rows, &states),
+        light,
+        status: status_filter,
+        lights: Light::ALL,
+        statuses: TaskStatus::ALL,
         sections: sections
             .iter()
             .map(|s| SectionOption {
@@ -227,6 +280,7 @@ fn back_query(uri: &Uri) -> String {
 /// `POST /tasks/bulk-units`: one unit, in one role, added to every task ticked in the list.
 pub async fn bulk_units(
     State(pool): State<PgPool>,
+    State(clock): State<Clock>,
     user: CurrentUser,
     ClientAddr(addr): ClientAddr,
     Form(fields): Form<Vec<(String, String)>>,
@@ -258,6 +312,7 @@ pub async fn bulk_units(
     let Ok(unit_id) = get("unit").parse::<i64>() else {
         return render_list(
             &pool,
+            clock,
             &user,
             &back_uri,
             q,
@@ -277,11 +332,12 @@ pub async fn bulk_units(
             .into_response())
         }
         Err(ChangeError::Field { message, .. }) => {
-            render_list(&pool, &user, &back_uri, q, Some(message)).await
+            render_list(&pool, clock, &user, &back_uri, q, Some(message)).await
         }
         Err(ChangeError::Stale { .. } | ChangeError::NotFound) => {
             render_list(
                 &pool,
+                clock,
                 &user,
                 &back_uri,
                 q,

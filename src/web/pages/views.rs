@@ -9,7 +9,11 @@ pub struct UnitLink {
 }
 
 pub struct TaskView {
+    pub id: i64,
     pub code: String,
+    /// 红黄绿灯 and status, where the page computed them.
+    pub light: Option<crate::lights::Light>,
+    pub status: Option<crate::progress::TaskStatus>,
     pub text: String,
     pub source_text: String,
     pub responsibility_text: String,
@@ -50,6 +54,9 @@ impl From<TaskRow> for TaskView {
             co: links(&t.co_ids, &t.co_names),
             section_label: section_label(t.section_number, &t.section_title),
             subsection_label: subsection_label(t.subsection_number, &t.subsection_title),
+            id: t.id,
+            light: None,
+            status: None,
             code: t.code,
             text: t.text,
             source_text: t.source_text,
@@ -71,11 +78,19 @@ pub struct SectionGroup {
     pub subsections: Vec<SubsectionGroup>,
 }
 
-/// Tasks in plan order, grouped under their section and subsection headings.
-pub fn group(rows: Vec<TaskRow>) -> Vec<SectionGroup> {
+/// Tasks in plan order, grouped under their section and subsection headings, with their
+/// lights where known.
+pub fn group(
+    rows: Vec<TaskRow>,
+    states: &std::collections::HashMap<i64, crate::progress::TaskState>,
+) -> Vec<SectionGroup> {
     let mut out: Vec<SectionGroup> = Vec::new();
     for row in rows {
-        let view = TaskView::from(row);
+        let mut view = TaskView::from(row);
+        if let Some(s) = states.get(&view.id) {
+            view.light = Some(s.light);
+            view.status = Some(s.status);
+        }
         if out.last().is_none_or(|s| s.label != view.section_label) {
             out.push(SectionGroup {
                 label: view.section_label.clone(),

@@ -1,0 +1,201 @@
+//! `GET|POST /api/v1/plans/{id}/tasks/{code}/reports`: a unit's own system files reports with a
+//! liaison token, under the same rules as the pages and with JSON errors.
+
+use super::plans::known_plan;
+use crate::db::{self, reports::ReportRow};
+use crate::progress::{self, Assessment, Caller, ProgressError, ReportInput, ReportStatus};
+use crate::web::auth::{ClientAddr, CurrentUser};
+use crate::web::{ApiError, AppError};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use serde_json::{Map, Value, json};
+use sqlx::PgPool;
+
+const FIELDS: &[&str] = &[
+    "period",
+    "status",
+    "self_assessment",
+    "work_done",
+    "problems",
+    "next_steps",
+    "coordination",
+    "submit",
+    "unit",
+    "version",
+];
+
+fn bad(field: &str, message: impl Into<String>) -> ApiError {
+    ApiError(AppError::Unprocessable {
+        field: field.into(),
+        message: message.into(),
+    })
+}
+
+pub fn api_error(e: ProgressError) -> ApiError {
+    ApiError(match e {
+        ProgressError::Forbidden(_) => AppError::Forbidden,
+        ProgressError::NotFound(m) => AppError::NotFound(m),
+        ProgressError::Conflict(m) => AppError::Conflict {
+            message: m,
+            current_version: 0,
+        },
+        ProgressError::Stale { current } => AppError::Conflict {
+            message: ProgressError::Stale { current }.to_string(),
+            current_version: current,
+        },
+        ProgressError::Field { field, message } => AppError::Unprocessable {
+            field: field.into(),
+            message,
+        },
+        ProgressError::Db(e) => AppError::Db(e),
+    })
+}
+
+async fn json_of(pool: &PgPool, r: &ReportRow) -> Result<Value, ApiError> {
+    let coordination: Vec<Value> = db::reports::coordination(pool, r.id)
+        .await?
+        .into_iter()
+        .map(|c| json!({ "text": c.text, "state": c.state, "answer": c.answer }))
+        .collect();
+    Ok(json!({
+        "id": r.id, "period": r.period, "unit": r.unit_name, "version": r.version,
+        "review_state": r.review_state, "status": r.status, "self_assessment": r.self_assessment,
+        "office_assessment": r.office_assessment, "work_done": r.work_done, "problems": r.problems,
+        "next_steps": r.next_steps, "coordination": coordination, "due_on": r.due_on,
+        "submitted_at": r.submitted_at, "return_reason": r.return_reason,
+    }))
+}
+
+pub async fn list(
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    Path((id, code)): Path<(String, String)>,
+) -> Result<Json<Vec<Value>>, ApiError> {
+    let plan_id = known_plan(&pool, &id).await?;
+    let task = db::tasks::get_by_code(&pool, plan_id, &code)
+        .await?
+        .ok_or_else(|| {
+            ApiError(AppError::NotFound(format!(
+                "本工作要点中没有编号为“{code}”的任务"
+            )))
+        })?;
+    let mut out = Vec::new();
+    for r in db::reports::for_task(&pool, task.id).await? {
+        if progress::may_read(&pool, user.role, user.unit_id, &r)
+            .await
+            .map_err(api_error)?
+        {
+            out.push(json_of(&pool, &r).await?);
+        }
+    }
+    Ok(Json(out))
+}
+
+fn text(obj: &Map<String, Value>, key: &str, required: bool) -> Result<String, ApiError> {
+    match obj.get(key) {
+        None | Some(Value::Null) if !required => Ok(String::new()),
+        Some(Value::String(s)) => Ok(s.clone()),
+        _ => Err(bad(
+            key,
+            if required {
+                "必填,应为文字"
+            } else {
+                "应为文字"
+            },
+        )),
+    }
+}
+
+pub async fn create(
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    ClientAddr(addr): ClientAddr,
+    Path((id, code)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let plan_id = known_plan(&pool, &id).await?;
+    let body: Value = serde_json::from_slice(&body)
+        .map_err(|_| ApiError(AppError::BadRequest("请求体不是有效的 JSON".into())))?;
+    let obj = body
+        .as_object()
+        .ok_or_else(|| bad("", "请求体应为 JSON 对象"))?;
+    if let Some(k) = obj.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+        return Err(bad(k, "未知字段"));
+    }
+    let period = text(obj, "period", true)?;
+    let status = ReportStatus::parse(&text(obj, "status", true)?)
+        .ok_or_else(|| bad("status", "应为 not_started、in_progress、done 或 behind"))?;
+    let self_assessment = Assessment::parse(&text(obj, "self_assessment", true)?)
+        .ok_or_else(|| bad("self_assessment", "应为 on_track、at_risk 或 off_track"))?;
+    let coordination = match obj.get("coordination") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                v.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| bad(&format!("coordination[{i}]"), "应为文字"))
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err(bad("coordination", "应为文字数组")),
+    };
+    let submit = match obj.get("submit") {
+        Some(Value::Bool(b)) => *b,
+        None => false,
+        Some(_) => return Err(bad("submit", "应为 true 或 false")),
+    };
+    let version = match obj.get("version") {
+        None | Some(Value::Null) => 0,
+        Some(v) => v
+            .as_i64()
+            .and_then(|v| i32::try_from(v).ok())
+            .ok_or_else(|| bad("version", "应为整数"))?,
+    };
+    // The unit: the liaison's own, or for the office the one named.
+    let unit_id = match (obj.get("unit"), user.unit_id) {
+        (Some(Value::String(name)), _) => {
+            let settings = db::assignments::plan_settings(&pool, plan_id)
+                .await?
+                .ok_or_else(|| ApiError(AppError::NotFound("找不到该工作要点".into())))?;
+            db::assignments::directory_units(&pool, &settings.issuer)
+                .await?
+                .into_iter()
+                .find(|(_, n)| n == name.trim())
+                .map(|(id, _)| id)
+                .ok_or_else(|| bad("unit", format!("名录中没有单位“{name}”")))?
+        }
+        (None, Some(u)) => u,
+        (None, None) => return Err(bad("unit", "请指明填报单位(单位简称)")),
+        (Some(_), _) => return Err(bad("unit", "应为单位简称")),
+    };
+    let input = ReportInput {
+        period,
+        status,
+        self_assessment,
+        work_done: text(obj, "work_done", true)?,
+        problems: text(obj, "problems", false)?,
+        next_steps: text(obj, "next_steps", false)?,
+        coordination,
+        submit,
+    };
+    let caller = Caller {
+        actor: user.actor(addr),
+        role: user.role,
+        unit_id: user.unit_id,
+    };
+    // A report that exists is only changed from the version read (0 when none was given).
+    let row = progress::save_report(
+        &pool,
+        &caller,
+        plan_id,
+        &code,
+        unit_id,
+        input,
+        Some(version),
+    )
+    .await
+    .map_err(api_error)?;
+    Ok(Json(json_of(&pool, &row).await?))
+}
