@@ -96,6 +96,29 @@ pub fn plan_periods(plan: &PlanSettings, tasks: &[TaskRow]) -> Vec<Period> {
     all
 }
 
+/// For a period: each unit with the tasks whose report is still outstanding (never
+/// submitted), given the reports that exist as `(task_id, unit_id, period, submitted)`.
+pub fn outstanding(
+    plan: &PlanSettings,
+    tasks: &[TaskRow],
+    key: &str,
+    submitted: &std::collections::HashSet<(i64, i64)>,
+) -> Vec<UnitOwes> {
+    let (_, owed, _) = owed_in(plan, tasks, key);
+    let id_of: std::collections::HashMap<&str, i64> =
+        tasks.iter().map(|t| (t.code.as_str(), t.id)).collect();
+    owed.into_iter()
+        .filter_map(|mut u| {
+            u.tasks.retain(|t| {
+                id_of
+                    .get(t.code.as_str())
+                    .is_none_or(|task_id| !submitted.contains(&(*task_id, u.unit_id)))
+            });
+            (!u.tasks.is_empty()).then_some(u)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,27 +191,4 @@ mod tests {
         let q2 = &task_periods(&p, &Deadline::Ongoing, Cycle::Quarterly)[0];
         assert_eq!(q2.due, d(2022, 7, 10));
     }
-}
-
-/// For a period: each unit with the tasks whose report is still outstanding (never
-/// submitted), given the reports that exist as `(task_id, unit_id, period, submitted)`.
-pub fn outstanding(
-    plan: &PlanSettings,
-    tasks: &[TaskRow],
-    key: &str,
-    submitted: &std::collections::HashSet<(i64, i64)>,
-) -> Vec<UnitOwes> {
-    let (_, owed, _) = owed_in(plan, tasks, key);
-    let id_of: std::collections::HashMap<&str, i64> =
-        tasks.iter().map(|t| (t.code.as_str(), t.id)).collect();
-    owed.into_iter()
-        .filter_map(|mut u| {
-            u.tasks.retain(|t| {
-                id_of
-                    .get(t.code.as_str())
-                    .is_none_or(|task_id| !submitted.contains(&(*task_id, u.unit_id)))
-            });
-            (!u.tasks.is_empty()).then_some(u)
-        })
-        .collect()
 }

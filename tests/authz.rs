@@ -51,6 +51,9 @@ struct Fixture {
     unit_id: i64,
     revoked_token: String,
     tokens: std::collections::HashMap<&'static str, String>,
+    plan_id: i64,
+    submitted_report: i64,
+    draft_report: i64,
     counter: AtomicUsize,
 }
 
@@ -80,10 +83,65 @@ impl Fixture {
         ] {
             tokens.insert(name, token_for(&pool, id).await);
         }
-        let unit_id = sqlx::query_scalar("SELECT id FROM units WHERE short_name = '公安部'")
+        let unit_id: i64 = sqlx::query_scalar("SELECT id FROM units WHERE short_name = '公安部'")
             .fetch_one(&pool)
             .await
             .unwrap();
+        // A submitted report (1.3.1) and a draft (1.2.2) of 公安部, with an attachment and a
+        // coordination request on the submitted one.
+        let plan_id: i64 = sqlx::query_scalar("SELECT id FROM plans")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        let office_caller = duban::progress::Caller {
+            actor: Actor {
+                user_id: Some(office_id),
+                login: Some("office".into()),
+                addr: None,
+            },
+            role: Role::Office,
+            unit_id: None,
+        };
+        let input = |submit: bool| duban::progress::ReportInput {
+            period: "2022-Q2".into(),
+            status: duban::progress::ReportStatus::InProgress,
+            self_assessment: duban::progress::Assessment::OnTrack,
+            work_done: "开展专项行动。".into(),
+            problems: String::new(),
+            next_steps: String::new(),
+            coordination: vec!["请协调数据共享".into()],
+            submit,
+        };
+        let submitted = duban::progress::save_report(
+            &pool,
+            &office_caller,
+            plan_id,
+            "1.3.1",
+            unit_id,
+            input(true),
+            None,
+        )
+        .await
+        .unwrap();
+        let draft = duban::progress::save_report(
+            &pool,
+            &office_caller,
+            plan_id,
+            "1.2.2",
+            unit_id,
+            input(false),
+            None,
+        )
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO attachments (report_id, file_name, content_type, size, sha256, data)
+             VALUES ($1, 'a.png', 'image/png', 4, 'x', '\\x89504e47')",
+        )
+        .bind(submitted.id)
+        .execute(&pool)
+        .await
+        .unwrap();
         Fixture {
             app: common::app(pool.clone()),
             pool,
@@ -96,6 +154,9 @@ impl Fixture {
             unit_id,
             revoked_token,
             tokens,
+            plan_id,
+            submitted_report: submitted.id,
+            draft_report: draft.id,
             counter: AtomicUsize::new(0),
         }
     }
@@ -170,7 +231,22 @@ impl Fixture {
         {
             req = req.header("authorization", format!("Bearer {t}"));
         }
-        let req = if *method == Method::PATCH {
+        let req = if uri.ends_with("/attachments") {
+            let boundary = "XBOUNDARY";
+            let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+            let mut body = format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.png\"\r\nContent-Type: image/png\r\n\r\n"
+            )
+            .into_bytes();
+            body.extend_from_slice(png);
+            body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+            req.header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body))
+        } else if *method == Method::PATCH || (*method == Method::POST && api) {
             req.header("content-type", "application/json")
                 .body(Body::from(
                     form.first().map(|(_, v)| v.clone()).unwrap_or_default(),
@@ -182,7 +258,19 @@ impl Fixture {
         } else {
             req.body(Body::empty())
         };
-        browser.request(req.unwrap()).await.status
+        let r = browser.request(req.unwrap()).await;
+        if r.status.is_client_error() && r.status != StatusCode::FORBIDDEN {
+            let why = r
+                .body
+                .split("field-error")
+                .nth(1)
+                .unwrap_or("")
+                .chars()
+                .take(120)
+                .collect::<String>();
+            eprintln!("{method} {uri} as {caller:?}: {} {why}", r.status);
+        }
+        r.status
     }
 }
 
@@ -384,6 +472,208 @@ async fn row(
                     format!(r#"{{"version": {version}, "cycle": "{cycle}"}}"#),
                 )]),
                 [401, 200, 403, 403, 403, 401, 401],
+            )
+        }
+        (true, "/tasks/{code}/report") => (
+            format!("/tasks/1.1.1/report?unit={}&period=2022-Q4", fx.unit_id),
+            vec![],
+            [303, 200, 403, 200, 403, 303, 303],
+        ),
+        (false, "/tasks/{code}/report") => {
+            let version: Option<i32> = sqlx::query_scalar(
+                "SELECT r.version FROM reports r JOIN tasks t ON t.id = r.task_id WHERE t.code = '1.1.1' AND r.period = '2022-Q3'",
+            )
+            .fetch_optional(&fx.pool)
+            .await
+            .unwrap();
+            (
+                "/tasks/1.1.1/report".into(),
+                f(&[
+                    ("unit", fx.unit_id.to_string()),
+                    ("period", "2022-Q3".into()),
+                    (
+                        "version",
+                        version.map(|v| v.to_string()).unwrap_or_default(),
+                    ),
+                    ("status", "in_progress".into()),
+                    ("self_assessment", "on_track".into()),
+                    ("work_done", format!("进展{n}")),
+                    ("action", "draft".into()),
+                ]),
+                [303, 303, 403, 303, 403, 303, 303],
+            )
+        }
+        (true, "/reports/{id}") => (
+            format!("/reports/{}", fx.submitted_report),
+            vec![],
+            [303, 200, 200, 200, 403, 303, 303],
+        ),
+        (false, "/reports/{id}") => {
+            let version: i32 = sqlx::query_scalar("SELECT version FROM reports WHERE id = $1")
+                .bind(fx.draft_report)
+                .fetch_one(&fx.pool)
+                .await
+                .unwrap();
+            (
+                format!("/reports/{}", fx.draft_report),
+                f(&[
+                    ("version", version.to_string()),
+                    ("status", "in_progress".into()),
+                    ("self_assessment", "at_risk".into()),
+                    ("work_done", format!("修改{n}")),
+                    ("action", "draft".into()),
+                ]),
+                [303, 303, 403, 303, 403, 303, 303],
+            )
+        }
+        (false, "/reports/{id}/review") => {
+            // Back to submitted, so that the office's review can succeed.
+            sqlx::query("UPDATE reports SET review_state = 'submitted' WHERE id = $1")
+                .bind(fx.submitted_report)
+                .execute(&fx.pool)
+                .await
+                .unwrap();
+            let version: i32 = sqlx::query_scalar("SELECT version FROM reports WHERE id = $1")
+                .bind(fx.submitted_report)
+                .fetch_one(&fx.pool)
+                .await
+                .unwrap();
+            (
+                format!("/reports/{}/review", fx.submitted_report),
+                f(&[
+                    ("version", version.to_string()),
+                    ("decision", "accept".into()),
+                ]),
+                OFFICE_REDIRECT,
+            )
+        }
+        (false, "/reports/{id}/attachments") => {
+            // Room for the upload (at most 5 per report).
+            sqlx::query("DELETE FROM attachments WHERE report_id = $1")
+                .bind(fx.draft_report)
+                .execute(&fx.pool)
+                .await
+                .unwrap();
+            (
+                format!("/reports/{}/attachments", fx.draft_report),
+                vec![],
+                [303, 303, 403, 303, 403, 303, 303],
+            )
+        }
+        (true, "/attachments/{id}") => {
+            let id: i64 = sqlx::query_scalar(
+                "SELECT id FROM attachments WHERE report_id = $1 ORDER BY id LIMIT 1",
+            )
+            .bind(fx.submitted_report)
+            .fetch_one(&fx.pool)
+            .await
+            .unwrap();
+            (
+                format!("/attachments/{id}"),
+                vec![],
+                [303, 200, 200, 200, 403, 303, 303],
+            )
+        }
+        (false, "/attachments/{id}/delete") => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO attachments (report_id, file_name, content_type, size, sha256, data)
+                 VALUES ($1, 'b.png', 'image/png', 4, 'x', '\\x89504e47') RETURNING id",
+            )
+            .bind(fx.draft_report)
+            .fetch_one(&fx.pool)
+            .await
+            .unwrap();
+            (
+                format!("/attachments/{id}/delete"),
+                vec![],
+                [303, 303, 403, 303, 403, 303, 303],
+            )
+        }
+        (true, "/my") => (path.into(), vec![], [303, 303, 303, 200, 200, 303, 303]),
+        (false, "/urges/{id}/ack") => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO urges (plan_id, unit_id, period, task_codes, message) VALUES ($1, $2, '2022-Q2', '{1.1.1}', '请报送') RETURNING id",
+            )
+            .bind(fx.plan_id)
+            .bind(fx.unit_id)
+            .fetch_one(&fx.pool)
+            .await
+            .unwrap();
+            (
+                format!("/urges/{id}/ack"),
+                vec![],
+                [303, 403, 403, 303, 404, 303, 303],
+            )
+        }
+        (true, "/review") => (path.into(), vec![], OFFICE_PAGE),
+        (false, "/urges") => (
+            path.into(),
+            f(&[
+                ("period", "2022-Q2".into()),
+                ("unit", fx.unit_id.to_string()),
+                ("message", "请尽快报送".into()),
+            ]),
+            OFFICE_REDIRECT,
+        ),
+        (false, "/coordination/{id}/answer") => {
+            let id: i64 =
+                sqlx::query_scalar("SELECT id FROM coordination_requests WHERE report_id = $1")
+                    .bind(fx.submitted_report)
+                    .fetch_one(&fx.pool)
+                    .await
+                    .unwrap();
+            (
+                format!("/coordination/{id}/answer"),
+                f(&[("answer", "已协调".into())]),
+                OFFICE_REDIRECT,
+            )
+        }
+        (false, "/tasks/{code}/close") | (false, "/tasks/{code}/reopen") => {
+            let closing = path.ends_with("close");
+            // The task in the state this action starts from.
+            if closing {
+                sqlx::query(
+                    "UPDATE tasks SET closed_at = NULL, closing_note = NULL WHERE code = '7.1.2'",
+                )
+                .execute(&fx.pool)
+                .await
+                .unwrap();
+            } else {
+                sqlx::query("UPDATE tasks SET closed_at = now(), closing_note = '完成' WHERE code = '7.1.2'").execute(&fx.pool).await.unwrap();
+            }
+            let version: i32 = sqlx::query_scalar("SELECT version FROM tasks WHERE code = '7.1.2'")
+                .fetch_one(&fx.pool)
+                .await
+                .unwrap();
+            (
+                format!("/tasks/7.1.2/{}", if closing { "close" } else { "reopen" }),
+                f(&[
+                    ("version", version.to_string()),
+                    ("closing_note", "任务已完成".into()),
+                ]),
+                OFFICE_REDIRECT,
+            )
+        }
+        (true, "/api/v1/plans/{id}/tasks/{code}/reports") => (
+            format!("/api/v1/plans/{}/tasks/1.3.1/reports", fx.plan_id),
+            vec![],
+            API_READ,
+        ),
+        (false, "/api/v1/plans/{id}/tasks/{code}/reports") => {
+            let version: Option<i32> = sqlx::query_scalar(
+                "SELECT r.version FROM reports r JOIN tasks t ON t.id = r.task_id WHERE t.code = '3.1.2' AND r.period = '2022-Q3'",
+            )
+            .fetch_optional(&fx.pool)
+            .await
+            .unwrap();
+            let body = serde_json::json!({
+                "period": "2022-Q3", "status": "in_progress", "self_assessment": "on_track",
+                "work_done": format!("接口报送{n}"), "unit": "公安部", "version": version, "submit": false
+            });
+            (
+                format!("/api/v1/plans/{}/tasks/3.1.2/reports", fx.plan_id),
+                f(&[("json", body.to_string())]),
+                [401, 200, 403, 200, 403, 401, 401],
             )
         }
         (true, "/api/v1/plans") => (path.into(), vec![], API_READ),

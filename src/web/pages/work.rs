@@ -65,10 +65,10 @@ pub async fn my(
     PageQuery(q): PageQuery<PlanQuery>,
 ) -> Result<Response, AppError> {
     let ctx = plan_context::require(&pool, q.plan.as_deref(), "my", &user).await?;
+    // “我的任务” is a liaison's page; the others have their own starting points.
     let Some(unit_id) = user.unit_id else {
-        return Err(AppError::BadRequest(
-            "“我的任务”只适用于联络员;办公室请使用“审核”,领导请查看任务列表。".into(),
-        ));
+        let home = if user.is_office() { "/review" } else { "/" };
+        return Ok(Redirect::to(home).into_response());
     };
     let today = clock.today();
     let filter = TaskFilter {
