@@ -56,6 +56,8 @@ struct TaskPage {
     status: TaskStatus,
     closed: Option<(String, String)>,
     report_rows: Vec<PeriodRow>,
+    /// The latest report submitted on the task: (id, unit, period, text).
+    latest: Option<(i64, String, String, String)>,
 }
 
 /// One reporting period of the task: each unit's report, or what is owed.
@@ -262,7 +264,20 @@ async fn page(
             row.closing_note.clone().unwrap_or_default(),
         )
     });
+    let latest = reports
+        .iter()
+        .filter(|r| r.first_submitted_at.is_some())
+        .max_by_key(|r| (r.period_end, r.submitted_at))
+        .map(|r| {
+            (
+                r.id,
+                r.unit_name.clone(),
+                r.period.clone(),
+                r.work_done.clone(),
+            )
+        });
     Ok(TaskPage {
+        latest,
         report_rows: report_rows(&periods, &units, &reports, user, closed_flag, today),
         light: state.as_ref().map_or(Light::Green, |s| s.light),
         reasons: state
