@@ -69,6 +69,8 @@ pub struct TaskState {
     pub light: Light,
     pub reasons: Vec<String>,
     pub status: TaskStatus,
+    /// The period of the latest report submitted on the task.
+    pub latest_period: Option<String>,
     pub units: Vec<(i64, Judgement)>,
 }
 
@@ -153,17 +155,25 @@ pub fn facts(settings: &PlanSettings, task: &TaskRow, reports: &[&ReportBrief]) 
     }
 }
 
-fn task_status(task: &TaskRow, reports: &[&ReportBrief]) -> TaskStatus {
-    if task.closed_at.is_some() {
-        return TaskStatus::Closed;
-    }
-    let leads: Vec<i64> = task.lead_ids.clone();
-    reports
+/// The task's status and the period of its latest submitted report.
+fn task_status(task: &TaskRow, reports: &[&ReportBrief]) -> (TaskStatus, Option<String>) {
+    let latest = reports
         .iter()
         .filter(|r| r.first_submitted_at.is_some() && r.review_state != ReviewState::Returned)
         // Latest period first; within it, a lead's (consolidated) report first.
-        .max_by_key(|r| (r.period_end, leads.contains(&r.unit_id), r.submitted_at))
-        .map_or(TaskStatus::NotStarted, |r| TaskStatus::of(r.status))
+        .max_by_key(|r| {
+            (
+                r.period_end,
+                task.lead_ids.contains(&r.unit_id),
+                r.submitted_at,
+            )
+        });
+    let status = match (task.closed_at, latest) {
+        (Some(_), _) => TaskStatus::Closed,
+        (None, Some(r)) => TaskStatus::of(r.status),
+        (None, None) => TaskStatus::NotStarted,
+    };
+    (status, latest.map(|r| r.period.clone()))
 }
 
 /// Judges every task given, from the plan's reports (loaded once).
@@ -188,12 +198,14 @@ pub fn judge_all(
                 .iter()
                 .map(|u| (u.unit_id, lights::judge_unit(&f, u, today)))
                 .collect();
+            let (status, latest_period) = task_status(t, mine);
             (
                 t.id,
                 TaskState {
                     light: task.light,
                     reasons: task.reasons,
-                    status: task_status(t, mine),
+                    status,
+                    latest_period,
                     units,
                 },
             )

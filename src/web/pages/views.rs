@@ -14,6 +14,8 @@ pub struct TaskView {
     /// 红黄绿灯 and status, where the page computed them.
     pub light: Option<crate::lights::Light>,
     pub status: Option<crate::progress::TaskStatus>,
+    /// The period of the latest report submitted, where known.
+    pub latest_period: Option<String>,
     pub text: String,
     pub source_text: String,
     pub responsibility_text: String,
@@ -57,6 +59,7 @@ impl From<TaskRow> for TaskView {
             id: t.id,
             light: None,
             status: None,
+            latest_period: None,
             code: t.code,
             text: t.text,
             source_text: t.source_text,
@@ -90,6 +93,7 @@ pub fn group(
         if let Some(s) = states.get(&view.id) {
             view.light = Some(s.light);
             view.status = Some(s.status);
+            view.latest_period = s.latest_period.clone();
         }
         if out.last().is_none_or(|s| s.label != view.section_label) {
             out.push(SectionGroup {
