@@ -336,6 +336,7 @@ pub async fn revoke_token(
 #[derive(Debug, Clone)]
 pub struct SignedIn {
     pub user_id: i64,
+    pub role: Role,
     pub must_change_password: bool,
     pub password_hash: String,
 }
@@ -397,6 +398,7 @@ pub async fn sign_in(
             tx.commit().await?;
             Ok(SignedIn {
                 user_id: u.id,
+                role: u.role,
                 must_change_password: u.must_change_password,
                 password_hash: u.password_hash,
             })

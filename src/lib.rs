@@ -24,4 +24,5 @@ pub mod progress;
 pub mod reporting;
 pub mod schedule;
 pub mod server;
+pub mod summary;
 pub mod web;

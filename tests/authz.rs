@@ -589,6 +589,7 @@ async fn row(
                 [303, 303, 403, 303, 403, 303, 303],
             )
         }
+        (true, "/summary") => (path.into(), vec![], SIGNED_IN),
         (true, "/my") => (path.into(), vec![], [303, 303, 303, 200, 200, 303, 303]),
         (false, "/urges/{id}/ack") => {
             let id: i64 = sqlx::query_scalar(

@@ -632,3 +632,76 @@ pub async fn briefs_for_task(
     .fetch_all(db)
     .await
 }
+
+/// A report event with what the report was at that moment, for reconstructing the past.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HistoricEvent {
+    pub task_id: i64,
+    pub unit_id: i64,
+    pub report_id: i64,
+    pub period: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub action: String,
+    pub at: DateTime<Utc>,
+    pub snapshot: serde_json::Value,
+}
+
+/// Every report event of a plan up to `until` (inclusive), oldest first.
+pub async fn events_until(
+    db: impl PgExecutor<'_>,
+    plan_id: i64,
+    until: DateTime<Utc>,
+) -> sqlx::Result<Vec<HistoricEvent>> {
+    sqlx::query_as(
+        "SELECT r.task_id, r.unit_id, r.id AS report_id, r.period, r.period_start, r.period_end,
+                e.action, e.at, e.snapshot
+         FROM report_events e JOIN reports r ON r.id = e.report_id JOIN tasks t ON t.id = r.task_id
+         WHERE t.plan_id = $1 AND e.at <= $2 ORDER BY e.at, e.id",
+    )
+    .bind(plan_id)
+    .bind(until)
+    .fetch_all(db)
+    .await
+}
+
+/// Closing and reopening of a plan's tasks, oldest first: `(task_id, at, closed)`.
+pub async fn closures(
+    db: impl PgExecutor<'_>,
+    plan_id: i64,
+) -> sqlx::Result<Vec<(i64, DateTime<Utc>, bool)>> {
+    sqlx::query_as(
+        "SELECT h.task_id, h.at, h.after <> 'null'::jsonb FROM task_history h JOIN tasks t ON t.id = h.task_id
+         WHERE t.plan_id = $1 AND h.kind = 'closure' ORDER BY h.at, h.id",
+    )
+    .bind(plan_id)
+    .fetch_all(db)
+    .await
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AcceptedReport {
+    pub id: i64,
+    pub code: String,
+    pub unit_name: String,
+    pub period: String,
+    pub accepted_at: DateTime<Utc>,
+    pub work_done: String,
+}
+
+/// The latest accepted reports of a plan.
+pub async fn latest_accepted(
+    db: impl PgExecutor<'_>,
+    plan_id: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<AcceptedReport>> {
+    sqlx::query_as(
+        "SELECT r.id, t.code, u.short_name AS unit_name, r.period, r.accepted_at, r.work_done
+         FROM reports r JOIN tasks t ON t.id = r.task_id JOIN units u ON u.id = r.unit_id
+         WHERE t.plan_id = $1 AND r.accepted_at IS NOT NULL ORDER BY r.accepted_at DESC LIMIT $2",
+    )
+    .bind(plan_id)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}

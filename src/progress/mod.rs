@@ -2,6 +2,7 @@
 //! urging late units, answering coordination requests. Every transition is checked here, runs
 //! in one transaction and is written to the audit log.
 
+pub mod history;
 pub mod status;
 mod workflow;
 

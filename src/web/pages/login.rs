@@ -83,8 +83,11 @@ pub async fn submit(
     match accounts::sign_in(&pool, &f.login, &f.password, &addr).await {
         Ok(signed_in) => {
             auth::begin_session(&session, signed_in.user_id, &signed_in.password_hash).await?;
+            // Leaders land on their one-page summary.
             let target = if signed_in.must_change_password {
                 "/account/password".to_string()
+            } else if next == "/" && signed_in.role == crate::auth::Role::Leader {
+                "/summary".to_string()
             } else {
                 next
             };

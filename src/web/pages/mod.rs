@@ -8,6 +8,7 @@ mod query;
 mod report_view;
 mod reporting;
 mod reports;
+mod summary;
 mod task;
 mod tasks;
 mod units;
@@ -42,6 +43,7 @@ pub fn signed_in_routes() -> Routes {
         .post("/attachments/{id}/delete", report_view::delete_attachment)
         .get("/attachments/{id}", report_view::download)
         .get("/my", work::my)
+        .get("/summary", summary::show)
         .post("/urges/{id}/ack", work::acknowledge)
         .merge(uploads())
 }

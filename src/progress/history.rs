@@ -1,0 +1,70 @@
+//! The plan as it stood on a past date, rebuilt from the report events and the task history:
+//! for the summary's "as of" view and its trend.
+
+use super::{Assessment, ReportStatus, ReviewState};
+use crate::db::reports::{HistoricEvent, ReportBrief};
+use crate::db::tasks::TaskRow;
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
+/// The reports as they were at `at`: each report's latest event up to then decides its state
+/// and content; reports with no event yet (drafts) are left out.
+pub fn briefs_at(events: &[HistoricEvent], at: DateTime<Utc>) -> Vec<ReportBrief> {
+    let mut by_report: HashMap<i64, ReportBrief> = HashMap::new();
+    for e in events.iter().filter(|e| e.at <= at) {
+        let s = &e.snapshot;
+        let parse = |k: &str| s[k].as_str().map(str::to_string).unwrap_or_default();
+        let status = ReportStatus::parse(&parse("status")).unwrap_or(ReportStatus::InProgress);
+        let self_assessment =
+            Assessment::parse(&parse("self_assessment")).unwrap_or(Assessment::OnTrack);
+        let office_assessment = Assessment::parse(&parse("office_assessment"));
+        let state = match e.action.as_str() {
+            "returned" => ReviewState::Returned,
+            "accepted" => ReviewState::Accepted,
+            _ => ReviewState::Submitted,
+        };
+        let entry = by_report.entry(e.report_id).or_insert_with(|| ReportBrief {
+            task_id: e.task_id,
+            unit_id: e.unit_id,
+            period: e.period.clone(),
+            period_start: e.period_start,
+            period_end: e.period_end,
+            review_state: state,
+            status,
+            self_assessment,
+            office_assessment,
+            first_submitted_at: Some(e.at),
+            accepted_at: None,
+            submitted_at: Some(e.at),
+        });
+        entry.review_state = state;
+        entry.status = status;
+        entry.self_assessment = self_assessment;
+        entry.office_assessment = office_assessment;
+        if state == ReviewState::Submitted {
+            entry.submitted_at = Some(e.at);
+        }
+        entry.accepted_at = (state == ReviewState::Accepted).then_some(e.at);
+    }
+    by_report.into_values().collect()
+}
+
+/// Tasks with their closed state as it was at `at`, from the closure history.
+pub fn tasks_at(
+    tasks: &[TaskRow],
+    closures: &[(i64, DateTime<Utc>, bool)],
+    at: DateTime<Utc>,
+) -> Vec<TaskRow> {
+    let mut closed: HashMap<i64, Option<DateTime<Utc>>> = HashMap::new();
+    for (task, when, is_closed) in closures.iter().filter(|c| c.1 <= at) {
+        closed.insert(*task, is_closed.then_some(*when));
+    }
+    tasks
+        .iter()
+        .map(|t| {
+            let mut t = t.clone();
+            t.closed_at = closed.get(&t.id).copied().flatten();
+            t
+        })
+        .collect()
+}

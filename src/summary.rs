@@ -1,0 +1,412 @@
+//! 督办汇总: the leaders' one-page summary — headline figures, progress by section, subsection
+//! and unit, reporting compliance, red and yellow lists, and the trend — computed for any
+//! date from the history.
+
+use crate::db::{
+    self, assignments::PlanSettings, reports::ReportBrief, tasks::TaskFilter, tasks::TaskRow,
+};
+use crate::lights::{self, Light, Punctuality};
+use crate::progress::{TaskState, history, judge_all};
+use crate::reporting;
+use crate::schedule::{Cycle, Period, periods_between};
+use chrono::{NaiveDate, TimeZone};
+use serde::Serialize;
+use sqlx::PgPool;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Totals {
+    pub tasks: u32,
+    pub closed: u32,
+    pub green: u32,
+    pub yellow: u32,
+    pub red: u32,
+    /// Reports owed for the current period, and of those not yet submitted.
+    pub due: u32,
+    pub missing: u32,
+}
+
+/// Lights counted over a group of tasks (a section, a subsection).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Group {
+    pub section: i32,
+    pub subsection: Option<i32>,
+    pub label: String,
+    pub total: u32,
+    pub red: u32,
+    pub yellow: u32,
+    pub green: u32,
+    pub grey: u32,
+}
+
+impl Group {
+    fn add(&mut self, light: Light) {
+        self.total += 1;
+        match light {
+            Light::Red => self.red += 1,
+            Light::Yellow => self.yellow += 1,
+            Light::Green => self.green += 1,
+            Light::Grey => self.grey += 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct UnitLine {
+    pub unit_id: i64,
+    pub unit: String,
+    pub led: u32,
+    pub co: u32,
+    /// This period's reports.
+    pub on_time: u32,
+    pub late: u32,
+    pub missing: u32,
+    pub returned: u32,
+    pub pending: u32,
+    /// Tasks where this unit's own light is red or yellow.
+    pub red: u32,
+    pub yellow: u32,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct GridRow {
+    pub unit_id: i64,
+    pub unit: String,
+    /// One cell per period: the worst of the unit's reports that period, if it owed any.
+    pub cells: Vec<Option<Punctuality>>,
+    /// On-time share of the reports already due, in percent.
+    pub rate: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Flagged {
+    pub code: String,
+    pub text: String,
+    pub light: Light,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TrendPoint {
+    pub label: String,
+    pub closed: u32,
+    pub red: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub as_of: NaiveDate,
+    pub period: Option<Period>,
+    pub totals: Totals,
+    pub sections: Vec<Group>,
+    pub subsections: Vec<Group>,
+    pub units: Vec<UnitLine>,
+    pub grid_periods: Vec<Period>,
+    pub grid: Vec<GridRow>,
+    pub flagged: Vec<Flagged>,
+    pub trend: Vec<TrendPoint>,
+}
+
+/// The period being reported now: the plan-cycle period whose report falls due next.
+pub fn current_period(settings: &PlanSettings, as_of: NaiveDate) -> Option<Period> {
+    let (start, end) = (
+        NaiveDate::from_ymd_opt(settings.year, 1, 1)?,
+        NaiveDate::from_ymd_opt(settings.year + 1, 12, 31)?,
+    );
+    let periods = periods_between(settings.cycle, start, end, settings.due_days.max(0) as u32);
+    periods
+        .iter()
+        .find(|p| p.due >= as_of && p.start <= as_of)
+        .or_else(|| periods.iter().find(|p| p.due >= as_of))
+        .cloned()
+}
+
+fn punctuality_of(p: &Period, report: Option<&ReportBrief>, as_of: NaiveDate) -> Punctuality {
+    let info = report.map(|r| lights::ReportInfo {
+        period: r.period.clone(),
+        period_start: r.period_start,
+        period_end: r.period_end,
+        state: lights::ReviewState::parse(r.review_state.as_str())
+            .unwrap_or(lights::ReviewState::Draft),
+        status: lights::Status::parse(r.status.as_str()).unwrap_or(lights::Status::InProgress),
+        self_assessment: lights::Assessment::parse(r.self_assessment.as_str())
+            .unwrap_or(lights::Assessment::OnTrack),
+        office_assessment: r
+            .office_assessment
+            .and_then(|a| lights::Assessment::parse(a.as_str())),
+        ever_submitted: r.first_submitted_at.is_some(),
+        accepted_at: r.accepted_at,
+    });
+    let first = report
+        .and_then(|r| r.first_submitted_at)
+        .map(|t| t.with_timezone(&chrono::Local).date_naive());
+    let period = lights::PeriodInfo {
+        key: p.key.clone(),
+        label: p.label.clone(),
+        start: p.start,
+        end: p.end,
+        due: p.due,
+    };
+    lights::punctuality(&period, info.as_ref(), first, as_of)
+}
+
+fn severity(p: Punctuality) -> u8 {
+    match p {
+        Punctuality::OnTime => 0,
+        Punctuality::Pending => 1,
+        Punctuality::Late => 2,
+        Punctuality::Returned => 3,
+        Punctuality::Missing => 4,
+    }
+}
+
+/// Builds the summary from loaded rows (pure).
+pub fn build(
+    settings: &PlanSettings,
+    tasks: &[TaskRow],
+    states: &HashMap<i64, TaskState>,
+    reports: &[ReportBrief],
+    as_of: NaiveDate,
+) -> Summary {
+    let period = current_period(settings, as_of);
+    let mut totals = Totals::default();
+    let mut sections: Vec<Group> = Vec::new();
+    let mut subsections: Vec<Group> = Vec::new();
+    let mut units: Vec<UnitLine> = Vec::new();
+    let mut flagged = Vec::new();
+    let report_of = |task: i64, unit: i64, key: &str| {
+        reports
+            .iter()
+            .find(|r| r.task_id == task && r.unit_id == unit && r.period == key)
+    };
+    let mut grid_keys: Vec<Period> = Vec::new();
+    let mut grid_cells: HashMap<(i64, String), Punctuality> = HashMap::new();
+    // Per unit: reports already due, and of those on time (for the punctuality rate).
+    let mut judged: HashMap<i64, (u32, u32)> = HashMap::new();
+
+    for t in tasks {
+        let Some(state) = states.get(&t.id) else {
+            continue;
+        };
+        totals.tasks += 1;
+        match state.light {
+            Light::Grey => totals.closed += 1,
+            Light::Green => totals.green += 1,
+            Light::Yellow => totals.yellow += 1,
+            Light::Red => totals.red += 1,
+        }
+        let section_label = format!(
+            "{}、{}",
+            crate::plan::to_chinese_numeral(t.section_number.max(0) as u32),
+            t.section_title
+        );
+        if sections
+            .last()
+            .is_none_or(|s| s.section != t.section_number)
+        {
+            sections.push(Group {
+                section: t.section_number,
+                label: section_label,
+                ..Group::default()
+            });
+        }
+        if let Some(s) = sections.last_mut() {
+            s.add(state.light);
+        }
+        if subsections.last().is_none_or(|s| {
+            s.section != t.section_number || s.subsection != Some(t.subsection_number)
+        }) {
+            subsections.push(Group {
+                section: t.section_number,
+                subsection: Some(t.subsection_number),
+                label: format!(
+                    "({}){}",
+                    crate::plan::to_chinese_numeral(t.subsection_number.max(0) as u32),
+                    t.subsection_title
+                ),
+                ..Group::default()
+            });
+        }
+        if let Some(s) = subsections.last_mut() {
+            s.add(state.light);
+        }
+        if matches!(state.light, Light::Red | Light::Yellow) {
+            flagged.push(Flagged {
+                code: t.code.clone(),
+                text: t.text.clone(),
+                light: state.light,
+                reasons: state.reasons.clone(),
+            });
+        }
+        let task_periods = reporting::task_periods(settings, &t.deadline(), t.effective_cycle());
+        let unit_refs = t
+            .lead_ids
+            .iter()
+            .zip(&t.lead_names)
+            .map(|u| (u, true))
+            .chain(t.co_ids.iter().zip(&t.co_names).map(|u| (u, false)));
+        for ((unit_id, name), lead) in unit_refs {
+            let idx = match units.iter().position(|u| u.unit_id == *unit_id) {
+                Some(i) => i,
+                None => {
+                    units.push(UnitLine {
+                        unit_id: *unit_id,
+                        unit: name.clone(),
+                        ..UnitLine::default()
+                    });
+                    units.len() - 1
+                }
+            };
+            let line = &mut units[idx];
+            if lead {
+                line.led += 1;
+            } else {
+                line.co += 1;
+            }
+            match state
+                .units
+                .iter()
+                .find(|(u, _)| u == unit_id)
+                .map(|(_, j)| j.light)
+            {
+                Some(Light::Red) => line.red += 1,
+                Some(Light::Yellow) => line.yellow += 1,
+                _ => {}
+            }
+            for p in task_periods.iter().filter(|p| p.start <= as_of) {
+                let punct = punctuality_of(p, report_of(t.id, *unit_id, &p.key), as_of);
+                if period.as_ref().is_some_and(|c| c.key == p.key) && t.closed_at.is_none() {
+                    totals.due += 1;
+                    match punct {
+                        Punctuality::OnTime => line.on_time += 1,
+                        Punctuality::Late => line.late += 1,
+                        Punctuality::Missing => line.missing += 1,
+                        Punctuality::Returned => line.returned += 1,
+                        Punctuality::Pending => line.pending += 1,
+                    }
+                    if matches!(
+                        punct,
+                        Punctuality::Missing | Punctuality::Pending | Punctuality::Returned
+                    ) {
+                        totals.missing += 1;
+                    }
+                }
+                if punct != Punctuality::Pending {
+                    let e = judged.entry(*unit_id).or_default();
+                    e.0 += 1;
+                    e.1 += u32::from(punct == Punctuality::OnTime);
+                }
+                if !grid_keys.iter().any(|k| k.key == p.key) {
+                    grid_keys.push(p.clone());
+                }
+                let cell = grid_cells.entry((*unit_id, p.key.clone())).or_insert(punct);
+                if severity(punct) > severity(*cell) {
+                    *cell = punct;
+                }
+            }
+        }
+    }
+    flagged.sort_by_key(|f| (std::cmp::Reverse(f.light.severity()), code_key(&f.code)));
+    grid_keys.sort_by_key(|p| (p.end, p.start));
+    let grid = units
+        .iter()
+        .map(|u| {
+            let cells: Vec<Option<Punctuality>> = grid_keys
+                .iter()
+                .map(|p| grid_cells.get(&(u.unit_id, p.key.clone())).copied())
+                .collect();
+            let (due, on_time) = judged.get(&u.unit_id).copied().unwrap_or_default();
+            GridRow {
+                unit_id: u.unit_id,
+                unit: u.unit.clone(),
+                rate: (due > 0).then(|| on_time * 100 / due),
+                cells,
+            }
+        })
+        .collect();
+    Summary {
+        as_of,
+        period,
+        totals,
+        sections,
+        subsections,
+        units,
+        grid_periods: grid_keys,
+        grid,
+        flagged,
+        trend: Vec::new(),
+    }
+}
+
+fn code_key(code: &str) -> Vec<u32> {
+    code.split('.').map(|p| p.parse().unwrap_or(0)).collect()
+}
+
+/// The end of a day, in the server's time zone, as an instant.
+fn end_of(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    let t = day.and_hms_opt(23, 59, 59).unwrap_or_default();
+    chrono::Local
+        .from_local_datetime(&t)
+        .earliest()
+        .map_or_else(
+            || chrono::Utc.from_utc_datetime(&t),
+            |d| d.with_timezone(&chrono::Utc),
+        )
+}
+
+/// Loads and builds the summary of a plan as it stood on `as_of` (today, or a past date rebuilt
+/// from the history), with the trend of closed and red tasks at each period's end.
+pub async fn load(
+    pool: &PgPool,
+    plan_id: i64,
+    as_of: NaiveDate,
+    today: NaiveDate,
+) -> sqlx::Result<Option<Summary>> {
+    let Some(settings) = db::assignments::plan_settings(pool, plan_id).await? else {
+        return Ok(None);
+    };
+    let all_tasks = db::tasks::list(pool, plan_id, &TaskFilter::default()).await?;
+    let events = db::reports::events_until(pool, plan_id, end_of(as_of.max(today))).await?;
+    let closures = db::reports::closures(pool, plan_id).await?;
+    let at = |day: NaiveDate| {
+        let tasks = history::tasks_at(&all_tasks, &closures, end_of(day));
+        let reports = history::briefs_at(&events, end_of(day));
+        (tasks, reports)
+    };
+    let (tasks, reports) = if as_of >= today {
+        (
+            all_tasks.clone(),
+            db::reports::briefs_for_plan(pool, plan_id).await?,
+        )
+    } else {
+        at(as_of)
+    };
+    let states = judge_all(&settings, &tasks, &reports, as_of);
+    let mut summary = build(&settings, &tasks, &states, &reports, as_of);
+    // The trend: at the end of each reporting period of the plan so far, and on the day itself.
+    let start = settings
+        .issued_on
+        .or_else(|| NaiveDate::from_ymd_opt(settings.year, 1, 1))
+        .unwrap_or(as_of);
+    let cycle = if settings.cycle == Cycle::None {
+        Cycle::Quarterly
+    } else {
+        settings.cycle
+    };
+    let mut points: Vec<(String, NaiveDate)> = periods_between(cycle, start, as_of, 0)
+        .into_iter()
+        .filter(|p| p.end < as_of)
+        .map(|p| (p.key, p.end))
+        .collect();
+    points.push((as_of.to_string(), as_of));
+    for (label, day) in points {
+        let (tasks, reports) = at(day);
+        let states = judge_all(&settings, &tasks, &reports, day);
+        summary.trend.push(TrendPoint {
+            label,
+            closed: states.values().filter(|s| s.light == Light::Grey).count() as u32,
+            red: states.values().filter(|s| s.light == Light::Red).count() as u32,
+        });
+    }
+    Ok(Some(summary))
+}

@@ -1,0 +1,99 @@
+//! `/summary`: the leaders' one page. Every figure links to the `/tasks` view that explains it;
+//! `?as_of=YYYY-MM-DD` shows the page as it stood on that date.
+
+use super::query::PageQuery;
+use crate::lights::Punctuality;
+use crate::summary::{self, Summary};
+use crate::web::auth::CurrentUser;
+use crate::web::plan_context::{self, Layout};
+use crate::web::{AppError, Clock, render};
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use sqlx::PgPool;
+
+#[derive(Template)]
+#[template(path = "summary.html")]
+struct SummaryPage {
+    layout: Layout,
+    s: Summary,
+    plan_title: String,
+    latest: Vec<crate::db::reports::AcceptedReport>,
+    as_of_param: String,
+    /// A liaison sees the unit rows of their own unit only.
+    own_unit: Option<i64>,
+    today: NaiveDate,
+}
+
+impl SummaryPage {
+    fn cell_class(&self, p: &Option<Punctuality>) -> &'static str {
+        p.map_or("none", Punctuality::as_str)
+    }
+
+    fn cell_label(&self, p: &Option<Punctuality>) -> &'static str {
+        p.map_or("—", Punctuality::label)
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SummaryQuery {
+    plan: Option<String>,
+    as_of: Option<String>,
+    sort: Option<String>,
+}
+
+pub async fn show(
+    State(pool): State<PgPool>,
+    State(clock): State<Clock>,
+    user: CurrentUser,
+    PageQuery(q): PageQuery<SummaryQuery>,
+) -> Result<Response, AppError> {
+    let ctx = plan_context::require(&pool, q.plan.as_deref(), "summary", &user).await?;
+    let today = clock.today();
+    let as_of_param = q.as_of.unwrap_or_default().trim().to_string();
+    let as_of = match as_of_param.as_str() {
+        "" => today,
+        s => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .filter(|d| *d <= today)
+            .ok_or_else(|| {
+                AppError::BadRequest(format!(
+                    "日期“{s}”无效:应为今天或以前的日期,格式如 2022-07-01。"
+                ))
+            })?,
+    };
+    let mut s = summary::load(&pool, ctx.plan.id, as_of, today)
+        .await?
+        .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
+    let sort = q.sort.unwrap_or_default();
+    match sort.as_str() {
+        "red" => s
+            .units
+            .sort_by_key(|u| std::cmp::Reverse((u.red, u.yellow))),
+        "missing" => s
+            .units
+            .sort_by_key(|u| std::cmp::Reverse((u.missing, u.late))),
+        "led" => s.units.sort_by_key(|u| std::cmp::Reverse(u.led)),
+        _ => {}
+    }
+    let own_unit = if user.role == crate::auth::Role::Liaison {
+        user.unit_id
+    } else {
+        None
+    };
+    if let Some(u) = own_unit {
+        s.units.retain(|l| l.unit_id == u);
+        s.grid.retain(|g| g.unit_id == u);
+    }
+    Ok(render::ok(&SummaryPage {
+        latest: crate::db::reports::latest_accepted(&pool, ctx.plan.id, 10).await?,
+        plan_title: ctx.plan.title,
+        layout: ctx.layout,
+        s,
+        as_of_param,
+        own_unit,
+        today,
+    }))
+}
