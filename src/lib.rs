@@ -16,6 +16,7 @@ pub mod cli;
 pub mod config;
 pub mod database;
 pub mod db;
+pub mod editions;
 pub mod embedded;
 pub mod importer;
 pub mod lights;

@@ -35,7 +35,9 @@ pub const WARNING_DAYS: i64 = 14;
 
 /// A traffic light. The derived order `Green < Yellow < Red < Grey` is the "worst of" order:
 /// grey (closed) wins over everything, then red, then yellow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Light {
     Green,
@@ -324,7 +326,7 @@ pub fn judge_task(task: &TaskFacts, today: NaiveDate) -> Judgement {
 }
 
 /// Which state a unit's report for a period is in, for compliance grids: missing before due is "pending".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Punctuality {
     /// Not submitted, not yet due (due today counts as not yet due).

@@ -10,11 +10,11 @@ use crate::progress::{TaskState, history, judge_all};
 use crate::reporting;
 use crate::schedule::{Cycle, Period, periods_between};
 use chrono::{NaiveDate, TimeZone};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Totals {
     pub tasks: u32,
     pub closed: u32,
@@ -27,7 +27,7 @@ pub struct Totals {
 }
 
 /// Lights counted over a group of tasks (a section, a subsection).
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Group {
     pub section: i32,
     pub subsection: Option<i32>,
@@ -51,7 +51,7 @@ impl Group {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct UnitLine {
     pub unit_id: i64,
     pub unit: String,
@@ -68,7 +68,7 @@ pub struct UnitLine {
     pub yellow: u32,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct GridRow {
     pub unit_id: i64,
     pub unit: String,
@@ -78,7 +78,7 @@ pub struct GridRow {
     pub rate: Option<u32>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Flagged {
     pub code: String,
     pub text: String,
@@ -86,14 +86,14 @@ pub struct Flagged {
     pub reasons: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct TrendPoint {
     pub label: String,
     pub closed: u32,
     pub red: u32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Summary {
     pub as_of: NaiveDate,
     pub period: Option<Period>,

@@ -590,6 +590,20 @@ async fn row(
             )
         }
         (true, "/summary") => (path.into(), vec![], SIGNED_IN),
+        (true, "/editions") => (path.into(), vec![], SIGNED_IN),
+        (false, "/editions") => (path.into(), vec![], OFFICE_REDIRECT),
+        (true, "/editions/{id}") => {
+            let today = chrono::Local::now().date_naive();
+            let actor = Actor {
+                user_id: Some(fx.office_id),
+                login: Some("office".into()),
+                addr: None,
+            };
+            let id = duban::editions::issue(&fx.pool, &actor, fx.plan_id, today)
+                .await
+                .unwrap();
+            (format!("/editions/{id}"), vec![], SIGNED_IN)
+        }
         (true, "/my") => (path.into(), vec![], [303, 303, 303, 200, 200, 303, 303]),
         (false, "/urges/{id}/ack") => {
             let id: i64 = sqlx::query_scalar(

@@ -273,3 +273,55 @@ async fn a_liaison_sees_the_summary_with_their_own_rows(pool: PgPool) {
     assert!(b.contains(">公安部</a></th>"));
     assert!(!b.contains(">海关总署</a></th>") && !b.contains("<th scope=\"row\">海关总署</th>"));
 }
+
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn editions_are_numbered_frozen_and_comparable(pool: PgPool) {
+    let (plan, caller) = scenario(&pool).await;
+    create_user(&pool, "boss", Role::Leader, None).await;
+    let app = create_app(AppState::with_config(
+        pool.clone(),
+        WebConfig {
+            today: Some(day(2022, 7, 5)),
+            ..WebConfig::default()
+        },
+    ));
+    let office = Client::signed_in(&app, "office").await;
+    let r = office.post("/editions", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let first = r.location().to_string();
+    let page = office.get(&first).await.body;
+    assert!(page.contains("督办通报 2022年第1期") && page.contains("本期通报于发布时冻结"));
+    assert_eq!(figure(&page, "已办结"), 1);
+    // The plan moves on: another task closed; the first edition does not change.
+    let v: i32 = sqlx::query_scalar("SELECT version FROM tasks WHERE code = '7.2.2'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    progress::set_closed(&pool, &caller, plan, "7.2.2", v, Some("完成"))
+        .await
+        .unwrap();
+    assert_eq!(figure(&office.get(&first).await.body, "已办结"), 1);
+    let second = office.post("/editions", &[]).await.location().to_string();
+    let page = office.get(&second).await.body;
+    assert!(page.contains("2022年第2期"));
+    assert_eq!(figure(&page, "已办结"), 2);
+    // Side by side.
+    let (a, b) = (
+        first.trim_start_matches("/editions/"),
+        second.trim_start_matches("/editions/"),
+    );
+    let cmp = office.get(&format!("/editions?a={a}&b={b}")).await.body;
+    assert!(cmp.contains("<th scope=\"row\">已办结</th><td class=\"num\">1</td><td class=\"num\">2</td><td class=\"num\">+1</td>"), "{cmp}");
+    // Frozen in the database too.
+    let changed = sqlx::query("UPDATE editions SET number = 9")
+        .execute(&pool)
+        .await;
+    assert!(changed.is_err());
+    // Leaders read editions; only the office issues them.
+    let leader = Client::signed_in(&app, "boss").await;
+    assert_eq!(leader.get(&first).await.status, StatusCode::OK);
+    assert_eq!(
+        leader.post("/editions", &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+}

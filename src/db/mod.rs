@@ -3,6 +3,7 @@
 
 pub mod assignments;
 pub mod audit;
+pub mod editions;
 pub mod import;
 pub mod plans;
 pub mod reports;

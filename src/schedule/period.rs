@@ -55,7 +55,7 @@ impl Cycle {
 }
 
 /// One reporting period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Period {
     /// `2022-Q2`, `2022-H1` or `2022-07`.
     pub key: String,

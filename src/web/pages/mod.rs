@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod editions;
 mod home;
 mod login;
 mod query;
@@ -44,6 +45,8 @@ pub fn signed_in_routes() -> Routes {
         .get("/attachments/{id}", report_view::download)
         .get("/my", work::my)
         .get("/summary", summary::show)
+        .get("/editions", editions::list)
+        .get("/editions/{id}", summary::edition)
         .post("/urges/{id}/ack", work::acknowledge)
         .merge(uploads())
 }
@@ -71,6 +74,7 @@ pub fn office_routes() -> Routes {
         .post("/reports/{id}/review", report_view::review)
         .post("/coordination/{id}/answer", report_view::answer)
         .get("/review", work::review)
+        .post("/editions", editions::issue)
         .post("/urges", work::urge)
         .post("/tasks/{code}/units", task::save_units)
         .post("/tasks/{code}/schedule", task::save_schedule)

@@ -25,6 +25,8 @@ struct SummaryPage {
     /// A liaison sees the unit rows of their own unit only.
     own_unit: Option<i64>,
     today: NaiveDate,
+    /// For an edition: its title; the live page has none.
+    edition: Option<String>,
 }
 
 impl SummaryPage {
@@ -95,5 +97,43 @@ pub async fn show(
         as_of_param,
         own_unit,
         today,
+        edition: None,
+    }))
+}
+
+/// `/editions/{id}`: an edition, rendered from its frozen summary with the same page.
+pub async fn edition(
+    State(pool): State<PgPool>,
+    State(clock): State<Clock>,
+    user: CurrentUser,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Response, AppError> {
+    let missing = || AppError::NotFound("没有该期督办通报。".into());
+    let id: i64 = id.parse().map_err(|_| missing())?;
+    let row = crate::db::editions::get(&pool, id)
+        .await?
+        .ok_or_else(missing)?;
+    let ctx =
+        plan_context::require(&pool, Some(&row.plan_id.to_string()), "editions", &user).await?;
+    let mut s = crate::editions::summary_of(&row)
+        .ok_or_else(|| AppError::Internal("edition snapshot unreadable".into()))?;
+    let own_unit = if user.role == crate::auth::Role::Liaison {
+        user.unit_id
+    } else {
+        None
+    };
+    if let Some(u) = own_unit {
+        s.units.retain(|l| l.unit_id == u);
+        s.grid.retain(|g| g.unit_id == u);
+    }
+    Ok(render::ok(&SummaryPage {
+        latest: Vec::new(),
+        plan_title: ctx.plan.title,
+        layout: ctx.layout,
+        as_of_param: s.as_of.to_string(),
+        s,
+        own_unit,
+        today: clock.today(),
+        edition: Some(format!("督办通报 {}", row.title())),
     }))
 }

@@ -1,0 +1,70 @@
+//! 督办通报 editions, frozen once issued.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{PgConnection, PgExecutor};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EditionRow {
+    pub id: i64,
+    pub plan_id: i64,
+    pub year: i32,
+    pub number: i32,
+    pub as_of: NaiveDate,
+    pub issued_at: DateTime<Utc>,
+    pub issued_by_name: Option<String>,
+    pub snapshot: serde_json::Value,
+}
+
+impl EditionRow {
+    /// `2022年第3期`
+    pub fn title(&self) -> String {
+        format!("{}年第{}期", self.year, self.number)
+    }
+}
+
+const SELECT: &str = "SELECT e.id, e.plan_id, e.year, e.number, e.as_of, e.issued_at,
+       u.display_name AS issued_by_name, e.snapshot
+FROM editions e LEFT JOIN users u ON u.id = e.issued_by";
+
+/// Issues the next edition of the plan's year; numbers never repeat (the caller holds a lock).
+pub async fn insert(
+    conn: &mut PgConnection,
+    plan_id: i64,
+    year: i32,
+    as_of: NaiveDate,
+    snapshot: &serde_json::Value,
+    issued_by: Option<i64>,
+) -> sqlx::Result<i64> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('duban.editions', $1))")
+        .bind(plan_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query_scalar(
+        "INSERT INTO editions (plan_id, year, number, as_of, snapshot, issued_by)
+         SELECT $1, $2, COALESCE(max(number), 0) + 1, $3, $4, $5 FROM editions WHERE plan_id = $1 AND year = $2
+         RETURNING id",
+    )
+    .bind(plan_id)
+    .bind(year)
+    .bind(as_of)
+    .bind(snapshot)
+    .bind(issued_by)
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn list(db: impl PgExecutor<'_>, plan_id: i64) -> sqlx::Result<Vec<EditionRow>> {
+    sqlx::query_as(&format!(
+        "{SELECT} WHERE e.plan_id = $1 ORDER BY e.year DESC, e.number DESC"
+    ))
+    .bind(plan_id)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn get(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<EditionRow>> {
+    sqlx::query_as(&format!("{SELECT} WHERE e.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
