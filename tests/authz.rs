@@ -590,6 +590,12 @@ async fn row(
             )
         }
         (true, "/summary") => (path.into(), vec![], SIGNED_IN),
+        // A session or an API token; a revoked token is refused as the API refuses it.
+        (true, "/tasks.xlsx") | (true, "/tasks.csv") => (
+            format!("{path}?section=3"),
+            vec![],
+            [303, 200, 200, 200, 200, 303, 401],
+        ),
         (true, "/editions") => (path.into(), vec![], SIGNED_IN),
         (false, "/editions") => (path.into(), vec![], OFFICE_REDIRECT),
         (true, "/editions/{id}") => {

@@ -705,3 +705,19 @@ pub async fn latest_accepted(
     .fetch_all(db)
     .await
 }
+
+/// The latest submitted report of each task and unit of a plan: `(task_id, unit_id, date, text)`.
+pub async fn latest_per_pair(
+    db: impl PgExecutor<'_>,
+    plan_id: i64,
+) -> sqlx::Result<Vec<(i64, i64, DateTime<Utc>, String)>> {
+    sqlx::query_as(
+        "SELECT DISTINCT ON (r.task_id, r.unit_id) r.task_id, r.unit_id, r.submitted_at, r.work_done
+         FROM reports r JOIN tasks t ON t.id = r.task_id
+         WHERE t.plan_id = $1 AND r.submitted_at IS NOT NULL AND r.review_state <> 'draft'
+         ORDER BY r.task_id, r.unit_id, r.period_end DESC, r.submitted_at DESC",
+    )
+    .bind(plan_id)
+    .fetch_all(db)
+    .await
+}

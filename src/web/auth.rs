@@ -208,6 +208,23 @@ pub async fn require_office(req: Request, next: Next) -> Response {
     }
 }
 
+/// Guard for the exports: an API token when one is presented, else a signed-in session.
+pub async fn require_user_or_token(
+    state: State<AppState>,
+    session: Session,
+    req: Request,
+    next: Next,
+) -> Response {
+    if req
+        .headers()
+        .contains_key(axum::http::header::AUTHORIZATION)
+    {
+        require_token(state, req, next).await
+    } else {
+        require_user(state, session, req, next).await
+    }
+}
+
 /// Guard for the API's office-only routes (after [`require_token`]): 403 JSON otherwise.
 pub async fn require_office_api(req: Request, next: Next) -> Response {
     match req.extensions().get::<CurrentUser>() {

@@ -94,6 +94,12 @@ fn routes(state: &AppState) -> Routes {
     let signed_in = pages::signed_in_routes()
         .merge(office)
         .guard(|r| r.route_layer(from_fn_with_state(state.clone(), auth::require_user)));
+    let exports = pages::export_routes().guard(|r| {
+        r.route_layer(from_fn_with_state(
+            state.clone(),
+            auth::require_user_or_token,
+        ))
+    });
     let api_office =
         api::office_routes().guard(|r| r.route_layer(from_fn(auth::require_office_api)));
     let api = api::routes()
@@ -102,6 +108,7 @@ fn routes(state: &AppState) -> Routes {
     Routes::default()
         .merge(pages::public_routes())
         .merge(signed_in)
+        .merge(exports)
         .nest("/api/v1", api)
         .merge(health::routes())
         .merge(assets::routes())

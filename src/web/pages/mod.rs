@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod editions;
+mod exports;
 mod home;
 mod login;
 mod query;
@@ -60,6 +61,13 @@ fn uploads() -> Routes {
                 crate::attachments::MAX_FILE_BYTES + 64 * 1024,
             ))
         })
+}
+
+/// Any signed-in user, or the holder of an API token (the exports, for scheduled pulls).
+pub fn export_routes() -> Routes {
+    Routes::default()
+        .get("/tasks.xlsx", exports::xlsx)
+        .get("/tasks.csv", exports::csv)
 }
 
 /// Office staff only.

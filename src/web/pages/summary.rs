@@ -2,6 +2,9 @@
 //! `?as_of=YYYY-MM-DD` shows the page as it stood on that date.
 
 use super::query::PageQuery;
+use crate::charts::{
+    BarLayout, BarRow, LineChart, LineLayout, Segment, Series, ShareBar, ShareLayout, StackedBars,
+};
 use crate::lights::Punctuality;
 use crate::summary::{self, Summary};
 use crate::web::auth::CurrentUser;
@@ -27,6 +30,74 @@ struct SummaryPage {
     today: NaiveDate,
     /// For an edition: its title; the live page has none.
     edition: Option<String>,
+    share: ShareLayout,
+    section_bars: BarLayout,
+    trend_chart: LineLayout,
+}
+
+fn seg(value: u32, class: &'static str, label: &str) -> Segment {
+    Segment {
+        value,
+        class,
+        label: format!("{label} {value}"),
+    }
+}
+
+/// The charts of a summary; their figures are the tables beside them.
+fn charts(s: &Summary, layout: &Layout) -> (ShareLayout, BarLayout, LineLayout) {
+    let t = &s.totals;
+    let share = ShareBar {
+        title: "全部任务的灯色".into(),
+        description: format!(
+            "共 {} 项任务:红灯 {},黄灯 {},绿灯 {},已办结 {}",
+            t.tasks, t.red, t.yellow, t.green, t.closed
+        ),
+        segments: vec![
+            seg(t.red, "red", "红灯"),
+            seg(t.yellow, "yellow", "黄灯"),
+            seg(t.green, "green", "绿灯"),
+            seg(t.closed, "grey", "已办结"),
+        ],
+    }
+    .layout();
+    let bars = StackedBars {
+        title: "各部分任务灯色".into(),
+        description: "每个部分的红灯、黄灯、绿灯和已办结任务数".into(),
+        rows: s
+            .sections
+            .iter()
+            .map(|g| BarRow {
+                label: g.label.clone(),
+                segments: vec![
+                    seg(g.red, "red", "红灯"),
+                    seg(g.yellow, "yellow", "黄灯"),
+                    seg(g.green, "green", "绿灯"),
+                    seg(g.grey, "grey", "已办结"),
+                ],
+                href: Some(layout.href_with("/tasks", &format!("section={}", g.section))),
+            })
+            .collect(),
+    }
+    .layout();
+    let trend = LineChart {
+        title: "已办结与红灯任务的变化".into(),
+        description: "各报送期末的已办结任务数和红灯任务数".into(),
+        x_labels: s.trend.iter().map(|p| p.label.clone()).collect(),
+        series: vec![
+            Series {
+                name: "已办结".into(),
+                class: "grey",
+                points: s.trend.iter().map(|p| p.closed).collect(),
+            },
+            Series {
+                name: "红灯".into(),
+                class: "red",
+                points: s.trend.iter().map(|p| p.red).collect(),
+            },
+        ],
+    }
+    .layout();
+    (share, bars, trend)
 }
 
 impl SummaryPage {
@@ -89,7 +160,11 @@ pub async fn show(
         s.units.retain(|l| l.unit_id == u);
         s.grid.retain(|g| g.unit_id == u);
     }
+    let (share, section_bars, trend_chart) = charts(&s, &ctx.layout);
     Ok(render::ok(&SummaryPage {
+        share,
+        section_bars,
+        trend_chart,
         latest: crate::db::reports::latest_accepted(&pool, ctx.plan.id, 10).await?,
         plan_title: ctx.plan.title,
         layout: ctx.layout,
@@ -126,7 +201,11 @@ pub async fn edition(
         s.units.retain(|l| l.unit_id == u);
         s.grid.retain(|g| g.unit_id == u);
     }
+    let (share, section_bars, trend_chart) = charts(&s, &ctx.layout);
     Ok(render::ok(&SummaryPage {
+        share,
+        section_bars,
+        trend_chart,
         latest: Vec::new(),
         plan_title: ctx.plan.title,
         layout: ctx.layout,

@@ -17,7 +17,7 @@ use crate::web::Clock;
 use crate::web::auth::ClientAddr;
 use crate::web::auth::CurrentUser;
 use crate::web::forms::Form;
-use crate::web::plan_context::{self, Layout};
+use crate::web::plan_context::{self, Layout, PlanContext};
 use crate::web::{AppError, render};
 use askama::Template;
 use axum::extract::{OriginalUri, Query, State};
@@ -51,7 +51,7 @@ pub struct TasksQuery {
 
 /// Messages shown beside the filter fields.
 #[derive(Default)]
-struct FieldErrors {
+pub(super) struct FieldErrors {
     section: Option<String>,
     unit: Option<String>,
     role: Option<String>,
@@ -64,7 +64,7 @@ struct FieldErrors {
 
 impl FieldErrors {
     /// Whether a filter is wrong (the list cannot be shown).
-    fn any(&self) -> bool {
+    pub(super) fn any(&self) -> bool {
         self.section.is_some()
             || self.unit.is_some()
             || self.role.is_some()
@@ -162,19 +162,34 @@ pub async fn list(
     render_list(&pool, clock, &user, &uri, q, None).await
 }
 
-async fn render_list(
+/// The tasks a `/tasks` query selects, with their lights, and what is wrong with the query.
+/// The page and the exports share it, so every filtered view exports exactly what it shows.
+pub(super) struct Selection {
+    pub ctx: PlanContext,
+    pub sections: Vec<SectionSummary>,
+    pub units: Vec<UnitRow>,
+    pub filter: TaskFilter,
+    pub errors: FieldErrors,
+    pub own_unit: Option<String>,
+    pub wanted_light: Option<Light>,
+    pub wanted_status: Option<TaskStatus>,
+    pub light: String,
+    pub status_filter: String,
+    pub rows: Vec<db::tasks::TaskRow>,
+    pub states: std::collections::HashMap<i64, progress::TaskState>,
+}
+
+pub(super) async fn select(
     pool: &PgPool,
     clock: Clock,
     user: &CurrentUser,
-    uri: &Uri,
-    q: TasksQuery,
-    bulk_error: Option<String>,
-) -> Result<Response, AppError> {
+    q: &TasksQuery,
+) -> Result<Selection, AppError> {
     let pool = pool.clone();
     let ctx = plan_context::require(&pool, q.plan.as_deref(), "tasks", user).await?;
     let sections = db::plans::sections(&pool, ctx.plan.id).await?;
     let units = db::units::list_for_plan(&pool, ctx.plan.id).await?;
-    let (mut filter, mut errors) = validate(&q, &sections, &units);
+    let (mut filter, mut errors) = validate(q, &sections, &units);
     filter.awaiting_designation = blank(&q.pending) == "1";
     // A liaison's list is their unit's tasks, whatever the query says.
     let own_unit = match (user.role, user.unit_id) {
@@ -185,13 +200,6 @@ async fn render_list(
         }
         _ => None,
     };
-    let notice = match (q.added.as_deref(), q.skipped.as_deref()) {
-        (Some(a), Some(s)) if a.parse::<u32>().is_ok() && s.parse::<u32>().is_ok() => Some(
-            format!("已为 {a} 项任务增加单位;{s} 项原已有该单位,未作改动。"),
-        ),
-        _ => None,
-    };
-    errors.bulk = bulk_error;
     let light = blank(&q.light);
     let wanted_light = match light.as_str() {
         "" => None,
@@ -224,6 +232,51 @@ async fn render_list(
             .collect();
         (rows, states)
     };
+    Ok(Selection {
+        ctx,
+        sections,
+        units,
+        filter,
+        errors,
+        own_unit,
+        wanted_light,
+        wanted_status,
+        light,
+        status_filter,
+        rows,
+        states,
+    })
+}
+
+async fn render_list(
+    pool: &PgPool,
+    clock: Clock,
+    user: &CurrentUser,
+    uri: &Uri,
+    q: TasksQuery,
+    bulk_error: Option<String>,
+) -> Result<Response, AppError> {
+    let Selection {
+        ctx,
+        sections,
+        units,
+        filter,
+        mut errors,
+        own_unit,
+        wanted_light,
+        wanted_status,
+        light,
+        status_filter,
+        rows,
+        states,
+    } = select(pool, clock, user, &q).await?;
+    let notice = match (q.added.as_deref(), q.skipped.as_deref()) {
+        (Some(a), Some(s)) if a.parse::<u32>().is_ok() && s.parse::<u32>().is_ok() => Some(
+            format!("已为 {a} 项任务增加单位;{s} 项原已有该单位,未作改动。"),
+        ),
+        _ => None,
+    };
+    errors.bulk = bulk_error;
     let status = if errors.any() {
         StatusCode::BAD_REQUEST
     } else if errors.bulk.is_some() {
