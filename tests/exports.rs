@@ -104,7 +104,7 @@ async fn the_ledger_opens_in_excel_with_every_row(pool: PgPool) {
     assert_eq!(rows[1][2].to_string(), "1.1.1");
     let gab = rows
         .iter()
-        .find(|r| r[2].to_string() == "3.1.1" && r[4].to_string() == "公安部")
+        .find(|r| r[2] == "3.1.1" && r[4] == "公安部")
         .expect("3.1.1 公安部");
     assert_eq!(gab[5].to_string(), "牵头");
     // The formula-like report text is text, neutralised.
@@ -115,7 +115,7 @@ async fn the_ledger_opens_in_excel_with_every_row(pool: PgPool) {
     );
     let units = sheet(&body, "单位汇总");
     assert_eq!(units[0][0].to_string(), "单位");
-    let gab_units = units.iter().find(|r| r[0].to_string() == "公安部").unwrap();
+    let gab_units = units.iter().find(|r| r[0] == "公安部").unwrap();
     assert_eq!(gab_units[1], Data::Float(3.0), "公安部 leads 3 tasks");
 }
 
