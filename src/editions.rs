@@ -77,3 +77,110 @@ pub fn compare(a: &Summary, b: &Summary) -> Vec<Compared> {
         })
         .collect()
 }
+
+/// An edition as a workbook: its headline, sections, units and the red and yellow lists.
+pub fn xlsx(title: &str, s: &Summary) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use crate::export::neutralize;
+    use rust_xlsxwriter::{Format, FormatBorder, Workbook};
+    let mut book = Workbook::new();
+    let head = Format::new()
+        .set_bold()
+        .set_background_color("#F6F8FA")
+        .set_border(FormatBorder::Thin);
+    let wrap = Format::new().set_text_wrap();
+    let text = |v: &str| neutralize(v).into_owned();
+
+    let sheet = book.add_worksheet().set_name("汇总")?;
+    sheet.write_string(0, 0, text(title))?;
+    sheet.write_string(1, 0, format!("截至 {}", s.as_of))?;
+    let t = &s.totals;
+    let figures = [
+        ("任务总数", t.tasks),
+        ("已办结", t.closed),
+        ("正常推进", t.green),
+        ("存在风险", t.yellow),
+        ("逾期/滞后", t.red),
+        ("本期应报", t.due),
+        ("本期未报", t.missing),
+    ];
+    sheet.write_string_with_format(3, 0, "指标", &head)?;
+    sheet.write_string_with_format(3, 1, "数量", &head)?;
+    for (i, (label, n)) in figures.iter().enumerate() {
+        sheet.write_string(4 + i as u32, 0, *label)?;
+        sheet.write_number(4 + i as u32, 1, f64::from(*n))?;
+    }
+    let top = 13;
+    for (c, h) in ["部分 / 小节", "任务", "红灯", "黄灯", "绿灯", "已办结"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string_with_format(top, c as u16, *h, &head)?;
+    }
+    let groups = s.sections.iter().flat_map(|g| {
+        std::iter::once(g).chain(s.subsections.iter().filter(move |x| x.section == g.section))
+    });
+    for (i, g) in groups.enumerate() {
+        let r = top + 1 + i as u32;
+        let label = if g.subsection.is_some() {
+            format!("  {}", g.label)
+        } else {
+            g.label.clone()
+        };
+        sheet.write_string(r, 0, text(&label))?;
+        for (c, n) in [g.total, g.red, g.yellow, g.green, g.grey]
+            .iter()
+            .enumerate()
+        {
+            sheet.write_number(r, 1 + c as u16, f64::from(*n))?;
+        }
+    }
+    sheet.set_column_width(0, 40)?;
+
+    let sheet = book.add_worksheet().set_name("单位")?;
+    for (c, h) in [
+        "单位",
+        "牵头",
+        "配合",
+        "按时",
+        "逾期",
+        "未报",
+        "被退回",
+        "红灯",
+        "黄灯",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string_with_format(0, c as u16, *h, &head)?;
+    }
+    for (i, u) in s.units.iter().enumerate() {
+        let r = 1 + i as u32;
+        sheet.write_string(r, 0, text(&u.unit))?;
+        for (c, n) in [
+            u.led, u.co, u.on_time, u.late, u.missing, u.returned, u.red, u.yellow,
+        ]
+        .iter()
+        .enumerate()
+        {
+            sheet.write_number(r, 1 + c as u16, f64::from(*n))?;
+        }
+    }
+    sheet.set_column_width(0, 30)?;
+    sheet.set_freeze_panes(1, 0)?;
+
+    let sheet = book.add_worksheet().set_name("红黄灯任务")?;
+    for (c, h) in ["编号", "灯色", "原因", "任务"].iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &head)?;
+    }
+    for (i, f) in s.flagged.iter().enumerate() {
+        let r = 1 + i as u32;
+        sheet.write_string(r, 0, text(&f.code))?;
+        sheet.write_string(r, 1, f.light.label())?;
+        sheet.write_string_with_format(r, 2, text(&f.reasons.join(";")), &wrap)?;
+        sheet.write_string_with_format(r, 3, text(&f.text), &wrap)?;
+    }
+    sheet.set_column_width(2, 50)?;
+    sheet.set_column_width(3, 60)?;
+    sheet.set_freeze_panes(1, 0)?;
+    book.save_to_buffer()
+}

@@ -25,6 +25,7 @@ pub mod lights;
 pub mod plan;
 pub mod progress;
 pub mod reporting;
+pub mod roundtrip;
 pub mod schedule;
 pub mod server;
 pub mod summary;

@@ -590,6 +590,15 @@ async fn row(
             )
         }
         (true, "/summary") => (path.into(), vec![], SIGNED_IN),
+        // The Excel round trip is a liaison's: others have no unit to fill in for.
+        (true, "/my/template.xlsx") | (true, "/my/upload") => (
+            format!("{path}?period=2022-Q2"),
+            vec![],
+            [303, 400, 400, 200, 200, 303, 303],
+        ),
+        (false, "/my/upload") | (false, "/my/upload/confirm") => {
+            (path.into(), vec![], [303, 400, 400, 400, 400, 303, 303])
+        }
         // A session or an API token; a revoked token is refused as the API refuses it.
         (true, "/tasks.xlsx") | (true, "/tasks.csv") => (
             format!("{path}?section=3"),
@@ -598,7 +607,7 @@ async fn row(
         ),
         (true, "/editions") => (path.into(), vec![], SIGNED_IN),
         (false, "/editions") => (path.into(), vec![], OFFICE_REDIRECT),
-        (true, "/editions/{id}") => {
+        (true, "/editions/{id}") | (true, "/editions/{id}/xlsx") => {
             let today = chrono::Local::now().date_naive();
             let actor = Actor {
                 user_id: Some(fx.office_id),
@@ -608,7 +617,7 @@ async fn row(
             let id = duban::editions::issue(&fx.pool, &actor, fx.plan_id, today)
                 .await
                 .unwrap();
-            (format!("/editions/{id}"), vec![], SIGNED_IN)
+            (path.replace("{id}", &id.to_string()), vec![], SIGNED_IN)
         }
         (true, "/my") => (path.into(), vec![], [303, 303, 303, 200, 200, 303, 303]),
         (false, "/urges/{id}/ack") => {

@@ -312,6 +312,10 @@ async fn editions_are_numbered_frozen_and_comparable(pool: PgPool) {
     );
     let cmp = office.get(&format!("/editions?a={a}&b={b}")).await.body;
     assert!(cmp.contains("<th scope=\"row\">已办结</th><td class=\"num\">1</td><td class=\"num\">2</td><td class=\"num\">+1</td>"), "{cmp}");
+    // Exported as a workbook.
+    let r = office.get(&format!("{first}/xlsx")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.header("content-disposition").starts_with("attachment;"));
     // Frozen in the database too.
     let changed = sqlx::query("UPDATE editions SET number = 9")
         .execute(&pool)

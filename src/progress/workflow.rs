@@ -152,16 +152,49 @@ pub async fn save_report(
     input: ReportInput,
     version: Option<i32>,
 ) -> Result<ReportRow, ProgressError> {
+    let mut tx = pool.begin().await?;
+    let row = save_report_in(&mut tx, caller, plan_id, code, unit_id, input, version).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Saves several reports of one unit (the Excel round trip) in one transaction: all or none.
+pub async fn save_reports(
+    pool: &PgPool,
+    caller: &Caller,
+    plan_id: i64,
+    unit_id: i64,
+    reports: Vec<(String, ReportInput)>,
+) -> Result<Vec<ReportRow>, ProgressError> {
+    let mut tx = pool.begin().await?;
+    let mut saved = Vec::with_capacity(reports.len());
+    for (code, input) in reports {
+        saved.push(save_report_in(&mut tx, caller, plan_id, &code, unit_id, input, None).await?);
+    }
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// [`save_report`] inside the caller's transaction.
+pub async fn save_report_in(
+    conn: &mut PgConnection,
+    caller: &Caller,
+    plan_id: i64,
+    code: &str,
+    unit_id: i64,
+    input: ReportInput,
+    version: Option<i32>,
+) -> Result<ReportRow, ProgressError> {
     if !caller.may_write_for(unit_id) {
         return Err(ProgressError::Forbidden(
             "您只能为本单位填报进展情况".into(),
         ));
     }
     let input = input.validate()?;
-    let task = db::tasks::get_by_code(pool, plan_id, code)
+    let task = db::tasks::get_by_code(&mut *conn, plan_id, code)
         .await?
         .ok_or_else(|| ProgressError::NotFound(format!("本工作要点中没有编号为“{code}”的任务")))?;
-    let settings = db::assignments::plan_settings(pool, plan_id)
+    let settings = db::assignments::plan_settings(&mut *conn, plan_id)
         .await?
         .ok_or_else(|| ProgressError::NotFound("找不到该工作要点".into()))?;
     let period = reporting::task_periods(&settings, &task.deadline(), task.effective_cycle())
@@ -173,9 +206,8 @@ pub async fn save_report(
                 format!("该任务没有“{}”这一报送期次", input.period.trim()),
             )
         })?;
-
-    let mut tx = pool.begin().await?;
-    let (task_id, closed) = lock_task_row(&mut tx, plan_id, code).await?;
+    let tx = conn;
+    let (task_id, closed) = lock_task_row(&mut *tx, plan_id, code).await?;
     if closed {
         return Err(ProgressError::Conflict(
             "该任务已办结,不再接收进展情况".into(),
@@ -198,7 +230,7 @@ pub async fn save_report(
         next_steps: &input.next_steps,
     };
     let actor_id = caller.actor.user_id;
-    let id = match db::reports::find(&mut tx, task_id, unit_id, &period.key).await? {
+    let id = match db::reports::find(&mut *tx, task_id, unit_id, &period.key).await? {
         Some(existing) => {
             if let Some(v) = version
                 && v != existing.version
@@ -213,12 +245,12 @@ pub async fn save_report(
                     existing.review_state.label()
                 )));
             }
-            db::reports::update_content(&mut tx, existing.id, &content, actor_id).await?;
+            db::reports::update_content(&mut *tx, existing.id, &content, actor_id).await?;
             existing.id
         }
         None => {
             db::reports::insert(
-                &mut tx,
+                &mut *tx,
                 task_id,
                 unit_id,
                 &period.key,
@@ -231,11 +263,11 @@ pub async fn save_report(
             .await?
         }
     };
-    db::reports::replace_open_coordination(&mut tx, id, &input.coordination).await?;
+    db::reports::replace_open_coordination(&mut *tx, id, &input.coordination).await?;
     if input.submit {
-        db::reports::mark_submitted(&mut tx, id).await?;
+        db::reports::mark_submitted(&mut *tx, id).await?;
     }
-    let row = db::reports::lock(&mut tx, id)
+    let row = db::reports::lock(&mut *tx, id)
         .await?
         .ok_or_else(|| ProgressError::NotFound("报告不存在".into()))?;
     let action = if input.submit {
@@ -245,7 +277,7 @@ pub async fn save_report(
     };
     if input.submit {
         db::reports::insert_event(
-            &mut tx,
+            &mut *tx,
             id,
             actor_id,
             caller.actor.login.as_deref(),
@@ -264,7 +296,6 @@ pub async fn save_report(
         json!({ "report_id": id, "version": row.version }),
     )
     .await?;
-    tx.commit().await?;
     Ok(row)
 }
 

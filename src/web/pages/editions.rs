@@ -76,3 +76,37 @@ pub async fn issue(
     let id = editions::issue(&pool, &user.actor(addr), ctx.plan.id, clock.today()).await?;
     Ok(Redirect::to(&format!("/editions/{id}")).into_response())
 }
+
+/// `GET /editions/{id}/xlsx`: the frozen edition as a workbook.
+pub async fn download(
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Response, AppError> {
+    let missing = || AppError::NotFound("没有该期督办通报。".into());
+    let id: i64 = id.parse().map_err(|_| missing())?;
+    let row = db::editions::get(&pool, id).await?.ok_or_else(missing)?;
+    plan_context::require(&pool, Some(&row.plan_id.to_string()), "editions", &user).await?;
+    let mut s = editions::summary_of(&row)
+        .ok_or_else(|| AppError::Internal("edition snapshot unreadable".into()))?;
+    if user.role == crate::auth::Role::Liaison {
+        s.units.retain(|u| Some(u.unit_id) == user.unit_id);
+        s.grid.retain(|g| Some(g.unit_id) == user.unit_id);
+    }
+    let bytes = editions::xlsx(&format!("督办通报 {}", row.title()), &s)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                crate::attachments::content_disposition(&format!("督办通报-{}.xlsx", row.title())),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -10,6 +10,7 @@ mod query;
 mod report_view;
 mod reporting;
 mod reports;
+mod roundtrip;
 mod summary;
 mod task;
 mod tasks;
@@ -48,19 +49,31 @@ pub fn signed_in_routes() -> Routes {
         .get("/summary", summary::show)
         .get("/editions", editions::list)
         .get("/editions/{id}", summary::edition)
+        .get("/editions/{id}/xlsx", editions::download)
         .post("/urges/{id}/ack", work::acknowledge)
+        .get("/my/template.xlsx", roundtrip::template)
+        .get("/my/upload", roundtrip::form)
+        .post("/my/upload/confirm", roundtrip::confirm)
         .merge(uploads())
 }
 
-/// Attachment uploads: the one route that takes a large body.
+/// Uploads: the only routes that take a large body.
 fn uploads() -> Routes {
-    Routes::default()
+    let attachments = Routes::default()
         .post("/reports/{id}/attachments", report_view::upload)
         .guard(|r| {
             r.route_layer(axum::extract::DefaultBodyLimit::max(
                 crate::attachments::MAX_FILE_BYTES + 64 * 1024,
             ))
-        })
+        });
+    let sheets = Routes::default()
+        .post("/my/upload", roundtrip::upload)
+        .guard(|r| {
+            r.route_layer(axum::extract::DefaultBodyLimit::max(
+                crate::roundtrip::MAX_UPLOAD_BYTES + 64 * 1024,
+            ))
+        });
+    attachments.merge(sheets)
 }
 
 /// Any signed-in user, or the holder of an API token (the exports, for scheduled pulls).

@@ -28,8 +28,9 @@ struct SummaryPage {
     /// A liaison sees the unit rows of their own unit only.
     own_unit: Option<i64>,
     today: NaiveDate,
-    /// For an edition: its title; the live page has none.
+    /// For an edition: its title and id; the live page has none.
     edition: Option<String>,
+    edition_id: i64,
     share: ShareLayout,
     section_bars: BarLayout,
     trend_chart: LineLayout,
@@ -173,6 +174,7 @@ pub async fn show(
         own_unit,
         today,
         edition: None,
+        edition_id: 0,
     }))
 }
 
@@ -214,5 +216,6 @@ pub async fn edition(
         own_unit,
         today: clock.today(),
         edition: Some(format!("督办通报 {}", row.title())),
+        edition_id: row.id,
     }))
 }

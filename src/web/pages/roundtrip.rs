@@ -1,0 +1,350 @@
+//! The Excel round trip for units: download a pre-filled 填报模板 of the unit's tasks for the
+//! period (`/my/template.xlsx`), fill it offline, upload it (`/my/upload`): every row is
+//! checked, a preview shows what will be saved, and on confirmation all rows are saved as
+//! drafts in one transaction. Nothing is saved while any cell is wrong.
+
+use super::query::PageQuery;
+use super::reports::{caller, progress_error};
+use crate::db::{self, tasks::TaskFilter};
+use crate::progress::{self, Assessment, ReportInput, ReportStatus};
+use crate::roundtrip::{self, CellError, RoundTripError, Template, TemplateRow, UploadRow};
+use crate::web::auth::{ClientAddr, CurrentUser, session_error};
+use crate::web::plan_context::{self, Layout, PlanContext};
+use crate::web::{AppError, Clock, render};
+use axum::extract::{Multipart, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use sqlx::PgPool;
+use tower_sessions::Session;
+
+const PENDING: &str = "roundtrip";
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PeriodQuery {
+    plan: Option<String>,
+    period: Option<String>,
+}
+
+/// What the unit may report on for the period: (code, text, lead?, existing editable report).
+struct Scope {
+    ctx: PlanContext,
+    unit_id: i64,
+    unit: String,
+    period_key: String,
+    period_label: String,
+    rows: Vec<TemplateRow>,
+}
+
+async fn scope(
+    pool: &PgPool,
+    clock: Clock,
+    user: &CurrentUser,
+    plan: Option<&str>,
+    period: Option<&str>,
+) -> Result<Scope, AppError> {
+    let ctx = plan_context::require(pool, plan, "my", user).await?;
+    let unit_id = user
+        .unit_id
+        .ok_or_else(|| AppError::BadRequest("填报模板只适用于联络员。".into()))?;
+    let settings = db::assignments::plan_settings(pool, ctx.plan.id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
+    let current = crate::summary::current_period(&settings, clock.today());
+    let key = match period.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => p.to_string(),
+        None => current
+            .as_ref()
+            .map(|p| p.key.clone())
+            .ok_or_else(|| AppError::NotFound("当前没有报送期次。".into()))?,
+    };
+    let tasks = db::tasks::list(
+        pool,
+        ctx.plan.id,
+        &TaskFilter {
+            unit_id: Some(unit_id),
+            ..TaskFilter::default()
+        },
+    )
+    .await?;
+    let reports = db::reports::for_unit(pool, ctx.plan.id, unit_id).await?;
+    let mut rows = Vec::new();
+    let mut label = None;
+    for t in tasks.iter().filter(|t| t.closed_at.is_none()) {
+        let Some(p) = crate::reporting::task_periods(&settings, &t.deadline(), t.effective_cycle())
+            .into_iter()
+            .find(|p| p.key == key)
+        else {
+            continue;
+        };
+        label.get_or_insert(p.label.clone());
+        let existing = reports
+            .iter()
+            .find(|r| r.task_id == t.id && r.period == key);
+        if existing.is_some_and(|r| !r.review_state.editable()) {
+            continue;
+        }
+        rows.push(TemplateRow {
+            code: t.code.clone(),
+            task_text: t.text.clone(),
+            role: if t.lead_ids.contains(&unit_id) {
+                "牵头"
+            } else {
+                "配合"
+            }
+            .into(),
+            status: existing.map(|r| r.status.as_str().to_string()),
+            self_assessment: existing.map(|r| r.self_assessment.as_str().to_string()),
+            work_done: existing.map(|r| r.work_done.clone()).unwrap_or_default(),
+            problems: existing.map(|r| r.problems.clone()).unwrap_or_default(),
+            next_steps: existing.map(|r| r.next_steps.clone()).unwrap_or_default(),
+        });
+    }
+    let period_label =
+        label.ok_or_else(|| AppError::NotFound(format!("本单位在“{key}”没有需要报送的任务。")))?;
+    Ok(Scope {
+        ctx,
+        unit_id,
+        unit: user.unit_name.clone().unwrap_or_default(),
+        period_key: key,
+        period_label,
+        rows,
+    })
+}
+
+pub async fn template(
+    State(pool): State<PgPool>,
+    State(clock): State<Clock>,
+    user: CurrentUser,
+    PageQuery(q): PageQuery<PeriodQuery>,
+) -> Result<Response, AppError> {
+    let s = scope(&pool, clock, &user, q.plan.as_deref(), q.period.as_deref()).await?;
+    let file = format!("{}-{}-填报模板.xlsx", s.unit, s.period_key);
+    let bytes = roundtrip::template_xlsx(&Template {
+        unit: s.unit,
+        period_key: s.period_key,
+        period_label: s.period_label,
+        rows: s.rows,
+    })
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                crate::attachments::content_disposition(&file),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(askama::Template)]
+#[template(path = "upload.html")]
+struct UploadPage {
+    layout: Layout,
+    unit: String,
+    period_key: String,
+    period_label: String,
+    count: usize,
+    error: Option<String>,
+    cells: Vec<CellError>,
+    preview: Vec<UploadRow>,
+}
+
+impl UploadPage {
+    fn status_label(&self, code: &str) -> &'static str {
+        ReportStatus::parse(code).map_or("", ReportStatus::label)
+    }
+
+    fn assessment_label(&self, code: &str) -> &'static str {
+        Assessment::parse(code).map_or("", Assessment::label)
+    }
+}
+
+fn page(
+    s: Scope,
+    error: Option<String>,
+    cells: Vec<CellError>,
+    preview: Vec<UploadRow>,
+) -> UploadPage {
+    UploadPage {
+        count: s.rows.len(),
+        layout: s.ctx.layout,
+        unit: s.unit,
+        period_key: s.period_key,
+        period_label: s.period_label,
+        error,
+        cells,
+        preview,
+    }
+}
+
+pub async fn form(
+    State(pool): State<PgPool>,
+    State(clock): State<Clock>,
+    user: CurrentUser,
+    PageQuery(q): PageQuery<PeriodQuery>,
+) -> Result<Response, AppError> {
+    let s = scope(&pool, clock, &user, q.plan.as_deref(), q.period.as_deref()).await?;
+    Ok(render::ok(&page(s, None, Vec::new(), Vec::new())))
+}
+
+/// The rows waiting for confirmation, kept in the session between preview and confirm.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Pending {
+    plan_id: i64,
+    unit_id: i64,
+    period: String,
+    rows: Vec<(String, String, String, String, String, String)>,
+}
+
+pub async fn upload(
+    State(pool): State<PgPool>,
+    State(clock): State<Clock>,
+    user: CurrentUser,
+    session: Session,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
+    let bad = |m: &str| AppError::BadRequest(m.to_string());
+    let (mut file, mut plan, mut period) = (None, None, None);
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| bad("上传的内容无效或超过 5 MB。"))?
+    {
+        match field.name() {
+            Some("file") => {
+                file = Some(
+                    field
+                        .bytes()
+                        .await
+                        .map_err(|_| bad("上传的文件无效或超过 5 MB。"))?,
+                )
+            }
+            Some("plan") => plan = field.text().await.ok(),
+            Some("period") => period = field.text().await.ok(),
+            _ => {}
+        }
+    }
+    let s = scope(&pool, clock, &user, plan.as_deref(), period.as_deref()).await?;
+    let Some(file) = file.filter(|f| !f.is_empty()) else {
+        return Ok(render::page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(
+                s,
+                Some("请选择要上传的 Excel 文件".into()),
+                Vec::new(),
+                Vec::new(),
+            ),
+        ));
+    };
+    let codes: Vec<String> = s.rows.iter().map(|r| r.code.clone()).collect();
+    match roundtrip::read_upload(&file, &s.period_key, &codes) {
+        Ok(rows) if rows.is_empty() => Ok(render::page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(
+                s,
+                Some("表格中没有填写任何进展".into()),
+                Vec::new(),
+                Vec::new(),
+            ),
+        )),
+        Ok(rows) => {
+            let pending = Pending {
+                plan_id: s.ctx.plan.id,
+                unit_id: s.unit_id,
+                period: s.period_key.clone(),
+                rows: rows
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.code.clone(),
+                            r.status.clone(),
+                            r.self_assessment.clone(),
+                            r.work_done.clone(),
+                            r.problems.clone(),
+                            r.next_steps.clone(),
+                        )
+                    })
+                    .collect(),
+            };
+            session
+                .insert(PENDING, pending)
+                .await
+                .map_err(session_error)?;
+            Ok(render::ok(&page(s, None, Vec::new(), rows)))
+        }
+        Err(RoundTripError::Cells(cells)) => {
+            let message = format!(
+                "表格中有 {} 处错误,请改正后重新上传;本次未保存任何内容。",
+                cells.len()
+            );
+            Ok(render::page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &page(s, Some(message), cells, Vec::new()),
+            ))
+        }
+        Err(e) => Ok(render::page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(
+                s,
+                Some(format!("{e};本次未保存任何内容。")),
+                Vec::new(),
+                Vec::new(),
+            ),
+        )),
+    }
+}
+
+/// `POST /my/upload/confirm`: saves the previewed rows as drafts, all in one transaction.
+pub async fn confirm(
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    ClientAddr(addr): ClientAddr,
+    session: Session,
+) -> Result<Response, AppError> {
+    let pending: Pending = session
+        .remove(PENDING)
+        .await
+        .map_err(session_error)?
+        .ok_or_else(|| AppError::BadRequest("没有待确认的上传内容,请重新上传。".into()))?;
+    if user.unit_id != Some(pending.unit_id) {
+        return Err(AppError::Forbidden);
+    }
+    let reports = pending
+        .rows
+        .into_iter()
+        .filter_map(|(code, status, assessment, work, problems, next)| {
+            Some((
+                code,
+                ReportInput {
+                    period: pending.period.clone(),
+                    status: ReportStatus::parse(&status)?,
+                    self_assessment: Assessment::parse(&assessment)?,
+                    work_done: work,
+                    problems,
+                    next_steps: next,
+                    coordination: Vec::new(),
+                    submit: false,
+                },
+            ))
+        })
+        .collect::<Vec<_>>();
+    let n = reports.len();
+    progress::save_reports(
+        &pool,
+        &caller(&user, addr),
+        pending.plan_id,
+        pending.unit_id,
+        reports,
+    )
+    .await
+    .map_err(progress_error)?;
+    Ok(Redirect::to(&format!("/my?imported={n}")).into_response())
+}
