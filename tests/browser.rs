@@ -415,8 +415,15 @@ async fn a_quarter_clicked_through(pool: PgPool) {
     assert!(b.text().await.contains("本年度质量执法任务完成"));
     b.sign_out().await;
 
-    // A leader sees the light change: the task is grey now.
+    // A leader lands on the summary: the figures show the closed task, and the light changed.
     b.sign_in(&server, "boss").await;
+    assert_eq!(b.client.current_url().await.unwrap().path(), "/summary");
+    assert_eq!(
+        b.js("return document.querySelector('.figure.grey .n').textContent")
+            .await,
+        "1"
+    );
+    assert!(b.text().await.contains("督办汇总"));
     b.go(&server.url("/tasks?light=grey")).await;
     let page = b.text().await;
     assert!(page.contains("1.3.5") && page.contains("已办结"), "{page}");
@@ -576,6 +583,8 @@ async fn main_pages_fit_desktop_and_phone(pool: PgPool) {
         b.sign_out().await;
         b.sign_in(&server, "office").await;
         let pages = [
+            ("summary", "/summary"),
+            ("editions", "/editions"),
             ("home", "/"),
             ("tasks", "/tasks"),
             ("task", "/tasks/3.1.1"),
