@@ -5,8 +5,8 @@
 use crate::db::{
     self, assignments::PlanSettings, reports::ReportBrief, tasks::TaskFilter, tasks::TaskRow,
 };
-use crate::lights::{self, Light, Punctuality};
-use crate::progress::{TaskState, history, judge_all};
+use crate::lights::{Light, Punctuality};
+use crate::progress::{TaskState, history, judge_all, status::punctuality_of};
 use crate::reporting;
 use crate::schedule::{Cycle, Period, periods_between};
 use chrono::{NaiveDate, TimeZone};
@@ -119,35 +119,6 @@ pub fn current_period(settings: &PlanSettings, as_of: NaiveDate) -> Option<Perio
         .find(|p| p.due >= as_of && p.start <= as_of)
         .or_else(|| periods.iter().find(|p| p.due >= as_of))
         .cloned()
-}
-
-fn punctuality_of(p: &Period, report: Option<&ReportBrief>, as_of: NaiveDate) -> Punctuality {
-    let info = report.map(|r| lights::ReportInfo {
-        period: r.period.clone(),
-        period_start: r.period_start,
-        period_end: r.period_end,
-        state: lights::ReviewState::parse(r.review_state.as_str())
-            .unwrap_or(lights::ReviewState::Draft),
-        status: lights::Status::parse(r.status.as_str()).unwrap_or(lights::Status::InProgress),
-        self_assessment: lights::Assessment::parse(r.self_assessment.as_str())
-            .unwrap_or(lights::Assessment::OnTrack),
-        office_assessment: r
-            .office_assessment
-            .and_then(|a| lights::Assessment::parse(a.as_str())),
-        ever_submitted: r.first_submitted_at.is_some(),
-        accepted_at: r.accepted_at,
-    });
-    let first = report
-        .and_then(|r| r.first_submitted_at)
-        .map(|t| t.with_timezone(&chrono::Local).date_naive());
-    let period = lights::PeriodInfo {
-        key: p.key.clone(),
-        label: p.label.clone(),
-        start: p.start,
-        end: p.end,
-        due: p.due,
-    };
-    lights::punctuality(&period, info.as_ref(), first, as_of)
 }
 
 fn severity(p: Punctuality) -> u8 {

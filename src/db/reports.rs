@@ -150,16 +150,36 @@ pub struct ReportBrief {
     pub submitted_at: Option<DateTime<Utc>>,
 }
 
+impl From<&ReportRow> for ReportBrief {
+    fn from(r: &ReportRow) -> Self {
+        ReportBrief {
+            task_id: r.task_id,
+            unit_id: r.unit_id,
+            period: r.period.clone(),
+            period_start: r.period_start,
+            period_end: r.period_end,
+            review_state: r.review_state,
+            status: r.status,
+            self_assessment: r.self_assessment,
+            office_assessment: r.office_assessment,
+            first_submitted_at: r.first_submitted_at,
+            accepted_at: r.accepted_at,
+            submitted_at: r.submitted_at,
+        }
+    }
+}
+
+const BRIEF_COLUMNS: &str = "r.task_id, r.unit_id, r.period, r.period_start, r.period_end, \
+     r.review_state, r.status, r.self_assessment, r.office_assessment, r.first_submitted_at, \
+     r.accepted_at, r.submitted_at";
+
 pub async fn briefs_for_plan(
     db: impl PgExecutor<'_>,
     plan_id: i64,
 ) -> sqlx::Result<Vec<ReportBrief>> {
-    sqlx::query_as(
-        "SELECT r.task_id, r.unit_id, r.period, r.period_start, r.period_end, r.review_state,
-                r.status, r.self_assessment, r.office_assessment, r.first_submitted_at,
-                r.accepted_at, r.submitted_at
-         FROM reports r JOIN tasks t ON t.id = r.task_id WHERE t.plan_id = $1",
-    )
+    sqlx::query_as(&format!(
+        "SELECT {BRIEF_COLUMNS} FROM reports r JOIN tasks t ON t.id = r.task_id WHERE t.plan_id = $1"
+    ))
     .bind(plan_id)
     .fetch_all(db)
     .await
@@ -623,11 +643,9 @@ pub async fn briefs_for_task(
     db: impl PgExecutor<'_>,
     task_id: i64,
 ) -> sqlx::Result<Vec<ReportBrief>> {
-    sqlx::query_as(
-        "SELECT task_id, unit_id, period, period_start, period_end, review_state, status,
-                self_assessment, office_assessment, first_submitted_at, accepted_at, submitted_at
-         FROM reports WHERE task_id = $1",
-    )
+    sqlx::query_as(&format!(
+        "SELECT {BRIEF_COLUMNS} FROM reports r WHERE r.task_id = $1"
+    ))
     .bind(task_id)
     .fetch_all(db)
     .await

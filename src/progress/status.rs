@@ -100,6 +100,49 @@ fn assessment(a: Assessment) -> lights::Assessment {
     }
 }
 
+/// A report as the light rules see it.
+pub fn report_info(r: &ReportBrief) -> ReportInfo {
+    ReportInfo {
+        period: r.period.clone(),
+        period_start: r.period_start,
+        period_end: r.period_end,
+        state: review(r.review_state),
+        status: status(r.status),
+        self_assessment: assessment(r.self_assessment),
+        office_assessment: r.office_assessment.map(assessment),
+        ever_submitted: r.first_submitted_at.is_some(),
+        accepted_at: r.accepted_at,
+    }
+}
+
+/// A period as the light rules see it.
+pub fn period_info(p: &crate::schedule::Period) -> PeriodInfo {
+    PeriodInfo {
+        key: p.key.clone(),
+        label: p.label.clone(),
+        start: p.start,
+        end: p.end,
+        due: p.due,
+    }
+}
+
+/// How punctual a unit's report for a period is (`None`: no report yet), judged on `today`.
+pub fn punctuality_of(
+    p: &crate::schedule::Period,
+    report: Option<&ReportBrief>,
+    today: NaiveDate,
+) -> lights::Punctuality {
+    let first = report
+        .and_then(|r| r.first_submitted_at)
+        .map(|t| t.with_timezone(&chrono::Local).date_naive());
+    lights::punctuality(
+        &period_info(p),
+        report.map(report_info).as_ref(),
+        first,
+        today,
+    )
+}
+
 /// The facts the light rules judge, for one task.
 pub fn facts(settings: &PlanSettings, task: &TaskRow, reports: &[&ReportBrief]) -> TaskFacts {
     let deadline = task.deadline();
@@ -124,17 +167,7 @@ pub fn facts(settings: &PlanSettings, task: &TaskRow, reports: &[&ReportBrief]) 
             reports: reports
                 .iter()
                 .filter(|r| r.unit_id == *id)
-                .map(|r| ReportInfo {
-                    period: r.period.clone(),
-                    period_start: r.period_start,
-                    period_end: r.period_end,
-                    state: review(r.review_state),
-                    status: status(r.status),
-                    self_assessment: assessment(r.self_assessment),
-                    office_assessment: r.office_assessment.map(assessment),
-                    ever_submitted: r.first_submitted_at.is_some(),
-                    accepted_at: r.accepted_at,
-                })
+                .map(|r| report_info(r))
                 .collect(),
         })
         .collect();

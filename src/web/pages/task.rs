@@ -10,7 +10,7 @@ use crate::db::{
     assignments::{AssignedUnit, PlanSettings},
     tasks::{TaskRow, UnitRole},
 };
-use crate::lights::{self, Light, Punctuality};
+use crate::lights::{Light, Punctuality};
 use crate::progress::{self, TaskStatus};
 use crate::reporting;
 use crate::schedule::{Cycle, Deadline, DeadlineKind, Period, parse_checkpoints};
@@ -174,32 +174,8 @@ fn report_rows(
                     let report = reports
                         .iter()
                         .find(|r| r.unit_id == u.unit_id && r.period == p.key);
-                    let info = report.map(|r| lights::ReportInfo {
-                        period: r.period.clone(),
-                        period_start: r.period_start,
-                        period_end: r.period_end,
-                        state: lights::ReviewState::parse(r.review_state.as_str())
-                            .unwrap_or(lights::ReviewState::Draft),
-                        status: lights::Status::parse(r.status.as_str())
-                            .unwrap_or(lights::Status::InProgress),
-                        self_assessment: lights::Assessment::parse(r.self_assessment.as_str())
-                            .unwrap_or(lights::Assessment::OnTrack),
-                        office_assessment: r
-                            .office_assessment
-                            .and_then(|a| lights::Assessment::parse(a.as_str())),
-                        ever_submitted: r.first_submitted_at.is_some(),
-                        accepted_at: r.accepted_at,
-                    });
-                    let period = lights::PeriodInfo {
-                        key: p.key.clone(),
-                        label: p.label.clone(),
-                        start: p.start,
-                        end: p.end,
-                        due: p.due,
-                    };
-                    let first = report
-                        .and_then(|r| r.first_submitted_at)
-                        .map(|t| t.with_timezone(&chrono::Local).date_naive());
+                    let brief = report.map(db::reports::ReportBrief::from);
+                    let punctuality = progress::status::punctuality_of(p, brief.as_ref(), today);
                     Cell {
                         unit: u.short_name.clone(),
                         unit_id: u.unit_id,
@@ -208,7 +184,7 @@ fn report_rows(
                         state: report.map_or("未填报".to_string(), |r| {
                             r.review_state.label().to_string()
                         }),
-                        punctuality: lights::punctuality(&period, info.as_ref(), first, today),
+                        punctuality,
                         can_fill: report.is_none() && !closed && caller.may_write_for(u.unit_id),
                     }
                 })
