@@ -17,6 +17,7 @@ pub mod cli;
 pub mod config;
 pub mod database;
 pub mod db;
+pub mod demo;
 pub mod editions;
 pub mod embedded;
 pub mod export;

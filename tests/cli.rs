@@ -406,3 +406,47 @@ async fn user_add_refuses_bad_input_clearly(pool: PgPool) {
         .unwrap();
     assert_eq!(users, 0);
 }
+
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn demo_data_fills_the_pages_once(pool: PgPool) {
+    let url = common::database_url(&pool);
+    let (out, stdout, stderr) =
+        run(duban()
+            .env("DATABASE_URL", &url)
+            .args(["demo-data", "--scale", "demo"]));
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("已生成演示数据") && stdout.contains("demo-office"),
+        "{stdout}"
+    );
+    let reports: i64 = sqlx::query_scalar("SELECT count(*) FROM reports")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(reports > 50, "{reports} reports");
+    let marked: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM reports WHERE work_done LIKE '【演示】%'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(marked, reports, "every demo report is marked");
+    // Never on a database that holds reports.
+    let (out, _, stderr) = run(duban().env("DATABASE_URL", &url).arg("demo-data"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains("演示数据只能生成在没有真实报告的数据库中"),
+        "{stderr}"
+    );
+    // The summary has something to show, for a demo leader.
+    let app = common::app(pool.clone());
+    let c = common::Client::new(&app);
+    assert_eq!(
+        c.sign_in("demo-leader", duban::demo::DEMO_PASSWORD)
+            .await
+            .location(),
+        "/summary"
+    );
+    let page = c.get("/summary").await;
+    assert_eq!(page.status, axum::http::StatusCode::OK);
+    assert!(page.body.contains("已办结"));
+}

@@ -45,9 +45,22 @@ pub enum Command {
     /// 用户管理: add、token、disable、enable、password
     #[command(subcommand, after_help = ENV_HELP)]
     User(user::UserCommand),
+    /// 生成演示数据(示例用户和 2022 年两个季度的进展情况;只用于演示,已有报告时拒绝)
+    #[command(after_help = ENV_HELP)]
+    DemoData(DemoArgs),
     /// 启动内置数据库,在 DATABASE_URL 指向它的环境中运行命令,结束后停止数据库(供测试脚本使用)
     #[command(after_help = ENV_HELP)]
     WithDb(with_db::WithDbArgs),
+}
+
+/// `duban demo-data`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DemoArgs {
+    /// demo: 供新用户浏览的示例数据
+    #[arg(long, value_parser = ["demo"], default_value = "demo")]
+    pub scale: String,
+    #[arg(long, env = "DUBAN_SEEDS_DIR", default_value = "seeds", hide = true)]
+    pub seeds_dir: std::path::PathBuf,
 }
 
 pub fn main() -> ExitCode {
@@ -120,6 +133,26 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Import(args) => import::run(&cli.db, &args).await,
         Command::User(command) => user::run(&cli.db, &command).await,
+        Command::DemoData(args) => {
+            let database = Database::open(&cli.db).await?;
+            let result = async {
+                crate::db::MIGRATOR.run(&database.pool).await?;
+                crate::demo::generate(&database.pool, &args.seeds_dir).await
+            }
+            .await;
+            database.close().await;
+            let done = result?;
+            println!(
+                "已生成演示数据:进展情况 {} 份(采纳 {},退回 {}),办结任务 {} 项。",
+                done.reports, done.accepted, done.returned, done.closed
+            );
+            println!(
+                "演示账号(密码均为 {}):{}",
+                crate::demo::DEMO_PASSWORD,
+                done.users.join("、")
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::WithDb(args) => with_db::run(&cli.db, &args).await,
     }
 }
