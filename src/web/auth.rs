@@ -189,6 +189,9 @@ pub async fn require_user(
         .map_or_else(|| req.uri().clone(), |o| o.0.clone());
     match session_user(&pool, &session).await {
         Ok(Some(user)) => {
+            if let Err(e) = touch(&session, state.config().session_idle).await {
+                return e.into_response();
+            }
             if user.must_change_password && !PASSWORD_CHANGE_PATHS.contains(&uri.path()) {
                 return Redirect::to("/account/password").into_response();
             }
@@ -198,6 +201,20 @@ pub async fn require_user(
         Ok(None) => to_login(&uri),
         Err(e) => e.into_response(),
     }
+}
+
+/// Renews the session's idle expiry by changing it now and then (not on every request: that
+/// would be a database write per page view). Renewed once a sixtieth of the idle time has passed
+/// (every 8 minutes for 8 hours), so a session ends within that margin of its idle limit.
+async fn touch(session: &Session, idle: std::time::Duration) -> Result<(), AppError> {
+    const SEEN: &str = "seen";
+    let now = chrono::Utc::now().timestamp();
+    let every = (idle.as_secs() / 60).max(1) as i64;
+    let last: Option<i64> = session.get(SEEN).await.unwrap_or(None);
+    if last.is_none_or(|t| now - t >= every) {
+        session.insert(SEEN, now).await.map_err(session_error)?;
+    }
+    Ok(())
 }
 
 /// Guard for the office's pages (user management, audit log).

@@ -65,7 +65,7 @@ fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response<Body
 }
 
 /// Server-side sessions in PostgreSQL: `HttpOnly`, `SameSite=Lax`, `Secure` when configured,
-/// ended after a period of inactivity (renewed on every request).
+/// ended after a period of inactivity.
 fn session_layer(state: &AppState) -> SessionManagerLayer<PostgresStore> {
     use axum::extract::FromRef;
     // The store's default table, tower_sessions.session, is created by our migrations.
@@ -76,7 +76,8 @@ fn session_layer(state: &AppState) -> SessionManagerLayer<PostgresStore> {
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.config().secure_cookies)
-        .with_always_save(true)
+        // Saved when changed; `require_user` touches it now and then to renew the idle expiry.
+        .with_always_save(false)
         .with_expiry(Expiry::OnInactivity(
             tower_sessions::cookie::time::Duration::seconds(idle.as_secs() as i64),
         ))
