@@ -245,6 +245,14 @@ async fn a_quarter_runs_through_duban(pool: PgPool) {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let my = w.hgzs.get("/my").await;
     assert!(my.body.contains("1 条未签收") && my.body.contains("请于7月10日前报送"));
+    // The badge shows on every page's navigation.
+    assert!(
+        w.hgzs
+            .get("/tasks")
+            .await
+            .body
+            .contains("title=\"未签收的催办\">1</span>")
+    );
     let urge: i64 = sqlx::query_scalar("SELECT id FROM urges")
         .fetch_one(&w.pool)
         .await

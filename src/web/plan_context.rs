@@ -16,6 +16,8 @@ pub struct Layout {
     pub nav: &'static str,
     /// The signed-in user, for the header (name, sign-out, office links).
     pub user: Option<CurrentUser>,
+    /// A liaison's urges not yet acknowledged (the badge on “我的任务”).
+    pub unread_urges: i64,
     pub plans: Vec<PlanSummary>,
     pub plan_id: Option<i64>,
     /// Whether links must carry `plan=ID` (not needed for the default, newest plan).
@@ -89,10 +91,15 @@ pub async fn load(
         None => plans.first().cloned(),
     };
     let newest = plans.first().map(|p| p.id);
+    let unread_urges = match user.unit_id {
+        Some(unit) => db::reports::unread_urges(pool, unit).await?,
+        None => 0,
+    };
     Ok(plan.map(|plan| PlanContext {
         layout: Layout {
             nav,
             user: Some(user.clone()),
+            unread_urges,
             plan_id: Some(plan.id),
             explicit: Some(plan.id) != newest,
             plans,
@@ -118,6 +125,7 @@ pub fn bare_layout(nav: &'static str, user: Option<&CurrentUser>) -> Layout {
     Layout {
         nav,
         user: user.cloned(),
+        unread_urges: 0,
         plans: Vec::new(),
         plan_id: None,
         explicit: false,
