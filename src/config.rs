@@ -34,6 +34,10 @@ pub struct ServeArgs {
     /// The date the lights are judged on, YYYY-MM-DD (for demos and tests on past plans).
     #[arg(long, env = "DUBAN_TODAY")]
     pub today: Option<chrono::NaiveDate>,
+    /// Requests handled at once; more are answered 503 at once instead of queueing.
+    #[arg(long, env = "DUBAN_MAX_CONCURRENCY", default_value = "512",
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_concurrency: u32,
 }
 
 impl Default for ServeArgs {
@@ -44,6 +48,7 @@ impl Default for ServeArgs {
             secure_cookies: false,
             session_idle_hours: 8,
             today: None,
+            max_concurrency: 512,
         }
     }
 }

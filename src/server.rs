@@ -31,6 +31,7 @@ pub async fn serve(
         secure_cookies: args.secure_cookies,
         session_idle: std::time::Duration::from_secs(args.session_idle_hours * 3600),
         today: args.today,
+        max_concurrency: args.max_concurrency as usize,
     };
     let app = web::create_app(web::AppState::with_config(pool.clone(), config));
     let sweeper = tokio::spawn(sweep_expired_sessions(pool.clone()));

@@ -388,3 +388,20 @@ async fn document_text_is_escaped(pool: PgPool) {
     assert!(!r.body.contains("<script>alert"));
     assert!(r.body.contains("&#60;script&#62;alert(1)"), "{}", r.body);
 }
+
+/// Beyond the concurrency limit, requests are refused at once with 503, not queued.
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn overload_is_refused_at_once(pool: PgPool) {
+    let app = duban::web::create_app(duban::web::AppState::with_config(
+        pool,
+        duban::web::WebConfig {
+            max_concurrency: 0,
+            ..duban::web::WebConfig::default()
+        },
+    ));
+    let started = std::time::Instant::now();
+    let r = get(&app, "/healthz").await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(r.header("retry-after"), "1");
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+}

@@ -19,6 +19,7 @@ const ENV_HELP: &str = "\
   DUBAN_SECURE_COOKIES      为 1 时会话 Cookie 带 Secure 标记(经 HTTPS 访问时)
   DUBAN_SESSION_IDLE_HOURS  会话闲置多少小时后失效 (默认 8)
   DUBAN_TODAY       红黄绿灯按此日期计算 (YYYY-MM-DD,用于演示和测试;默认当天)
+  DUBAN_MAX_CONCURRENCY  同时处理的请求数上限,超出时立即返回 503 (默认 512)
   RUST_LOG          日志级别 (默认 duban=info,tower_http=info)";
 
 /// 督办 duban: 工作要点落实情况督办系统

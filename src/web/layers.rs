@@ -37,6 +37,14 @@ pub fn apply(router: Router, state: &AppState) -> Router {
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(axum::error_handling::HandleErrorLayer::new(overloaded))
+                .layer(tower::load_shed::LoadShedLayer::new())
+                .layer(tower::limit::ConcurrencyLimitLayer::new(
+                    state.config().max_concurrency,
+                )),
+        )
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(TraceLayer::new_for_http())
 }
@@ -86,4 +94,15 @@ fn session_layer(state: &AppState) -> SessionManagerLayer<PostgresStore> {
 /// A cross-site state-changing request: refused with a page that says why.
 fn csrf_rejection(_: ProtectionError) -> Response<Body> {
     AppError::CrossSite.into_response()
+}
+
+/// Too many requests at once: answered at once, so that clients retry rather than pile up.
+async fn overloaded(
+    _: tower::BoxError,
+) -> (StatusCode, [(HeaderName, &'static str); 1], &'static str) {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, "1")],
+        "服务繁忙,请稍后再试。\n",
+    )
 }

@@ -40,6 +40,8 @@ pub struct WebConfig {
     pub session_idle: std::time::Duration,
     /// The date the lights are judged on (`DUBAN_TODAY`); `None`: the real date.
     pub today: Option<chrono::NaiveDate>,
+    /// Requests handled at once; beyond it duban answers 503 at once instead of queueing.
+    pub max_concurrency: usize,
 }
 
 /// "Today" as the lights see it: the real date, or the one configured for demos and tests.
@@ -64,6 +66,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             session_idle: std::time::Duration::from_secs(8 * 3600),
             today: None,
+            max_concurrency: 512,
         }
     }
 }
