@@ -193,7 +193,31 @@ fn report_rows(
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What a re-rendered task page carries besides the stored task: the schedule form as typed,
+/// messages beside fields, a notice, a conflict.
+#[derive(Default)]
+struct Extras {
+    form: Option<ScheduleForm>,
+    errors: FieldErrors,
+    notice: Option<String>,
+    conflict: Option<String>,
+}
+
+/// Loads the task again and renders its page with `status` and `extras`.
+async fn rerender(
+    pool: &PgPool,
+    clock: Clock,
+    ctx: PlanContext,
+    user: &CurrentUser,
+    code: &str,
+    status: StatusCode,
+    extras: Extras,
+) -> Result<Response, AppError> {
+    let (row, settings) = load(pool, &ctx, code).await?;
+    let p = page(pool, clock, ctx, user, row, &settings, extras).await?;
+    Ok(render::page(status, &p))
+}
+
 async fn page(
     pool: &PgPool,
     clock: Clock,
@@ -201,11 +225,14 @@ async fn page(
     user: &CurrentUser,
     row: TaskRow,
     settings: &PlanSettings,
-    form: Option<ScheduleForm>,
-    errors: FieldErrors,
-    notice: Option<String>,
-    conflict: Option<String>,
+    extras: Extras,
 ) -> Result<TaskPage, AppError> {
+    let Extras {
+        form,
+        errors,
+        notice,
+        conflict,
+    } = extras;
     let (previous, next) = db::tasks::neighbours(pool, ctx.plan.id, row.position).await?;
     let errata = db::tasks::errata(pool, row.id).await?;
     let units = db::assignments::units(pool, row.id).await?;
@@ -308,22 +335,12 @@ pub async fn show(
     PageQuery(q): PageQuery<TaskQuery>,
 ) -> Result<Response, AppError> {
     let ctx = plan_context::require(&pool, q.plan.as_deref(), "tasks", &user).await?;
-    let (row, settings) = load(&pool, &ctx, &code).await?;
     let notice = q.saved.map(|_| "已保存。".to_string());
-    let p = page(
-        &pool,
-        clock,
-        ctx,
-        &user,
-        row,
-        &settings,
-        None,
-        FieldErrors::default(),
+    let extras = Extras {
         notice,
-        None,
-    )
-    .await?;
-    Ok(render::ok(&p))
+        ..Extras::default()
+    };
+    rerender(&pool, clock, ctx, &user, &code, StatusCode::OK, extras).await
 }
 
 fn parse_version(raw: &str) -> Result<i32, AppError> {
@@ -347,30 +364,15 @@ async fn outcome(
             let target = ctx.layout.href_with(&format!("/tasks/{code}"), "saved=1");
             Ok(Redirect::to(&target).into_response())
         }
-        Err(ChangeError::Stale { .. }) => {
+        Err(e @ ChangeError::Stale { .. }) => {
             // Show what is stored now; nothing of the stale form was written.
-            let (row, settings) = load(pool, &ctx, code).await?;
-            let conflict = ChangeError::Stale {
-                current: row.version,
-            }
-            .to_string();
-            let p = page(
-                pool,
-                clock,
-                ctx,
-                user,
-                row,
-                &settings,
-                None,
-                FieldErrors::default(),
-                None,
-                Some(conflict),
-            )
-            .await?;
-            Ok(render::page(StatusCode::CONFLICT, &p))
+            let extras = Extras {
+                conflict: Some(e.to_string()),
+                ..Extras::default()
+            };
+            rerender(pool, clock, ctx, user, code, StatusCode::CONFLICT, extras).await
         }
         Err(ChangeError::Field { field, message }) => {
-            let (row, settings) = load(pool, &ctx, code).await?;
             let field = field.split('.').next().unwrap_or(field);
             let field: &'static str = match field {
                 "deadline" => "deadline",
@@ -378,20 +380,21 @@ async fn outcome(
                 "designation_complete" => "units",
                 _ => "form",
             };
-            let p = page(
+            let extras = Extras {
+                form: typed,
+                errors: FieldErrors::single(field, message),
+                ..Extras::default()
+            };
+            rerender(
                 pool,
                 clock,
                 ctx,
                 user,
-                row,
-                &settings,
-                typed,
-                FieldErrors::single(field, message),
-                None,
-                None,
+                code,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                extras,
             )
-            .await?;
-            Ok(render::page(StatusCode::UNPROCESSABLE_ENTITY, &p))
+            .await
         }
         Err(ChangeError::NotFound) => Err(AppError::NotFound(format!(
             "本工作要点中没有编号为“{code}”的任务。"
@@ -497,21 +500,20 @@ pub async fn save_schedule(
     let (deadline, cycle) = match read_schedule(&s.form) {
         Ok(v) => v,
         Err((field, message)) => {
-            let (row, settings) = load(&pool, &ctx, &code).await?;
-            let p = page(
+            return rerender(
                 &pool,
                 clock,
                 ctx,
                 &user,
-                row,
-                &settings,
-                Some(s.form),
-                FieldErrors::single(field, message),
-                None,
-                None,
+                &code,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Extras {
+                    form: Some(s.form),
+                    errors: FieldErrors::single(field, message),
+                    ..Extras::default()
+                },
             )
-            .await?;
-            return Ok(render::page(StatusCode::UNPROCESSABLE_ENTITY, &p));
+            .await;
         }
     };
     let change = TaskChange {
@@ -566,38 +568,34 @@ async fn closure(
                 .into_response(),
         ),
         Err(progress::ProgressError::Field { message, .. }) => {
-            let (row, settings) = load(&pool, &ctx, &code).await?;
-            let p = page(
+            rerender(
                 &pool,
                 clock,
                 ctx,
                 &user,
-                row,
-                &settings,
-                None,
-                FieldErrors::single("closing_note", message),
-                None,
-                None,
+                &code,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Extras {
+                    errors: FieldErrors::single("closing_note", message),
+                    ..Extras::default()
+                },
             )
-            .await?;
-            Ok(render::page(StatusCode::UNPROCESSABLE_ENTITY, &p))
+            .await
         }
         Err(e @ (progress::ProgressError::Stale { .. } | progress::ProgressError::Conflict(_))) => {
-            let (row, settings) = load(&pool, &ctx, &code).await?;
-            let p = page(
+            rerender(
                 &pool,
                 clock,
                 ctx,
                 &user,
-                row,
-                &settings,
-                None,
-                FieldErrors::default(),
-                None,
-                Some(e.to_string()),
+                &code,
+                StatusCode::CONFLICT,
+                Extras {
+                    conflict: Some(e.to_string()),
+                    ..Extras::default()
+                },
             )
-            .await?;
-            Ok(render::page(StatusCode::CONFLICT, &p))
+            .await
         }
         Err(e) => Err(super::reports::progress_error(e)),
     }
