@@ -405,3 +405,45 @@ async fn overload_is_refused_at_once(pool: PgPool) {
     assert_eq!(r.header("retry-after"), "1");
     assert!(started.elapsed() < std::time::Duration::from_secs(1));
 }
+
+/// axum's own refusals come out in Chinese like every other error, as a page or as JSON.
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn malformed_requests_get_a_chinese_answer(pool: PgPool) {
+    common::seed(&pool).await;
+    let (app, token) = api(&pool).await;
+    let office = common::office(&pool).await;
+    let r = office.get("/tasks/%FF%FE").await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+    assert!(
+        r.header("content-type").starts_with("text/html") && r.body.contains("请求有误"),
+        "{}",
+        r.body
+    );
+    let r = common::get_with_token(&app, "/api/v1/plans/%FF/tasks", &token).await;
+    assert!(r.status.is_client_error());
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("请求有误")
+    );
+    let big = "x".repeat(2 * 1024 * 1024);
+    let r = office.post("/login", &[("login", big.as_str())]).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(r.body.contains("提交的内容过大"));
+    let r = common::send(
+        &app,
+        axum::http::Request::patch("/api/v1/plans")
+            .header("authorization", format!("Bearer {token}"))
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("不支持")
+    );
+}

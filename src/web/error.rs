@@ -30,6 +30,9 @@ pub enum AppError {
         message: String,
         current_version: i32,
     },
+    /// 413: a body over the limit.
+    #[error("提交的内容过大。")]
+    TooLarge,
     /// 403: a state-changing request from another site.
     #[error("请求来自其他网站,已被拒绝。请回到督办页面重新操作。")]
     CrossSite,
@@ -51,6 +54,7 @@ impl AppError {
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::CrossSite => StatusCode::FORBIDDEN,
             AppError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -67,6 +71,7 @@ impl AppError {
             StatusCode::FORBIDDEN => "forbidden",
             StatusCode::UNPROCESSABLE_ENTITY => "unprocessable",
             StatusCode::CONFLICT => "conflict",
+            StatusCode::PAYLOAD_TOO_LARGE => "too_large",
             StatusCode::SERVICE_UNAVAILABLE => "unavailable",
             _ => "internal",
         }
@@ -107,6 +112,7 @@ impl IntoResponse for AppError {
             StatusCode::UNAUTHORIZED => "请先登录",
             StatusCode::FORBIDDEN => "无权访问",
             StatusCode::CONFLICT => "内容已被他人修改",
+            StatusCode::PAYLOAD_TOO_LARGE => "内容过大",
             StatusCode::UNPROCESSABLE_ENTITY => "内容有误",
             StatusCode::SERVICE_UNAVAILABLE => "服务暂时不可用",
             _ => "服务器错误",

@@ -16,7 +16,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
         axum::Form::<T>::from_request(req, state)
             .await
             .map(|axum::Form(v)| Form(v))
-            .map_err(|_| AppError::BadRequest("提交的表单内容无效,请返回重新填写。".into()))
+            .map_err(|e| {
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    AppError::TooLarge
+                } else {
+                    AppError::BadRequest("提交的表单内容无效,请返回重新填写。".into())
+                }
+            })
     }
 }
 

@@ -45,6 +45,7 @@ pub fn apply(router: Router, state: &AppState) -> Router {
                     state.config().max_concurrency,
                 )),
         )
+        .layer(axum::middleware::from_fn(localize_rejections))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(TraceLayer::new_for_http())
 }
@@ -105,4 +106,47 @@ async fn overloaded(
         [(header::RETRY_AFTER, "1")],
         "服务繁忙,请稍后再试。\n",
     )
+}
+
+/// axum's own refusals (a malformed path, a body too large, a wrong content type) are plain
+/// English text; they are answered like every other error here: a Chinese page, or JSON for
+/// the API.
+async fn localize_rejections(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response<Body> {
+    let api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    let status = res.status();
+    // axum's refusals are plain text or have no body at all.
+    let plain = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|ct| ct.starts_with("text/plain"));
+    if !status.is_client_error() || !plain {
+        return res;
+    }
+    let message = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "提交的内容过大。",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "提交的内容格式不对。",
+        StatusCode::METHOD_NOT_ALLOWED => "不支持这种请求方式。",
+        StatusCode::NOT_FOUND => "您访问的页面不存在。",
+        _ => "请求有误:网址或提交的内容无效。",
+    };
+    let error = if status == StatusCode::NOT_FOUND {
+        AppError::NotFound(message.into())
+    } else {
+        AppError::BadRequest(message.into())
+    };
+    let mut out = if api {
+        super::ApiError(error).into_response()
+    } else {
+        error.into_response()
+    };
+    *out.status_mut() = status;
+    if let Some(allow) = res.headers().get(header::ALLOW) {
+        out.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    out
 }
