@@ -22,3 +22,23 @@ pub fn page(status: StatusCode, page: &impl Template) -> Response {
 pub fn ok(p: &impl Template) -> Response {
     page(StatusCode::OK, p)
 }
+
+/// The content type of an Excel workbook.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A file to save, never shown inline: attachments, exports, templates.
+pub fn download(body: Vec<u8>, content_type: &'static str, file: &str) -> Response {
+    use axum::http::header;
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                crate::attachments::content_disposition(file),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response()
+}

@@ -95,18 +95,9 @@ pub async fn download(
     }
     let bytes = editions::xlsx(&format!("督办通报 {}", row.title()), &s)
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                crate::attachments::content_disposition(&format!("督办通报-{}.xlsx", row.title())),
-            ),
-        ],
+    Ok(render::download(
         bytes,
-    )
-        .into_response())
+        render::XLSX,
+        &format!("督办通报-{}.xlsx", row.title()),
+    ))
 }

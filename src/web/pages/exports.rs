@@ -6,10 +6,9 @@ use super::tasks::{TasksQuery, select};
 use crate::db;
 use crate::export::{self, Ledger, LedgerRow, UnitSummaryRow};
 use crate::web::auth::CurrentUser;
-use crate::web::{AppError, Clock};
+use crate::web::{AppError, Clock, render};
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use sqlx::PgPool;
 use std::collections::HashMap;
 
@@ -122,21 +121,6 @@ async fn ledger(
     ))
 }
 
-fn download(body: Vec<u8>, content_type: &'static str, file: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                crate::attachments::content_disposition(file),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
-        ],
-        body,
-    )
-        .into_response()
-}
-
 pub async fn xlsx(
     State(pool): State<PgPool>,
     State(clock): State<Clock>,
@@ -145,9 +129,9 @@ pub async fn xlsx(
 ) -> Result<Response, AppError> {
     let (ledger, file) = ledger(&pool, clock, &user, &q).await?;
     let bytes = export::ledger_xlsx(&ledger).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(download(
+    Ok(render::download(
         bytes,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        render::XLSX,
         &format!("{file}.xlsx"),
     ))
 }
@@ -159,7 +143,7 @@ pub async fn csv(
     PageQuery(q): PageQuery<TasksQuery>,
 ) -> Result<Response, AppError> {
     let (ledger, file) = ledger(&pool, clock, &user, &q).await?;
-    Ok(download(
+    Ok(render::download(
         export::ledger_csv(&ledger),
         "text/csv; charset=utf-8",
         &format!("{file}.csv"),

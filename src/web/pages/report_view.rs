@@ -2,7 +2,6 @@
 //! change since the unit's previous report, and the office's review.
 
 use super::reports::{ReportForm, caller, progress_error};
-use crate::attachments;
 use crate::db::{self, reports::ReportRow};
 use crate::progress::{self, Assessment, Decision, ProgressError, ReportStatus, ReviewState};
 use crate::web::auth::{ClientAddr, CurrentUser};
@@ -11,7 +10,7 @@ use crate::web::plan_context::{Layout, bare_layout};
 use crate::web::{AppError, render};
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use similar::{ChangeTag, TextDiff};
@@ -278,22 +277,7 @@ impl ReportForm {
     /// The form's input, for this report's period.
     fn input_for(mut self, report: &ReportRow) -> Result<progress::ReportInput, ProgressError> {
         self.period = report.period.clone();
-        let bad = |f: &'static str, m: &str| ProgressError::Field {
-            field: f,
-            message: m.into(),
-        };
-        Ok(progress::ReportInput {
-            period: self.period.clone(),
-            status: ReportStatus::parse(&self.status)
-                .ok_or_else(|| bad("status", "请选择进展状态"))?,
-            self_assessment: Assessment::parse(&self.self_assessment)
-                .ok_or_else(|| bad("self_assessment", "请选择自评"))?,
-            work_done: self.work_done,
-            problems: self.problems,
-            next_steps: self.next_steps,
-            coordination: self.coordination.lines().map(str::to_string).collect(),
-            submit: self.action == "submit",
-        })
+        self.input()
     }
 }
 
@@ -449,18 +433,11 @@ pub async fn download(
     let data = db::reports::attachment_data(&pool, id)
         .await?
         .ok_or_else(missing)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/octet-stream".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                attachments::content_disposition(&meta.file_name),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
-        ],
+    Ok(render::download(
         data,
-    )
-        .into_response())
+        "application/octet-stream",
+        &meta.file_name,
+    ))
 }
 
 pub async fn delete_attachment(

@@ -92,7 +92,7 @@ impl ReportForm {
         }
     }
 
-    fn input(&self) -> Result<ReportInput, ProgressError> {
+    pub fn input(&self) -> Result<ReportInput, ProgressError> {
         let bad = |f: &'static str, m: &str| ProgressError::Field {
             field: f,
             message: m.into(),

@@ -12,7 +12,7 @@ use crate::web::auth::{ClientAddr, CurrentUser, session_error};
 use crate::web::plan_context::{self, Layout, PlanContext};
 use crate::web::{AppError, Clock, render};
 use axum::extract::{Multipart, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sqlx::PgPool;
@@ -127,21 +127,7 @@ pub async fn template(
         rows: s.rows,
     })
     .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                crate::attachments::content_disposition(&file),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(render::download(bytes, render::XLSX, &file))
 }
 
 #[derive(askama::Template)]
