@@ -41,6 +41,9 @@ pub enum AppError {
     /// 503: a backing service (the session store) is away.
     #[error("unavailable: {0}")]
     Unavailable(String),
+    /// 503 with what to do (shown to the user): overloaded or timed out.
+    #[error("{0}")]
+    Busy(String),
     /// 500 with a detail for the log only.
     #[error("internal: {0}")]
     Internal(String),
@@ -57,7 +60,7 @@ impl AppError {
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable(_) | AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(e) if crate::db::is_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -79,7 +82,12 @@ impl AppError {
 
     /// What the user may read: the message of a 4xx, a generic sentence for a 5xx.
     fn public_message(&self) -> String {
+        // The field's code name is for API callers, not for a page's reader.
+        if let AppError::Unprocessable { message, .. } = self {
+            return message.clone();
+        }
         match self.status() {
+            _ if matches!(self, AppError::Busy(_)) => self.to_string(),
             StatusCode::SERVICE_UNAVAILABLE => "数据库暂时不可用,请稍后再试。".into(),
             s if s.is_server_error() => "服务器内部错误,请稍后再试。".into(),
             _ => self.to_string(),
@@ -87,7 +95,7 @@ impl AppError {
     }
 
     fn log(&self) {
-        if self.status().is_server_error() {
+        if self.status().is_server_error() && !matches!(self, AppError::Busy(_)) {
             tracing::error!(error = %self, "request failed");
         }
     }

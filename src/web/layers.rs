@@ -6,7 +6,6 @@ use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, Response, StatusCode, header};
 use axum::response::IntoResponse;
 use sqlx::PgPool;
-use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::csrf::{CsrfLayer, ProtectionError};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -16,7 +15,6 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const BODY_LIMIT: usize = 1024 * 1024;
 
 /// No inline script anywhere, no framing, nothing from another host.
@@ -31,7 +29,7 @@ pub fn apply(router: Router, state: &AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
+            state.config().request_timeout,
         ))
         .layer(header_layer(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
@@ -45,6 +43,7 @@ pub fn apply(router: Router, state: &AppState) -> Router {
                     state.config().max_concurrency,
                 )),
         )
+        .layer(axum::middleware::from_fn(refuse_malformed_address))
         .layer(axum::middleware::from_fn(localize_rejections))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(TraceLayer::new_for_http())
@@ -108,6 +107,25 @@ async fn overloaded(
     )
 }
 
+/// A path or query whose percent-escapes are not UTF-8 names nothing: a 400 for every route,
+/// before any handler could read it with U+FFFD in place of the bad bytes.
+async fn refuse_malformed_address(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response<Body> {
+    let uri = req.uri();
+    let ok = |s: &str| super::forms::decodes_to_utf8(s.as_bytes());
+    if ok(uri.path()) && ok(uri.query().unwrap_or("")) {
+        return next.run(req).await;
+    }
+    let error = AppError::BadRequest("请求有误:网址中含有无效的字符。".into());
+    if uri.path().starts_with("/api/") {
+        super::ApiError(error).into_response()
+    } else {
+        error.into_response()
+    }
+}
+
 /// axum's own refusals (a malformed path, a body too large, a wrong content type) are plain
 /// English text; they are answered like every other error here: a Chinese page, or JSON for
 /// the API.
@@ -124,10 +142,14 @@ async fn localize_rejections(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_none_or(|ct| ct.starts_with("text/plain"));
-    if !status.is_client_error() || !plain {
+    if !(status.is_client_error() || status == StatusCode::SERVICE_UNAVAILABLE) || !plain {
         return res;
     }
+    // A 503 here is the timeout (no body) or the load shedder (a short text).
+    let timed_out = axum::body::HttpBody::size_hint(res.body()).exact() == Some(0);
     let message = match status {
+        StatusCode::SERVICE_UNAVAILABLE if timed_out => "请求处理超时,请稍后再试。",
+        StatusCode::SERVICE_UNAVAILABLE => "服务繁忙,请稍后再试。",
         StatusCode::PAYLOAD_TOO_LARGE => "提交的内容过大。",
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "提交的内容格式不对。",
         StatusCode::METHOD_NOT_ALLOWED => "不支持这种请求方式。",
@@ -136,6 +158,8 @@ async fn localize_rejections(
     };
     let error = if status == StatusCode::NOT_FOUND {
         AppError::NotFound(message.into())
+    } else if status == StatusCode::SERVICE_UNAVAILABLE {
+        AppError::Busy(message.into())
     } else {
         AppError::BadRequest(message.into())
     };
@@ -145,8 +169,10 @@ async fn localize_rejections(
         error.into_response()
     };
     *out.status_mut() = status;
-    if let Some(allow) = res.headers().get(header::ALLOW) {
-        out.headers_mut().insert(header::ALLOW, allow.clone());
+    for name in [header::ALLOW, header::RETRY_AFTER] {
+        if let Some(v) = res.headers().get(&name) {
+            out.headers_mut().insert(name, v.clone());
+        }
     }
     out
 }

@@ -42,6 +42,8 @@ pub struct WebConfig {
     pub today: Option<chrono::NaiveDate>,
     /// Requests handled at once; beyond it duban answers 503 at once instead of queueing.
     pub max_concurrency: usize,
+    /// A request not answered within this is answered 503.
+    pub request_timeout: std::time::Duration,
 }
 
 /// "Today" as the lights see it: the real date, or the one configured for demos and tests.
@@ -67,6 +69,7 @@ impl Default for WebConfig {
             session_idle: std::time::Duration::from_secs(8 * 3600),
             today: None,
             max_concurrency: 512,
+            request_timeout: std::time::Duration::from_secs(30),
         }
     }
 }

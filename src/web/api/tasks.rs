@@ -132,7 +132,7 @@ pub async fn patch(
         .map_err(|_| ApiError(AppError::BadRequest("请求体不是有效的 JSON".into())))?;
     let obj: &Map<String, Value> = body
         .as_object()
-        .ok_or_else(|| bad("", "请求体应为 JSON 对象"))?;
+        .ok_or_else(|| ApiError(AppError::BadRequest("请求体应为 JSON 对象".into())))?;
     if let Some(k) = obj.keys().find(|k| !FIELDS.contains(&k.as_str())) {
         return Err(bad(k, "未知字段"));
     }

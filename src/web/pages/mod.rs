@@ -101,6 +101,20 @@ pub fn office_routes() -> Routes {
         .post("/tasks/{code}/schedule", task::save_schedule)
 }
 
+/// A multipart body that cannot be read: 413 when it is over the route's limit, else 400
+/// with `message`.
+fn multipart_error(
+    message: &'static str,
+) -> impl Fn(axum::extract::multipart::MultipartError) -> AppError {
+    move |e| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge
+        } else {
+            AppError::BadRequest(message.into())
+        }
+    }
+}
+
 /// Any path no route claims.
 pub async fn not_found(uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {

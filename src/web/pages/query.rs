@@ -1,6 +1,7 @@
 //! A query-string extractor whose rejection is a Chinese 400 page, not axum's plain text.
 
 use crate::web::AppError;
+use crate::web::forms::decodes_to_utf8;
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
@@ -12,7 +13,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for PageQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let invalid = || AppError::BadRequest("网址中的查询参数无效。".into());
-        if !decodes_to_utf8(parts.uri.query().unwrap_or("")) {
+        if !decodes_to_utf8(parts.uri.query().unwrap_or("").as_bytes()) {
             return Err(invalid());
         }
         Query::<T>::from_request_parts(parts, state)
@@ -22,44 +23,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for PageQuery<T> {
     }
 }
 
-/// Whether every percent-escape decodes to valid UTF-8 (serde_urlencoded would silently put
-/// U+FFFD in place of bad bytes; a malformed address deserves a 400 instead).
-fn decodes_to_utf8(query: &str) -> bool {
-    let hex = |b: u8| (b as char).to_digit(16);
-    let bytes = query.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' => match (
-                bytes.get(i + 1).and_then(|b| hex(*b)),
-                bytes.get(i + 2).and_then(|b| hex(*b)),
-            ) {
-                (Some(h), Some(l)) => {
-                    out.push((h * 16 + l) as u8);
-                    i += 3;
-                }
-                _ => return false,
-            },
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    std::str::from_utf8(&out).is_ok()
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn checks_percent_escapes() {
-        assert!(super::decodes_to_utf8(""));
-        assert!(super::decodes_to_utf8("q=%E5%89%91%E7%BD%91&section=1"));
-        assert!(!super::decodes_to_utf8("q=%FF%FE"));
-        assert!(!super::decodes_to_utf8("q=%E5%89"));
-        assert!(!super::decodes_to_utf8("q=%G1"));
-        assert!(!super::decodes_to_utf8("q=%"));
+        use super::decodes_to_utf8 as ok;
+        assert!(ok(b""));
+        assert!(ok(b"q=%E5%89%91%E7%BD%91&section=1"));
+        assert!(!ok(b"q=%FF%FE"));
+        assert!(!ok(b"q=%E5%89"));
+        assert!(!ok(b"q=%G1"));
+        assert!(!ok(b"q=%"));
+        assert!(!ok(b"q=\xFF"));
     }
 }
 

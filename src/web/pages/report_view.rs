@@ -371,19 +371,19 @@ pub async fn upload(
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
     let report = readable(&pool, &user, &id).await?;
-    let bad = |m: &str| AppError::BadRequest(m.to_string());
+    let bad = |m: &'static str| super::multipart_error(m);
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Some(field) = multipart
         .next_field()
         .await
-        .map_err(|_| bad("上传的内容无效或超过大小限制。"))?
+        .map_err(bad("上传的内容无效或超过大小限制。"))?
     {
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or_default().to_string();
             let bytes = field
                 .bytes()
                 .await
-                .map_err(|_| bad("上传的文件无效或超过 20 MB。"))?;
+                .map_err(bad("上传的文件无效或超过 20 MB。"))?;
             file = Some((name, bytes.to_vec()));
         }
     }

@@ -197,12 +197,12 @@ pub async fn upload(
     session: Session,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let bad = |m: &str| AppError::BadRequest(m.to_string());
+    let bad = |m: &'static str| super::multipart_error(m);
     let (mut file, mut plan, mut period) = (None, None, None);
     while let Some(field) = multipart
         .next_field()
         .await
-        .map_err(|_| bad("上传的内容无效或超过 5 MB。"))?
+        .map_err(bad("上传的内容无效或超过 5 MB。"))?
     {
         match field.name() {
             Some("file") => {
@@ -210,7 +210,7 @@ pub async fn upload(
                     field
                         .bytes()
                         .await
-                        .map_err(|_| bad("上传的文件无效或超过 5 MB。"))?,
+                        .map_err(bad("上传的文件无效或超过 5 MB。"))?,
                 )
             }
             Some("plan") => plan = field.text().await.ok(),

@@ -360,7 +360,11 @@ pub async fn bulk_units(
         .collect();
     let role = match get("role") {
         "lead" => UnitRole::Lead,
-        _ => UnitRole::Co,
+        "co" | "" => UnitRole::Co,
+        _ => {
+            let message = "职责只能是“牵头”或“配合”".to_string();
+            return render_list(&pool, clock, &user, &back_uri, q, Some(message)).await;
+        }
     };
     let Ok(unit_id) = get("unit").parse::<i64>() else {
         return render_list(
