@@ -558,7 +558,11 @@ async fn attachments_are_checked_by_content_and_only_downloaded(pool: PgPool) {
     .await;
     assert!(r.body.contains("不支持的文件类型"));
     let r = upload(&w.gab, id, "big.pdf", &vec![b'%'; 21 * 1024 * 1024]).await;
-    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "over the size limit");
+    assert_eq!(
+        r.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "over the size limit"
+    );
     assert_eq!(
         upload(&w.hgzs, id, "x.pdf", pdf).await.status,
         StatusCode::FORBIDDEN

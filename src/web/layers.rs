@@ -39,7 +39,9 @@ pub fn apply(router: Router, state: &AppState) -> Router {
             tower::ServiceBuilder::new()
                 .layer(axum::error_handling::HandleErrorLayer::new(overloaded))
                 .layer(tower::load_shed::LoadShedLayer::new())
-                .layer(tower::limit::ConcurrencyLimitLayer::new(
+                // One semaphore for the whole application: `Router::layer` wraps every route
+                // on its own, and a per-route limit would let each route fill up separately.
+                .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
                     state.config().max_concurrency,
                 )),
         )

@@ -151,7 +151,8 @@ pub async fn create(
         Some(v) => v
             .as_i64()
             .and_then(|v| i32::try_from(v).ok())
-            .ok_or_else(|| bad("version", "应为整数"))?,
+            .filter(|v| *v >= 0)
+            .ok_or_else(|| bad("version", "应为不小于 0 的整数"))?,
     };
     // The unit: the liaison's own, or for the office the one named.
     let unit_id = match (obj.get("unit"), user.unit_id) {

@@ -222,7 +222,8 @@ pub async fn update(
     Form(f): Form<ReportForm>,
 ) -> Result<Response, AppError> {
     let report = readable(&pool, &user, &id).await?;
-    let version = f.version.trim().parse::<i32>().ok();
+    let version = super::reports::form_version(&f.version)?
+        .ok_or_else(|| AppError::BadRequest("表单缺少版本号,请刷新页面后重试。".into()))?;
     let result = match f.clone().input_for(&report) {
         Ok(input) => {
             progress::save_report(
@@ -232,7 +233,7 @@ pub async fn update(
                 &report.code,
                 report.unit_id,
                 input,
-                version,
+                Some(version),
             )
             .await
         }

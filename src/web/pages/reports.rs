@@ -46,6 +46,18 @@ pub fn progress_error(e: ProgressError) -> AppError {
     }
 }
 
+/// The version a report form carries: none for a new report. Anything else that is not a
+/// number is a broken or altered form, never a reason to skip the check for a stale edit.
+pub fn form_version(raw: &str) -> Result<Option<i32>, AppError> {
+    match raw.trim() {
+        "" => Ok(None),
+        v => v
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::BadRequest("表单中的版本号无效,请刷新页面后重试。".into())),
+    }
+}
+
 /// The report form's values, as stored or as typed.
 #[derive(Debug, Default, Clone, Deserialize)]
 pub struct ReportForm {
@@ -253,7 +265,7 @@ pub async fn save(
         .trim()
         .parse()
         .map_err(|_| AppError::BadRequest("单位编号无效。".into()))?;
-    let version = f.version.trim().parse::<i32>().ok();
+    let version = form_version(&f.version)?;
     let result = match f.input() {
         Ok(input) => {
             progress::save_report(
