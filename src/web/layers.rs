@@ -117,10 +117,14 @@ async fn refuse_malformed_address(
 ) -> Response<Body> {
     let uri = req.uri();
     let ok = |s: &str| super::forms::decodes_to_utf8(s.as_bytes());
-    if ok(uri.path()) && ok(uri.query().unwrap_or("")) {
+    let message = if !ok(uri.path()) {
+        "请求有误:网址中含有无效的字符。"
+    } else if !ok(uri.query().unwrap_or("")) {
+        "网址中的查询参数无效:含有无效的字符。"
+    } else {
         return next.run(req).await;
-    }
-    let error = AppError::BadRequest("请求有误:网址中含有无效的字符。".into());
+    };
+    let error = AppError::BadRequest(message.into());
     if uri.path().starts_with("/api/") {
         super::ApiError(error).into_response()
     } else {

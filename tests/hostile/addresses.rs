@@ -7,7 +7,8 @@ use axum::http::Method;
 use duban::web::{AppState, route_list};
 use sqlx::PgPool;
 
-const BAD_ADDRESS: &str = "网址中含有无效的字符";
+const BAD_ADDRESS: &str = "请求有误:网址中含有无效的字符";
+const BAD_QUERY: &str = "网址中的查询参数无效:含有无效的字符";
 const I64_OVERFLOW: &str = "9223372036854775808";
 
 /// A concrete value for each path parameter, valid for the route.
@@ -70,14 +71,14 @@ async fn every_address_with_bytes_that_are_not_utf8(pool: PgPool) {
     let mut cases = Vec::new();
     for r in &routes {
         let who = who(&r.path);
-        let expect = refusal(&r.path, BAD_ADDRESS);
-        let case = |name: String, uri: String| {
-            Case::new(name, who, r.method.clone(), uri).expect(400, expect.clone())
+        let case = |name: String, uri: String, message| {
+            Case::new(name, who, r.method.clone(), uri).expect(400, refusal(&r.path, message))
         };
         for query in ["plan=%FF", "q=%C0%AF", "next=%E5%89", "x=%", "%FE=1"] {
             cases.push(case(
                 format!("query {query}"),
                 format!("{}?{query}", fill(&w, &r.path, None)),
+                BAD_QUERY,
             ));
         }
         for param in ["{id}", "{code}", "{token_id}"] {
@@ -88,6 +89,7 @@ async fn every_address_with_bytes_that_are_not_utf8(pool: PgPool) {
                 cases.push(case(
                     format!("{param} = {bad}"),
                     fill(&w, &r.path, Some((param, bad))),
+                    BAD_ADDRESS,
                 ));
             }
         }
