@@ -98,23 +98,46 @@ pub async fn previous(
     .await
 }
 
-/// Reports waiting for review, oldest first, optionally for one unit or section.
+const SUBMITTED_WHERE: &str = "\
+WHERE t.plan_id = $1 AND r.review_state = 'submitted'
+  AND ($2::bigint IS NULL OR r.unit_id = $2)
+  AND ($3::int IS NULL OR t.code LIKE $3::text || '.%')";
+
+/// Reports waiting for review, oldest first, optionally for one unit or section: `limit`
+/// of them from `offset` on.
 pub async fn submitted(
     db: impl PgExecutor<'_>,
     plan_id: i64,
     unit_id: Option<i64>,
     section: Option<i32>,
+    limit: i64,
+    offset: i64,
 ) -> sqlx::Result<Vec<ReportRow>> {
     sqlx::query_as(&format!(
-        "{REPORT_SELECT} WHERE t.plan_id = $1 AND r.review_state = 'submitted'
-           AND ($2::bigint IS NULL OR r.unit_id = $2)
-           AND ($3::int IS NULL OR t.code LIKE $3::text || '.%')
-         ORDER BY r.submitted_at, r.id"
+        "{REPORT_SELECT} {SUBMITTED_WHERE} ORDER BY r.submitted_at, r.id LIMIT $4 OFFSET $5"
     ))
     .bind(plan_id)
     .bind(unit_id)
     .bind(section)
+    .bind(limit)
+    .bind(offset)
     .fetch_all(db)
+    .await
+}
+
+pub async fn count_submitted(
+    db: impl PgExecutor<'_>,
+    plan_id: i64,
+    unit_id: Option<i64>,
+    section: Option<i32>,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM reports r JOIN tasks t ON t.id = r.task_id {SUBMITTED_WHERE}"
+    ))
+    .bind(plan_id)
+    .bind(unit_id)
+    .bind(section)
+    .fetch_one(db)
     .await
 }
 
@@ -181,6 +204,19 @@ pub async fn briefs_for_plan(
         "SELECT {BRIEF_COLUMNS} FROM reports r JOIN tasks t ON t.id = r.task_id WHERE t.plan_id = $1"
     ))
     .bind(plan_id)
+    .fetch_all(db)
+    .await
+}
+
+/// What the lights need of the reports on the given tasks (a page of them).
+pub async fn briefs_for_tasks(
+    db: impl PgExecutor<'_>,
+    task_ids: &[i64],
+) -> sqlx::Result<Vec<ReportBrief>> {
+    sqlx::query_as(&format!(
+        "SELECT {BRIEF_COLUMNS} FROM reports r WHERE r.task_id = ANY($1)"
+    ))
+    .bind(task_ids)
     .fetch_all(db)
     .await
 }
@@ -425,21 +461,34 @@ pub struct OpenCoordination {
     pub created_at: DateTime<Utc>,
 }
 
-/// Requests still open in a plan, oldest first.
+const OPEN_FROM: &str = "\
+FROM coordination_requests c JOIN reports r ON r.id = c.report_id
+JOIN tasks t ON t.id = r.task_id JOIN units u ON u.id = r.unit_id
+WHERE t.plan_id = $1 AND c.state = 'open' AND r.review_state <> 'draft'";
+
+/// Requests still open in a plan, oldest first: `limit` of them from `offset` on.
 pub async fn open_coordination(
     db: impl PgExecutor<'_>,
     plan_id: i64,
+    limit: i64,
+    offset: i64,
 ) -> sqlx::Result<Vec<OpenCoordination>> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT c.id, c.report_id, c.text, t.code, u.short_name AS unit_name, r.period, c.created_at
-         FROM coordination_requests c JOIN reports r ON r.id = c.report_id
-         JOIN tasks t ON t.id = r.task_id JOIN units u ON u.id = r.unit_id
-         WHERE t.plan_id = $1 AND c.state = 'open' AND r.review_state <> 'draft'
-         ORDER BY c.created_at, c.id",
-    )
+         {OPEN_FROM} ORDER BY c.created_at, c.id LIMIT $2 OFFSET $3"
+    ))
     .bind(plan_id)
+    .bind(limit)
+    .bind(offset)
     .fetch_all(db)
     .await
+}
+
+pub async fn count_open_coordination(db: impl PgExecutor<'_>, plan_id: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar(&format!("SELECT count(*) {OPEN_FROM}"))
+        .bind(plan_id)
+        .fetch_one(db)
+        .await
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -585,18 +634,36 @@ pub async fn insert_urge(
     .await
 }
 
+/// A unit's urges in a plan, unacknowledged first, newest first: `limit` from `offset` on.
 pub async fn urges_for_unit(
     db: impl PgExecutor<'_>,
     plan_id: i64,
     unit_id: i64,
+    limit: i64,
+    offset: i64,
 ) -> sqlx::Result<Vec<UrgeRow>> {
     sqlx::query_as(&format!(
-        "{URGE_SELECT} WHERE g.plan_id = $1 AND g.unit_id = $2 ORDER BY g.acknowledged_at IS NOT NULL, g.created_at DESC"
+        "{URGE_SELECT} WHERE g.plan_id = $1 AND g.unit_id = $2
+         ORDER BY g.acknowledged_at IS NOT NULL, g.created_at DESC, g.id DESC LIMIT $3 OFFSET $4"
     ))
     .bind(plan_id)
     .bind(unit_id)
+    .bind(limit)
+    .bind(offset)
     .fetch_all(db)
     .await
+}
+
+pub async fn count_urges_for_unit(
+    db: impl PgExecutor<'_>,
+    plan_id: i64,
+    unit_id: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM urges WHERE plan_id = $1 AND unit_id = $2")
+        .bind(plan_id)
+        .bind(unit_id)
+        .fetch_one(db)
+        .await
 }
 
 pub async fn urges_for_period(

@@ -126,35 +126,70 @@ LEFT JOIN LATERAL (
     WHERE tu.task_id = t.id
 ) u ON true";
 
+/// The conditions of [`TaskFilter`]; `$1` is the plan, `$2`–`$6` the filter's fields.
+const TASK_WHERE: &str = "\
+WHERE t.plan_id = $1
+  AND ($2::int IS NULL OR s.number = $2)
+  AND ($3::bigint IS NULL OR EXISTS (
+       SELECT 1 FROM task_units x
+       WHERE x.task_id = t.id AND x.unit_id = $3 AND ($4::unit_role IS NULL OR x.role = $4)))
+  AND t.text ILIKE ALL ($5::text[])
+  AND (NOT $6 OR NOT t.designation_complete)";
+
+fn patterns(filter: &TaskFilter) -> Vec<String> {
+    filter
+        .words
+        .iter()
+        .map(|w| format!("%{}%", super::like_escape(w)))
+        .collect()
+}
+
 /// The tasks of a plan in plan order, narrowed by `filter`.
 pub async fn list(
     db: impl PgExecutor<'_>,
     plan_id: i64,
     filter: &TaskFilter,
 ) -> sqlx::Result<Vec<TaskRow>> {
-    let patterns: Vec<String> = filter
-        .words
-        .iter()
-        .map(|w| format!("%{}%", super::like_escape(w)))
-        .collect();
+    page(db, plan_id, filter, None, 0).await
+}
+
+/// `limit` tasks (`None`: all) from `offset` on, in plan order, narrowed by `filter`.
+pub async fn page(
+    db: impl PgExecutor<'_>,
+    plan_id: i64,
+    filter: &TaskFilter,
+    limit: Option<i64>,
+    offset: i64,
+) -> sqlx::Result<Vec<TaskRow>> {
     sqlx::query_as(&format!(
-        "{TASK_SELECT}
-         WHERE t.plan_id = $1
-           AND ($2::int IS NULL OR s.number = $2)
-           AND ($3::bigint IS NULL OR EXISTS (
-                SELECT 1 FROM task_units x
-                WHERE x.task_id = t.id AND x.unit_id = $3 AND ($4::unit_role IS NULL OR x.role = $4)))
-           AND t.text ILIKE ALL ($5::text[])
-           AND (NOT $6 OR NOT t.designation_complete)
-         ORDER BY t.position"
+        "{TASK_SELECT} {TASK_WHERE} ORDER BY t.position LIMIT $7 OFFSET $8"
     ))
     .bind(plan_id)
     .bind(filter.section)
     .bind(filter.unit_id)
     .bind(filter.role)
-    .bind(&patterns)
+    .bind(patterns(filter))
     .bind(filter.awaiting_designation)
+    .bind(limit)
+    .bind(offset)
     .fetch_all(db)
+    .await
+}
+
+/// How many tasks of the plan `filter` selects.
+pub async fn count(db: impl PgExecutor<'_>, plan_id: i64, filter: &TaskFilter) -> sqlx::Result<i64> {
+    sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM tasks t
+         JOIN subsections ss ON ss.id = t.subsection_id
+         JOIN sections s ON s.id = ss.section_id {TASK_WHERE}"
+    ))
+    .bind(plan_id)
+    .bind(filter.section)
+    .bind(filter.unit_id)
+    .bind(filter.role)
+    .bind(patterns(filter))
+    .bind(filter.awaiting_designation)
+    .fetch_one(db)
     .await
 }
 

@@ -6,7 +6,7 @@ pub mod history;
 pub mod status;
 mod workflow;
 
-pub use status::{TaskState, TaskStatus, judge_all, plan_states};
+pub use status::{TaskState, TaskStatus, judge_all, plan_states, task_states};
 pub use workflow::*;
 
 use serde::{Deserialize, Serialize};

@@ -261,3 +261,15 @@ pub async fn plan_states(
     let states = judge_all(&settings, &tasks, &reports, today);
     Ok(Some((settings, tasks, states)))
 }
+
+/// Judges the given tasks (a page of them) from their own reports only.
+pub async fn task_states(
+    pool: &sqlx::PgPool,
+    settings: &PlanSettings,
+    tasks: &[TaskRow],
+    today: NaiveDate,
+) -> sqlx::Result<HashMap<i64, TaskState>> {
+    let ids: Vec<i64> = tasks.iter().map(|t| t.id).collect();
+    let reports = crate::db::reports::briefs_for_tasks(pool, &ids).await?;
+    Ok(judge_all(settings, tasks, &reports, today))
+}

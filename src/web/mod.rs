@@ -9,6 +9,7 @@ mod forms;
 mod health;
 mod layers;
 mod pages;
+pub mod pager;
 mod plan_context;
 mod render;
 pub mod routes;

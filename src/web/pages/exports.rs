@@ -2,7 +2,7 @@
 //! signed-in browser or an API token (scheduled pulls).
 
 use super::query::PageQuery;
-use super::tasks::{TasksQuery, select};
+use super::tasks::{Rows, TasksQuery, select};
 use crate::db;
 use crate::export::{self, Ledger, LedgerRow, UnitSummaryRow};
 use crate::web::auth::CurrentUser;
@@ -18,7 +18,7 @@ async fn ledger(
     user: &CurrentUser,
     q: &TasksQuery,
 ) -> Result<(Ledger, String), AppError> {
-    let sel = select(pool, clock, user, q).await?;
+    let sel = select(pool, clock, user, q, Rows::All).await?;
     if sel.errors.any() {
         return Err(AppError::BadRequest(
             "筛选条件有误,请在任务页面更正后再导出。".into(),

@@ -30,9 +30,9 @@ struct HomePage {
     preamble: String,
     sections: Vec<SectionRow>,
     subsection_total: i64,
-    unit_count: usize,
+    unit_count: i64,
     errata: Vec<Erratum>,
-    pending: usize,
+    pending: i64,
     deadline: String,
     cycle: String,
     due_days: i32,
@@ -101,11 +101,11 @@ async fn page(
 ) -> Result<HomePage, AppError> {
     let id = ctx.plan.id;
     let sections: Vec<SectionSummary> = db::plans::sections(pool, id).await?;
-    let units = db::units::list_for_plan(pool, id).await?;
+    let unit_count = db::units::count_with_tasks(pool, id).await?;
     let settings = db::assignments::plan_settings(pool, id)
         .await?
         .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
-    let pending = db::tasks::list(
+    let pending = db::tasks::count(
         pool,
         id,
         &TaskFilter {
@@ -113,16 +113,12 @@ async fn page(
             ..TaskFilter::default()
         },
     )
-    .await?
-    .len();
+    .await?;
     Ok(HomePage {
         preamble: db::plans::preamble(pool, id).await?,
         errata: db::plans::errata(pool, id).await?,
         subsection_total: sections.iter().map(|s| s.subsection_count).sum(),
-        unit_count: units
-            .iter()
-            .filter(|u| u.lead_count + u.co_count > 0)
-            .count(),
+        unit_count,
         sections: sections
             .into_iter()
             .map(|s| SectionRow {

@@ -37,9 +37,3 @@ mod tests {
         assert!(!ok(b"q=\xFF"));
     }
 }
-
-/// Only the plan selector, for pages with no other parameters.
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct PlanOnly {
-    pub plan: Option<String>,
-}

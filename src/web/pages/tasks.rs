@@ -9,7 +9,7 @@ use crate::db::{
     self,
     plans::SectionSummary,
     tasks::{TaskFilter, UnitRole},
-    units::UnitRow,
+    users::UnitChoice,
 };
 use crate::lights::Light;
 use crate::progress::{self, TaskStatus};
@@ -25,7 +25,9 @@ use axum::http::StatusCode;
 use axum::http::Uri;
 use axum::response::Response;
 use axum::response::{IntoResponse, Redirect};
+use crate::web::pager::{PAGE_SIZE, Pager, page_number};
 use sqlx::PgPool;
+use std::collections::HashMap;
 
 const MAX_QUERY_CHARS: usize = 100;
 const MAX_WORDS: usize = 10;
@@ -44,6 +46,8 @@ pub struct TasksQuery {
     pub light: Option<String>,
     /// `not_started`, `in_progress`, `done`, `behind` or `closed`.
     pub status: Option<String>,
+    /// The page of the list (the exports take every task).
+    pub page: Option<String>,
     /// Counts reported back after a bulk assignment.
     pub added: Option<String>,
     pub skipped: Option<String>,
@@ -79,7 +83,7 @@ impl FieldErrors {
 struct TasksPage {
     layout: Layout,
     sections: Vec<SectionOption>,
-    units: Vec<UnitRow>,
+    units: Vec<UnitChoice>,
     /// The form's values as given, to show them back.
     section: String,
     unit: String,
@@ -99,8 +103,9 @@ struct TasksPage {
     /// This view's query string, for returning to it after a bulk change.
     back: String,
     notice: Option<String>,
-    count: usize,
+    count: i64,
     groups: Vec<SectionGroup>,
+    pager: Pager,
 }
 
 struct SectionOption {
@@ -115,7 +120,7 @@ fn blank(s: &Option<String>) -> String {
 fn validate(
     q: &TasksQuery,
     sections: &[SectionSummary],
-    units: &[UnitRow],
+    units: &[UnitChoice],
 ) -> (TaskFilter, FieldErrors) {
     let mut filter = TaskFilter::default();
     let mut errors = FieldErrors::default();
@@ -162,12 +167,19 @@ pub async fn list(
     render_list(&pool, clock, &user, &uri, q, None).await
 }
 
+/// Which rows [`select`] returns: all of them (the exports) or one page of the list.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Rows {
+    All,
+    Page(i64),
+}
+
 /// The tasks a `/tasks` query selects, with their lights, and what is wrong with the query.
 /// The page and the exports share it, so every filtered view exports exactly what it shows.
 pub(super) struct Selection {
     pub ctx: PlanContext,
     pub sections: Vec<SectionSummary>,
-    pub units: Vec<UnitRow>,
+    pub units: Vec<UnitChoice>,
     pub filter: TaskFilter,
     pub errors: FieldErrors,
     pub own_unit: Option<String>,
@@ -177,6 +189,8 @@ pub(super) struct Selection {
     pub status_filter: String,
     pub rows: Vec<db::tasks::TaskRow>,
     pub states: std::collections::HashMap<i64, progress::TaskState>,
+    /// With [`Rows::Page`]: where the rows stand in the whole list.
+    pub pager: Pager,
 }
 
 pub(super) async fn select(
@@ -184,11 +198,12 @@ pub(super) async fn select(
     clock: Clock,
     user: &CurrentUser,
     q: &TasksQuery,
+    wanted: Rows,
 ) -> Result<Selection, AppError> {
     let pool = pool.clone();
     let ctx = plan_context::require(&pool, q.plan.as_deref(), "tasks", user).await?;
     let sections = db::plans::sections(&pool, ctx.plan.id).await?;
-    let units = db::units::list_for_plan(&pool, ctx.plan.id).await?;
+    let units = db::units::choices_for_plan(&pool, ctx.plan.id).await?;
     let (mut filter, mut errors) = validate(q, &sections, &units);
     filter.awaiting_designation = blank(&q.pending) == "1";
     // A liaison's list is their unit's tasks, whatever the query says.
@@ -216,21 +231,52 @@ pub(super) async fn select(
             None
         }),
     };
-    let (rows, states) = if errors.any() {
-        (Vec::new(), Default::default())
-    } else {
-        let (_, rows, states) = progress::plan_states(&pool, ctx.plan.id, &filter, clock.today())
-            .await?
-            .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
-        let rows: Vec<_> = rows
-            .into_iter()
-            .filter(|t| {
-                let s = states.get(&t.id);
-                wanted_light.is_none_or(|l| s.is_some_and(|s| s.light == l))
-                    && wanted_status.is_none_or(|w| s.is_some_and(|s| s.status == w))
-            })
-            .collect();
-        (rows, states)
+    let keep = |t: &db::tasks::TaskRow, states: &HashMap<i64, progress::TaskState>| {
+        let s = states.get(&t.id);
+        wanted_light.is_none_or(|l| s.is_some_and(|s| s.light == l))
+            && wanted_status.is_none_or(|w| s.is_some_and(|s| s.status == w))
+    };
+    let judged_filter = wanted_light.is_some() || wanted_status.is_some();
+    let (rows, states, pager) = match wanted {
+        _ if errors.any() => (Vec::new(), HashMap::new(), Pager::new(1, PAGE_SIZE, 0)),
+        // Without a light or status filter, the page is cut in SQL and only its tasks'
+        // reports are read.
+        Rows::Page(page) if !judged_filter => {
+            let settings = db::assignments::plan_settings(&pool, ctx.plan.id)
+                .await?
+                .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
+            let total = db::tasks::count(&pool, ctx.plan.id, &filter).await?;
+            let pager = Pager::new(page, PAGE_SIZE, total);
+            let rows = db::tasks::page(
+                &pool,
+                ctx.plan.id,
+                &filter,
+                Some(pager.per_page),
+                pager.offset(),
+            )
+            .await?;
+            let states = progress::task_states(&pool, &settings, &rows, clock.today()).await?;
+            (rows, states, pager)
+        }
+        // Lights and status come from the light rules (Rust), so filtering by them judges
+        // every task the other filters select, then pages the result.
+        _ => {
+            let (_, rows, states) =
+                progress::plan_states(&pool, ctx.plan.id, &filter, clock.today())
+                    .await?
+                    .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
+            let rows: Vec<_> = rows.into_iter().filter(|t| keep(t, &states)).collect();
+            match wanted {
+                Rows::Page(page) => {
+                    let pager = Pager::new(page, PAGE_SIZE, rows.len() as i64);
+                    (pager.slice(rows), states, pager)
+                }
+                Rows::All => {
+                    let all = rows.len() as i64;
+                    (rows, states, Pager::new(1, all.max(1), all))
+                }
+            }
+        }
     };
     Ok(Selection {
         ctx,
@@ -245,6 +291,7 @@ pub(super) async fn select(
         status_filter,
         rows,
         states,
+        pager,
     })
 }
 
@@ -269,7 +316,8 @@ async fn render_list(
         status_filter,
         rows,
         states,
-    } = select(pool, clock, user, &q).await?;
+        pager,
+    } = select(pool, clock, user, &q, Rows::Page(page_number(q.page.as_deref()))).await?;
     let notice = match (q.added.as_deref(), q.skipped.as_deref()) {
         (Some(a), Some(s)) if a.parse::<u32>().is_ok() && s.parse::<u32>().is_ok() => Some(
             format!("已为 {a} 项任务增加单位;{s} 项原已有该单位,未作改动。"),
@@ -293,10 +341,11 @@ async fn render_list(
             || wanted_status.is_some(),
         pending: filter.awaiting_designation,
         can_bulk: user.is_office(),
+        count: pager.total,
+        pager: pager.link(list_base(uri), "page"),
         back: back_query(uri),
         notice,
         own_unit,
-        count: rows.len(),
         groups: views::group(rows, &states),
         light,
         status: status_filter,
@@ -328,6 +377,20 @@ fn back_query(uri: &Uri) -> String {
         .filter(|kv| !kv.is_empty() && !kv.starts_with("added=") && !kv.starts_with("skipped="))
         .collect::<Vec<_>>()
         .join("&")
+}
+
+/// The list's address with its filters and without its page, for the pager's links.
+fn list_base(uri: &Uri) -> String {
+    let back = back_query(uri);
+    let query: Vec<&str> = back
+        .split('&')
+        .filter(|kv| !kv.is_empty() && !kv.starts_with("page="))
+        .collect();
+    if query.is_empty() {
+        "/tasks".into()
+    } else {
+        format!("/tasks?{}", query.join("&"))
+    }
 }
 
 /// `POST /tasks/bulk-units`: one unit, in one role, added to every task ticked in the list.

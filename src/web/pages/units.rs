@@ -1,6 +1,6 @@
 //! `/units` and `/units/{id}`: member units and their tasks as lead and as co-responsible.
 
-use super::query::{PageQuery, PlanOnly};
+use super::query::PageQuery;
 use super::views::TaskView;
 use crate::assignments::{self, ChangeError};
 use crate::db::{
@@ -18,6 +18,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use crate::web::pager::{PAGE_SIZE, Pager, page_number};
 use sqlx::PgPool;
 
 #[derive(Template)]
@@ -25,6 +26,7 @@ use sqlx::PgPool;
 struct UnitsPage {
     layout: Layout,
     units: Vec<UnitRow>,
+    pager: Pager,
     can_edit: bool,
     short_name: String,
     full_name: String,
@@ -38,19 +40,50 @@ struct UnitPage {
     plan_title: String,
     unit: UnitRow,
     lead_tasks: Vec<TaskView>,
+    lead_pager: Pager,
     co_tasks: Vec<TaskView>,
+    co_pager: Pager,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct UnitsQuery {
+    plan: Option<String>,
+    page: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct UnitQuery {
+    plan: Option<String>,
+    /// The pages of the two task lists.
+    lead_page: Option<String>,
+    co_page: Option<String>,
+}
+
+/// A page of the directory's units, with links keeping the plan.
+async fn units_page(
+    pool: &PgPool,
+    layout: &Layout,
+    plan_id: i64,
+    page: i64,
+) -> Result<(Vec<UnitRow>, Pager), AppError> {
+    let total = db::units::count_for_plan(pool, plan_id).await?;
+    let pager = Pager::new(page, PAGE_SIZE, total).link(layout.href("/units"), "page");
+    let units = db::units::page_for_plan(pool, plan_id, pager.per_page, pager.offset()).await?;
+    Ok((units, pager))
 }
 
 pub async fn list(
     State(pool): State<PgPool>,
     user: CurrentUser,
-    PageQuery(q): PageQuery<PlanOnly>,
+    PageQuery(q): PageQuery<UnitsQuery>,
 ) -> Result<Response, AppError> {
     let ctx = plan_context::require(&pool, q.plan.as_deref(), "units", &user).await?;
-    let units = db::units::list_for_plan(&pool, ctx.plan.id).await?;
+    let page = page_number(q.page.as_deref());
+    let (units, pager) = units_page(&pool, &ctx.layout, ctx.plan.id, page).await?;
     Ok(render::ok(&UnitsPage {
         layout: ctx.layout,
         units,
+        pager,
         can_edit: user.is_office(),
         short_name: String::new(),
         full_name: String::new(),
@@ -79,12 +112,13 @@ pub async fn create(
     match assignments::add_unit(&pool, &actor, ctx.plan.id, &f.short_name, &f.full_name).await {
         Ok(id) => Ok(Redirect::to(&ctx.layout.href(&format!("/units/{id}"))).into_response()),
         Err(ChangeError::Field { field, message }) => {
-            let units = db::units::list_for_plan(&pool, ctx.plan.id).await?;
+            let (units, pager) = units_page(&pool, &ctx.layout, ctx.plan.id, 1).await?;
             Ok(render::page(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &UnitsPage {
                     layout: ctx.layout,
                     units,
+                    pager,
                     can_edit: true,
                     short_name: f.short_name,
                     full_name: f.full_name,
@@ -103,7 +137,7 @@ pub async fn show(
     State(pool): State<PgPool>,
     user: CurrentUser,
     Path(id): Path<String>,
-    PageQuery(q): PageQuery<PlanOnly>,
+    PageQuery(q): PageQuery<UnitQuery>,
 ) -> Result<Response, AppError> {
     let ctx = plan_context::require(&pool, q.plan.as_deref(), "units", &user).await?;
     let missing = || AppError::NotFound("找不到该单位。".into());
@@ -111,15 +145,43 @@ pub async fn show(
     let unit = db::units::get(&pool, ctx.plan.id, id)
         .await?
         .ok_or_else(missing)?;
+    let base = ctx.layout.href(&format!("/units/{id}"));
+    // Each list keeps the other's page in its links.
+    let (lead_page, co_page) = (
+        page_number(q.lead_page.as_deref()),
+        page_number(q.co_page.as_deref()),
+    );
     let tasks_as = |role| TaskFilter {
         unit_id: Some(id),
         role: Some(role),
         ..TaskFilter::default()
     };
-    let lead_tasks = db::tasks::list(&pool, ctx.plan.id, &tasks_as(UnitRole::Lead)).await?;
-    let co_tasks = db::tasks::list(&pool, ctx.plan.id, &tasks_as(UnitRole::Co)).await?;
+    let lead_pager = Pager::new(lead_page, PAGE_SIZE, unit.lead_count);
+    let co_pager = Pager::new(co_page, PAGE_SIZE, unit.co_count);
+    let with = |base: &str, k: &str, v: i64| {
+        let sep = if base.contains('?') { '&' } else { '?' };
+        format!("{base}{sep}{k}={v}")
+    };
+    let lead_tasks = db::tasks::page(
+        &pool,
+        ctx.plan.id,
+        &tasks_as(UnitRole::Lead),
+        Some(lead_pager.per_page),
+        lead_pager.offset(),
+    )
+    .await?;
+    let co_tasks = db::tasks::page(
+        &pool,
+        ctx.plan.id,
+        &tasks_as(UnitRole::Co),
+        Some(co_pager.per_page),
+        co_pager.offset(),
+    )
+    .await?;
     Ok(render::ok(&UnitPage {
         plan_title: ctx.plan.title,
+        lead_pager: lead_pager.link(with(&base, "co_page", co_pager.page), "lead_page"),
+        co_pager: co_pager.link(with(&base, "lead_page", lead_page), "co_page"),
         unit,
         lead_tasks: lead_tasks.into_iter().map(Into::into).collect(),
         co_tasks: co_tasks.into_iter().map(Into::into).collect(),

@@ -17,6 +17,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
+use crate::web::pager::{PAGE_SIZE, Pager, page_number, query_of};
 use sqlx::PgPool;
 use std::collections::HashSet;
 
@@ -46,23 +47,30 @@ struct MyPage {
     layout: Layout,
     unit_name: String,
     due: Vec<Due>,
+    due_pager: Pager,
     returned: Vec<ReportRow>,
     drafts: Vec<ReportRow>,
     urges: Vec<db::reports::UrgeRow>,
-    unread: usize,
+    urge_pager: Pager,
+    unread: i64,
     tasks: Vec<MyTask>,
+    task_pager: Pager,
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct PlanQuery {
+pub struct MyQuery {
     plan: Option<String>,
+    /// The pages of the due list, the urges and the unit's tasks.
+    due_page: Option<String>,
+    urge_page: Option<String>,
+    page: Option<String>,
 }
 
 pub async fn my(
     State(pool): State<PgPool>,
     State(clock): State<Clock>,
     user: CurrentUser,
-    PageQuery(q): PageQuery<PlanQuery>,
+    PageQuery(q): PageQuery<MyQuery>,
 ) -> Result<Response, AppError> {
     let ctx = plan_context::require(&pool, q.plan.as_deref(), "my", &user).await?;
     // “我的任务” is a liaison's page; the others have their own starting points.
@@ -75,9 +83,11 @@ pub async fn my(
         unit_id: Some(unit_id),
         ..TaskFilter::default()
     };
-    let (settings, tasks, states) = progress::plan_states(&pool, ctx.plan.id, &filter, today)
+    let settings = db::assignments::plan_settings(&pool, ctx.plan.id)
         .await?
         .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
+    // What is due is judged over all the unit's tasks; lights only for the page shown.
+    let tasks = db::tasks::list(&pool, ctx.plan.id, &filter).await?;
     let reports = db::reports::for_unit(&pool, ctx.plan.id, unit_id).await?;
     let mut due = Vec::new();
     for t in tasks.iter().filter(|t| t.closed_at.is_none()) {
@@ -111,10 +121,36 @@ pub async fn my(
         }
     }
     due.sort_by_key(|d| (d.due, d.code.clone()));
-    let urges = db::reports::urges_for_unit(&pool, ctx.plan.id, unit_id).await?;
+    let link = |others: &[(&str, i64)]| {
+        let extra: Vec<String> = others.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        ctx.layout.href_with("/my", &extra.join("&"))
+    };
+    let (due_page, urge_page, task_page) = (
+        page_number(q.due_page.as_deref()),
+        page_number(q.urge_page.as_deref()),
+        page_number(q.page.as_deref()),
+    );
+    let due_pager = Pager::new(due_page, PAGE_SIZE, due.len() as i64);
+    let task_pager = Pager::new(task_page, PAGE_SIZE, tasks.len() as i64);
+    let urge_pager = Pager::new(
+        urge_page,
+        PAGE_SIZE,
+        db::reports::count_urges_for_unit(&pool, ctx.plan.id, unit_id).await?,
+    );
+    let urges = db::reports::urges_for_unit(
+        &pool,
+        ctx.plan.id,
+        unit_id,
+        urge_pager.per_page,
+        urge_pager.offset(),
+    )
+    .await?;
+    let shown = task_pager.slice(tasks);
+    let states = progress::task_states(&pool, &settings, &shown, today).await?;
+    let (dp, up, tp) = (due_pager.page, urge_pager.page, task_pager.page);
     let page = MyPage {
         unit_name: user.unit_name.clone().unwrap_or_default(),
-        unread: urges.iter().filter(|u| u.acknowledged_at.is_none()).count(),
+        unread: ctx.layout.unread_urges,
         returned: reports
             .iter()
             .filter(|r| r.review_state == ReviewState::Returned)
@@ -125,7 +161,7 @@ pub async fn my(
             .filter(|r| r.review_state == ReviewState::Draft)
             .cloned()
             .collect(),
-        tasks: tasks
+        tasks: shown
             .iter()
             .map(|t| MyTask {
                 code: t.code.clone(),
@@ -136,7 +172,10 @@ pub async fn my(
             })
             .collect(),
         urges,
-        due,
+        due: due_pager.slice(due),
+        due_pager: due_pager.link(link(&[("urge_page", up), ("page", tp)]), "due_page"),
+        urge_pager: urge_pager.link(link(&[("due_page", dp), ("page", tp)]), "urge_page"),
+        task_pager: task_pager.link(link(&[("due_page", dp), ("urge_page", up)]), "page"),
         layout: ctx.layout,
     };
     Ok(render::ok(&page))
@@ -147,8 +186,10 @@ pub async fn my(
 struct ReviewPage {
     layout: Layout,
     reports: Vec<ReportRow>,
+    pager: Pager,
     coordination: Vec<db::reports::OpenCoordination>,
-    units: Vec<db::units::UnitRow>,
+    coordination_pager: Pager,
+    units: Vec<db::users::UnitChoice>,
     sections: Vec<(i32, String)>,
     unit: String,
     section: String,
@@ -159,6 +200,9 @@ pub struct ReviewQuery {
     plan: Option<String>,
     unit: Option<String>,
     section: Option<String>,
+    /// The pages of the reports and of the coordination requests.
+    page: Option<String>,
+    cpage: Option<String>,
 }
 
 pub async fn review(
@@ -177,11 +221,53 @@ pub async fn review(
         .then(|| section.parse::<i32>())
         .transpose()
         .map_err(|_| AppError::BadRequest("部分编号无效。".into()))?;
+    let plan = ctx.plan.id;
+    let pager = Pager::new(
+        page_number(q.page.as_deref()),
+        PAGE_SIZE,
+        db::reports::count_submitted(&pool, plan, unit_id, section_no).await?,
+    );
+    let coordination_pager = Pager::new(
+        page_number(q.cpage.as_deref()),
+        PAGE_SIZE,
+        db::reports::count_open_coordination(&pool, plan).await?,
+    );
+    let reports = db::reports::submitted(
+        &pool,
+        plan,
+        unit_id,
+        section_no,
+        pager.per_page,
+        pager.offset(),
+    )
+    .await?;
+    let coordination = db::reports::open_coordination(
+        &pool,
+        plan,
+        coordination_pager.per_page,
+        coordination_pager.offset(),
+    )
+    .await?;
+    let filters = query_of(&[("unit", &unit), ("section", &section)]);
+    let with = |extra: String| {
+        let q = [filters.as_str(), extra.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("&");
+        ctx.layout.href_with("/review", &q)
+    };
     let page = ReviewPage {
-        reports: db::reports::submitted(&pool, ctx.plan.id, unit_id, section_no).await?,
-        coordination: db::reports::open_coordination(&pool, ctx.plan.id).await?,
-        units: db::units::list_for_plan(&pool, ctx.plan.id).await?,
-        sections: db::plans::sections(&pool, ctx.plan.id)
+        pager: pager
+            .clone()
+            .link(with(format!("cpage={}", coordination_pager.page)), "page"),
+        coordination_pager: coordination_pager
+            .clone()
+            .link(with(format!("page={}", pager.page)), "cpage"),
+        reports,
+        coordination,
+        units: db::units::choices_for_plan(&pool, plan).await?,
+        sections: db::plans::sections(&pool, plan)
             .await?
             .into_iter()
             .map(|s| (s.number, super::views::section_label(s.number, &s.title)))
