@@ -53,29 +53,41 @@ pub struct AuditFilter {
     pub to: Option<NaiveDate>,
 }
 
-/// Newest first; `limit + 1` rows are asked for so the caller can tell whether more follow.
+const AUDIT_WHERE: &str = "\
+WHERE ($1::text IS NULL OR action = $1)
+  AND ($2::text IS NULL OR actor_login = $2 OR target = $2)
+  AND ($3::date IS NULL OR at >= $3::date)
+  AND ($4::date IS NULL OR at < $4::date + 1)";
+
+/// Newest first: `limit` rows from `offset` on.
 pub async fn list(
     db: impl PgExecutor<'_>,
     f: &AuditFilter,
     offset: i64,
     limit: i64,
 ) -> sqlx::Result<Vec<AuditRow>> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT id, at, actor_login, client_addr, action, target, detail FROM audit_log
-         WHERE ($1::text IS NULL OR action = $1)
-           AND ($2::text IS NULL OR actor_login = $2 OR target = $2)
-           AND ($3::date IS NULL OR at >= $3::date)
-           AND ($4::date IS NULL OR at < $4::date + 1)
-         ORDER BY at DESC, id DESC OFFSET $5 LIMIT $6",
-    )
+         {AUDIT_WHERE} ORDER BY at DESC, id DESC OFFSET $5 LIMIT $6"
+    ))
     .bind(&f.action)
     .bind(&f.login)
     .bind(f.from)
     .bind(f.to)
     .bind(offset)
-    .bind(limit + 1)
+    .bind(limit)
     .fetch_all(db)
     .await
+}
+
+pub async fn count(db: impl PgExecutor<'_>, f: &AuditFilter) -> sqlx::Result<i64> {
+    sqlx::query_scalar(&format!("SELECT count(*) FROM audit_log {AUDIT_WHERE}"))
+        .bind(&f.action)
+        .bind(&f.login)
+        .bind(f.from)
+        .bind(f.to)
+        .fetch_one(db)
+        .await
 }
 
 /// The actions recorded so far, for the filter's choices.

@@ -53,10 +53,39 @@ pub async fn insert(
     .await
 }
 
-pub async fn list(db: impl PgExecutor<'_>, plan_id: i64) -> sqlx::Result<Vec<EditionRow>> {
-    sqlx::query_as(&format!(
-        "{SELECT} WHERE e.plan_id = $1 ORDER BY e.year DESC, e.number DESC"
-    ))
+/// A plan's editions, newest first: `limit` of them from `offset` on (without their
+/// snapshots, which only the edition's own page reads).
+pub async fn page(
+    db: impl PgExecutor<'_>,
+    plan_id: i64,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<EditionRow>> {
+    sqlx::query_as(
+        "SELECT e.id, e.plan_id, e.year, e.number, e.as_of, e.issued_at,
+                u.display_name AS issued_by_name, 'null'::jsonb AS snapshot
+         FROM editions e LEFT JOIN users u ON u.id = e.issued_by
+         WHERE e.plan_id = $1 ORDER BY e.year DESC, e.number DESC LIMIT $2 OFFSET $3",
+    )
+    .bind(plan_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn count(db: impl PgExecutor<'_>, plan_id: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM editions WHERE plan_id = $1")
+        .bind(plan_id)
+        .fetch_one(db)
+        .await
+}
+
+/// `(id, year, number)` of every edition of the plan, newest first, for choosing two to compare.
+pub async fn numbers(db: impl PgExecutor<'_>, plan_id: i64) -> sqlx::Result<Vec<(i64, i32, i32)>> {
+    sqlx::query_as(
+        "SELECT id, year, number FROM editions WHERE plan_id = $1 ORDER BY year DESC, number DESC",
+    )
     .bind(plan_id)
     .fetch_all(db)
     .await

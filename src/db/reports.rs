@@ -221,6 +221,24 @@ pub async fn briefs_for_tasks(
     .await
 }
 
+/// `(task_id, unit_id)` of the plan's reports for `period` that count as submitted (sent at
+/// least once and not returned).
+pub async fn submitted_pairs(
+    db: impl PgExecutor<'_>,
+    plan_id: i64,
+    period: &str,
+) -> sqlx::Result<Vec<(i64, i64)>> {
+    sqlx::query_as(
+        "SELECT r.task_id, r.unit_id FROM reports r JOIN tasks t ON t.id = r.task_id
+         WHERE t.plan_id = $1 AND r.period = $2 AND r.first_submitted_at IS NOT NULL
+           AND r.review_state <> 'returned'",
+    )
+    .bind(plan_id)
+    .bind(period)
+    .fetch_all(db)
+    .await
+}
+
 /// The content of a report as a unit writes it.
 pub struct Content<'a> {
     pub status: ReportStatus,

@@ -38,13 +38,21 @@ pub async fn by_login(db: impl PgExecutor<'_>, login: &str) -> sqlx::Result<Opti
         .await
 }
 
-/// Every user, office first, then by login.
-pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<UserRow>> {
+/// Users, active first, by role then login: `limit` of them from `offset` on.
+pub async fn page(db: impl PgExecutor<'_>, limit: i64, offset: i64) -> sqlx::Result<Vec<UserRow>> {
     sqlx::query_as(&format!(
-        "{USER_SELECT} ORDER BY u.active DESC, u.role, u.login"
+        "{USER_SELECT} ORDER BY u.active DESC, u.role, u.login LIMIT $1 OFFSET $2"
     ))
+    .bind(limit)
+    .bind(offset)
     .fetch_all(db)
     .await
+}
+
+pub async fn count(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(db)
+        .await
 }
 
 pub struct NewUser<'a> {

@@ -10,6 +10,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use crate::web::pager::{PAGE_SIZE, Pager, page_number};
 use sqlx::PgPool;
 
 #[derive(Template)]
@@ -17,6 +18,9 @@ use sqlx::PgPool;
 struct EditionsPage {
     layout: Layout,
     editions: Vec<EditionRow>,
+    pager: Pager,
+    /// `(id, title)` of every edition, for the comparison's choices.
+    choices: Vec<(i64, String)>,
     can_issue: bool,
     compared: Option<(String, String, Vec<Compared>)>,
     a: String,
@@ -28,6 +32,7 @@ pub struct EditionsQuery {
     plan: Option<String>,
     a: Option<String>,
     b: Option<String>,
+    page: Option<String>,
 }
 
 pub async fn list(
@@ -36,24 +41,50 @@ pub async fn list(
     PageQuery(q): PageQuery<EditionsQuery>,
 ) -> Result<Response, AppError> {
     let ctx = plan_context::require(&pool, q.plan.as_deref(), "editions", &user).await?;
-    let editions = db::editions::list(&pool, ctx.plan.id).await?;
+    let plan = ctx.plan.id;
+    let pager = Pager::new(
+        page_number(q.page.as_deref()),
+        PAGE_SIZE,
+        db::editions::count(&pool, plan).await?,
+    );
+    let editions = db::editions::page(&pool, plan, pager.per_page, pager.offset()).await?;
+    let choices: Vec<(i64, String)> = db::editions::numbers(&pool, plan)
+        .await?
+        .into_iter()
+        .map(|(id, year, number)| (id, format!("{year}年第{number}期")))
+        .collect();
     let pick = |raw: &Option<String>| {
         raw.as_deref()
             .and_then(|s| s.trim().parse::<i64>().ok())
-            .and_then(|id| editions.iter().find(|e| e.id == id))
+            .filter(|id| choices.iter().any(|(c, _)| c == id))
     };
     let compared = match (pick(&q.a), pick(&q.b)) {
-        (Some(a), Some(b)) => match (editions::summary_of(a), editions::summary_of(b)) {
-            (Some(sa), Some(sb)) => Some((a.title(), b.title(), editions::compare(&sa, &sb))),
-            _ => None,
-        },
+        (Some(a), Some(b)) => {
+            match (
+                db::editions::get(&pool, a).await?,
+                db::editions::get(&pool, b).await?,
+            ) {
+                (Some(a), Some(b)) => {
+                    match (editions::summary_of(&a), editions::summary_of(&b)) {
+                        (Some(sa), Some(sb)) => {
+                            Some((a.title(), b.title(), editions::compare(&sa, &sb)))
+                        }
+                        _ => None,
+                    }
+                }
+                _ => None,
+            }
+        }
         _ => None,
     };
+    let pager = pager.link(ctx.layout.href("/editions"), "page");
     Ok(render::ok(&EditionsPage {
         a: q.a.unwrap_or_default(),
         b: q.b.unwrap_or_default(),
         can_issue: user.is_office(),
         editions,
+        pager,
+        choices,
         compared,
         layout: ctx.layout,
     }))

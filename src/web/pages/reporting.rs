@@ -12,6 +12,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
+use crate::web::pager::{PAGE_SIZE, Pager, page_number, query_of};
 use sqlx::PgPool;
 
 #[derive(Template)]
@@ -21,19 +22,17 @@ struct ReportingPage {
     periods: Vec<Period>,
     selected: Option<Period>,
     owed: Vec<UnitOwes>,
+    /// Reports owed in the period, over every unit (the table shows a page of units).
+    report_count: usize,
+    pager: Pager,
     awaiting: Vec<String>,
     error: Option<String>,
     /// Units whose reports of the period are not in yet (missing or still to come).
     outstanding: Vec<UnitOwes>,
+    outstanding_pager: Pager,
     urges: Vec<crate::db::reports::UrgeRow>,
     today: chrono::NaiveDate,
     notice: Option<String>,
-}
-
-impl ReportingPage {
-    fn report_count(&self) -> usize {
-        self.owed.iter().map(|u| u.tasks.len()).sum()
-    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -41,6 +40,10 @@ pub struct ReportingQuery {
     plan: Option<String>,
     period: Option<String>,
     urged: Option<String>,
+    /// The pages of the units owing reports and of those yet to report. The lists come
+    /// from the schedule rules (Rust), so they are computed whole and paged here.
+    page: Option<String>,
+    upage: Option<String>,
 }
 
 pub async fn show(
@@ -94,6 +97,26 @@ pub async fn show(
         .urged
         .filter(|n| n.parse::<u32>().is_ok())
         .map(|n| format!("已向 {n} 个单位发出催办。"));
+    let report_count = owed.iter().map(|u| u.tasks.len()).sum();
+    let pager = Pager::new(page_number(q.page.as_deref()), PAGE_SIZE, owed.len() as i64);
+    let outstanding_pager = Pager::new(
+        page_number(q.upage.as_deref()),
+        PAGE_SIZE,
+        outstanding.len() as i64,
+    );
+    let period = selected.as_ref().map(|p| p.key.as_str()).unwrap_or("");
+    let link = |other: &str, page: i64| {
+        let q = [query_of(&[("period", period)]), format!("{other}={page}")]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("&");
+        ctx.layout.href_with("/reporting", &q)
+    };
+    let (owed, outstanding) = (pager.slice(owed), outstanding_pager.slice(outstanding));
+    let (p, up) = (pager.page, outstanding_pager.page);
+    let pager = pager.link(link("upage", up), "page");
+    let outstanding_pager = outstanding_pager.link(link("page", p), "upage");
     let status = if error.is_some() {
         StatusCode::NOT_FOUND
     } else {
@@ -106,6 +129,9 @@ pub async fn show(
             periods,
             selected,
             owed,
+            report_count,
+            pager,
+            outstanding_pager,
             awaiting,
             error,
             outstanding,

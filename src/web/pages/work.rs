@@ -359,15 +359,9 @@ pub async fn submitted_pairs(
     plan_id: i64,
     period: &str,
 ) -> Result<HashSet<(i64, i64)>, AppError> {
-    Ok(db::reports::briefs_for_plan(pool, plan_id)
+    Ok(db::reports::submitted_pairs(pool, plan_id, period)
         .await?
         .into_iter()
-        .filter(|r| {
-            r.period == period
-                && r.first_submitted_at.is_some()
-                && r.review_state != ReviewState::Returned
-        })
-        .map(|r| (r.task_id, r.unit_id))
         .collect())
 }
 

@@ -12,9 +12,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
+use crate::web::pager::{PAGE_SIZE, Pager, page_number, query_of};
 use sqlx::PgPool;
 
-const PAGE_SIZE: i64 = 100;
 
 /// The action codes and their names in the interface.
 pub fn action_label(action: &str) -> &str {
@@ -55,10 +55,7 @@ struct AuditPage {
     from: String,
     to: String,
     errors: FieldErrors,
-    page: i64,
-    has_next: bool,
-    /// The filters as a query string, for the pager's links.
-    query: String,
+    pager: Pager,
 }
 
 impl AuditPage {
@@ -98,28 +95,28 @@ pub async fn list(
         from: date(&from_raw, "from", &mut errors),
         to: date(&to_raw, "to", &mut errors),
     };
-    let page = trimmed(&q.page)
-        .parse::<i64>()
-        .unwrap_or(1)
-        .clamp(1, 100_000);
-    let mut rows = if errors.is_empty() {
-        db::audit::list(&pool, &filter, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?
+    let total = if errors.is_empty() {
+        db::audit::count(&pool, &filter).await?
+    } else {
+        0
+    };
+    let pager = Pager::new(page_number(q.page.as_deref()), PAGE_SIZE, total);
+    let rows = if errors.is_empty() {
+        db::audit::list(&pool, &filter, pager.offset(), pager.per_page).await?
     } else {
         Vec::new()
     };
-    let has_next = rows.len() as i64 > PAGE_SIZE;
-    rows.truncate(PAGE_SIZE as usize);
-    let query = [
+    let query = query_of(&[
         ("action", &action),
         ("login", &login),
         ("from", &from_raw),
         ("to", &to_raw),
-    ]
-    .iter()
-    .filter(|(_, v)| !v.is_empty())
-    .map(|(k, v)| format!("{k}={}", crate::web::percent_encode(v, b"")))
-    .collect::<Vec<_>>()
-    .join("&");
+    ]);
+    let base = if query.is_empty() {
+        "/admin/audit".to_string()
+    } else {
+        format!("/admin/audit?{query}")
+    };
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -136,9 +133,7 @@ pub async fn list(
             from: from_raw,
             to: to_raw,
             errors,
-            page,
-            has_next,
-            query,
+            pager: pager.link(base, "page"),
         },
     ))
 }

@@ -15,6 +15,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use crate::web::pager::{PAGE_SIZE, Pager, page_number};
 use sqlx::PgPool;
 
 /// The values of the new-user form, shown back after an error.
@@ -35,6 +36,7 @@ pub struct NewUserForm {
 struct UsersPage {
     layout: Layout,
     users: Vec<UserRow>,
+    pager: Pager,
     units: Vec<UnitChoice>,
     roles: [Role; 3],
     form: NewUserForm,
@@ -57,10 +59,13 @@ async fn users_page(
     user: &CurrentUser,
     form: NewUserForm,
     errors: FieldErrors,
+    page: i64,
 ) -> Result<UsersPage, AppError> {
+    let pager = Pager::new(page, PAGE_SIZE, db::users::count(pool).await?);
     Ok(UsersPage {
         layout: bare_layout("users", Some(user)),
-        users: db::users::list(pool).await?,
+        users: db::users::page(pool, pager.per_page, pager.offset()).await?,
+        pager: pager.link("/admin/users".into(), "page"),
         units: db::users::unit_choices(pool).await?,
         roles: Role::ALL,
         form,
@@ -68,9 +73,19 @@ async fn users_page(
     })
 }
 
-pub async fn list(State(pool): State<PgPool>, user: CurrentUser) -> Result<Response, AppError> {
+#[derive(Debug, Default, Deserialize)]
+pub struct UsersQuery {
+    page: Option<String>,
+}
+
+pub async fn list(
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    PageQuery(q): PageQuery<UsersQuery>,
+) -> Result<Response, AppError> {
+    let page = page_number(q.page.as_deref());
     Ok(render::ok(
-        &users_page(&pool, &user, NewUserForm::default(), FieldErrors::default()).await?,
+        &users_page(&pool, &user, NewUserForm::default(), FieldErrors::default(), page).await?,
     ))
 }
 
@@ -123,7 +138,7 @@ pub async fn create(
     }
     Ok(render::page(
         StatusCode::UNPROCESSABLE_ENTITY,
-        &users_page(&pool, &user, f, errors).await?,
+        &users_page(&pool, &user, f, errors, 1).await?,
     ))
 }
 
