@@ -499,7 +499,7 @@ async fn the_api_reads_and_patches_assignments(pool: PgPool) {
     let list = common::get_with_token(&app, &format!("/api/v1/plans/{plan}/tasks"), &token)
         .await
         .json();
-    let t = list
+    let t = list["tasks"]
         .as_array()
         .unwrap()
         .iter()
@@ -510,7 +510,7 @@ async fn the_api_reads_and_patches_assignments(pool: PgPool) {
     assert_eq!(t["deadline"], serde_json::json!({"kind": "ongoing"}));
     assert_eq!(t["cycle"], "quarterly");
     assert_eq!(t["designation_complete"], false);
-    let done = list
+    let done = list["tasks"]
         .as_array()
         .unwrap()
         .iter()
@@ -633,7 +633,7 @@ async fn the_whole_2022_plan_can_be_designated(pool: PgPool) {
     let list = common::get_with_token(&app, &format!("/api/v1/plans/{plan}/tasks"), &token)
         .await
         .json();
-    let pending: Vec<_> = list
+    let pending: Vec<_> = list["tasks"]
         .as_array()
         .unwrap()
         .iter()

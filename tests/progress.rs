@@ -727,7 +727,7 @@ async fn a_units_system_files_reports_through_the_api(pool: PgPool) {
     let list = common::get_with_token(&w.app, &format!("/api/v1/plans/{plan}/tasks"), &token)
         .await
         .json();
-    let t = list
+    let t = list["tasks"]
         .as_array()
         .unwrap()
         .iter()
@@ -820,6 +820,7 @@ async fn a_units_system_files_reports_through_the_api(pool: PgPool) {
         api(&w.app, &hg_token, "GET", &uri, "")
             .await
             .json()
+            ["reports"]
             .as_array()
             .unwrap()
             .len(),
@@ -830,6 +831,7 @@ async fn a_units_system_files_reports_through_the_api(pool: PgPool) {
         api(&w.app, &token, "GET", &uri, "")
             .await
             .json()
+            ["reports"]
             .as_array()
             .unwrap()
             .len(),
@@ -840,7 +842,7 @@ async fn a_units_system_files_reports_through_the_api(pool: PgPool) {
     let list = common::get_with_token(&w.app, &format!("/api/v1/plans/{plan}/tasks"), &token)
         .await
         .json();
-    let t = list
+    let t = list["tasks"]
         .as_array()
         .unwrap()
         .iter()
@@ -866,7 +868,7 @@ async fn lights_follow_the_date(pool: PgPool) {
             let list = common::get_with_token(&app, &format!("/api/v1/plans/{plan}/tasks"), &token)
                 .await
                 .json();
-            list.as_array()
+            list["tasks"].as_array()
                 .unwrap()
                 .iter()
                 .find(|t| t["code"] == "3.1.1")

@@ -234,7 +234,11 @@ async fn api_lists_tasks_in_plan_order(pool: PgPool) {
     let r = common::get_with_token(&app, &format!("/api/v1/plans/{id}/tasks"), &token).await;
     assert_eq!(r.status, StatusCode::OK);
     let tasks = r.json();
-    let tasks = tasks.as_array().unwrap();
+    assert_eq!(
+        (&tasks["page"], &tasks["per_page"], &tasks["total"], &tasks["pages"]),
+        (&1.into(), &100.into(), &91.into(), &1.into())
+    );
+    let tasks = tasks["tasks"].as_array().unwrap();
     assert_eq!(tasks.len(), 91);
     assert_eq!(tasks[0]["code"], "1.1.1");
     assert_eq!(tasks[90]["code"], "7.3.1");

@@ -80,6 +80,54 @@ pub async fn for_task(db: impl PgExecutor<'_>, task_id: i64) -> sqlx::Result<Vec
     .await
 }
 
+/// A page of a task's reports (of one unit, or all with `None`), by period then unit.
+pub async fn for_task_page(
+    db: impl PgExecutor<'_>,
+    task_id: i64,
+    unit_id: Option<i64>,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<ReportRow>> {
+    sqlx::query_as(&format!(
+        "{REPORT_SELECT} WHERE r.task_id = $1 AND ($2::bigint IS NULL OR r.unit_id = $2)
+         ORDER BY r.period_end DESC, u.sort_order, u.id LIMIT $3 OFFSET $4"
+    ))
+    .bind(task_id)
+    .bind(unit_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn count_for_task(
+    db: impl PgExecutor<'_>,
+    task_id: i64,
+    unit_id: Option<i64>,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM reports WHERE task_id = $1 AND ($2::bigint IS NULL OR unit_id = $2)",
+    )
+    .bind(task_id)
+    .bind(unit_id)
+    .fetch_one(db)
+    .await
+}
+
+/// The coordination requests of several reports at once, by report then id.
+pub async fn coordination_of(
+    db: impl PgExecutor<'_>,
+    report_ids: &[i64],
+) -> sqlx::Result<Vec<CoordinationRow>> {
+    sqlx::query_as(
+        "SELECT id, report_id, text, state, answer, answered_at FROM coordination_requests
+         WHERE report_id = ANY($1) ORDER BY report_id, id",
+    )
+    .bind(report_ids)
+    .fetch_all(db)
+    .await
+}
+
 /// The unit's report on the same task for the period before `period_end`.
 pub async fn previous(
     db: impl PgExecutor<'_>,

@@ -7,7 +7,8 @@ use crate::schedule::Cycle;
 use crate::web::Clock;
 use crate::web::{ApiError, AppError};
 use axum::Json;
-use axum::extract::{Path, State};
+use super::{Paging, paged};
+use axum::extract::{Path, Query, State};
 use serde::Serialize;
 use sqlx::PgPool;
 
@@ -110,21 +111,26 @@ pub async fn tasks(
     State(pool): State<PgPool>,
     State(clock): State<Clock>,
     Path(id): Path<String>,
-) -> Result<Json<Vec<TaskJson>>, ApiError> {
+    Query(paging): Query<Paging>,
+) -> Result<Json<serde_json::Value>, ApiError> {
     let plan_id = known_plan(&pool, &id).await?;
-    let (_, rows, states) =
-        progress::plan_states(&pool, plan_id, &TaskFilter::default(), clock.today())
-            .await?
-            .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|t| {
-                let state = states.get(&t.id).map(|s| (s.light, s.status));
-                let mut json = TaskJson::from(t);
-                json.light = state.map(|s| s.0);
-                json.status = state.map(|s| s.1);
-                json
-            })
-            .collect(),
-    ))
+    let settings = db::assignments::plan_settings(&pool, plan_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
+    let all = TaskFilter::default();
+    let pager = paging.pager(db::tasks::count(&pool, plan_id, &all).await?);
+    let rows =
+        db::tasks::page(&pool, plan_id, &all, Some(pager.per_page), pager.offset()).await?;
+    let states = progress::task_states(&pool, &settings, &rows, clock.today()).await?;
+    let items = rows
+        .into_iter()
+        .map(|t| {
+            let state = states.get(&t.id).map(|s| (s.light, s.status));
+            let mut json = TaskJson::from(t);
+            json.light = state.map(|s| s.0);
+            json.status = state.map(|s| s.1);
+            serde_json::to_value(json).unwrap_or_default()
+        })
+        .collect();
+    Ok(Json(paged("tasks", items, &pager)))
 }

@@ -8,7 +8,9 @@ use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::{ApiError, AppError};
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use super::{Paging, paged};
+use crate::auth::Role;
+use axum::extract::{Path, Query, State};
 use serde_json::{Map, Value, json};
 use sqlx::PgPool;
 
@@ -52,26 +54,33 @@ pub fn api_error(e: ProgressError) -> ApiError {
     })
 }
 
-async fn json_of(pool: &PgPool, r: &ReportRow) -> Result<Value, ApiError> {
-    let coordination: Vec<Value> = db::reports::coordination(pool, r.id)
-        .await?
-        .into_iter()
+fn json_of(r: &ReportRow, coordination: &[db::reports::CoordinationRow]) -> Value {
+    let coordination: Vec<Value> = coordination
+        .iter()
+        .filter(|c| c.report_id == r.id)
         .map(|c| json!({ "text": c.text, "state": c.state, "answer": c.answer }))
         .collect();
-    Ok(json!({
+    json!({
         "id": r.id, "period": r.period, "unit": r.unit_name, "version": r.version,
         "review_state": r.review_state, "status": r.status, "self_assessment": r.self_assessment,
         "office_assessment": r.office_assessment, "work_done": r.work_done, "problems": r.problems,
         "next_steps": r.next_steps, "coordination": coordination, "due_on": r.due_on,
         "submitted_at": r.submitted_at, "return_reason": r.return_reason,
-    }))
+    })
+}
+
+/// One report as the API answers it, with its coordination requests.
+async fn json_one(pool: &PgPool, r: &ReportRow) -> Result<Value, ApiError> {
+    let coordination = db::reports::coordination(pool, r.id).await?;
+    Ok(json_of(r, &coordination))
 }
 
 pub async fn list(
     State(pool): State<PgPool>,
     user: CurrentUser,
     Path((id, code)): Path<(String, String)>,
-) -> Result<Json<Vec<Value>>, ApiError> {
+    Query(paging): Query<Paging>,
+) -> Result<Json<Value>, ApiError> {
     let plan_id = known_plan(&pool, &id).await?;
     let task = db::tasks::get_by_code(&pool, plan_id, &code)
         .await?
@@ -80,16 +89,21 @@ pub async fn list(
                 "本工作要点中没有编号为“{code}”的任务"
             )))
         })?;
-    let mut out = Vec::new();
-    for r in db::reports::for_task(&pool, task.id).await? {
-        if progress::may_read(&pool, user.role, user.unit_id, &r)
-            .await
-            .map_err(api_error)?
-        {
-            out.push(json_of(&pool, &r).await?);
-        }
-    }
-    Ok(Json(out))
+    // What `progress::may_read` allows, for every report of the task at once: the office
+    // and leaders read all, a lead unit's liaison all of the task's, others their own.
+    let unit = match (user.role, user.unit_id) {
+        (Role::Office | Role::Leader, _) => None,
+        (Role::Liaison, Some(u)) if task.lead_ids.contains(&u) => None,
+        (Role::Liaison, Some(u)) => Some(u),
+        (Role::Liaison, None) => Some(-1),
+    };
+    let pager = paging.pager(db::reports::count_for_task(&pool, task.id, unit).await?);
+    let rows =
+        db::reports::for_task_page(&pool, task.id, unit, pager.per_page, pager.offset()).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let coordination = db::reports::coordination_of(&pool, &ids).await?;
+    let items = rows.iter().map(|r| json_of(r, &coordination)).collect();
+    Ok(Json(paged("reports", items, &pager)))
 }
 
 fn text(obj: &Map<String, Value>, key: &str, required: bool) -> Result<String, ApiError> {
@@ -198,5 +212,5 @@ pub async fn create(
     )
     .await
     .map_err(api_error)?;
-    Ok(Json(json_of(&pool, &row).await?))
+    Ok(Json(json_one(&pool, &row).await?))
 }
