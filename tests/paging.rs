@@ -55,11 +55,15 @@ async fn task_list_pages_keep_filters(pool: PgPool) {
     assert_eq!(second.status, StatusCode::OK);
     assert_eq!(rows(&second.body), 50);
     assert!(second.body.contains("第 2 / 2 页"));
-    assert!(second.body.contains("符合条件的任务共 <strong>150</strong> 项"));
     assert!(
         second
             .body
-            .contains("href=\"/tasks?q=%E5%88%86%E9%A1%B5%E6%B5%8B%E8%AF%95&#38;role=&#38;page=1\""),
+            .contains("符合条件的任务共 <strong>150</strong> 项")
+    );
+    assert!(
+        second.body.contains(
+            "href=\"/tasks?q=%E5%88%86%E9%A1%B5%E6%B5%8B%E8%AF%95&#38;role=&#38;page=1\""
+        ),
         "{}",
         second.body
     );
@@ -67,10 +71,19 @@ async fn task_list_pages_keep_filters(pool: PgPool) {
     assert!(!second.body.contains("分页测试任务100<"));
 
     // Bad page numbers: clamped, never an error.
-    for (page, shown) in [("0", 1), ("-1", 1), ("abc", 1), ("99999999999", 3), ("%20", 1)] {
+    for (page, shown) in [
+        ("0", 1),
+        ("-1", 1),
+        ("abc", 1),
+        ("99999999999", 3),
+        ("%20", 1),
+    ] {
         let r = office.get(&format!("/tasks?page={page}")).await;
         assert_eq!(r.status, StatusCode::OK, "page={page}");
-        assert!(r.body.contains(&format!("第 {shown} / 3 页")), "page={page}");
+        assert!(
+            r.body.contains(&format!("第 {shown} / 3 页")),
+            "page={page}"
+        );
     }
 
     // The exports stay whole.
@@ -104,7 +117,11 @@ async fn units_users_and_audit_come_in_pages(pool: PgPool) {
         .unwrap();
     let second = office.get("/units?page=2").await;
     assert_eq!(second.status, StatusCode::OK);
-    assert!(second.body.contains(&format!("共 {units} 条")), "{}", second.body);
+    assert!(
+        second.body.contains(&format!("共 {units} 条")),
+        "{}",
+        second.body
+    );
     assert!(second.body.contains("分页单位150"));
     assert!(!office.get("/units").await.body.contains("分页单位150<"));
 
@@ -115,14 +132,18 @@ async fn units_users_and_audit_come_in_pages(pool: PgPool) {
     assert!(!office.get("/admin/users").await.body.contains("pager120"));
 
     // The audit log's filters stay in its pager's links.
-    let audit = office.get("/admin/audit?action=sign_in&login=pager001").await;
+    let audit = office
+        .get("/admin/audit?action=sign_in&login=pager001")
+        .await;
     assert!(audit.body.contains("第 1 / 2 页"), "{}", audit.body);
     assert!(
         audit
             .body
             .contains("href=\"/admin/audit?action=sign_in&#38;login=pager001&#38;page=2\"")
     );
-    let last = office.get("/admin/audit?action=sign_in&login=pager001&page=2").await;
+    let last = office
+        .get("/admin/audit?action=sign_in&login=pager001&page=2")
+        .await;
     assert_eq!(last.body.matches("<td class=\"detail\">").count(), 30);
     let clamped = office.get("/admin/audit?page=-5").await;
     assert_eq!(clamped.status, StatusCode::OK);
@@ -149,7 +170,9 @@ async fn liaison_lists_come_in_pages(pool: PgPool) {
         .fetch_one(&pool)
         .await
         .unwrap();
-    let page = liaison.get(&format!("/units/{unit}?lead_page=2&co_page=x")).await;
+    let page = liaison
+        .get(&format!("/units/{unit}?lead_page=2&co_page=x"))
+        .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("分页测试任务150"));
     assert!(
@@ -177,8 +200,14 @@ async fn api_task_list_pages(pool: PgPool) {
         }
     };
     let p = get("?page=3&per_page=10").await;
-    assert_eq!((p["page"].as_i64(), p["per_page"].as_i64()), (Some(3), Some(10)));
-    assert_eq!((p["total"].as_i64(), p["pages"].as_i64()), (Some(241), Some(25)));
+    assert_eq!(
+        (p["page"].as_i64(), p["per_page"].as_i64()),
+        (Some(3), Some(10))
+    );
+    assert_eq!(
+        (p["total"].as_i64(), p["pages"].as_i64()),
+        (Some(241), Some(25))
+    );
     assert_eq!(p["max_per_page"], 500);
     let tasks = p["tasks"].as_array().unwrap();
     assert_eq!(tasks.len(), 10);
@@ -196,7 +225,10 @@ async fn api_task_list_pages(pool: PgPool) {
     assert_eq!(big["per_page"], 500);
     assert_eq!(big["tasks"].as_array().unwrap().len(), 241);
     let bad = get("?page=abc&per_page=-3").await;
-    assert_eq!((bad["page"].as_i64(), bad["per_page"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(
+        (bad["page"].as_i64(), bad["per_page"].as_i64()),
+        (Some(1), Some(1))
+    );
     let past = get("?page=9999&per_page=100").await;
     assert_eq!(past["page"], 3);
     assert_eq!(past["tasks"].as_array().unwrap().len(), 41);

@@ -817,10 +817,7 @@ async fn a_units_system_files_reports_through_the_api(pool: PgPool) {
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        api(&w.app, &hg_token, "GET", &uri, "")
-            .await
-            .json()
-            ["reports"]
+        api(&w.app, &hg_token, "GET", &uri, "").await.json()["reports"]
             .as_array()
             .unwrap()
             .len(),
@@ -828,10 +825,7 @@ async fn a_units_system_files_reports_through_the_api(pool: PgPool) {
         "not theirs to read"
     );
     assert_eq!(
-        api(&w.app, &token, "GET", &uri, "")
-            .await
-            .json()
-            ["reports"]
+        api(&w.app, &token, "GET", &uri, "").await.json()["reports"]
             .as_array()
             .unwrap()
             .len(),
@@ -868,7 +862,8 @@ async fn lights_follow_the_date(pool: PgPool) {
             let list = common::get_with_token(&app, &format!("/api/v1/plans/{plan}/tasks"), &token)
                 .await
                 .json();
-            list["tasks"].as_array()
+            list["tasks"]
+                .as_array()
                 .unwrap()
                 .iter()
                 .find(|t| t["code"] == "3.1.1")

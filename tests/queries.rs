@@ -96,7 +96,10 @@ fn concrete(path: &str, ids: &Ids) -> String {
         .replace("/reports/{id}", &format!("/reports/{}", ids.report))
         .replace("/editions/{id}", &format!("/editions/{}", ids.edition))
         .replace("/admin/users/{id}", &format!("/admin/users/{}", ids.user));
-    assert!(!p.contains('{'), "no id for the page {path}: add it to `concrete`");
+    assert!(
+        !p.contains('{'),
+        "no id for the page {path}: add it to `concrete`"
+    );
     p
 }
 
@@ -150,7 +153,10 @@ async fn small(pool: &PgPool) -> (Vec<(&'static str, Client)>, Ids) {
     sqlx::query("INSERT INTO report_events (report_id, action, version, snapshot) VALUES ($1, 'submitted', 1, '{}')")
         .bind(report).execute(pool).await.unwrap();
     sqlx::query("INSERT INTO coordination_requests (report_id, text) VALUES ($1, '请协调')")
-        .bind(report).execute(pool).await.unwrap();
+        .bind(report)
+        .execute(pool)
+        .await
+        .unwrap();
     sqlx::query(
         "INSERT INTO urges (plan_id, unit_id, period, task_codes, message)
          SELECT t.plan_id, $2, '2022-Q1', ARRAY[t.code], '请报送' FROM tasks t WHERE t.id = $1",
@@ -164,7 +170,11 @@ async fn small(pool: &PgPool) -> (Vec<(&'static str, Client)>, Ids) {
     let office = Client::signed_in(&app, "office").await;
     let r = office.post("/editions", &[]).await;
     assert_eq!(r.status, axum::http::StatusCode::SEE_OTHER, "{}", r.body);
-    let edition: i64 = r.location().trim_start_matches("/editions/").parse().unwrap();
+    let edition: i64 = r
+        .location()
+        .trim_start_matches("/editions/")
+        .parse()
+        .unwrap();
     let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'liaison'")
         .fetch_one(pool)
         .await
@@ -289,18 +299,31 @@ async fn statements_per_page_do_not_grow_with_the_data(pool: PgPool) {
     // Once to warm every connection's caches (sqlx looks up custom types once).
     count_all(&clients, &uris).await;
     let before = count_all(&clients, &uris).await;
-    sqlx::raw_sql(LARGE).execute(&pool).await.expect("large dataset");
+    sqlx::raw_sql(LARGE)
+        .execute(&pool)
+        .await
+        .expect("large dataset");
     let after = count_all(&clients, &uris).await;
     let mut grew = Vec::new();
     for (key, (status, n)) in &before {
         let (status2, n2) = after[key];
         println!("{:8} {:45} {status} {n:3} → {status2} {n2:3}", key.0, key.1);
         if (*status, *n) != (status2, n2) {
-            grew.push(format!("{} {}: {status}/{n} → {status2}/{n2}", key.0, key.1));
+            grew.push(format!(
+                "{} {}: {status}/{n} → {status2}/{n2}",
+                key.0, key.1
+            ));
         }
     }
-    assert!(before.values().all(|(_, n)| *n > 0), "statements not captured");
-    assert!(grew.is_empty(), "statements per page changed:\n{}", grew.join("\n"));
+    assert!(
+        before.values().all(|(_, n)| *n > 0),
+        "statements not captured"
+    );
+    assert!(
+        grew.is_empty(),
+        "statements per page changed:\n{}",
+        grew.join("\n")
+    );
 }
 
 /// Tables no page may read whole: they grow with the plan and its reports.
@@ -354,10 +377,12 @@ async fn no_page_scans_tasks_or_reports_sequentially(pool: PgPool) {
         "auto_explain.log_format = json",
         "auto_explain.log_nested_statements = on",
     ] {
-        sqlx::raw_sql(&format!("LOAD 'auto_explain'; ALTER DATABASE \"{db}\" SET {setting}"))
-            .execute(&pool)
-            .await
-            .unwrap_or_else(|e| panic!("{setting}: {e}"));
+        sqlx::raw_sql(&format!(
+            "LOAD 'auto_explain'; ALTER DATABASE \"{db}\" SET {setting}"
+        ))
+        .execute(&pool)
+        .await
+        .unwrap_or_else(|e| panic!("{setting}: {e}"));
     }
     // New connections, which start with those settings.
     let explained = PgPoolOptions::new()

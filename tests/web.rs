@@ -235,7 +235,12 @@ async fn api_lists_tasks_in_plan_order(pool: PgPool) {
     assert_eq!(r.status, StatusCode::OK);
     let tasks = r.json();
     assert_eq!(
-        (&tasks["page"], &tasks["per_page"], &tasks["total"], &tasks["pages"]),
+        (
+            &tasks["page"],
+            &tasks["per_page"],
+            &tasks["total"],
+            &tasks["pages"]
+        ),
         (&1.into(), &100.into(), &91.into(), &1.into())
     );
     let tasks = tasks["tasks"].as_array().unwrap();

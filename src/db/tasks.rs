@@ -177,7 +177,11 @@ pub async fn page(
 }
 
 /// How many tasks of the plan `filter` selects.
-pub async fn count(db: impl PgExecutor<'_>, plan_id: i64, filter: &TaskFilter) -> sqlx::Result<i64> {
+pub async fn count(
+    db: impl PgExecutor<'_>,
+    plan_id: i64,
+    filter: &TaskFilter,
+) -> sqlx::Result<i64> {
     sqlx::query_scalar(&format!(
         "SELECT count(*) FROM tasks t
          JOIN subsections ss ON ss.id = t.subsection_id

@@ -75,7 +75,11 @@ impl Pager {
 
     /// 1-based number of the first row shown (0 for an empty list).
     pub fn first_item(&self) -> i64 {
-        if self.total == 0 { 0 } else { self.offset() + 1 }
+        if self.total == 0 {
+            0
+        } else {
+            self.offset() + 1
+        }
     }
 
     pub fn last_item(&self) -> i64 {

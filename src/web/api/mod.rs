@@ -47,7 +47,11 @@ impl Paging {
 }
 
 /// A page of `items` under `key`, with where it stands in the whole list.
-pub fn paged(key: &str, items: Vec<serde_json::Value>, p: &super::pager::Pager) -> serde_json::Value {
+pub fn paged(
+    key: &str,
+    items: Vec<serde_json::Value>,
+    p: &super::pager::Pager,
+) -> serde_json::Value {
     let mut out = serde_json::Map::new();
     out.insert(key.into(), serde_json::Value::Array(items));
     out.insert("page".into(), p.page.into());

@@ -1,5 +1,6 @@
 //! `GET /api/v1/plans` and `GET /api/v1/plans/{id}/tasks`.
 
+use super::{Paging, paged};
 use crate::db::{self, tasks::TaskFilter, tasks::TaskRow};
 use crate::lights::Light;
 use crate::progress::{self, TaskStatus};
@@ -7,7 +8,6 @@ use crate::schedule::Cycle;
 use crate::web::Clock;
 use crate::web::{ApiError, AppError};
 use axum::Json;
-use super::{Paging, paged};
 use axum::extract::{Path, Query, State};
 use serde::Serialize;
 use sqlx::PgPool;
@@ -119,8 +119,7 @@ pub async fn tasks(
         .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
     let all = TaskFilter::default();
     let pager = paging.pager(db::tasks::count(&pool, plan_id, &all).await?);
-    let rows =
-        db::tasks::page(&pool, plan_id, &all, Some(pager.per_page), pager.offset()).await?;
+    let rows = db::tasks::page(&pool, plan_id, &all, Some(pager.per_page), pager.offset()).await?;
     let states = progress::task_states(&pool, &settings, &rows, clock.today()).await?;
     let items = rows
         .into_iter()

@@ -2,14 +2,14 @@
 //! liaison token, under the same rules as the pages and with JSON errors.
 
 use super::plans::known_plan;
+use super::{Paging, paged};
+use crate::auth::Role;
 use crate::db::{self, reports::ReportRow};
 use crate::progress::{self, Assessment, Caller, ProgressError, ReportInput, ReportStatus};
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::{ApiError, AppError};
 use axum::Json;
 use axum::body::Bytes;
-use super::{Paging, paged};
-use crate::auth::Role;
 use axum::extract::{Path, Query, State};
 use serde_json::{Map, Value, json};
 use sqlx::PgPool;

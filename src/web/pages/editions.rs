@@ -4,13 +4,13 @@ use super::query::PageQuery;
 use crate::db::{self, editions::EditionRow};
 use crate::editions::{self, Compared};
 use crate::web::auth::{ClientAddr, CurrentUser};
+use crate::web::pager::{PAGE_SIZE, Pager, page_number};
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, Clock, render};
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use crate::web::pager::{PAGE_SIZE, Pager, page_number};
 use sqlx::PgPool;
 
 #[derive(Template)]
@@ -64,14 +64,12 @@ pub async fn list(
                 db::editions::get(&pool, a).await?,
                 db::editions::get(&pool, b).await?,
             ) {
-                (Some(a), Some(b)) => {
-                    match (editions::summary_of(&a), editions::summary_of(&b)) {
-                        (Some(sa), Some(sb)) => {
-                            Some((a.title(), b.title(), editions::compare(&sa, &sb)))
-                        }
-                        _ => None,
+                (Some(a), Some(b)) => match (editions::summary_of(&a), editions::summary_of(&b)) {
+                    (Some(sa), Some(sb)) => {
+                        Some((a.title(), b.title(), editions::compare(&sa, &sb)))
                     }
-                }
+                    _ => None,
+                },
                 _ => None,
             }
         }

@@ -5,6 +5,7 @@ use crate::db::{self, tasks::TaskFilter};
 use crate::reporting::{self, UnitOwes};
 use crate::schedule::Period;
 use crate::web::auth::CurrentUser;
+use crate::web::pager::{PAGE_SIZE, Pager, page_number, query_of};
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, render};
 use askama::Template;
@@ -12,7 +13,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use crate::web::pager::{PAGE_SIZE, Pager, page_number, query_of};
 use sqlx::PgPool;
 
 #[derive(Template)]

@@ -17,6 +17,7 @@ use crate::web::Clock;
 use crate::web::auth::ClientAddr;
 use crate::web::auth::CurrentUser;
 use crate::web::forms::Form;
+use crate::web::pager::{PAGE_SIZE, Pager, page_number};
 use crate::web::plan_context::{self, Layout, PlanContext};
 use crate::web::{AppError, render};
 use askama::Template;
@@ -25,7 +26,6 @@ use axum::http::StatusCode;
 use axum::http::Uri;
 use axum::response::Response;
 use axum::response::{IntoResponse, Redirect};
-use crate::web::pager::{PAGE_SIZE, Pager, page_number};
 use sqlx::PgPool;
 use std::collections::HashMap;
 
@@ -317,7 +317,14 @@ async fn render_list(
         rows,
         states,
         pager,
-    } = select(pool, clock, user, &q, Rows::Page(page_number(q.page.as_deref()))).await?;
+    } = select(
+        pool,
+        clock,
+        user,
+        &q,
+        Rows::Page(page_number(q.page.as_deref())),
+    )
+    .await?;
     let notice = match (q.added.as_deref(), q.skipped.as_deref()) {
         (Some(a), Some(s)) if a.parse::<u32>().is_ok() && s.parse::<u32>().is_ok() => Some(
             format!("已为 {a} 项任务增加单位;{s} 项原已有该单位,未作改动。"),

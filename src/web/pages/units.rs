@@ -11,6 +11,7 @@ use crate::db::{
 use crate::web::auth::ClientAddr;
 use crate::web::auth::CurrentUser;
 use crate::web::forms::{FieldErrors, Form};
+use crate::web::pager::{PAGE_SIZE, Pager, page_number};
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, render};
 use askama::Template;
@@ -18,7 +19,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use crate::web::pager::{PAGE_SIZE, Pager, page_number};
 use sqlx::PgPool;
 
 #[derive(Template)]

@@ -10,6 +10,7 @@ use crate::progress::{self, ProgressError, ReviewState};
 use crate::reporting;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::forms::Form;
+use crate::web::pager::{PAGE_SIZE, Pager, page_number, query_of};
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, Clock, render};
 use askama::Template;
@@ -17,7 +18,6 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
-use crate::web::pager::{PAGE_SIZE, Pager, page_number, query_of};
 use sqlx::PgPool;
 use std::collections::HashSet;
 

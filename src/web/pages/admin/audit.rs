@@ -3,6 +3,7 @@
 use crate::db::{self, audit::AuditFilter, audit::AuditRow};
 use crate::web::auth::CurrentUser;
 use crate::web::forms::FieldErrors;
+use crate::web::pager::{PAGE_SIZE, Pager, page_number, query_of};
 use crate::web::pages::query::PageQuery;
 use crate::web::plan_context::{Layout, bare_layout};
 use crate::web::{AppError, render};
@@ -12,9 +13,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
-use crate::web::pager::{PAGE_SIZE, Pager, page_number, query_of};
 use sqlx::PgPool;
-
 
 /// The action codes and their names in the interface.
 pub fn action_label(action: &str) -> &str {

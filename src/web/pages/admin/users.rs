@@ -7,6 +7,7 @@ use crate::auth::Role;
 use crate::db::{self, tokens::TokenRow, users::UnitChoice, users::UserRow};
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::forms::{FieldErrors, Form};
+use crate::web::pager::{PAGE_SIZE, Pager, page_number};
 use crate::web::pages::query::PageQuery;
 use crate::web::plan_context::{Layout, bare_layout};
 use crate::web::{AppError, render};
@@ -15,7 +16,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use crate::web::pager::{PAGE_SIZE, Pager, page_number};
 use sqlx::PgPool;
 
 /// The values of the new-user form, shown back after an error.
@@ -85,7 +85,14 @@ pub async fn list(
 ) -> Result<Response, AppError> {
     let page = page_number(q.page.as_deref());
     Ok(render::ok(
-        &users_page(&pool, &user, NewUserForm::default(), FieldErrors::default(), page).await?,
+        &users_page(
+            &pool,
+            &user,
+            NewUserForm::default(),
+            FieldErrors::default(),
+            page,
+        )
+        .await?,
     ))
 }
 
