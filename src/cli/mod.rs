@@ -46,7 +46,7 @@ pub enum Command {
     /// 用户管理: add、token、disable、enable、password
     #[command(subcommand, after_help = ENV_HELP)]
     User(user::UserCommand),
-    /// 生成演示数据(示例用户和 2022 年两个季度的进展情况;只用于演示,已有报告时拒绝)
+    /// 生成演示数据:demo 为示例用户和 2022 年两个季度的进展情况;large 为性能测试用的大规模合成数据(已有报告时拒绝)
     #[command(after_help = ENV_HELP)]
     DemoData(DemoArgs),
     /// 启动内置数据库,在 DATABASE_URL 指向它的环境中运行命令,结束后停止数据库(供测试脚本使用)
@@ -57,9 +57,12 @@ pub enum Command {
 /// `duban demo-data`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DemoArgs {
-    /// demo: 供新用户浏览的示例数据
-    #[arg(long, value_parser = ["demo"], default_value = "demo")]
+    /// demo: 供新用户浏览的示例数据;large: 300 份工作要点、10 万项任务、100 万份进展情况(性能测试用)
+    #[arg(long, value_parser = ["demo", "large"], default_value = "demo")]
     pub scale: String,
+    /// large 的缩小比例(测试用,如 0.001)
+    #[arg(long, default_value_t = 1.0, hide = true)]
+    pub fraction: f64,
     #[arg(long, env = "DUBAN_SEEDS_DIR", default_value = "seeds", hide = true)]
     pub seeds_dir: std::path::PathBuf,
 }
@@ -99,6 +102,45 @@ fn error_chain(e: &anyhow::Error) -> String {
     out
 }
 
+async fn demo_large(db: &DbArgs, args: &DemoArgs) -> anyhow::Result<ExitCode> {
+    use crate::demo::large::{self, LargeScale};
+    if !(args.fraction > 0.0 && args.fraction <= 1.0) {
+        anyhow::bail!("--fraction 须在 0 和 1 之间");
+    }
+    let scale = if args.fraction == 1.0 {
+        LargeScale::FULL
+    } else {
+        LargeScale::fraction(args.fraction)
+    };
+    let database = Database::open(db).await?;
+    let result = async {
+        crate::db::MIGRATOR.run(&database.pool).await?;
+        large::generate(&database.pool, scale).await
+    }
+    .await;
+    database.close().await;
+    let done = result?;
+    println!(
+        "已生成合成数据(用时 {:.1} 秒):工作要点 {} 份、部分 {} 个、小节 {} 个、任务 {} 项、\
+         责任分工 {} 条、单位 {} 个、用户 {} 个、进展情况 {} 份、审核记录 {} 条。",
+        done.seconds,
+        done.plans,
+        done.sections,
+        done.subsections,
+        done.tasks,
+        done.task_units,
+        done.units,
+        done.users,
+        done.reports,
+        done.events
+    );
+    println!(
+        "账号(密码均为 {}):办公室 large-office,领导 large-leader,联络员 large-u00010 起",
+        large::LARGE_PASSWORD
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env()
@@ -134,6 +176,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Import(args) => import::run(&cli.db, &args).await,
         Command::User(command) => user::run(&cli.db, &command).await,
+        Command::DemoData(args) if args.scale == "large" => demo_large(&cli.db, &args).await,
         Command::DemoData(args) => {
             let database = Database::open(&cli.db).await?;
             let result = async {

@@ -3,6 +3,7 @@
 
 pub mod assignments;
 pub mod audit;
+pub mod bulk;
 pub mod editions;
 pub mod import;
 pub mod plans;

@@ -2,6 +2,8 @@
 //! that a newcomer sees every page with something on it. Clearly marked (【演示】, logins
 //! `demo-…`) and refused on a database that already holds reports.
 
+pub mod large;
+
 use crate::accounts::{self, NewUserInput, UnitRef};
 use crate::auth::Role;
 use crate::db::{self, audit::Actor, tasks::TaskFilter};
