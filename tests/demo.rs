@@ -80,12 +80,15 @@ async fn large_scale_loads_consistent_data_once(pool: PgPool) {
         0
     );
     // Identity sequences moved past the rows, so the app can go on inserting.
-    let next: i64 = scalar(
-        &pool,
-        "SELECT nextval(pg_get_serial_sequence('reports', 'id'))",
-    )
-    .await;
-    assert!(next > scalar(&pool, "SELECT max(id) FROM reports").await);
+    for table in duban::db::bulk::TABLES {
+        let next = scalar(
+            &pool,
+            &format!("SELECT nextval(pg_get_serial_sequence('{table}', 'id'))"),
+        )
+        .await;
+        let max = scalar(&pool, &format!("SELECT max(id) FROM {table}")).await;
+        assert!(next > max, "{table}: next id {next}, max {max}");
+    }
 
     // Never twice, never on real data: nothing changes.
     let (ok, _, stderr) = load(&url);

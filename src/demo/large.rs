@@ -510,7 +510,7 @@ pub async fn generate(pool: &PgPool, scale: LargeScale) -> anyhow::Result<LargeR
         shapes.push(shape);
     }
     let n_sections: usize = shapes.iter().map(Vec::len).sum();
-    let n_subs: usize = shapes.iter().flatten().count();
+    let n_subs: usize = shapes.iter().flatten().map(Vec::len).sum();
     let first_section = db::bulk::reserve_ids(&mut tx, "sections", n_sections as i64).await?;
     let first_sub = db::bulk::reserve_ids(&mut tx, "subsections", n_subs as i64).await?;
     let first_task = db::bulk::reserve_ids(&mut tx, "tasks", scale.tasks as i64).await?;
