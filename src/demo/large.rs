@@ -256,7 +256,7 @@ enum Outcome {
 impl Outcome {
     fn pick(r: u64, open_period: bool) -> Outcome {
         if open_period {
-            return if r % 5 == 0 {
+            return if r.is_multiple_of(5) {
                 Outcome::Submitted
             } else {
                 Outcome::Draft
@@ -317,7 +317,7 @@ fn synth(i: u64, period: &Period, open_period: bool) -> Synth {
     let assessment = match (status, (r >> 12) % 3) {
         ("behind", 0) => "off_track",
         ("behind", _) => "at_risk",
-        (_, 0) if (r >> 14) % 4 == 0 => "at_risk",
+        (_, 0) if (r >> 14).is_multiple_of(4) => "at_risk",
         _ => "on_track",
     };
     let work_done = format!(
@@ -473,7 +473,11 @@ pub async fn generate(pool: &PgPool, scale: LargeScale) -> anyhow::Result<LargeR
             .field(format!("做好{year}年{province}打击侵犯知识产权和制售假冒伪劣商品工作,要坚持依法治理、打建结合、统筹协调、社会共治原则。(本工作要点为性能测试合成数据。)"))
             .field(format!("synthetic-{p}.md"))
             .field(sha)
-            .field(if issuer % 2 == 0 { "year_end" } else { "ongoing" })
+            .field(if issuer.is_multiple_of(2) {
+                "year_end"
+            } else {
+                "ongoing"
+            })
             .field("quarterly")
             .field(DUE_DAYS);
         c.end_row().await?;
