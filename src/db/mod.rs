@@ -29,7 +29,14 @@ pub fn pool_options() -> PgPoolOptions {
 }
 
 pub async fn connect(options: PgConnectOptions) -> Result<PgPool, sqlx::Error> {
-    pool_options().connect_with(options).await
+    pool_options().connect_with(oltp(options)).await
+}
+
+/// Session settings for many small queries at once on a few cores: no JIT compilation (it
+/// cost more than whole page queries on the large data) and no parallel workers (they take
+/// the cores that other requests are waiting for).
+pub fn oltp(options: PgConnectOptions) -> PgConnectOptions {
+    options.options([("jit", "off"), ("max_parallel_workers_per_gather", "0")])
 }
 
 /// True when the error means the database cannot be reached (rather than a bad query).

@@ -16,7 +16,7 @@ pub struct PlanSummary {
 }
 
 const PLAN_COLUMNS: &str = "p.id, p.issuer, p.year, p.doc_number, p.title, p.issued_on, \
-     p.printed_on, (SELECT count(*) FROM tasks t WHERE t.plan_id = p.id) AS task_count";
+     p.printed_on, p.task_count";
 
 /// Every plan, newest first.
 pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<PlanSummary>> {
