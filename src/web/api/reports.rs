@@ -52,19 +52,18 @@ pub fn api_error(e: ProgressError) -> ApiError {
     })
 }
 
-async fn json_of(pool: &PgPool, r: &ReportRow) -> Result<Value, ApiError> {
-    let coordination: Vec<Value> = db::reports::coordination(pool, r.id)
-        .await?
+fn json_of(r: &ReportRow, coordination: Vec<db::reports::CoordinationRow>) -> Value {
+    let coordination: Vec<Value> = coordination
         .into_iter()
         .map(|c| json!({ "text": c.text, "state": c.state, "answer": c.answer }))
         .collect();
-    Ok(json!({
+    json!({
         "id": r.id, "period": r.period, "unit": r.unit_name, "version": r.version,
         "review_state": r.review_state, "status": r.status, "self_assessment": r.self_assessment,
         "office_assessment": r.office_assessment, "work_done": r.work_done, "problems": r.problems,
         "next_steps": r.next_steps, "coordination": coordination, "due_on": r.due_on,
         "submitted_at": r.submitted_at, "return_reason": r.return_reason,
-    }))
+    })
 }
 
 pub async fn list(
@@ -86,7 +85,8 @@ pub async fn list(
             .await
             .map_err(api_error)?
         {
-            out.push(json_of(&pool, &r).await?);
+            let coordination = db::reports::coordination(&pool, r.id).await?;
+            out.push(json_of(&r, coordination));
         }
     }
     Ok(Json(out))
@@ -187,8 +187,11 @@ pub async fn create(
         unit_id: user.unit_id,
     };
     // A report that exists is only changed from the version read (0 when none was given).
-    let row = progress::save_report(
-        &pool,
+    // The answer is read inside the transaction: once it commits nothing more can fail, so a
+    // write is acknowledged exactly when it was committed.
+    let mut tx = pool.begin().await?;
+    let row = progress::save_report_in(
+        &mut tx,
         &caller,
         plan_id,
         &code,
@@ -198,5 +201,7 @@ pub async fn create(
     )
     .await
     .map_err(api_error)?;
-    Ok(Json(json_of(&pool, &row).await?))
+    let coordination = db::reports::coordination(&mut *tx, row.id).await?;
+    tx.commit().await?;
+    Ok(Json(json_of(&row, coordination)))
 }
