@@ -13,3 +13,5 @@ mod outage;
 mod plan;
 #[path = "faults/process.rs"]
 mod process;
+#[path = "faults/shutdown.rs"]
+mod shutdown;
