@@ -13,5 +13,7 @@ mod outage;
 mod plan;
 #[path = "faults/process.rs"]
 mod process;
+#[path = "faults/quarter.rs"]
+mod quarter;
 #[path = "faults/shutdown.rs"]
 mod shutdown;

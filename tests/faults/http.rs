@@ -2,8 +2,8 @@
 //! our own pages do, JSON with a token, and a time limit past which a request counts as lost.
 
 use axum::body::Bytes;
-use http_body_util::{BodyExt, Full};
 use axum::http::Request;
+use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::{Client, connect::HttpConnector};
 use hyper_util::rt::TokioExecutor;
 use std::sync::Mutex;
@@ -206,7 +206,11 @@ impl Session {
 
     /// Signs in through the login form, retrying while the server is busy.
     pub async fn sign_in(&self, login: &str) {
-        let password = crate::common::password_of(login);
+        self.sign_in_with(login, &crate::common::password_of(login))
+            .await;
+    }
+
+    pub async fn sign_in_with(&self, login: &str, password: &str) {
         for _ in 0..20 {
             let uri = format!("{}/login", self.base());
             let req = Request::post(uri)
@@ -214,7 +218,7 @@ impl Session {
                 .header("sec-fetch-site", "same-origin")
                 .body(Full::new(Bytes::from(form_body(&[
                     ("login", login),
-                    ("password", &password),
+                    ("password", password),
                 ]))))
                 .expect("request");
             let started = Instant::now();

@@ -154,7 +154,11 @@ async fn database_stopped_under_load() {
             .await
             .expect("stop postgres (fast)");
         tokio::time::sleep(DOWN_FOR).await;
-        pg = Some(EmbeddedPostgres::start(&dir).await.expect("restart postgres"));
+        pg = Some(
+            EmbeddedPostgres::start(&dir)
+                .await
+                .expect("restart postgres"),
+        );
         let up = Instant::now();
         let mut recovered = None;
         while up.elapsed() < Duration::from_secs(15) {
@@ -205,14 +209,21 @@ async fn database_stopped_under_load() {
         match &w.reply {
             Ok(a) if a.status == 200 => {
                 acked += 1;
-                let (version, state) = if w.submit { (2, "submitted") } else { (1, "draft") };
+                let (version, state) = if w.submit {
+                    (2, "submitted")
+                } else {
+                    (1, "draft")
+                };
                 let whole = matches!(stored.as_slice(), [(_, v, s, text)]
                     if *v == version && s == state && *text == w.marker)
                     && traces == (1, i64::from(w.submit));
                 if whole {
                     found += 1;
                 } else {
-                    problems.push(format!("acked {} missing or partial: {stored:?} {traces:?}", w.marker));
+                    problems.push(format!(
+                        "acked {} missing or partial: {stored:?} {traces:?}",
+                        w.marker
+                    ));
                 }
             }
             other => {
@@ -248,7 +259,11 @@ async fn database_stopped_under_load() {
 
     let details = tally.details.lock().unwrap().clone();
     assert_eq!(lost, 0, "requests without an answer: {details:?}");
-    assert_eq!(tally.get(&tally.server_errors), 0, "5xx other than 503: {details:?}");
+    assert_eq!(
+        tally.get(&tally.server_errors),
+        0,
+        "5xx other than 503: {details:?}"
+    );
     assert!(problems.is_empty(), "{problems:#?}\n{}", duban.log());
     assert!(still_running, "duban exited: {}", duban.log());
     // Every failure is a quick 503: a page, or the API's JSON error.
@@ -290,14 +305,20 @@ async fn database_stopped_under_load() {
             "outage {i}: /healthz never said 503: {:?}",
             during(&health)
         );
-        assert!(during(&pages).contains(&Some(503)), "outage {i}: pages never failed");
+        assert!(
+            during(&pages).contains(&Some(503)),
+            "outage {i}: pages never failed"
+        );
         assert!(
             recovered.is_some(),
             "outage {i}: no recovery without a restart: {}",
             duban.log()
         );
     }
-    let refused = writes.iter().filter(|w| status(&w.reply) == Some(503)).count();
+    let refused = writes
+        .iter()
+        .filter(|w| status(&w.reply) == Some(503))
+        .count();
     assert!(refused > 0, "no write was refused: the outage was not felt");
     assert!(
         writes
@@ -306,7 +327,9 @@ async fn database_stopped_under_load() {
         "no write acknowledged after the last restart"
     );
     assert!(
-        pages.iter().any(|(at, r)| *at > back && status(r) == Some(200)),
+        pages
+            .iter()
+            .any(|(at, r)| *at > back && status(r) == Some(200)),
         "pages did not come back"
     );
     pg.take().unwrap().stop().await.expect("stop postgres");

@@ -141,7 +141,9 @@ async fn sigterm_under_load(pool: PgPool) {
         stream.write_all(rest).await.expect("finish the body");
         answers.push((read_answer(stream).await, marker.clone()));
     }
-    let exited = duban.wait(EXIT_WITHIN.saturating_sub(signal.elapsed())).await;
+    let exited = duban
+        .wait(EXIT_WITHIN.saturating_sub(signal.elapsed()))
+        .await;
     let exit_after = signal.elapsed();
     gone.store(true, Ordering::Relaxed);
     let mut lost_in_flight = 0u64;
@@ -187,8 +189,14 @@ async fn sigterm_under_load(pool: PgPool) {
     drop(stuck);
     let status = exited.unwrap_or_else(|| panic!("still running after {EXIT_WITHIN:?}"));
     assert!(status.success(), "exit status {status}: {}", duban.log());
-    assert!(refused.is_some(), "new connections still accepted after SIGTERM");
-    assert_eq!(acked, SLOW as u64, "in-flight requests not completed: {answers:?}");
+    assert!(
+        refused.is_some(),
+        "new connections still accepted after SIGTERM"
+    );
+    assert_eq!(
+        acked, SLOW as u64,
+        "in-flight requests not completed: {answers:?}"
+    );
     assert_eq!(found, acked, "acknowledged writes missing");
     assert_eq!(lost_in_flight, 0, "{:?}", tally.details.lock().unwrap());
     assert_eq!(tally.get(&tally.server_errors), 0);
