@@ -5,6 +5,9 @@
 
 mod common;
 
+/// The outage test times its failures: it runs alone, the others together.
+static TURNS: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
+
 #[path = "faults/http.rs"]
 mod http;
 #[path = "faults/outage.rs"]

@@ -51,6 +51,7 @@ fn status(reply: &Reply) -> Option<u16> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn database_stopped_under_load() {
+    let _alone = crate::TURNS.write().await;
     let tmp = tempfile::tempdir_in("/tmp").expect("temp dir");
     std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let dir = tmp.path().join("var");

@@ -250,6 +250,7 @@ async fn like(pool: &PgPool, login: &str, template: &str, unit_id: Option<i64>) 
 
 /// Runs the quarter's end against `processes` duban processes and checks the outcome.
 pub async fn quarter_end(pool: PgPool, processes: usize, test: &str) {
+    let _turn = crate::TURNS.read().await;
     common::seed(&pool).await;
     let (_, targets) = plan::targets(&pool).await;
     // Quarter's end: each task's last period, for each of its units.

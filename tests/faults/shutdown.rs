@@ -51,6 +51,7 @@ async fn read_answer(stream: &mut TcpStream) -> Option<u16> {
 
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn sigterm_under_load(pool: PgPool) {
+    let _turn = crate::TURNS.read().await;
     common::seed(&pool).await;
     let office = common::create_user(&pool, "office", Role::Office, None).await;
     let token = common::token_for(&pool, office).await;
