@@ -191,7 +191,8 @@ async fn a_restored_dump_shows_the_same_summary(pool: PgPool) {
         );
     }
     copy.close().await;
-    sqlx::query(&format!("DROP DATABASE \"{restored}\""))
+    // FORCE: the copy's last connection may still be closing on the server.
+    sqlx::query(&format!("DROP DATABASE \"{restored}\" WITH (FORCE)"))
         .execute(&pool)
         .await
         .unwrap();
