@@ -250,7 +250,7 @@ pub async fn change_own_password(
     let user = db::users::by_id(pool, id)
         .await?
         .ok_or(AccountError::NotFound)?;
-    if !auth::verify_password(current, &user.password_hash) {
+    if !auth::verify_password_off_thread(current, &user.password_hash).await {
         return Err(field("current_password", "当前密码不正确"));
     }
     if new_password != confirm {
@@ -385,7 +385,7 @@ pub async fn sign_in(
     let stored = user
         .as_ref()
         .map_or(DUMMY_HASH.as_str(), |u| u.password_hash.as_str());
-    let password_ok = auth::verify_password(password, stored);
+    let password_ok = auth::verify_password_off_thread(password, stored).await;
     match user {
         Some(u) if password_ok && u.active => {
             let mut tx = pool.begin().await?;

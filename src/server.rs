@@ -6,6 +6,10 @@ use crate::{accounts, db, importer, web};
 use anyhow::Context;
 use tokio::net::TcpListener;
 
+/// How long requests in flight may run on after a shutdown signal: the process must be gone
+/// within 10 s of SIGTERM, and closing the pool (and a private cluster) follows.
+const DRAIN_LIMIT: std::time::Duration = std::time::Duration::from_secs(6);
+
 pub async fn serve(
     database: &Database,
     args: &ServeArgs,
@@ -39,13 +43,23 @@ pub async fn serve(
     // The line scripts and tests wait for; printed once the socket accepts connections.
     println!("duban 已启动: http://{addr}");
     tracing::info!(%addr, "listening");
-    axum::serve(
+    // On the signal the listener closes at once and requests in flight run to their end; a
+    // client that never finishes its request is not waited for beyond DRAIN_LIMIT.
+    let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown.wait())
-    .await
-    .context("HTTP 服务出错")?;
+    .with_graceful_shutdown(shutdown.clone().wait());
+    let drain_limit = async {
+        shutdown.wait().await;
+        tokio::time::sleep(DRAIN_LIMIT).await;
+    };
+    tokio::select! {
+        result = server => result.context("HTTP 服务出错")?,
+        () = drain_limit => {
+            tracing::warn!(limit = ?DRAIN_LIMIT, "connections still open after the drain limit; closing them");
+        }
+    }
     sweeper.abort();
     tracing::info!("HTTP server stopped");
     Ok(())

@@ -38,7 +38,20 @@ fn url_for(pool: &PgPool, database: &str) -> String {
     let o = pool.connect_options().as_ref().clone().database(database);
     match o.get_socket() {
         Some(dir) => duban::embedded::url_for(dir, database),
-        None => o.to_url_lossy().to_string(),
+        None => {
+            // The client tools refuse sqlx's own parameters (statement-cache-capacity).
+            let mut url = o.to_url_lossy();
+            let kept: Vec<(String, String)> = url
+                .query_pairs()
+                .filter(|(k, _)| k != "statement-cache-capacity")
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            url.set_query(None);
+            if !kept.is_empty() {
+                url.query_pairs_mut().extend_pairs(kept);
+            }
+            url.to_string()
+        }
     }
 }
 
@@ -178,7 +191,8 @@ async fn a_restored_dump_shows_the_same_summary(pool: PgPool) {
         );
     }
     copy.close().await;
-    sqlx::query(&format!("DROP DATABASE \"{restored}\""))
+    // FORCE: the copy's last connection may still be closing on the server.
+    sqlx::query(&format!("DROP DATABASE \"{restored}\" WITH (FORCE)"))
         .execute(&pool)
         .await
         .unwrap();

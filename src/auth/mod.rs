@@ -7,6 +7,7 @@ mod token;
 
 pub use password::{
     PasswordError, hash_password, new_one_time_password, validate_password, verify_password,
+    verify_password_off_thread,
 };
 pub use token::{ApiToken, hash_token};
 

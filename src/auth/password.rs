@@ -50,6 +50,20 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
     })
 }
 
+/// [`verify_password`] off the async worker threads, a few at a time: each check takes tens of
+/// milliseconds and 19 MiB, and a burst of sign-ins (a quarter's end) must not stall every other
+/// request of the process.
+pub async fn verify_password_off_thread(password: &str, stored: &str) -> bool {
+    static SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+    let Ok(_slot) = SLOTS.acquire().await else {
+        return false;
+    };
+    let (password, stored) = (password.to_owned(), stored.to_owned());
+    tokio::task::spawn_blocking(move || verify_password(&password, &stored))
+        .await
+        .unwrap_or(false)
+}
+
 /// A random one-time password: 16 characters without look-alikes (0/O, 1/l/I).
 pub fn new_one_time_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";

@@ -21,11 +21,16 @@ use std::time::Duration;
 /// The schema migrations, embedded in the binary.
 pub static MIGRATOR: Migrator = sqlx::migrate!();
 
+/// How long a request waits for a connection before it is answered 503: short enough that a
+/// request fails within 2 s when the database is away, with room for the rest of its work on
+/// a busy machine; long against the milliseconds a query holds a connection.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(1);
+
 /// A pool that fails fast when the database is away, so requests answer 503 instead of hanging.
 pub fn pool_options() -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(16)
-        .acquire_timeout(Duration::from_secs(2))
+        .acquire_timeout(ACQUIRE_TIMEOUT)
 }
 
 pub async fn connect(options: PgConnectOptions) -> Result<PgPool, sqlx::Error> {
@@ -39,12 +44,20 @@ pub fn oltp(options: PgConnectOptions) -> PgConnectOptions {
     options.options([("jit", "off"), ("max_parallel_workers_per_gather", "0")])
 }
 
-/// True when the error means the database cannot be reached (rather than a bad query).
+/// True when the error means the database cannot be reached (rather than a bad query): no
+/// connection to be had, a connection that broke, or a server that is shutting down or starting
+/// (SQLSTATE class 08, and 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now).
 pub fn is_unavailable(e: &sqlx::Error) -> bool {
-    matches!(
-        e,
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
-    )
+    match e {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")),
+        _ => false,
+    }
 }
 
 /// Escapes `%`, `_` and `\` for a `LIKE` pattern.

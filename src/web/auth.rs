@@ -168,8 +168,14 @@ pub async fn begin_session(
         .map_err(session_error)
 }
 
+/// A session that cannot be loaded or stored: the store (the database) is away, so 503.
 pub fn session_error(e: tower_sessions::session::Error) -> AppError {
-    AppError::Internal(format!("session: {e}"))
+    match e {
+        tower_sessions::session::Error::Store(_) => {
+            AppError::Unavailable(format!("session store: {e}"))
+        }
+        tower_sessions::session::Error::SerdeJson(_) => AppError::Internal(format!("session: {e}")),
+    }
 }
 
 /// Paths a user who must change their password may still reach.

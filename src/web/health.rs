@@ -3,7 +3,6 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use sqlx::PgPool;
-use std::time::Duration;
 
 pub fn routes() -> super::Routes {
     super::Routes::default().get("/healthz", healthz)
@@ -11,7 +10,7 @@ pub fn routes() -> super::Routes {
 
 async fn healthz(State(pool): State<PgPool>) -> (StatusCode, &'static str) {
     let ping = sqlx::query("SELECT 1").execute(&pool);
-    match tokio::time::timeout(Duration::from_secs(2), ping).await {
+    match tokio::time::timeout(crate::db::ACQUIRE_TIMEOUT, ping).await {
         Ok(Ok(_)) => (StatusCode::OK, "ok\n"),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "health check: database error");

@@ -24,6 +24,7 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 pub fn apply(router: Router, state: &AppState) -> Router {
     router
         .layer(session_layer(state))
+        .layer(axum::middleware::from_fn(session_store_down))
         .layer(CsrfLayer::new().with_rejection_response(csrf_rejection))
         // Extractors read this limit; the upload route raises it for itself.
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
@@ -91,6 +92,28 @@ fn session_layer(state: &AppState) -> SessionManagerLayer<PostgresStore> {
         .with_expiry(Expiry::OnInactivity(
             tower_sessions::cookie::time::Duration::seconds(idle.as_secs() as i64),
         ))
+}
+
+/// The session layer answers a bare 500 (no body, no content type) when it cannot save the
+/// session at the end of a request: its store, the database, is away. That is a 503 like every
+/// other database outage, with the usual page or JSON.
+async fn session_store_down(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response<Body> {
+    let api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || res.headers().contains_key(header::CONTENT_TYPE)
+    {
+        return res;
+    }
+    let error = AppError::Unavailable("session store: session not saved".into());
+    if api {
+        super::ApiError(error).into_response()
+    } else {
+        error.into_response()
+    }
 }
 
 /// A cross-site state-changing request: refused with a page that says why.

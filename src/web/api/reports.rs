@@ -69,12 +69,6 @@ fn json_of(r: &ReportRow, coordination: &[db::reports::CoordinationRow]) -> Valu
     })
 }
 
-/// One report as the API answers it, with its coordination requests.
-async fn json_one(pool: &PgPool, r: &ReportRow) -> Result<Value, ApiError> {
-    let coordination = db::reports::coordination(pool, r.id).await?;
-    Ok(json_of(r, &coordination))
-}
-
 pub async fn list(
     State(pool): State<PgPool>,
     user: CurrentUser,
@@ -201,8 +195,11 @@ pub async fn create(
         unit_id: user.unit_id,
     };
     // A report that exists is only changed from the version read (0 when none was given).
-    let row = progress::save_report(
-        &pool,
+    // The answer is read inside the transaction: once it commits nothing more can fail, so a
+    // write is acknowledged exactly when it was committed.
+    let mut tx = pool.begin().await?;
+    let row = progress::save_report_in(
+        &mut tx,
         &caller,
         plan_id,
         &code,
@@ -212,5 +209,7 @@ pub async fn create(
     )
     .await
     .map_err(api_error)?;
-    Ok(Json(json_one(&pool, &row).await?))
+    let coordination = db::reports::coordination(&mut *tx, row.id).await?;
+    tx.commit().await?;
+    Ok(Json(json_of(&row, &coordination)))
 }

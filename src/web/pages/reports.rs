@@ -265,7 +265,9 @@ pub async fn save(
         .trim()
         .parse()
         .map_err(|_| AppError::BadRequest("单位编号无效。".into()))?;
-    let version = form_version(&f.version)?;
+    // The new-report form carries no version: it was filled in when there was no report, so
+    // one created meanwhile (by a colleague of the same unit) is not silently overwritten.
+    let version = Some(form_version(&f.version)?.unwrap_or(0));
     let result = match f.input() {
         Ok(input) => {
             progress::save_report(
