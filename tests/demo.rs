@@ -105,8 +105,8 @@ async fn large_scale_loads_consistent_data_once(pool: PgPool) {
     c.sign_in("large-office", duban::demo::large::LARGE_PASSWORD)
         .await;
     // A draft of the open quarter, as the benchmark picks one.
-    let (plan, code, unit): (i64, String, i64) = sqlx::query_as(
-        "SELECT t.plan_id, t.code, r.unit_id FROM reports r JOIN tasks t ON t.id = r.task_id
+    let (plan, code, unit, version): (i64, String, i64, i32) = sqlx::query_as(
+        "SELECT t.plan_id, t.code, r.unit_id, r.version FROM reports r JOIN tasks t ON t.id = r.task_id
          WHERE r.period = '2025-Q4' AND r.review_state = 'draft' ORDER BY r.id LIMIT 1",
     )
     .fetch_one(&pool)
@@ -130,6 +130,7 @@ async fn large_scale_loads_consistent_data_once(pool: PgPool) {
                 ("plan", &plan.to_string()),
                 ("unit", &unit.to_string()),
                 ("period", "2025-Q4"),
+                ("version", &version.to_string()),
                 ("status", "in_progress"),
                 ("self_assessment", "on_track"),
                 ("work_done", "压测草稿"),

@@ -245,6 +245,13 @@ pub async fn save_report_in(
                     existing.review_state.label()
                 )));
             }
+            // Saving a draft again exactly as stored (a double click, a re-sent form) writes
+            // nothing and keeps the version, so the form that sent it stays current.
+            if !input.submit
+                && unchanged(&mut *tx, &existing, &content, &input.coordination).await?
+            {
+                return Ok(existing);
+            }
             db::reports::update_content(&mut *tx, existing.id, &content, actor_id).await?;
             existing.id
         }
@@ -698,4 +705,28 @@ pub async fn delete_attachment(
     .await?;
     tx.commit().await?;
     Ok(meta.report_id)
+}
+
+/// True when the stored report already holds this content and these open coordination requests.
+async fn unchanged(
+    conn: &mut sqlx::PgConnection,
+    existing: &db::reports::ReportRow,
+    content: &db::reports::Content<'_>,
+    coordination: &[String],
+) -> sqlx::Result<bool> {
+    let same = existing.status == content.status
+        && existing.self_assessment == content.self_assessment
+        && existing.work_done == content.work_done
+        && existing.problems == content.problems
+        && existing.next_steps == content.next_steps;
+    if !same {
+        return Ok(false);
+    }
+    let open: Vec<String> = db::reports::coordination(conn, existing.id)
+        .await?
+        .into_iter()
+        .filter(|c| c.state == CoordinationState::Open)
+        .map(|c| c.text)
+        .collect();
+    Ok(open == coordination)
 }
