@@ -18,7 +18,10 @@ use std::time::{Duration, Instant};
 const WRITERS: usize = 6;
 const OUTAGES: usize = 2;
 /// Pause of each writer between writes.
-const PACE: Duration = Duration::from_millis(60);
+const PACE: Duration = Duration::from_millis(100);
+/// After a refusal a writer waits longer, as a client retrying later would; without it a fast
+/// machine spends every free report slot during the outages and has none left afterwards.
+const BACK_OFF: Duration = Duration::from_millis(500);
 const UP_FOR: Duration = Duration::from_millis(1500);
 const DOWN_FOR: Duration = Duration::from_millis(2500);
 /// A request the database cannot serve is answered within this.
@@ -103,6 +106,11 @@ async fn database_stopped_under_load() {
                 });
                 let url = format!("{base}/api/v1/plans/{plan_id}/tasks/{code}/reports");
                 let reply = http::post_json(&http, &tally, &url, &token, &body).await;
+                let pause = if status(&reply) == Some(200) {
+                    PACE
+                } else {
+                    BACK_OFF
+                };
                 done.push(Write {
                     marker,
                     code,
@@ -112,7 +120,7 @@ async fn database_stopped_under_load() {
                     reply,
                     answered: Instant::now(),
                 });
-                tokio::time::sleep(PACE).await;
+                tokio::time::sleep(pause).await;
             }
             done
         }));
