@@ -93,25 +93,8 @@ impl Fixture {
             .fetch_one(&pool)
             .await
             .unwrap();
-        let office_caller = duban::progress::Caller {
-            actor: Actor {
-                user_id: Some(office_id),
-                login: Some("office".into()),
-                addr: None,
-            },
-            role: Role::Office,
-            unit_id: None,
-        };
-        let input = |submit: bool| duban::progress::ReportInput {
-            period: "2022-Q2".into(),
-            status: duban::progress::ReportStatus::InProgress,
-            self_assessment: duban::progress::Assessment::OnTrack,
-            work_done: "开展专项行动。".into(),
-            problems: String::new(),
-            next_steps: String::new(),
-            coordination: vec!["请协调数据共享".into()],
-            submit,
-        };
+        let office_caller = common::office_caller(office_id);
+        let input = common::sample_report;
         let submitted = duban::progress::save_report(
             &pool,
             &office_caller,

@@ -276,3 +276,30 @@ pub fn write_temp(dir: &Path, name: &str, text: &str) -> PathBuf {
     std::fs::write(&path, text).expect("write temp file");
     path
 }
+
+/// The office user `office` (id `office_id`) as the report workflow sees a caller.
+pub fn office_caller(office_id: i64) -> duban::progress::Caller {
+    duban::progress::Caller {
+        actor: Actor {
+            user_id: Some(office_id),
+            login: Some("office".into()),
+            addr: None,
+        },
+        role: Role::Office,
+        unit_id: None,
+    }
+}
+
+/// A 2022-Q2 report in progress with one coordination request, saved or submitted.
+pub fn sample_report(submit: bool) -> duban::progress::ReportInput {
+    duban::progress::ReportInput {
+        period: "2022-Q2".into(),
+        status: duban::progress::ReportStatus::InProgress,
+        self_assessment: duban::progress::Assessment::OnTrack,
+        work_done: "开展专项行动。".into(),
+        problems: String::new(),
+        next_steps: String::new(),
+        coordination: vec!["请协调数据共享".into()],
+        submit,
+    }
+}

@@ -18,7 +18,6 @@ use axum::http::{Method, Request};
 use chrono::NaiveDate;
 use common::{Client, create_user, token_for};
 use duban::auth::Role;
-use duban::db::audit::Actor;
 use duban::web::{AppState, WebConfig, create_app};
 use sqlx::PgPool;
 
@@ -80,25 +79,8 @@ impl World {
         )
         .await;
         let gab_unit = sql_i64(&pool, "SELECT id FROM units WHERE short_name = '公安部'").await;
-        let caller = duban::progress::Caller {
-            actor: Actor {
-                user_id: Some(office_id),
-                login: Some("office".into()),
-                addr: None,
-            },
-            role: Role::Office,
-            unit_id: None,
-        };
-        let input = |submit: bool| duban::progress::ReportInput {
-            period: "2022-Q2".into(),
-            status: duban::progress::ReportStatus::InProgress,
-            self_assessment: duban::progress::Assessment::OnTrack,
-            work_done: "开展专项行动。".into(),
-            problems: String::new(),
-            next_steps: String::new(),
-            coordination: vec!["请协调数据共享".into()],
-            submit,
-        };
+        let caller = common::office_caller(office_id);
+        let input = common::sample_report;
         let save = |code: &'static str, submit: bool| {
             duban::progress::save_report(
                 &pool,
