@@ -45,6 +45,20 @@ fn seg(value: u32, class: &'static str, label: &str) -> Segment {
 }
 
 /// The charts of a summary; their figures are the tables beside them.
+/// A liaison sees only their own unit's rows of the by-unit table and the compliance grid;
+/// returns that unit.
+fn keep_own_unit(s: &mut Summary, user: &CurrentUser) -> Option<i64> {
+    let own_unit = match user.role {
+        crate::auth::Role::Liaison => user.unit_id,
+        _ => None,
+    };
+    if let Some(u) = own_unit {
+        s.units.retain(|l| l.unit_id == u);
+        s.grid.retain(|g| g.unit_id == u);
+    }
+    own_unit
+}
+
 fn charts(s: &Summary, layout: &Layout) -> (ShareLayout, BarLayout, LineLayout) {
     let t = &s.totals;
     let share = ShareBar {
@@ -152,15 +166,7 @@ pub async fn show(
         "led" => s.units.sort_by_key(|u| std::cmp::Reverse(u.led)),
         _ => {}
     }
-    let own_unit = if user.role == crate::auth::Role::Liaison {
-        user.unit_id
-    } else {
-        None
-    };
-    if let Some(u) = own_unit {
-        s.units.retain(|l| l.unit_id == u);
-        s.grid.retain(|g| g.unit_id == u);
-    }
+    let own_unit = keep_own_unit(&mut s, &user);
     let (share, section_bars, trend_chart) = charts(&s, &ctx.layout);
     Ok(render::ok(&SummaryPage {
         share,
@@ -194,15 +200,7 @@ pub async fn edition(
         plan_context::require(&pool, Some(&row.plan_id.to_string()), "editions", &user).await?;
     let mut s = crate::editions::summary_of(&row)
         .ok_or_else(|| AppError::Internal("edition snapshot unreadable".into()))?;
-    let own_unit = if user.role == crate::auth::Role::Liaison {
-        user.unit_id
-    } else {
-        None
-    };
-    if let Some(u) = own_unit {
-        s.units.retain(|l| l.unit_id == u);
-        s.grid.retain(|g| g.unit_id == u);
-    }
+    let own_unit = keep_own_unit(&mut s, &user);
     let (share, section_bars, trend_chart) = charts(&s, &ctx.layout);
     Ok(render::ok(&SummaryPage {
         share,
