@@ -5,7 +5,7 @@ mod common;
 
 use chrono::NaiveDate;
 use duban::auth::Role;
-use duban::progress::{self, Assessment, Caller, Decision, ReportInput, ReportStatus};
+use duban::progress::{self, Assessment, Decision, ReportInput, ReportStatus};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{ConnectOptions, PgPool};
 use std::path::PathBuf;
@@ -60,15 +60,7 @@ async fn a_restored_dump_shows_the_same_summary(pool: PgPool) {
     // Some history worth keeping: reports accepted and returned, a task closed.
     let plan = common::seed(&pool).await[0];
     let office = common::create_user(&pool, "office", Role::Office, None).await;
-    let caller = Caller {
-        actor: duban::db::audit::Actor {
-            user_id: Some(office),
-            login: Some("office".into()),
-            addr: None,
-        },
-        role: Role::Office,
-        unit_id: None,
-    };
+    let caller = common::office_caller(office);
     let gab: i64 = sqlx::query_scalar("SELECT id FROM units WHERE short_name = '公安部'")
         .fetch_one(&pool)
         .await

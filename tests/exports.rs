@@ -8,7 +8,7 @@ use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
 use common::{Client, create_user};
 use duban::auth::Role;
-use duban::progress::{self, Assessment, Caller, ReportInput, ReportStatus};
+use duban::progress::{self, Assessment, ReportInput, ReportStatus};
 use duban::web::{AppState, WebConfig, create_app};
 use sqlx::PgPool;
 use std::io::Cursor;
@@ -16,15 +16,7 @@ use std::io::Cursor;
 async fn setup(pool: &PgPool) -> (axum::Router, Client) {
     let plan = common::seed(pool).await[0];
     let office = create_user(pool, "office", Role::Office, None).await;
-    let caller = Caller {
-        actor: duban::db::audit::Actor {
-            user_id: Some(office),
-            login: Some("office".into()),
-            addr: None,
-        },
-        role: Role::Office,
-        unit_id: None,
-    };
+    let caller = common::office_caller(office);
     let gab: i64 = sqlx::query_scalar("SELECT id FROM units WHERE short_name = '公安部'")
         .fetch_one(pool)
         .await

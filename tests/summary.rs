@@ -24,15 +24,7 @@ async fn scalar(pool: &PgPool, sql: &str) -> i64 {
 async fn scenario(pool: &PgPool) -> (i64, Caller) {
     let plan = common::seed(pool).await[0];
     let office = create_user(pool, "office", Role::Office, None).await;
-    let caller = Caller {
-        actor: duban::db::audit::Actor {
-            user_id: Some(office),
-            login: Some("office".into()),
-            addr: None,
-        },
-        role: Role::Office,
-        unit_id: None,
-    };
+    let caller = common::office_caller(office);
     let unit = |name: &'static str| async move {
         scalar(
             pool,
