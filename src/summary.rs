@@ -145,11 +145,13 @@ pub fn build(
     let mut subsections: Vec<Group> = Vec::new();
     let mut units: Vec<UnitLine> = Vec::new();
     let mut flagged = Vec::new();
-    let report_of = |task: i64, unit: i64, key: &str| {
-        reports
-            .iter()
-            .find(|r| r.task_id == task && r.unit_id == unit && r.period == key)
-    };
+    // Indexed once: a large plan has thousands of reports and each (task, unit, period) asks.
+    let by_key: HashMap<(i64, i64, &str), &ReportBrief> = reports
+        .iter()
+        .map(|r| ((r.task_id, r.unit_id, r.period.as_str()), r))
+        .collect();
+    let report_of = |task: i64, unit: i64, key: &str| by_key.get(&(task, unit, key)).copied();
+    let mut unit_index: HashMap<i64, usize> = HashMap::new();
     let mut grid_keys: Vec<Period> = Vec::new();
     let mut grid_cells: HashMap<(i64, String), Punctuality> = HashMap::new();
     // Per unit: reports already due, and of those on time (for the punctuality rate).
@@ -217,17 +219,14 @@ pub fn build(
             .map(|u| (u, true))
             .chain(t.co_ids.iter().zip(&t.co_names).map(|u| (u, false)));
         for ((unit_id, name), lead) in unit_refs {
-            let idx = match units.iter().position(|u| u.unit_id == *unit_id) {
-                Some(i) => i,
-                None => {
-                    units.push(UnitLine {
-                        unit_id: *unit_id,
-                        unit: name.clone(),
-                        ..UnitLine::default()
-                    });
-                    units.len() - 1
-                }
-            };
+            let idx = *unit_index.entry(*unit_id).or_insert_with(|| {
+                units.push(UnitLine {
+                    unit_id: *unit_id,
+                    unit: name.clone(),
+                    ..UnitLine::default()
+                });
+                units.len() - 1
+            });
             let line = &mut units[idx];
             if lead {
                 line.led += 1;

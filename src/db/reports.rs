@@ -785,6 +785,7 @@ pub async fn briefs_for_task(
 }
 
 /// A report event with what the report was at that moment, for reconstructing the past.
+/// Only the snapshot's fields the lights need are selected: the texts stay in the database.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct HistoricEvent {
     pub task_id: i64,
@@ -795,7 +796,12 @@ pub struct HistoricEvent {
     pub period_end: NaiveDate,
     pub action: String,
     pub at: DateTime<Utc>,
-    pub snapshot: serde_json::Value,
+    /// 进展状态 in the snapshot
+    pub status: Option<String>,
+    /// 自评 in the snapshot
+    pub self_assessment: Option<String>,
+    /// 办公室评价 in the snapshot
+    pub office_assessment: Option<String>,
 }
 
 /// Every report event of a plan up to `until` (inclusive), oldest first.
@@ -806,7 +812,9 @@ pub async fn events_until(
 ) -> sqlx::Result<Vec<HistoricEvent>> {
     sqlx::query_as(
         "SELECT r.task_id, r.unit_id, r.id AS report_id, r.period, r.period_start, r.period_end,
-                e.action, e.at, e.snapshot
+                e.action, e.at, e.snapshot->>'status' AS status,
+                e.snapshot->>'self_assessment' AS self_assessment,
+                e.snapshot->>'office_assessment' AS office_assessment
          FROM report_events e JOIN reports r ON r.id = e.report_id JOIN tasks t ON t.id = r.task_id
          WHERE t.plan_id = $1 AND e.at <= $2 ORDER BY e.at, e.id",
     )

@@ -12,12 +12,17 @@ use std::collections::HashMap;
 pub fn briefs_at(events: &[HistoricEvent], at: DateTime<Utc>) -> Vec<ReportBrief> {
     let mut by_report: HashMap<i64, ReportBrief> = HashMap::new();
     for e in events.iter().filter(|e| e.at <= at) {
-        let s = &e.snapshot;
-        let parse = |k: &str| s[k].as_str().map(str::to_string).unwrap_or_default();
-        let status = ReportStatus::parse(&parse("status")).unwrap_or(ReportStatus::InProgress);
-        let self_assessment =
-            Assessment::parse(&parse("self_assessment")).unwrap_or(Assessment::OnTrack);
-        let office_assessment = Assessment::parse(&parse("office_assessment"));
+        let status = e
+            .status
+            .as_deref()
+            .and_then(ReportStatus::parse)
+            .unwrap_or(ReportStatus::InProgress);
+        let self_assessment = e
+            .self_assessment
+            .as_deref()
+            .and_then(Assessment::parse)
+            .unwrap_or(Assessment::OnTrack);
+        let office_assessment = e.office_assessment.as_deref().and_then(Assessment::parse);
         let state = match e.action.as_str() {
             "returned" => ReviewState::Returned,
             "accepted" => ReviewState::Accepted,
