@@ -231,6 +231,48 @@ async fn a_quarter_runs_through_duban(pool: PgPool) {
 
     // Urge a unit with a missing report; it acknowledges; the office sees it.
     let hg = unit(&w.pool, "海关总署").await.to_string();
+    // Refused first: no unit ticked. The page comes back with the reason beside the unit list,
+    // the message as typed and no urge sent.
+    let refused = w
+        .office
+        .post(
+            "/urges",
+            &[("period", "2022-Q2"), ("message", "请于7月10日前报送,务必")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("<p class=\"field-error\" id=\"e-units\">请选择要催办的单位"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains(">请于7月10日前报送,务必</textarea>"));
+    assert!(!refused.body.contains("checked"), "no unit stays ticked");
+    let refused = w
+        .office
+        .post(
+            "/urges",
+            &[("period", "2022-Q2"), ("unit", &hg), ("message", "  ")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("id=\"e-message\">请填写催办内容"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .contains(&format!("value=\"{hg}\" id=\"urge-{hg}\" checked"))
+    );
+    let none: i64 = sqlx::query_scalar("SELECT count(*) FROM urges")
+        .fetch_one(&w.pool)
+        .await
+        .unwrap();
+    assert_eq!(none, 0);
     let r = w
         .office
         .post(

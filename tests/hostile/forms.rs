@@ -1066,43 +1066,43 @@ async fn table(w: &World, path: &str) -> Option<Vec<Case>> {
                 "a blank message",
                 &[("message", ws)],
                 422,
-                Page("请填写催办内容"),
+                Beside("e-message", "请填写催办内容"),
             )
             .with(
                 "an over-long message",
                 &[("message", Some(over))],
                 422,
-                Page("催办内容不能超过 1000 字"),
+                Beside("e-message", "催办内容不能超过 1000 字"),
             )
             .with(
                 "a unit that is text",
                 &[("unit", Some("公安部"))],
                 422,
-                Page("请选择要催办的单位"),
+                Beside("e-units", "请选择要催办的单位"),
             )
             .with(
                 "a unit id over i64",
                 &[("unit", Some(I64_OVERFLOW))],
                 422,
-                Page("请选择要催办的单位"),
+                Beside("e-units", "请选择要催办的单位"),
             )
             .with(
                 "a negative unit id",
                 &[("unit", Some("-1"))],
                 422,
-                Page("请选择要催办的单位"),
+                Beside("e-units", "请选择要催办的单位"),
             )
             .with(
                 "an unknown period",
                 &[("period", Some("2022-Q9"))],
                 422,
-                Page("请选择要催办的单位"),
+                Page("本工作要点没有“2022-Q9”这一报送期次"),
             )
             .with(
                 "a period that is markup",
                 &[("period", Some("<script>"))],
                 422,
-                Page("请选择要催办的单位"),
+                Page("本工作要点没有“&#60;script&#62;”这一报送期次"),
             )
             .with(
                 "a plan that is text",

@@ -5,6 +5,7 @@ use crate::db::{self, tasks::TaskFilter};
 use crate::reporting::{self, UnitOwes};
 use crate::schedule::Period;
 use crate::web::auth::CurrentUser;
+use crate::web::forms::FieldErrors;
 use crate::web::pager::{PAGE_SIZE, Pager, page_number, query_of};
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, render};
@@ -14,6 +15,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use sqlx::PgPool;
+use std::collections::HashSet;
 
 #[derive(Template)]
 #[template(path = "reporting.html")]
@@ -33,6 +35,23 @@ struct ReportingPage {
     urges: Vec<crate::db::reports::UrgeRow>,
     today: chrono::NaiveDate,
     notice: Option<String>,
+    urge: UrgeDraft,
+}
+
+/// What the office typed into the urge form, kept when it is refused so the page can show the
+/// reason beside the field.
+#[derive(Debug, Default)]
+pub struct UrgeDraft {
+    pub errors: FieldErrors,
+    pub message: Option<String>,
+    /// The units ticked; `None` ticks every outstanding unit (the form's first showing).
+    pub units: Option<HashSet<i64>>,
+}
+
+impl ReportingPage {
+    fn ticked(&self, unit: &i64) -> bool {
+        self.urge.units.as_ref().is_none_or(|u| u.contains(unit))
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -46,19 +65,41 @@ pub struct ReportingQuery {
     upage: Option<String>,
 }
 
+impl ReportingQuery {
+    /// The first page of a period, as the urge form names it.
+    pub fn period(plan: Option<String>, period: String) -> Self {
+        ReportingQuery {
+            plan,
+            period: Some(period),
+            ..Default::default()
+        }
+    }
+}
+
 pub async fn show(
     State(pool): State<PgPool>,
     State(clock): State<crate::web::Clock>,
     user: CurrentUser,
     PageQuery(q): PageQuery<ReportingQuery>,
 ) -> Result<Response, AppError> {
-    let ctx = plan_context::require(&pool, q.plan.as_deref(), "reporting", &user).await?;
+    page(&pool, clock.today(), &user, q, UrgeDraft::default()).await
+}
+
+/// The page for `q`; with a refused urge, answered 422 with its reasons beside the fields.
+pub async fn page(
+    pool: &PgPool,
+    today: chrono::NaiveDate,
+    user: &CurrentUser,
+    q: ReportingQuery,
+    urge: UrgeDraft,
+) -> Result<Response, AppError> {
+    let pool = pool.clone();
+    let ctx = plan_context::require(&pool, q.plan.as_deref(), "reporting", user).await?;
     let settings = db::assignments::plan_settings(&pool, ctx.plan.id)
         .await?
         .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
     let tasks = db::tasks::list(&pool, ctx.plan.id, &TaskFilter::default()).await?;
     let periods = reporting::plan_periods(&settings, &tasks);
-    let today = clock.today();
     // By default the period whose report is due next (or the last one).
     let wanted = q
         .period
@@ -117,7 +158,9 @@ pub async fn show(
     let (p, up) = (pager.page, outstanding_pager.page);
     let pager = pager.link(link("upage", up), "page");
     let outstanding_pager = outstanding_pager.link(link("page", p), "upage");
-    let status = if error.is_some() {
+    let status = if !urge.errors.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else if error.is_some() {
         StatusCode::NOT_FOUND
     } else {
         StatusCode::OK
@@ -138,6 +181,7 @@ pub async fn show(
             urges,
             today,
             notice,
+            urge,
         },
     ))
 }

@@ -9,7 +9,7 @@ use crate::lights::Light;
 use crate::progress::{self, ProgressError, ReviewState};
 use crate::reporting;
 use crate::web::auth::{ClientAddr, CurrentUser};
-use crate::web::forms::Form;
+use crate::web::forms::{FieldErrors, Form};
 use crate::web::pager::{PAGE_SIZE, Pager, page_number, query_of};
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, Clock, render};
@@ -291,6 +291,7 @@ pub struct UrgeForm {
 /// `POST /urges`: urges the ticked units (`unit` fields) about the period's outstanding reports.
 pub async fn urge(
     State(pool): State<PgPool>,
+    State(clock): State<Clock>,
     user: CurrentUser,
     ClientAddr(addr): ClientAddr,
     Form(fields): Form<Vec<(String, String)>>,
@@ -345,10 +346,16 @@ pub async fn urge(
             let sep = if back.contains('?') { '&' } else { '?' };
             Ok(Redirect::to(&format!("{back}{sep}urged={n}")).into_response())
         }
-        Err(ProgressError::Field { message, .. }) => Err(AppError::Unprocessable {
-            field: "urge".into(),
-            message,
-        }),
+        Err(ProgressError::Field { field, message }) => {
+            // Shown again with the reason beside the field and what was typed kept.
+            let q = super::reporting::ReportingQuery::period(f.plan, f.period);
+            let draft = super::reporting::UrgeDraft {
+                errors: FieldErrors::single(field, message),
+                message: Some(f.message),
+                units: Some(wanted),
+            };
+            super::reporting::page(&pool, clock.today(), &user, q, draft).await
+        }
         Err(e) => Err(progress_error(e)),
     }
 }
