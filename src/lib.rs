@@ -26,6 +26,7 @@ pub mod lights;
 pub mod plan;
 pub mod progress;
 pub mod reporting;
+pub mod revision_cache;
 pub mod roundtrip;
 pub mod schedule;
 pub mod server;

@@ -13,6 +13,7 @@ use chrono::{NaiveDate, TimeZone};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Totals {
@@ -322,6 +323,28 @@ fn end_of(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
             || chrono::Utc.from_utc_datetime(&t),
             |d| d.with_timezone(&chrono::Utc),
         )
+}
+
+/// The summaries this process keeps, by plan, the date shown and the date the lights are
+/// judged on (`None`: no such plan).
+pub type SummaryCache =
+    crate::revision_cache::RevisionCache<(i64, NaiveDate, NaiveDate), Option<Summary>>;
+
+/// [`load`], served from `cache` while nothing it is built from has changed: rebuilding it reads
+/// the plan's whole report history, and leaders land on this page.
+pub async fn load_cached(
+    pool: &PgPool,
+    cache: &SummaryCache,
+    plan_id: i64,
+    as_of: NaiveDate,
+    today: NaiveDate,
+) -> sqlx::Result<Arc<Option<Summary>>> {
+    let revision = db::revision::current(pool).await?;
+    cache
+        .get_or_build(revision, (plan_id, as_of, today), || {
+            load(pool, plan_id, as_of, today)
+        })
+        .await
 }
 
 /// Loads and builds the summary of a plan as it stood on `as_of` (today, or a past date rebuilt

@@ -202,6 +202,85 @@ async fn every_figure_matches_the_database(pool: PgPool) {
     assert!(b.contains("昆仑行动"), "latest accepted report shown");
 }
 
+async fn closed(c: &Client) -> i64 {
+    figure(&c.get("/summary").await.body, "已办结")
+}
+
+/// Each process keeps summaries under the data revision. Two processes (two app states) on one
+/// database: a change made through either, or straight in the database, shows on the next page
+/// of both; a change that bypasses the revision proves the page really is kept.
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn a_kept_summary_follows_every_change_from_any_process(pool: PgPool) {
+    let (plan, caller) = scenario(&pool).await;
+    create_user(&pool, "boss", Role::Leader, None).await;
+    let process = || {
+        create_app(AppState::with_config(
+            pool.clone(),
+            WebConfig {
+                today: Some(day(2022, 7, 5)),
+                ..WebConfig::default()
+            },
+        ))
+    };
+    let (a, b) = (process(), process());
+    let (la, lb) = (
+        Client::signed_in(&a, "boss").await,
+        Client::signed_in(&b, "boss").await,
+    );
+    assert_eq!((closed(&la).await, closed(&lb).await), (1, 1));
+
+    // Written without raising the revision (as only the bulk loader may): both still show what
+    // they keep.
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("SELECT set_config('duban.bulk_load', 'on', true)")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE tasks SET closed_at = now(), closing_note = '已完成' WHERE code = '1.1.1'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!((closed(&la).await, closed(&lb).await), (1, 1));
+
+    // Closing a task through duban writes several rows in one transaction: the revision rises
+    // once, and both processes show the change at once.
+    let before = scalar(&pool, "SELECT revision FROM data_revision").await;
+    let v: i32 = sqlx::query_scalar("SELECT version FROM tasks WHERE code = '1.1.2'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    progress::set_closed(&pool, &caller, plan, "1.1.2", v, Some("已完成"))
+        .await
+        .unwrap();
+    assert_eq!(
+        scalar(&pool, "SELECT revision FROM data_revision").await,
+        before + 1
+    );
+    assert_eq!((closed(&la).await, closed(&lb).await), (3, 3));
+
+    // A change made straight in the database by someone else is seen too.
+    sqlx::query(
+        "UPDATE tasks SET closed_at = NULL, closing_note = NULL WHERE code IN ('1.1.1', '1.1.2')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert_eq!((closed(&la).await, closed(&lb).await), (1, 1));
+    // A rolled-back change raises nothing.
+    let before = scalar(&pool, "SELECT revision FROM data_revision").await;
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("UPDATE tasks SET closed_at = now(), closing_note = '已完成' WHERE code = '1.1.1'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.rollback().await.unwrap();
+    assert_eq!(
+        scalar(&pool, "SELECT revision FROM data_revision").await,
+        before
+    );
+}
+
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn the_page_as_it_stood_on_a_past_date(pool: PgPool) {
     scenario(&pool).await;

@@ -8,6 +8,7 @@ pub mod editions;
 pub mod import;
 pub mod plans;
 pub mod reports;
+pub mod revision;
 pub mod sign_in;
 pub mod tasks;
 pub mod tokens;

@@ -362,6 +362,7 @@ pub async fn generate(pool: &PgPool, scale: LargeScale) -> anyhow::Result<LargeR
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin().await?;
     db::bulk::lock_tables(&mut tx).await?;
+    db::revision::bulk_load(&mut tx).await?;
     let existing = db::bulk::report_count(&mut tx).await?;
     if existing > 0 {
         bail!(

@@ -30,6 +30,7 @@ pub struct AppState(Arc<Inner>);
 struct Inner {
     pool: PgPool,
     config: WebConfig,
+    summaries: Arc<crate::summary::SummaryCache>,
 }
 
 /// Settings of the web layer.
@@ -81,11 +82,24 @@ impl AppState {
     }
 
     pub fn with_config(pool: PgPool, config: WebConfig) -> Self {
-        AppState(Arc::new(Inner { pool, config }))
+        AppState(Arc::new(Inner {
+            pool,
+            config,
+            summaries: Arc::new(crate::summary::SummaryCache::new(SUMMARIES_KEPT)),
+        }))
     }
 
     pub fn config(&self) -> &WebConfig {
         &self.0.config
+    }
+}
+
+/// Summaries kept per process: every plan's today, and some past dates asked for.
+const SUMMARIES_KEPT: usize = 64;
+
+impl FromRef<AppState> for Arc<crate::summary::SummaryCache> {
+    fn from_ref(state: &AppState) -> Self {
+        state.0.summaries.clone()
     }
 }
 

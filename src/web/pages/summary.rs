@@ -6,7 +6,7 @@ use crate::charts::{
     BarLayout, BarRow, LineChart, LineLayout, Segment, Series, ShareBar, ShareLayout, StackedBars,
 };
 use crate::lights::Punctuality;
-use crate::summary::{self, Summary};
+use crate::summary::{self, Summary, SummaryCache};
 use crate::web::auth::CurrentUser;
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, Clock, render};
@@ -16,6 +16,7 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use sqlx::PgPool;
+use std::sync::Arc;
 
 #[derive(Template)]
 #[template(path = "summary.html")]
@@ -135,6 +136,7 @@ pub struct SummaryQuery {
 pub async fn show(
     State(pool): State<PgPool>,
     State(clock): State<Clock>,
+    State(summaries): State<Arc<SummaryCache>>,
     user: CurrentUser,
     PageQuery(q): PageQuery<SummaryQuery>,
 ) -> Result<Response, AppError> {
@@ -152,8 +154,10 @@ pub async fn show(
                 ))
             })?,
     };
-    let mut s = summary::load(&pool, ctx.plan.id, as_of, today)
+    let mut s = summary::load_cached(&pool, &summaries, ctx.plan.id, as_of, today)
         .await?
+        .as_ref()
+        .clone()
         .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
     let sort = q.sort.unwrap_or_default();
     match sort.as_str() {
