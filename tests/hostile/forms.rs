@@ -1661,6 +1661,8 @@ async fn table(w: &World, path: &str) -> Option<Vec<Case>> {
                 case("multipart with no file", "multipart/form-data; boundary=B", b"--B\r\nContent-Disposition: form-data; name=\"period\"\r\n\r\n2022-Q2\r\n--B--\r\n", 422, Beside("upload-error", "请选择要上传的 Excel 文件")),
                 case("an unknown period", "multipart/form-data; boundary=B", b"--B\r\nContent-Disposition: form-data; name=\"period\"\r\n\r\n2099-Q1\r\n--B--\r\n", 404, Page("没有需要报送的任务")),
                 case("a plan that is text", "multipart/form-data; boundary=B", b"--B\r\nContent-Disposition: form-data; name=\"plan\"\r\n\r\nabc\r\n--B--\r\n", 400, Page("工作要点编号“abc”无效")),
+                case("a plan that is not UTF-8", "multipart/form-data; boundary=B", b"--B\r\nContent-Disposition: form-data; name=\"plan\"\r\n\r\n\xFF\xFE\r\n--B--\r\n", 400, Page("上传的内容无效")),
+                case("a period that is not UTF-8", "multipart/form-data; boundary=B", b"--B\r\nContent-Disposition: form-data; name=\"period\"\r\n\r\n2022-Q\xC3\r\n--B--\r\n", 400, Page("上传的内容无效")),
             ]
         }
         "/my/upload/confirm" => Table::bodiless(Who::Liaison, "")

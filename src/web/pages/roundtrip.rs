@@ -190,6 +190,16 @@ struct Pending {
     rows: Vec<(String, String, String, String, String, String)>,
 }
 
+/// A text field of the upload form. multer's `text()` replaces bytes that are not UTF-8; such a
+/// field is refused instead, so that it is never read as some other plan or period.
+async fn utf8(field: axum::extract::multipart::Field<'_>) -> Result<String, AppError> {
+    let bytes = field
+        .bytes()
+        .await
+        .map_err(super::multipart_error("上传的内容无效。"))?;
+    String::from_utf8(bytes.to_vec()).map_err(|_| AppError::BadRequest("上传的内容无效。".into()))
+}
+
 pub async fn upload(
     State(pool): State<PgPool>,
     State(clock): State<Clock>,
@@ -213,8 +223,8 @@ pub async fn upload(
                         .map_err(bad("上传的文件无效或超过 5 MB。"))?,
                 )
             }
-            Some("plan") => plan = field.text().await.ok(),
-            Some("period") => period = field.text().await.ok(),
+            Some("plan") => plan = Some(utf8(field).await?),
+            Some("period") => period = Some(utf8(field).await?),
             _ => {}
         }
     }
