@@ -221,6 +221,38 @@ async fn an_idle_session_expires(pool: PgPool) {
     );
 }
 
+/// A write's answer never waits on saving the session after its transaction committed: only
+/// reads renew the idle expiry (every form post redirects to a page that does).
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn only_reads_renew_the_session(pool: PgPool) {
+    create_user(&pool, "zhang", Role::Leader, None).await;
+    let app = create_app(AppState::with_config(
+        pool.clone(),
+        WebConfig {
+            // Renewed at most once a sixtieth of this: every second.
+            session_idle: Duration::from_secs(60),
+            ..WebConfig::default()
+        },
+    ));
+    let expiry = || async {
+        sqlx::query_scalar::<_, chrono::DateTime<chrono::Utc>>(
+            "SELECT expiry_date FROM tower_sessions.session",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    let c = Client::signed_in(&app, "zhang").await;
+    assert_eq!(c.get("/account/password").await.status, StatusCode::OK);
+    let renewed = expiry().await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let r = c.post("/account/password", &[("current", "x")]).await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+    assert_eq!(expiry().await, renewed, "a post does not renew");
+    assert_eq!(c.get("/account/password").await.status, StatusCode::OK);
+    assert!(expiry().await > renewed, "a read does");
+}
+
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn disabling_a_user_ends_their_sessions_and_tokens(pool: PgPool) {
     let id = create_user(&pool, "zhang", Role::Leader, None).await;

@@ -5,6 +5,7 @@ use super::{ApiError, AppError, AppState};
 use crate::auth::{Role, hash_token};
 use crate::db;
 use axum::extract::{ConnectInfo, FromRef, FromRequestParts, OriginalUri, Request, State};
+use axum::http::Method;
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -195,7 +196,10 @@ pub async fn require_user(
         .map_or_else(|| req.uri().clone(), |o| o.0.clone());
     match session_user(&pool, &session).await {
         Ok(Some(user)) => {
-            if let Err(e) = touch(&session, state.config().session_idle).await {
+            // Renewed on reads only: a write's answer must not hang on saving the session
+            // after its transaction committed (every form post redirects to a page that renews).
+            let read = matches!(*req.method(), Method::GET | Method::HEAD);
+            if read && let Err(e) = touch(&session, state.config().session_idle).await {
                 return e.into_response();
             }
             if user.must_change_password && !PASSWORD_CHANGE_PATHS.contains(&uri.path()) {
