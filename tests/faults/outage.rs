@@ -16,6 +16,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 const WRITERS: usize = 6;
+/// Of the writers, these file through the report page's form (a signed-in session, answered
+/// 303) instead of the API (a token, answered 200).
+const PAGE_WRITERS: usize = 2;
 const OUTAGES: usize = 2;
 /// Pause of each writer between writes.
 const PACE: Duration = Duration::from_millis(100);
@@ -33,8 +36,17 @@ struct Write {
     unit_id: i64,
     period: String,
     submit: bool,
+    /// Through the API, or through the page's form.
+    api: bool,
     reply: Reply,
     answered: Instant,
+}
+
+impl Write {
+    /// Acknowledged: the API's 200, or the form's 303 to the saved report.
+    fn acked(&self) -> bool {
+        status(&self.reply) == Some(if self.api { 200 } else { 303 })
+    }
 }
 
 /// What one poller saw, and when.
@@ -82,15 +94,19 @@ async fn database_stopped_under_load() {
     let tally = Arc::new(Tally::default());
     let stop = Arc::new(AtomicBool::new(false));
     let http = Http::new();
+    let session = Arc::new(Session::new(&http, std::slice::from_ref(&base), &tally));
+    session.sign_in("office").await;
     let mut writers = Vec::new();
     for (w, share) in shares.into_iter().enumerate() {
-        let (http, tally, stop, token, base) = (
+        let (http, tally, stop, token, base, session) = (
             http.clone(),
             tally.clone(),
             stop.clone(),
             token.clone(),
             base.clone(),
+            session.clone(),
         );
+        let api = w >= PAGE_WRITERS;
         writers.push(tokio::spawn(async move {
             let mut done = Vec::new();
             for (i, (code, unit_id, unit, period)) in share.into_iter().enumerate() {
@@ -99,34 +115,49 @@ async fn database_stopped_under_load() {
                 }
                 let marker = format!("故障演练 w{w}-{i}");
                 let submit = i % 2 == 1;
-                let body = json!({
-                    "period": period, "unit": unit, "status": "in_progress",
-                    "self_assessment": "on_track", "work_done": marker,
-                    "coordination": [format!("协调:{marker}")], "submit": submit,
-                });
-                let url = format!("{base}/api/v1/plans/{plan_id}/tasks/{code}/reports");
-                let reply = http::post_json(&http, &tally, &url, &token, &body).await;
-                let pause = if status(&reply) == Some(200) {
-                    PACE
+                let coordination = format!("协调:{marker}");
+                let reply = if api {
+                    let body = json!({
+                        "period": period, "unit": unit, "status": "in_progress",
+                        "self_assessment": "on_track", "work_done": marker,
+                        "coordination": [coordination], "submit": submit,
+                    });
+                    let url = format!("{base}/api/v1/plans/{plan_id}/tasks/{code}/reports");
+                    http::post_json(&http, &tally, &url, &token, &body).await
                 } else {
-                    BACK_OFF
+                    let (plan, unit) = (plan_id.to_string(), unit_id.to_string());
+                    let fields = [
+                        ("plan", plan.as_str()),
+                        ("unit", unit.as_str()),
+                        ("period", period.as_str()),
+                        ("version", ""),
+                        ("status", "in_progress"),
+                        ("self_assessment", "on_track"),
+                        ("work_done", marker.as_str()),
+                        ("coordination", coordination.as_str()),
+                        ("action", if submit { "submit" } else { "draft" }),
+                    ];
+                    session
+                        .post(&format!("/tasks/{code}/report"), &fields)
+                        .await
                 };
-                done.push(Write {
+                let write = Write {
                     marker,
                     code,
                     unit_id,
                     period,
                     submit,
+                    api,
                     reply,
                     answered: Instant::now(),
-                });
+                };
+                let pause = if write.acked() { PACE } else { BACK_OFF };
+                done.push(write);
                 tokio::time::sleep(pause).await;
             }
             done
         }));
     }
-    let session = Arc::new(Session::new(&http, std::slice::from_ref(&base), &tally));
-    session.sign_in("office").await;
     let poll = |path: &'static str, every: Duration, signed_in: bool| {
         let (http, tally, stop, session, base) = (
             http.clone(),
@@ -216,7 +247,7 @@ async fn database_stopped_under_load() {
         .await
         .unwrap();
         match &w.reply {
-            Ok(a) if a.status == 200 => {
+            _ if w.acked() => {
                 acked += 1;
                 let (version, state) = if w.submit {
                     (2, "submitted")
@@ -259,10 +290,14 @@ async fn database_stopped_under_load() {
             "lost": lost, "requests": requests, "writes": writes.len(),
         }),
     );
+    let by_form = writes.iter().filter(|w| !w.api);
     eprintln!(
-        "database outage: {} writes, {acked} acked, {found} found, {unacked_found} refused-but-stored, \
-         {requests} requests, {lost} lost, recovery {:?}",
+        "database outage: {} writes ({} through the form, {} of them acked), {acked} acked, \
+         {found} found, {unacked_found} refused-but-stored, {requests} requests, {lost} lost, \
+         recovery {:?}",
         writes.len(),
+        by_form.clone().count(),
+        by_form.filter(|w| w.acked()).count(),
         windows.iter().map(|w| w.2).collect::<Vec<_>>()
     );
 
@@ -278,7 +313,7 @@ async fn database_stopped_under_load() {
     // Every failure is a quick 503: a page, or the API's JSON error.
     let answers = writes
         .iter()
-        .map(|w| (&w.reply, true))
+        .map(|w| (&w.reply, w.api))
         .chain(pages.iter().map(|(_, r)| (r, false)));
     for (reply, api) in answers {
         let a: &Answer = match reply {
@@ -286,7 +321,7 @@ async fn database_stopped_under_load() {
             Err(NoAnswer::Refused) => panic!("duban stopped listening"),
             Err(NoAnswer::Lost(e)) => panic!("lost: {e}"),
         };
-        if a.status == 200 {
+        if a.status == 200 || (!api && a.status == 303) {
             continue;
         }
         assert_eq!(a.status, 503, "{}", a.body);
@@ -329,12 +364,20 @@ async fn database_stopped_under_load() {
         .filter(|w| status(&w.reply) == Some(503))
         .count();
     assert!(refused > 0, "no write was refused: the outage was not felt");
-    assert!(
-        writes
-            .iter()
-            .any(|w| w.answered > back && status(&w.reply) == Some(200)),
-        "no write acknowledged after the last restart"
-    );
+    for api in [true, false] {
+        assert!(
+            writes
+                .iter()
+                .any(|w| w.api == api && w.answered > back && w.acked()),
+            "no write acknowledged after the last restart (api: {api})"
+        );
+        assert!(
+            writes
+                .iter()
+                .any(|w| w.api == api && status(&w.reply) == Some(503)),
+            "no write refused during the outages (api: {api})"
+        );
+    }
     assert!(
         pages
             .iter()
