@@ -2,8 +2,9 @@
 
 use crate::schedule::{Checkpoint, Cycle, Deadline, DeadlineKind};
 use chrono::NaiveDate;
-use sqlx::PgExecutor;
+use sqlx::postgres::PgArguments;
 use sqlx::types::Json;
+use sqlx::{Arguments, PgExecutor};
 
 /// 牵头 or 按职责分工负责.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type, serde::Serialize, serde::Deserialize)]
@@ -144,6 +145,19 @@ fn patterns(filter: &TaskFilter) -> Vec<String> {
         .collect()
 }
 
+/// `$1`–`$6` of [`TASK_WHERE`]: the plan and `filter`, for the list and its count alike.
+fn filter_arguments(plan_id: i64, filter: &TaskFilter) -> sqlx::Result<PgArguments> {
+    let mut args = PgArguments::default();
+    args.add(plan_id).map_err(sqlx::Error::Encode)?;
+    args.add(filter.section).map_err(sqlx::Error::Encode)?;
+    args.add(filter.unit_id).map_err(sqlx::Error::Encode)?;
+    args.add(filter.role).map_err(sqlx::Error::Encode)?;
+    args.add(patterns(filter)).map_err(sqlx::Error::Encode)?;
+    args.add(filter.awaiting_designation)
+        .map_err(sqlx::Error::Encode)?;
+    Ok(args)
+}
+
 /// The tasks of a plan in plan order, narrowed by `filter`.
 pub async fn list(
     db: impl PgExecutor<'_>,
@@ -161,17 +175,13 @@ pub async fn page(
     limit: Option<i64>,
     offset: i64,
 ) -> sqlx::Result<Vec<TaskRow>> {
-    sqlx::query_as(&format!(
-        "{TASK_SELECT} {TASK_WHERE} ORDER BY t.position LIMIT $7 OFFSET $8"
-    ))
-    .bind(plan_id)
-    .bind(filter.section)
-    .bind(filter.unit_id)
-    .bind(filter.role)
-    .bind(patterns(filter))
-    .bind(filter.awaiting_designation)
-    .bind(limit)
-    .bind(offset)
+    let mut args = filter_arguments(plan_id, filter)?;
+    args.add(limit).map_err(sqlx::Error::Encode)?;
+    args.add(offset).map_err(sqlx::Error::Encode)?;
+    sqlx::query_as_with(
+        &format!("{TASK_SELECT} {TASK_WHERE} ORDER BY t.position LIMIT $7 OFFSET $8"),
+        args,
+    )
     .fetch_all(db)
     .await
 }
@@ -182,17 +192,14 @@ pub async fn count(
     plan_id: i64,
     filter: &TaskFilter,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar(&format!(
-        "SELECT count(*) FROM tasks t
-         JOIN subsections ss ON ss.id = t.subsection_id
-         JOIN sections s ON s.id = ss.section_id {TASK_WHERE}"
-    ))
-    .bind(plan_id)
-    .bind(filter.section)
-    .bind(filter.unit_id)
-    .bind(filter.role)
-    .bind(patterns(filter))
-    .bind(filter.awaiting_designation)
+    sqlx::query_scalar_with(
+        &format!(
+            "SELECT count(*) FROM tasks t
+             JOIN subsections ss ON ss.id = t.subsection_id
+             JOIN sections s ON s.id = ss.section_id {TASK_WHERE}"
+        ),
+        filter_arguments(plan_id, filter)?,
+    )
     .fetch_one(db)
     .await
 }
