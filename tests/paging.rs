@@ -10,19 +10,10 @@ use sqlx::PgPool;
 
 /// 150 more tasks whose text says 分页测试, after the seed's 91 (241 in all: three pages).
 async fn more_tasks(pool: &PgPool) {
-    sqlx::raw_sql(
-        r#"WITH last AS (
-            SELECT ss.id, ss.plan_id, s.number AS sn, ss.number AS ssn FROM subsections ss
-            JOIN sections s ON s.id = ss.section_id ORDER BY s.number DESC, ss.number DESC LIMIT 1)
-        INSERT INTO tasks (plan_id, subsection_id, number, position, code, text, source_text,
-                           responsibility_text, unnamed_members, source_line)
-        SELECT last.plan_id, last.id, 100 + g, 1000 + g, last.sn || '.' || last.ssn || '.' || (100 + g),
-               '分页测试任务' || g, '分页测试任务' || g, '', false, 1
-        FROM last, generate_series(1, 150) g"#,
-    )
-    .execute(pool)
-    .await
-    .expect("tasks");
+    sqlx::raw_sql(&common::more_tasks_sql(150, "分页测试任务", ""))
+        .execute(pool)
+        .await
+        .expect("tasks");
 }
 
 fn rows(body: &str) -> usize {

@@ -197,21 +197,16 @@ async fn small(pool: &PgPool) -> (Vec<(&'static str, Client)>, Ids) {
 }
 
 /// Grows every list: 1,000 units, 2,000 tasks (all with the liaison's unit), 8,000 reports
-/// with events and requests, urges, editions, users and audit entries.
-const LARGE: &str = r#"
+/// with events and requests, urges, editions, users and audit entries. In three parts: these
+/// units, the tasks of `common::more_tasks_sql`, then [`LARGE_REST`].
+const LARGE_UNITS: &str = r#"
 WITH p AS (SELECT id, issuer FROM plans LIMIT 1)
 INSERT INTO units (directory, short_name, full_name, sort_order)
 SELECT p.issuer, '单位' || g, '测试单位' || g, 1000 + g FROM p, generate_series(1, 1000) g;
+"#;
 
-WITH last AS (
-    SELECT ss.id, ss.plan_id, s.number AS sn, ss.number AS ssn FROM subsections ss
-    JOIN sections s ON s.id = ss.section_id ORDER BY s.number DESC, ss.number DESC LIMIT 1)
-INSERT INTO tasks (plan_id, subsection_id, number, position, code, text, source_text,
-                   responsibility_text, unnamed_members, source_line)
-SELECT last.plan_id, last.id, 100 + g, 1000 + g, last.sn || '.' || last.ssn || '.' || (100 + g),
-       '网络治理测试任务' || g, '网络治理测试任务' || g, '公安部牵头', false, 1
-FROM last, generate_series(1, 2000) g;
-
+/// The rest of the large data set, after its 2,000 tasks.
+const LARGE_REST: &str = r#"
 INSERT INTO task_units (task_id, unit_id, role, position)
 SELECT t.id, (SELECT id FROM units WHERE short_name = '公安部' LIMIT 1), 'lead', 1
 FROM tasks t WHERE t.position > 1000;
@@ -306,7 +301,13 @@ async fn statements_per_page_do_not_grow_with_the_data(pool: PgPool) {
         .await
         .unwrap();
     let before = count_all(&clients, &uris).await;
-    sqlx::raw_sql(LARGE)
+    let large = [
+        LARGE_UNITS,
+        &common::more_tasks_sql(2000, "网络治理测试任务", "公安部牵头"),
+        LARGE_REST,
+    ]
+    .concat();
+    sqlx::raw_sql(&large)
         .execute(&pool)
         .await
         .expect("large dataset");

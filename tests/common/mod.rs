@@ -278,6 +278,22 @@ pub fn write_temp(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 /// The office user `office` (id `office_id`) as the report workflow sees a caller.
+/// SQL adding `n` tasks at the end of the plan's last subsection (codes from `x.y.101`), each
+/// text `text` followed by its number; for tests whose lists must grow.
+pub fn more_tasks_sql(n: u32, text: &str, responsibility: &str) -> String {
+    format!(
+        r#"WITH last AS (
+    SELECT ss.id, ss.plan_id, s.number AS sn, ss.number AS ssn FROM subsections ss
+    JOIN sections s ON s.id = ss.section_id ORDER BY s.number DESC, ss.number DESC LIMIT 1)
+INSERT INTO tasks (plan_id, subsection_id, number, position, code, text, source_text,
+                   responsibility_text, unnamed_members, source_line)
+SELECT last.plan_id, last.id, 100 + g, 1000 + g, last.sn || '.' || last.ssn || '.' || (100 + g),
+       '{text}' || g, '{text}' || g, '{responsibility}', false, 1
+FROM last, generate_series(1, {n}) g;
+"#
+    )
+}
+
 pub fn office_caller(office_id: i64) -> duban::progress::Caller {
     duban::progress::Caller {
         actor: Actor {
