@@ -19,7 +19,9 @@
 //!    so a lone cell at `XFD1048576` costs nothing), only columns A–H and at most
 //!    [`MAX_ROWS`] data rows are kept;
 //! 4. calamine runs under `catch_unwind`, so a parser bug on a hostile file becomes
-//!    [`RoundTripError::NotXlsx`] instead of a panic.
+//!    [`RoundTripError::NotXlsx`] instead of a panic. One such bug is known: calamine 0.38
+//!    reckons cell references unchecked, so `A99999999999` overflows (Cargo.toml keeps overflow
+//!    checks on for calamine in release builds too, so that it is refused rather than wrapped).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Cursor;
@@ -373,8 +375,10 @@ pub fn read_upload(
         return Err(RoundTripError::TooLarge);
     }
     check_zip(bytes)?;
-    let sheet = catch_unwind(AssertUnwindSafe(|| read_workbook(bytes)))
-        .map_err(|_| RoundTripError::NotXlsx)??;
+    let sheet = catch_unwind(AssertUnwindSafe(|| read_workbook(bytes))).map_err(|_| {
+        tracing::warn!("the spreadsheet reader panicked on an upload; it is refused");
+        RoundTripError::NotXlsx
+    })??;
     let found = sheet.period.trim();
     if found != expected_period.trim() {
         let found = match found.chars().count() {
