@@ -1554,6 +1554,62 @@ mod tests {
         out.finish().unwrap().into_inner()
     }
 
+    /// The template with the first `from` in its part `name` replaced by `to`.
+    fn template_edited(name: &str, from: &str, to: &str) -> Vec<u8> {
+        let template = template_xlsx(&sample()).unwrap();
+        let mut src = zip::ZipArchive::new(Cursor::new(template)).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..src.len() {
+            let mut entry = src.by_index(i).unwrap();
+            if entry.name().unwrap() != name {
+                out.raw_copy_file(entry).unwrap();
+                continue;
+            }
+            let mut text = String::new();
+            entry.read_to_string(&mut text).unwrap();
+            assert!(text.contains(from), "{name} holds {from}");
+            out.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            out.write_all(text.replacen(from, to, 1).as_bytes())
+                .unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn cell_references_past_the_sheet_are_refused_in_every_build() {
+        // calamine's arithmetic overflows on these; with overflow checks (kept on for calamine
+        // in release builds too, see Cargo.toml) that is a contained panic and a refusal,
+        // never a cell wrapped round to another position.
+        for (part, from, to) in [
+            (
+                "xl/worksheets/sheet1.xml",
+                r#"r="A3""#,
+                r#"r="A99999999999""#,
+            ),
+            (
+                "xl/worksheets/sheet1.xml",
+                r#"r="A3""#,
+                r#"r="AAAAAAAAAA3""#,
+            ),
+            (
+                "xl/worksheets/sheet2.xml",
+                r#"r="A1""#,
+                r#"r="A99999999999""#,
+            ),
+        ] {
+            let bytes = template_edited(part, from, to);
+            assert_eq!(
+                read_upload(&bytes, PERIOD, &known()),
+                Err(RoundTripError::NotXlsx),
+                "{to} in {part}"
+            );
+        }
+        // The same edit within the sheet's bounds reads normally.
+        let fine = template_edited("xl/worksheets/sheet1.xml", r#"r="A3""#, r#"r="A3""#);
+        assert!(read_upload(&fine, PERIOD, &known()).is_ok());
+    }
+
     #[test]
     fn real_deflate_bomb_is_refused() {
         // 60 MB of zeros in well under 1 MB, inside a genuine workbook.
