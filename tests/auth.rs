@@ -202,16 +202,21 @@ async fn the_cookie_is_http_only_lax_and_secure_when_configured(pool: PgPool) {
     assert!(r.header("set-cookie").contains("Secure"));
 }
 
+/// The router with sessions that expire after `idle` without a renewing request.
+fn app_with_session_idle(pool: &PgPool, idle: Duration) -> axum::Router {
+    create_app(AppState::with_config(
+        pool.clone(),
+        WebConfig {
+            session_idle: idle,
+            ..WebConfig::default()
+        },
+    ))
+}
+
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn an_idle_session_expires(pool: PgPool) {
     create_user(&pool, "zhang", Role::Leader, None).await;
-    let app = create_app(AppState::with_config(
-        pool.clone(),
-        WebConfig {
-            session_idle: Duration::from_secs(1),
-            ..WebConfig::default()
-        },
-    ));
+    let app = app_with_session_idle(&pool, Duration::from_secs(1));
     let c = Client::signed_in(&app, "zhang").await;
     assert_eq!(c.get("/account/password").await.status, StatusCode::OK);
     tokio::time::sleep(Duration::from_millis(2100)).await;
@@ -226,14 +231,8 @@ async fn an_idle_session_expires(pool: PgPool) {
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn only_reads_renew_the_session(pool: PgPool) {
     create_user(&pool, "zhang", Role::Leader, None).await;
-    let app = create_app(AppState::with_config(
-        pool.clone(),
-        WebConfig {
-            // Renewed at most once a sixtieth of this: every second.
-            session_idle: Duration::from_secs(60),
-            ..WebConfig::default()
-        },
-    ));
+    // Renewed at most once a sixtieth of this: every second.
+    let app = app_with_session_idle(&pool, Duration::from_secs(60));
     let expiry = || async {
         sqlx::query_scalar::<_, chrono::DateTime<chrono::Utc>>(
             "SELECT expiry_date FROM tower_sessions.session",
