@@ -1,34 +1,19 @@
 //! duban (督办): supervising the carrying-out of an annual work plan (工作要点).
 //!
-//! Layers, from the inside out:
-//! - [`plan`]: the document model and the pure parser of plan documents;
+//! The tree shows the layers, from the inside out; each imports only from the ones above it in
+//! this list:
+//! - [`rules`]: pure rules with no I/O — the plan document and its parser, deadlines and
+//!   periods, the report vocabulary, lights, who owes which report, roles and passwords;
+//! - [`formats`]: files read and written — the Excel round trip, exports, attachments;
 //! - [`db`]: PostgreSQL access (all SQL lives here) and migrations;
-//! - [`importer`]: reading documents from disk and writing them in one transaction;
-//! - [`embedded`]: the private PostgreSQL cluster used when `DATABASE_URL` is unset;
-//! - [`web`]: the axum application (pages, JSON API, health);
-//! - [`cli`]: the `duban` command line; [`server`] binds and serves.
+//! - [`workflows`]: the office's and units' operations, each one transaction — import, reports,
+//!   assignments, accounts, summaries and editions, demo data;
+//! - [`web`]: the axum application (pages, charts, JSON API, health);
+//! - [`infra`]: the embedded cluster, configuration, the server and the command line.
 
-pub mod accounts;
-pub mod assignments;
-pub mod attachments;
-pub mod auth;
-pub mod charts;
-pub mod cli;
-pub mod config;
-pub mod database;
 pub mod db;
-pub mod demo;
-pub mod editions;
-pub mod embedded;
-pub mod export;
-pub mod importer;
-pub mod lights;
-pub mod plan;
-pub mod progress;
-pub mod reporting;
-pub mod revision_cache;
-pub mod roundtrip;
-pub mod schedule;
-pub mod server;
-pub mod summary;
+pub mod formats;
+pub mod infra;
+pub mod rules;
 pub mod web;
+pub mod workflows;

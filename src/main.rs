@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    duban::cli::main()
+    duban::infra::cli::main()
 }

@@ -6,7 +6,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use common::{Client, create_user};
-use duban::auth::Role;
+use duban::rules::auth::Role;
 use sqlx::PgPool;
 
 async fn unit_id(pool: &PgPool, short: &str) -> i64 {

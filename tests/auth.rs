@@ -6,7 +6,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use common::{Client, app, create_user, password_of};
-use duban::auth::Role;
+use duban::rules::auth::Role;
 use duban::web::{AppState, WebConfig, create_app};
 use sqlx::PgPool;
 use std::time::Duration;
@@ -678,10 +678,12 @@ async fn the_audit_log_is_filtered_for_the_office(pool: PgPool) {
 
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn bootstrap_creates_admin_once(pool: PgPool) {
-    let first = duban::accounts::bootstrap_admin(&pool).await.unwrap();
+    let first = duban::workflows::accounts::bootstrap_admin(&pool)
+        .await
+        .unwrap();
     let password = first.expect("admin created on first start");
     assert!(
-        duban::accounts::bootstrap_admin(&pool)
+        duban::workflows::accounts::bootstrap_admin(&pool)
             .await
             .unwrap()
             .is_none(),

@@ -7,10 +7,10 @@ mod common;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use common::{Client, create_user, token_for};
-use duban::accounts;
-use duban::auth::Role;
 use duban::db::audit::Actor;
+use duban::rules::auth::Role;
 use duban::web::{AppState, route_list};
+use duban::workflows::accounts;
 use sqlx::PgPool;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -95,7 +95,7 @@ impl Fixture {
             .unwrap();
         let office_caller = common::office_caller(office_id);
         let input = common::sample_report;
-        let submitted = duban::progress::save_report(
+        let submitted = duban::workflows::progress::save_report(
             &pool,
             &office_caller,
             plan_id,
@@ -106,7 +106,7 @@ impl Fixture {
         )
         .await
         .unwrap();
-        let draft = duban::progress::save_report(
+        let draft = duban::workflows::progress::save_report(
             &pool,
             &office_caller,
             plan_id,
@@ -359,7 +359,7 @@ async fn row(
             let secret = token_for(&fx.pool, target).await;
             let token_id: i64 =
                 sqlx::query_scalar("SELECT id FROM api_tokens WHERE token_hash = $1")
-                    .bind(duban::auth::hash_token(&secret))
+                    .bind(duban::rules::auth::hash_token(&secret))
                     .fetch_one(&fx.pool)
                     .await
                     .unwrap();
@@ -597,7 +597,7 @@ async fn row(
                 login: Some("office".into()),
                 addr: None,
             };
-            let id = duban::editions::issue(&fx.pool, &actor, fx.plan_id, today)
+            let id = duban::workflows::editions::issue(&fx.pool, &actor, fx.plan_id, today)
                 .await
                 .unwrap();
             (path.replace("{id}", &id.to_string()), vec![], SIGNED_IN)

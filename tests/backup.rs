@@ -4,8 +4,8 @@
 mod common;
 
 use chrono::NaiveDate;
-use duban::auth::Role;
-use duban::progress::{self, Assessment, Decision, ReportInput, ReportStatus};
+use duban::rules::auth::Role;
+use duban::workflows::progress::{self, Assessment, Decision, ReportInput, ReportStatus};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{ConnectOptions, PgPool};
 use std::path::PathBuf;
@@ -37,7 +37,7 @@ fn tool(name: &str) -> PathBuf {
 fn url_for(pool: &PgPool, database: &str) -> String {
     let o = pool.connect_options().as_ref().clone().database(database);
     match o.get_socket() {
-        Some(dir) => duban::embedded::url_for(dir, database),
+        Some(dir) => duban::infra::embedded::url_for(dir, database),
         None => {
             // The client tools refuse sqlx's own parameters (statement-cache-capacity).
             let mut url = o.to_url_lossy();
@@ -147,11 +147,11 @@ async fn a_restored_dump_shows_the_same_summary(pool: PgPool) {
         .await
         .unwrap();
     let day = NaiveDate::from_ymd_opt(2022, 7, 5).unwrap();
-    let before = duban::summary::load(&pool, plan, day, day)
+    let before = duban::workflows::summary::load(&pool, plan, day, day)
         .await
         .unwrap()
         .unwrap();
-    let after = duban::summary::load(&copy, plan, day, day)
+    let after = duban::workflows::summary::load(&copy, plan, day, day)
         .await
         .unwrap()
         .unwrap();

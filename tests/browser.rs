@@ -4,7 +4,7 @@
 
 mod common;
 
-use duban::auth::Role;
+use duban::rules::auth::Role;
 use fantoccini::{Client, ClientBuilder, Locator, key::Key};
 use serde_json::{Value, json};
 use sqlx::PgPool;

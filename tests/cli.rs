@@ -290,7 +290,7 @@ async fn user_commands_add_token_password_and_disable(pool: PgPool) {
     .unwrap();
     assert_eq!((role.as_str(), unit.as_str()), ("liaison", "公安部"));
     assert!(
-        duban::accounts::sign_in(&pool, "zhang", secret, "test")
+        duban::workflows::accounts::sign_in(&pool, "zhang", secret, "test")
             .await
             .is_ok()
     );
@@ -318,7 +318,7 @@ async fn user_commands_add_token_password_and_disable(pool: PgPool) {
     );
     assert!(out.status.success(), "{stderr}");
     assert!(
-        duban::accounts::sign_in(&pool, "zhang", next, "test")
+        duban::workflows::accounts::sign_in(&pool, "zhang", next, "test")
             .await
             .is_ok()
     );
@@ -328,7 +328,7 @@ async fn user_commands_add_token_password_and_disable(pool: PgPool) {
         .args(["user", "disable", "zhang"]));
     assert!(out.status.success());
     assert!(
-        duban::accounts::sign_in(&pool, "zhang", next, "test")
+        duban::workflows::accounts::sign_in(&pool, "zhang", next, "test")
             .await
             .is_err()
     );
@@ -441,7 +441,7 @@ async fn demo_data_fills_the_pages_once(pool: PgPool) {
     let app = common::app(pool.clone());
     let c = common::Client::new(&app);
     assert_eq!(
-        c.sign_in("demo-leader", duban::demo::DEMO_PASSWORD)
+        c.sign_in("demo-leader", duban::workflows::demo::DEMO_PASSWORD)
             .await
             .location(),
         "/summary"

@@ -107,8 +107,11 @@ async fn large_scale_loads_consistent_data_once(pool: PgPool) {
     // The pages render on it, for the synthetic office account and password.
     let app = common::app(pool.clone());
     let c = common::Client::new(&app);
-    c.sign_in("large-office", duban::demo::large::LARGE_PASSWORD)
-        .await;
+    c.sign_in(
+        "large-office",
+        duban::workflows::demo::large::LARGE_PASSWORD,
+    )
+    .await;
     // A draft of the open quarter, as the benchmark picks one.
     let (plan, code, unit, version): (i64, String, i64, i32) = sqlx::query_as(
         "SELECT t.plan_id, t.code, r.unit_id, r.version FROM reports r JOIN tasks t ON t.id = r.task_id

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Instant;
 
-use duban::embedded::{EmbeddedError, EmbeddedPostgres};
+use duban::infra::embedded::{EmbeddedError, EmbeddedPostgres};
 use sqlx::Connection;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
 

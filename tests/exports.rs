@@ -7,9 +7,9 @@ use axum::http::StatusCode;
 use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
 use common::{Client, create_user};
-use duban::auth::Role;
-use duban::progress::{self, Assessment, ReportInput, ReportStatus};
+use duban::rules::auth::Role;
 use duban::web::{AppState, WebConfig, create_app};
+use duban::workflows::progress::{self, Assessment, ReportInput, ReportStatus};
 use sqlx::PgPool;
 use std::io::Cursor;
 

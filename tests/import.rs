@@ -4,7 +4,7 @@
 mod common;
 
 use duban::db::{self, tasks::TaskFilter};
-use duban::importer::{ImportError, Outcome};
+use duban::workflows::importer::{ImportError, Outcome};
 use sqlx::PgPool;
 
 async fn count(pool: &PgPool, table: &str) -> i64 {
@@ -96,7 +96,7 @@ async fn importing_again_changes_nothing_and_says_so(pool: PgPool) {
         .fetch_one(&pool)
         .await
         .unwrap();
-    let outcomes = duban::importer::import_seeds(&pool, &common::seeds())
+    let outcomes = duban::workflows::importer::import_seeds(&pool, &common::seeds())
         .await
         .unwrap();
     assert!(matches!(outcomes[0].1, Outcome::AlreadyPresent { plan_id } if plan_id == first[0]));
@@ -132,7 +132,7 @@ async fn a_failed_import_writes_nothing(pool: PgPool) {
     .execute(&pool)
     .await
     .unwrap();
-    let err = duban::importer::import_seeds(&pool, &common::seeds())
+    let err = duban::workflows::importer::import_seeds(&pool, &common::seeds())
         .await
         .unwrap_err();
     assert!(err.to_string().contains("injected failure"), "{err}");

@@ -5,7 +5,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{Client, create_user};
-use duban::auth::Role;
+use duban::rules::auth::Role;
 use sqlx::PgPool;
 
 /// 150 more tasks whose text says 分页测试, after the seed's 91 (241 in all: three pages).

@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chrono::NaiveDate;
 use common::{Client, create_user};
-use duban::auth::Role;
+use duban::rules::auth::Role;
 use duban::web::{AppState, WebConfig, create_app};
 use sqlx::PgPool;
 

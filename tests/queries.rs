@@ -6,7 +6,7 @@
 mod common;
 
 use common::{Client, create_user};
-use duban::auth::Role;
+use duban::rules::auth::Role;
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 use std::cell::RefCell;

@@ -8,7 +8,7 @@ use axum::http::{Request, StatusCode};
 use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
 use common::{Client, create_user};
-use duban::auth::Role;
+use duban::rules::auth::Role;
 use duban::web::{AppState, WebConfig, create_app};
 use sqlx::PgPool;
 use std::io::Cursor;

@@ -6,9 +6,9 @@ mod common;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use common::{Client, create_user};
-use duban::auth::Role;
-use duban::progress::{self, Assessment, Caller, Decision, ReportInput, ReportStatus};
+use duban::rules::auth::Role;
 use duban::web::{AppState, WebConfig, create_app};
+use duban::workflows::progress::{self, Assessment, Caller, Decision, ReportInput, ReportStatus};
 use sqlx::PgPool;
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {

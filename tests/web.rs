@@ -38,7 +38,7 @@ async fn home_without_plans_explains_what_to_do(pool: PgPool) {
 
 /// The router and a leader's API token.
 async fn api(pool: &PgPool) -> (axum::Router, String) {
-    let id = common::create_user(pool, "reader", duban::auth::Role::Leader, None).await;
+    let id = common::create_user(pool, "reader", duban::rules::auth::Role::Leader, None).await;
     (app(pool.clone()), common::token_for(pool, id).await)
 }
 
@@ -348,7 +348,7 @@ async fn several_plans_get_a_selector_and_the_newest_is_shown(pool: PgPool) {
     let older = include_str!("../seeds/2022-work-points.md")
         .replace("2022年", "2021年")
         .replace("〔2022〕", "〔2021〕");
-    let duban::importer::Outcome::Imported {
+    let duban::workflows::importer::Outcome::Imported {
         plan_id: old_id, ..
     } = common::import_text(&pool, "2021.md", &older).await.unwrap()
     else {

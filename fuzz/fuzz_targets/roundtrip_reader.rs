@@ -22,6 +22,6 @@ fuzz_target!(
     },
     |data: &[u8]| {
         let known = ["1".to_string(), "2".to_string(), "10".to_string()];
-        let _ = duban::roundtrip::read_upload(data, "2022-Q2", &known);
+        let _ = duban::formats::roundtrip::read_upload(data, "2022-Q2", &known);
     }
 );

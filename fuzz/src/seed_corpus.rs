@@ -2,7 +2,7 @@
 //! The plan parser starts from the real 2022 plan and pieces of it; the upload reader from
 //! templates as duban writes them, empty, filled and filled wrongly.
 
-use duban::roundtrip::{Template, TemplateRow, template_xlsx};
+use duban::formats::roundtrip::{Template, TemplateRow, template_xlsx};
 use std::fs;
 use std::path::Path;
 

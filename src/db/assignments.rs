@@ -3,7 +3,7 @@
 
 use crate::db::audit::Actor;
 use crate::db::tasks::UnitRole;
-use crate::schedule::{Checkpoint, Cycle, DeadlineKind};
+use crate::rules::schedule::{Checkpoint, Cycle, DeadlineKind};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgExecutor};
 

@@ -1,6 +1,6 @@
 //! Writing a parsed plan. The caller runs these inside one transaction.
 
-use crate::plan::{AppliedErratum, Plan, UnitDirectory};
+use crate::rules::plan::{AppliedErratum, Plan, UnitDirectory};
 use sqlx::PgConnection;
 use std::collections::HashMap;
 

@@ -9,6 +9,7 @@ pub mod import;
 pub mod plans;
 pub mod reports;
 pub mod revision;
+pub mod revision_cache;
 pub mod sign_in;
 pub mod tasks;
 pub mod tokens;

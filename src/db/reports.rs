@@ -1,6 +1,6 @@
 //! Progress reports (进展情况), their events, coordination requests, attachments and urges.
 
-use crate::progress::{Assessment, ReportStatus, ReviewState};
+use crate::workflows::progress::{Assessment, ReportStatus, ReviewState};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgExecutor};
 
@@ -443,7 +443,7 @@ pub struct CoordinationRow {
     pub id: i64,
     pub report_id: i64,
     pub text: String,
-    pub state: crate::progress::CoordinationState,
+    pub state: crate::workflows::progress::CoordinationState,
     pub answer: Option<String>,
     pub answered_at: Option<DateTime<Utc>>,
 }
@@ -500,7 +500,7 @@ pub async fn answer_coordination(
     conn: &mut PgConnection,
     id: i64,
     answer: &str,
-    state: crate::progress::CoordinationState,
+    state: crate::workflows::progress::CoordinationState,
     actor_id: Option<i64>,
 ) -> sqlx::Result<()> {
     sqlx::query(

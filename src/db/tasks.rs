@@ -1,6 +1,6 @@
 //! Tasks (任务) with their responsible units, and the filters of the task list.
 
-use crate::schedule::{Checkpoint, Cycle, Deadline, DeadlineKind};
+use crate::rules::schedule::{Checkpoint, Cycle, Deadline, DeadlineKind};
 use chrono::NaiveDate;
 use sqlx::postgres::PgArguments;
 use sqlx::types::Json;

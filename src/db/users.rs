@@ -1,6 +1,6 @@
 //! Users (用户) and their roles.
 
-use crate::auth::Role;
+use crate::rules::auth::Role;
 use sqlx::PgExecutor;
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -2,8 +2,8 @@
 //! decide on the server, per route group, before any handler runs.
 
 use super::{ApiError, AppError, AppState};
-use crate::auth::{Role, hash_token};
 use crate::db;
+use crate::rules::auth::{Role, hash_token};
 use axum::extract::{ConnectInfo, FromRef, FromRequestParts, OriginalUri, Request, State};
 use axum::http::Method;
 use axum::http::request::Parts;

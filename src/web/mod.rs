@@ -4,6 +4,7 @@
 mod api;
 mod assets;
 pub mod auth;
+pub mod charts;
 mod error;
 mod forms;
 mod health;
@@ -30,7 +31,7 @@ pub struct AppState(Arc<Inner>);
 struct Inner {
     pool: PgPool,
     config: WebConfig,
-    summaries: Arc<crate::summary::SummaryCache>,
+    summaries: Arc<crate::workflows::summary::SummaryCache>,
 }
 
 /// Settings of the web layer.
@@ -85,7 +86,7 @@ impl AppState {
         AppState(Arc::new(Inner {
             pool,
             config,
-            summaries: Arc::new(crate::summary::SummaryCache::new(SUMMARIES_KEPT)),
+            summaries: Arc::new(crate::workflows::summary::SummaryCache::new(SUMMARIES_KEPT)),
         }))
     }
 
@@ -97,7 +98,7 @@ impl AppState {
 /// Summaries kept per process: every plan's today, and some past dates asked for.
 const SUMMARIES_KEPT: usize = 64;
 
-impl FromRef<AppState> for Arc<crate::summary::SummaryCache> {
+impl FromRef<AppState> for Arc<crate::workflows::summary::SummaryCache> {
     fn from_ref(state: &AppState) -> Self {
         state.0.summaries.clone()
     }

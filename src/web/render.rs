@@ -34,7 +34,7 @@ pub fn download(body: Vec<u8>, content_type: &'static str, file: &str) -> Respon
             (header::CONTENT_TYPE, content_type.to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                crate::attachments::content_disposition(file),
+                crate::formats::attachments::content_disposition(file),
             ),
             (header::CACHE_CONTROL, "private, no-store".to_string()),
         ],

@@ -6,10 +6,10 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode};
-use duban::accounts;
-use duban::auth::Role;
 use duban::db::audit::Actor;
-use duban::importer;
+use duban::rules::auth::Role;
+use duban::workflows::accounts;
+use duban::workflows::importer;
 use http_body_util::BodyExt;
 use sqlx::PgPool;
 use std::net::SocketAddr;
@@ -260,7 +260,7 @@ pub fn database_url(pool: &PgPool) -> String {
     let o = pool.connect_options();
     let db = o.get_database().unwrap_or("postgres");
     match o.get_socket() {
-        Some(dir) => duban::embedded::url_for(dir, db),
+        Some(dir) => duban::infra::embedded::url_for(dir, db),
         None => format!(
             "postgres://{}@{}:{}/{}",
             o.get_username(),
@@ -294,8 +294,8 @@ FROM last, generate_series(1, {n}) g;
     )
 }
 
-pub fn office_caller(office_id: i64) -> duban::progress::Caller {
-    duban::progress::Caller {
+pub fn office_caller(office_id: i64) -> duban::workflows::progress::Caller {
+    duban::workflows::progress::Caller {
         actor: Actor {
             user_id: Some(office_id),
             login: Some("office".into()),
@@ -307,11 +307,11 @@ pub fn office_caller(office_id: i64) -> duban::progress::Caller {
 }
 
 /// A 2022-Q2 report in progress with one coordination request, saved or submitted.
-pub fn sample_report(submit: bool) -> duban::progress::ReportInput {
-    duban::progress::ReportInput {
+pub fn sample_report(submit: bool) -> duban::workflows::progress::ReportInput {
+    duban::workflows::progress::ReportInput {
         period: "2022-Q2".into(),
-        status: duban::progress::ReportStatus::InProgress,
-        self_assessment: duban::progress::Assessment::OnTrack,
+        status: duban::workflows::progress::ReportStatus::InProgress,
+        self_assessment: duban::workflows::progress::Assessment::OnTrack,
         work_done: "开展专项行动。".into(),
         problems: String::new(),
         next_steps: String::new(),

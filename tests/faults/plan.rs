@@ -36,11 +36,14 @@ pub async fn targets(pool: &PgPool) -> (i64, Vec<Target>) {
             .await
             .expect("task")
             .expect("task row");
-        let periods =
-            duban::reporting::task_periods(&settings, &task.deadline(), task.effective_cycle())
-                .into_iter()
-                .map(|p| p.key)
-                .collect();
+        let periods = duban::rules::reporting::task_periods(
+            &settings,
+            &task.deadline(),
+            task.effective_cycle(),
+        )
+        .into_iter()
+        .map(|p| p.key)
+        .collect();
         out.push(Target {
             code,
             unit_id,

@@ -6,7 +6,7 @@ use crate::common::{self, resilience};
 use crate::http::{Http, Session, Tally};
 use crate::plan;
 use crate::process::Duban;
-use duban::auth::Role;
+use duban::rules::auth::Role;
 use rand::Rng;
 use regex::Regex;
 use serde_json::json;

@@ -5,7 +5,7 @@ use crate::common::{self, resilience};
 use crate::http::{self, Http, NoAnswer, Reply, Tally};
 use crate::plan;
 use crate::process::Duban;
-use duban::auth::Role;
+use duban::rules::auth::Role;
 use serde_json::json;
 use sqlx::PgPool;
 use std::sync::Arc;

@@ -17,7 +17,7 @@ use axum::body::Body;
 use axum::http::{Method, Request};
 use chrono::NaiveDate;
 use common::{Client, create_user, token_for};
-use duban::auth::Role;
+use duban::rules::auth::Role;
 use duban::web::{AppState, WebConfig, create_app};
 use sqlx::PgPool;
 
@@ -82,7 +82,7 @@ impl World {
         let caller = common::office_caller(office_id);
         let input = common::sample_report;
         let save = |code: &'static str, submit: bool| {
-            duban::progress::save_report(
+            duban::workflows::progress::save_report(
                 &pool,
                 &caller,
                 plan_id,

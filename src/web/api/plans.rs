@@ -2,11 +2,11 @@
 
 use super::{Paging, paged};
 use crate::db::{self, tasks::TaskFilter, tasks::TaskRow};
-use crate::lights::Light;
-use crate::progress::{self, TaskStatus};
-use crate::schedule::Cycle;
+use crate::rules::lights::Light;
+use crate::rules::schedule::Cycle;
 use crate::web::Clock;
 use crate::web::{ApiError, AppError};
+use crate::workflows::progress::{self, TaskStatus};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use serde::Serialize;

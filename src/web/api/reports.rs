@@ -3,11 +3,13 @@
 
 use super::plans::known_plan;
 use super::{Paging, paged};
-use crate::auth::Role;
 use crate::db::{self, reports::ReportRow};
-use crate::progress::{self, Assessment, Caller, ProgressError, ReportInput, ReportStatus};
+use crate::rules::auth::Role;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::{ApiError, AppError};
+use crate::workflows::progress::{
+    self, Assessment, Caller, ProgressError, ReportInput, ReportStatus,
+};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};

@@ -2,11 +2,11 @@
 //! rules as the pages: the `version` read, 409 when stale, 422 naming the field of a bad value.
 
 use super::plans::{TaskJson, known_plan};
-use crate::assignments::{self, ChangeError, TaskChange, UnitAssignment};
 use crate::db::{self, tasks::UnitRole};
-use crate::schedule::{Checkpoint, Cycle, Deadline};
+use crate::rules::schedule::{Checkpoint, Cycle, Deadline};
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::{ApiError, AppError};
+use crate::workflows::assignments::{self, ChangeError, TaskChange, UnitAssignment};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};

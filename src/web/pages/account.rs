@@ -1,11 +1,11 @@
 //! `/account/password`: every user changes their own password (and must, after a one-time
 //! password).
 
-use crate::accounts::{self, AccountError};
 use crate::web::auth::{self, ClientAddr, CurrentUser};
 use crate::web::forms::{FieldErrors, Form};
 use crate::web::plan_context::{Layout, bare_layout};
 use crate::web::{AppError, render};
+use crate::workflows::accounts::{self, AccountError};
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;

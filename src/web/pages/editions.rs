@@ -2,11 +2,11 @@
 
 use super::query::PageQuery;
 use crate::db::{self, editions::EditionRow};
-use crate::editions::{self, Compared};
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::pager::{PAGE_SIZE, Pager, page_number};
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, Clock, render};
+use crate::workflows::editions::{self, Compared};
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -118,7 +118,7 @@ pub async fn download(
     plan_context::require(&pool, Some(&row.plan_id.to_string()), "editions", &user).await?;
     let mut s = editions::summary_of(&row)
         .ok_or_else(|| AppError::Internal("edition snapshot unreadable".into()))?;
-    if user.role == crate::auth::Role::Liaison {
+    if user.role == crate::rules::auth::Role::Liaison {
         s.units.retain(|u| Some(u.unit_id) == user.unit_id);
         s.grid.retain(|g| Some(g.unit_id) == user.unit_id);
     }

@@ -4,7 +4,7 @@
 use super::query::PageQuery;
 use super::tasks::{Rows, TasksQuery, select};
 use crate::db;
-use crate::export::{self, Ledger, LedgerRow, UnitSummaryRow};
+use crate::formats::export::{self, Ledger, LedgerRow, UnitSummaryRow};
 use crate::web::auth::CurrentUser;
 use crate::web::{AppError, Clock, render};
 use axum::extract::State;
@@ -38,7 +38,7 @@ async fn ledger(
                 )
             })
             .collect();
-    let own = if user.role == crate::auth::Role::Liaison {
+    let own = if user.role == crate::rules::auth::Role::Liaison {
         user.unit_id
     } else {
         None
@@ -86,7 +86,7 @@ async fn ledger(
             });
         }
     }
-    let summary = crate::summary::build(
+    let summary = crate::workflows::summary::build(
         &settings,
         &sel.rows,
         &sel.states,

@@ -2,18 +2,18 @@
 //! the office the plan's defaults (deadline, reporting cycle, due days).
 
 use super::query::PageQuery;
-use crate::assignments::{self, ChangeError, PlanSettingsChange};
 use crate::db::{
     self,
     assignments::PlanSettings,
     plans::{Erratum, PlanSummary, SectionSummary},
     tasks::{TaskFilter, deadline_of},
 };
-use crate::schedule::{Cycle, Deadline};
+use crate::rules::schedule::{Cycle, Deadline};
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::forms::{FieldErrors, Form};
 use crate::web::plan_context::{self, Layout, PlanContext};
 use crate::web::{AppError, render};
+use crate::workflows::assignments::{self, ChangeError, PlanSettingsChange};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

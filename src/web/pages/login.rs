@@ -1,12 +1,12 @@
 //! `/login` and `/logout`.
 
-use crate::accounts::{self, SignInError};
 use crate::db;
 use crate::web::auth::{self, ClientAddr, CurrentUser, safe_next};
 use crate::web::forms::Form;
 use crate::web::pages::query::PageQuery;
 use crate::web::plan_context::{Layout, bare_layout};
 use crate::web::{AppError, render};
+use crate::workflows::accounts::{self, SignInError};
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -86,7 +86,7 @@ pub async fn submit(
             // Leaders land on their one-page summary.
             let target = if signed_in.must_change_password {
                 "/account/password".to_string()
-            } else if next == "/" && signed_in.role == crate::auth::Role::Leader {
+            } else if next == "/" && signed_in.role == crate::rules::auth::Role::Leader {
                 "/summary".to_string()
             } else {
                 next

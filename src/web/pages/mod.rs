@@ -63,14 +63,14 @@ fn uploads() -> Routes {
         .post("/reports/{id}/attachments", report_view::upload)
         .guard(|r| {
             r.route_layer(axum::extract::DefaultBodyLimit::max(
-                crate::attachments::MAX_FILE_BYTES + 64 * 1024,
+                crate::formats::attachments::MAX_FILE_BYTES + 64 * 1024,
             ))
         });
     let sheets = Routes::default()
         .post("/my/upload", roundtrip::upload)
         .guard(|r| {
             r.route_layer(axum::extract::DefaultBodyLimit::max(
-                crate::roundtrip::MAX_UPLOAD_BYTES + 64 * 1024,
+                crate::formats::roundtrip::MAX_UPLOAD_BYTES + 64 * 1024,
             ))
         });
     attachments.merge(sheets)

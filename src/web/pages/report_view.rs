@@ -3,11 +3,13 @@
 
 use super::reports::{ReportForm, caller, progress_error};
 use crate::db::{self, reports::ReportRow};
-use crate::progress::{self, Assessment, Decision, ProgressError, ReportStatus, ReviewState};
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::forms::{FieldErrors, Form};
 use crate::web::plan_context::{Layout, bare_layout};
 use crate::web::{AppError, render};
+use crate::workflows::progress::{
+    self, Assessment, Decision, ProgressError, ReportStatus, ReviewState,
+};
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;

@@ -2,8 +2,8 @@
 
 use super::query::PageQuery;
 use crate::db::{self, tasks::TaskFilter};
-use crate::reporting::{self, UnitOwes};
-use crate::schedule::Period;
+use crate::rules::reporting::{self, UnitOwes};
+use crate::rules::schedule::Period;
 use crate::web::auth::CurrentUser;
 use crate::web::forms::FieldErrors;
 use crate::web::pager::{PAGE_SIZE, Pager, page_number, query_of};

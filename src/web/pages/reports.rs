@@ -4,15 +4,15 @@
 
 use super::query::PageQuery;
 use crate::db::{self, reports::ReportRow};
-use crate::progress::{
-    self, Assessment, Caller, ProgressError, ReportInput, ReportStatus, ReviewState,
-};
-use crate::reporting;
-use crate::schedule::Period;
+use crate::rules::reporting;
+use crate::rules::schedule::Period;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::forms::{FieldErrors, Form};
 use crate::web::plan_context::{self, Layout, PlanContext};
 use crate::web::{AppError, render};
+use crate::workflows::progress::{
+    self, Assessment, Caller, ProgressError, ReportInput, ReportStatus, ReviewState,
+};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

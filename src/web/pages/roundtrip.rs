@@ -6,11 +6,13 @@
 use super::query::PageQuery;
 use super::reports::{caller, progress_error};
 use crate::db::{self, tasks::TaskFilter};
-use crate::progress::{self, Assessment, ReportInput, ReportStatus};
-use crate::roundtrip::{self, CellError, RoundTripError, Template, TemplateRow, UploadRow};
+use crate::formats::roundtrip::{
+    self, CellError, RoundTripError, Template, TemplateRow, UploadRow,
+};
 use crate::web::auth::{ClientAddr, CurrentUser, session_error};
 use crate::web::plan_context::{self, Layout, PlanContext};
 use crate::web::{AppError, Clock, render};
+use crate::workflows::progress::{self, Assessment, ReportInput, ReportStatus};
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -50,7 +52,7 @@ async fn scope(
     let settings = db::assignments::plan_settings(pool, ctx.plan.id)
         .await?
         .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
-    let current = crate::summary::current_period(&settings, clock.today());
+    let current = crate::workflows::summary::current_period(&settings, clock.today());
     let key = match period.map(str::trim).filter(|p| !p.is_empty()) {
         Some(p) => p.to_string(),
         None => current
@@ -71,9 +73,10 @@ async fn scope(
     let mut rows = Vec::new();
     let mut label = None;
     for t in tasks.iter().filter(|t| t.closed_at.is_none()) {
-        let Some(p) = crate::reporting::task_periods(&settings, &t.deadline(), t.effective_cycle())
-            .into_iter()
-            .find(|p| p.key == key)
+        let Some(p) =
+            crate::rules::reporting::task_periods(&settings, &t.deadline(), t.effective_cycle())
+                .into_iter()
+                .find(|p| p.key == key)
         else {
             continue;
         };

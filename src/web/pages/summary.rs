@@ -2,14 +2,14 @@
 //! `?as_of=YYYY-MM-DD` shows the page as it stood on that date.
 
 use super::query::PageQuery;
-use crate::charts::{
+use crate::rules::lights::Punctuality;
+use crate::web::auth::CurrentUser;
+use crate::web::charts::{
     BarLayout, BarRow, LineChart, LineLayout, Segment, Series, ShareBar, ShareLayout, StackedBars,
 };
-use crate::lights::Punctuality;
-use crate::summary::{self, Summary, SummaryCache};
-use crate::web::auth::CurrentUser;
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, Clock, render};
+use crate::workflows::summary::{self, Summary, SummaryCache};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
@@ -50,7 +50,7 @@ fn seg(value: u32, class: &'static str, label: &str) -> Segment {
 /// returns that unit.
 fn keep_own_unit(s: &mut Summary, user: &CurrentUser) -> Option<i64> {
     let own_unit = match user.role {
-        crate::auth::Role::Liaison => user.unit_id,
+        crate::rules::auth::Role::Liaison => user.unit_id,
         _ => None,
     };
     if let Some(u) = own_unit {
@@ -202,7 +202,7 @@ pub async fn edition(
         .ok_or_else(missing)?;
     let ctx =
         plan_context::require(&pool, Some(&row.plan_id.to_string()), "editions", &user).await?;
-    let mut s = crate::editions::summary_of(&row)
+    let mut s = crate::workflows::editions::summary_of(&row)
         .ok_or_else(|| AppError::Internal("edition snapshot unreadable".into()))?;
     let own_unit = keep_own_unit(&mut s, &user);
     let (share, section_bars, trend_chart) = charts(&s, &ctx.layout);

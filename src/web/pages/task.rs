@@ -4,21 +4,21 @@
 
 use super::query::PageQuery;
 use super::views::{TaskView, history_line};
-use crate::assignments::{self, ChangeError, TaskChange, UnitAssignment};
 use crate::db::{
     self,
     assignments::{AssignedUnit, PlanSettings},
     tasks::{TaskRow, UnitRole},
 };
-use crate::lights::{Light, Punctuality};
-use crate::progress::{self, TaskStatus};
-use crate::reporting;
-use crate::schedule::{Cycle, Deadline, DeadlineKind, Period, parse_checkpoints};
+use crate::rules::lights::{Light, Punctuality};
+use crate::rules::reporting;
+use crate::rules::schedule::{Cycle, Deadline, DeadlineKind, Period, parse_checkpoints};
 use crate::web::Clock;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::forms::{FieldErrors, Form};
 use crate::web::plan_context::{self, Layout, PlanContext};
 use crate::web::{AppError, render};
+use crate::workflows::assignments::{self, ChangeError, TaskChange, UnitAssignment};
+use crate::workflows::progress::{self, TaskStatus};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

@@ -3,16 +3,14 @@
 
 use super::query::PageQuery;
 use super::views::{self, SectionGroup};
-use crate::assignments::{self, ChangeError};
-use crate::auth::Role;
 use crate::db::{
     self,
     plans::SectionSummary,
     tasks::{TaskFilter, UnitRole},
     users::UnitChoice,
 };
-use crate::lights::Light;
-use crate::progress::{self, TaskStatus};
+use crate::rules::auth::Role;
+use crate::rules::lights::Light;
 use crate::web::Clock;
 use crate::web::auth::ClientAddr;
 use crate::web::auth::CurrentUser;
@@ -20,6 +18,8 @@ use crate::web::forms::Form;
 use crate::web::pager::{PAGE_SIZE, Pager, page_number};
 use crate::web::plan_context::{self, Layout, PlanContext};
 use crate::web::{AppError, render};
+use crate::workflows::assignments::{self, ChangeError};
+use crate::workflows::progress::{self, TaskStatus};
 use askama::Template;
 use axum::extract::{OriginalUri, Query, State};
 use axum::http::StatusCode;

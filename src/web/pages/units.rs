@@ -2,7 +2,6 @@
 
 use super::query::PageQuery;
 use super::views::TaskView;
-use crate::assignments::{self, ChangeError};
 use crate::db::{
     self,
     tasks::{TaskFilter, UnitRole},
@@ -14,6 +13,7 @@ use crate::web::forms::{FieldErrors, Form};
 use crate::web::pager::{PAGE_SIZE, Pager, page_number};
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, render};
+use crate::workflows::assignments::{self, ChangeError};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

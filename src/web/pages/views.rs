@@ -1,7 +1,7 @@
 //! View models shared by the pages: tasks with their unit links, grouped by section.
 
 use crate::db::tasks::TaskRow;
-use crate::plan::to_chinese_numeral;
+use crate::rules::plan::to_chinese_numeral;
 
 pub struct UnitLink {
     pub id: i64,
@@ -12,8 +12,8 @@ pub struct TaskView {
     pub id: i64,
     pub code: String,
     /// 红黄绿灯 and status, where the page computed them.
-    pub light: Option<crate::lights::Light>,
-    pub status: Option<crate::progress::TaskStatus>,
+    pub light: Option<crate::rules::lights::Light>,
+    pub status: Option<crate::workflows::progress::TaskStatus>,
     /// The period of the latest report submitted, where known.
     pub latest_period: Option<String>,
     pub text: String,
@@ -85,7 +85,7 @@ pub struct SectionGroup {
 /// lights where known.
 pub fn group(
     rows: Vec<TaskRow>,
-    states: &std::collections::HashMap<i64, crate::progress::TaskState>,
+    states: &std::collections::HashMap<i64, crate::workflows::progress::TaskState>,
 ) -> Vec<SectionGroup> {
     let mut out: Vec<SectionGroup> = Vec::new();
     for row in rows {
@@ -150,11 +150,11 @@ pub fn history_line(
         }
         let kind = v["kind"]
             .as_str()
-            .and_then(crate::schedule::DeadlineKind::parse);
+            .and_then(crate::rules::schedule::DeadlineKind::parse);
         let date = v["date"]
             .as_str()
             .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-        let checkpoints: Vec<crate::schedule::Checkpoint> =
+        let checkpoints: Vec<crate::rules::schedule::Checkpoint> =
             serde_json::from_value(v["checkpoints"].clone()).unwrap_or_default();
         match kind {
             Some(k) => crate::db::tasks::deadline_of(k, date, &checkpoints).describe(year),
@@ -163,7 +163,7 @@ pub fn history_line(
     };
     let cycle = |v: &serde_json::Value| -> String {
         v.as_str()
-            .and_then(crate::schedule::Cycle::parse)
+            .and_then(crate::rules::schedule::Cycle::parse)
             .map_or("随工作要点默认".into(), |c| c.label().to_string())
     };
     match kind {

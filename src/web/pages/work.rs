@@ -5,14 +5,14 @@
 use super::query::PageQuery;
 use super::reports::{caller, progress_error};
 use crate::db::{self, reports::ReportRow, tasks::TaskFilter};
-use crate::lights::Light;
-use crate::progress::{self, ProgressError, ReviewState};
-use crate::reporting;
+use crate::rules::lights::Light;
+use crate::rules::reporting;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::forms::{FieldErrors, Form};
 use crate::web::pager::{PAGE_SIZE, Pager, page_number, query_of};
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, Clock, render};
+use crate::workflows::progress::{self, ProgressError, ReviewState};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};

@@ -3,8 +3,8 @@
 mod audit;
 mod users;
 
-use crate::accounts::AccountError;
 use crate::web::{AppError, Routes};
+use crate::workflows::accounts::AccountError;
 
 pub fn routes() -> Routes {
     Routes::default()

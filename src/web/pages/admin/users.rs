@@ -2,15 +2,15 @@
 //! password, see and revoke API tokens.
 
 use super::account_error;
-use crate::accounts::{self, AccountError, NewUserInput, UnitRef};
-use crate::auth::Role;
 use crate::db::{self, tokens::TokenRow, users::UnitChoice, users::UserRow};
+use crate::rules::auth::Role;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::forms::{FieldErrors, Form};
 use crate::web::pager::{PAGE_SIZE, Pager, page_number};
 use crate::web::pages::query::PageQuery;
 use crate::web::plan_context::{Layout, bare_layout};
 use crate::web::{AppError, render};
+use crate::workflows::accounts::{self, AccountError, NewUserInput, UnitRef};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -120,7 +120,7 @@ pub async fn create(
     let role = role_of(&f.role).map_err(|m| errors.add("role", m)).ok();
     let unit = unit_ref(&f.unit).map_err(|m| errors.add("unit", m)).ok();
     if let (Some(role), Some(unit)) = (role, unit) {
-        let password = crate::auth::new_one_time_password();
+        let password = crate::rules::auth::new_one_time_password();
         let input = NewUserInput {
             login: f.login.clone(),
             display_name: Some(f.display_name.clone()),

@@ -3,7 +3,7 @@
 
 use crate::db::assignments::PlanSettings;
 use crate::db::tasks::TaskRow;
-use crate::schedule::{Cycle, Deadline, Period, periods_between};
+use crate::rules::schedule::{Cycle, Deadline, Period, periods_between};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -122,7 +122,7 @@ pub fn outstanding(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schedule::{Checkpoint, DeadlineKind};
+    use crate::rules::schedule::{Checkpoint, DeadlineKind};
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

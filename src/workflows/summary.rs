@@ -5,10 +5,10 @@
 use crate::db::{
     self, assignments::PlanSettings, reports::ReportBrief, tasks::TaskFilter, tasks::TaskRow,
 };
-use crate::lights::{Light, Punctuality};
-use crate::progress::{TaskState, history, judge_all, status::punctuality_of};
-use crate::reporting;
-use crate::schedule::{Cycle, Period, periods_between};
+use crate::rules::lights::{Light, Punctuality};
+use crate::rules::reporting;
+use crate::rules::schedule::{Cycle, Period, periods_between};
+use crate::workflows::progress::{TaskState, history, judge_all, status::punctuality_of};
 use chrono::{NaiveDate, TimeZone};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
@@ -171,7 +171,7 @@ pub fn build(
         }
         let section_label = format!(
             "{}、{}",
-            crate::plan::to_chinese_numeral(t.section_number.max(0) as u32),
+            crate::rules::plan::to_chinese_numeral(t.section_number.max(0) as u32),
             t.section_title
         );
         if sections
@@ -195,7 +195,7 @@ pub fn build(
                 subsection: Some(t.subsection_number),
                 label: format!(
                     "({}){}",
-                    crate::plan::to_chinese_numeral(t.subsection_number.max(0) as u32),
+                    crate::rules::plan::to_chinese_numeral(t.subsection_number.max(0) as u32),
                     t.subsection_title
                 ),
                 ..Group::default()
@@ -328,7 +328,7 @@ fn end_of(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
 /// The summaries this process keeps, by plan, the date shown and the date the lights are
 /// judged on (`None`: no such plan).
 pub type SummaryCache =
-    crate::revision_cache::RevisionCache<(i64, NaiveDate, NaiveDate), Option<Summary>>;
+    crate::db::revision_cache::RevisionCache<(i64, NaiveDate, NaiveDate), Option<Summary>>;
 
 /// [`load`], served from `cache` while nothing it is built from has changed: rebuilding it reads
 /// the plan's whole report history, and leaders land on this page.

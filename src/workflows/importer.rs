@@ -2,7 +2,7 @@
 //! transaction. Used by `duban import` and by `duban serve` for the documents in `seeds/`.
 
 use crate::db;
-use crate::plan::{
+use crate::rules::plan::{
     AppliedErratum, Errata, ErrataError, ParseError, Plan, UnitDirectoryError, UnitsFile,
     apply_errata, parse_plan,
 };

@@ -1,8 +1,9 @@
 //! `duban serve`: migrate, import the seeds, listen, and shut down gracefully.
 
-use crate::config::ServeArgs;
-use crate::database::Database;
-use crate::{accounts, db, importer, web};
+use crate::infra::config::ServeArgs;
+use crate::infra::database::Database;
+use crate::workflows::{accounts, importer};
+use crate::{db, web};
 use anyhow::Context;
 use tokio::net::TcpListener;
 

@@ -1,10 +1,10 @@
 //! Parser tests: the real 2022 document, the other layouts of the family, hostile inputs.
 
 use super::*;
-use crate::plan::{Errata, ErrataError, Erratum, apply_errata};
+use crate::rules::plan::{Errata, ErrataError, Erratum, apply_errata};
 use proptest::prelude::*;
 
-const SEED_2022: &str = include_str!("../../seeds/2022-work-points.md");
+const SEED_2022: &str = include_str!("../../../seeds/2022-work-points.md");
 
 fn plan_2022() -> Plan {
     parse_plan(SEED_2022).expect("the 2022 plan parses")
@@ -167,7 +167,7 @@ fn letterhead_notice_preamble_and_distribution_are_not_tasks() {
 fn the_transcription_slip_stays_in_the_source_until_errata_apply() {
     let mut p = plan_2022();
     assert!(task(&p, "6.2.1").text.contains("规则 and 标准"));
-    let errata = Errata::parse(include_str!("../../seeds/2022-work-points.errata.toml"))
+    let errata = Errata::parse(include_str!("../../../seeds/2022-work-points.errata.toml"))
         .expect("errata parse");
     let applied = apply_errata(&mut p, &errata).expect("errata apply");
     assert_eq!(applied.len(), 1);
@@ -243,7 +243,7 @@ fn matches_the_reviewed_golden_table() {
             t.text
         ));
     }
-    let golden = include_str!("../../tests/fixtures/2022-tasks.tsv");
+    let golden = include_str!("../../../tests/fixtures/2022-tasks.tsv");
     if table != golden {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/target/2022-tasks.actual.tsv");
         let _ = std::fs::write(path, &table);

@@ -2,7 +2,7 @@
 //! stand; editions are kept unchanged and can be compared.
 
 use crate::db::{self, audit::Actor};
-use crate::summary::{self, Summary};
+use crate::workflows::summary::{self, Summary};
 use chrono::NaiveDate;
 use serde_json::json;
 use sqlx::PgPool;
@@ -80,7 +80,7 @@ pub fn compare(a: &Summary, b: &Summary) -> Vec<Compared> {
 
 /// An edition as a workbook: its headline, sections, units and the red and yellow lists.
 pub fn xlsx(title: &str, s: &Summary) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use crate::export::neutralize;
+    use crate::formats::export::neutralize;
     use rust_xlsxwriter::{Format, FormatBorder, Workbook};
     let mut book = Workbook::new();
     let head = Format::new()

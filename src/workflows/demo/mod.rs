@@ -4,11 +4,11 @@
 
 pub mod large;
 
-use crate::accounts::{self, NewUserInput, UnitRef};
-use crate::auth::Role;
 use crate::db::{self, audit::Actor, tasks::TaskFilter};
-use crate::importer;
-use crate::progress::{self, Assessment, Caller, Decision, ReportInput, ReportStatus};
+use crate::rules::auth::Role;
+use crate::workflows::accounts::{self, NewUserInput, UnitRef};
+use crate::workflows::importer;
+use crate::workflows::progress::{self, Assessment, Caller, Decision, ReportInput, ReportStatus};
 use anyhow::{Context, bail};
 use serde_json::json;
 use sqlx::PgPool;

@@ -70,7 +70,7 @@ mod tests {
 
     #[test]
     fn reads_the_seed_directory() {
-        let f = UnitsFile::parse(include_str!("../../seeds/units.toml")).expect("parses");
+        let f = UnitsFile::parse(include_str!("../../../seeds/units.toml")).expect("parses");
         let d = f
             .directory(super::super::NATIONAL_ISSUER)
             .expect("national directory");

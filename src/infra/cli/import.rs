@@ -1,8 +1,8 @@
 //! `duban import PATH [--dry-run] [--json]`.
 
-use crate::config::DbArgs;
-use crate::database::Database;
-use crate::importer::{self, Outcome, Prepared, UNITS_FILE};
+use crate::infra::config::DbArgs;
+use crate::infra::database::Database;
+use crate::workflows::importer::{self, Outcome, Prepared, UNITS_FILE};
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

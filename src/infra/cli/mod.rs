@@ -4,9 +4,9 @@ mod import;
 mod user;
 mod with_db;
 
-use crate::config::{DbArgs, ServeArgs};
-use crate::database::Database;
-use crate::server::{self, Shutdown};
+use crate::infra::config::{DbArgs, ServeArgs};
+use crate::infra::database::Database;
+use crate::infra::server::{self, Shutdown};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -103,7 +103,7 @@ fn error_chain(e: &anyhow::Error) -> String {
 }
 
 async fn demo_large(db: &DbArgs, args: &DemoArgs) -> anyhow::Result<ExitCode> {
-    use crate::demo::large::{self, LargeScale};
+    use crate::workflows::demo::large::{self, LargeScale};
     if !(args.fraction > 0.0 && args.fraction <= 1.0) {
         anyhow::bail!("--fraction 须在 0 和 1 之间");
     }
@@ -181,7 +181,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let database = Database::open(&cli.db).await?;
             let result = async {
                 crate::db::MIGRATOR.run(&database.pool).await?;
-                crate::demo::generate(&database.pool, &args.seeds_dir).await
+                crate::workflows::demo::generate(&database.pool, &args.seeds_dir).await
             }
             .await;
             database.close().await;
@@ -192,7 +192,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             println!(
                 "演示账号(密码均为 {}):{}",
-                crate::demo::DEMO_PASSWORD,
+                crate::workflows::demo::DEMO_PASSWORD,
                 done.users.join("、")
             );
             Ok(ExitCode::SUCCESS)

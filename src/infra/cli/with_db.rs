@@ -1,8 +1,8 @@
 //! `duban with-db -- COMMAND…`: runs a command against the private cluster (the test script's
 //! way to give `cargo test` a PostgreSQL on a machine where none is set up).
 
-use crate::config::DbArgs;
-use crate::embedded::EmbeddedPostgres;
+use crate::infra::config::DbArgs;
+use crate::infra::embedded::EmbeddedPostgres;
 use anyhow::Context;
 use clap::Args;
 use std::process::ExitCode;

@@ -8,7 +8,7 @@ use crate::db::{
     audit::Actor,
     tasks::{UnitRole, deadline_of},
 };
-use crate::schedule::{Checkpoint, Cycle, Deadline, DeadlineKind};
+use crate::rules::schedule::{Checkpoint, Cycle, Deadline, DeadlineKind};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use std::collections::HashSet;

@@ -5,7 +5,7 @@
 
 use super::Dice;
 use crate::db::{self, audit::Actor, bulk::Copier};
-use crate::schedule::Period;
+use crate::rules::schedule::Period;
 use anyhow::{Context, bail};
 use chrono::{Duration, NaiveDate};
 use serde_json::json;
@@ -357,7 +357,7 @@ fn at(d: NaiveDate, hour: u64) -> String {
 /// Loads the data set; refused (with nothing written) where any report exists.
 pub async fn generate(pool: &PgPool, scale: LargeScale) -> anyhow::Result<LargeReport> {
     let started = Instant::now();
-    let hash = crate::auth::hash_password(LARGE_PASSWORD)
+    let hash = crate::rules::auth::hash_password(LARGE_PASSWORD)
         .map_err(|e| anyhow::anyhow!("无法计算密码散列: {e}"))?;
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin().await?;

@@ -1,11 +1,11 @@
 //! `duban user …`: accounts for operators and scripts. Passwords are read from stdin (first
 //! line) and never echoed; `token` prints the new token as the last line of stdout.
 
-use crate::accounts::{self, NewUserInput, UnitRef};
-use crate::auth::Role;
-use crate::config::DbArgs;
-use crate::database::Database;
 use crate::db::{self, audit::Actor};
+use crate::infra::config::DbArgs;
+use crate::infra::database::Database;
+use crate::rules::auth::Role;
+use crate::workflows::accounts::{self, NewUserInput, UnitRef};
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use std::io::BufRead;

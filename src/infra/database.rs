@@ -1,7 +1,7 @@
 //! Opening the database: the server named by `DATABASE_URL`, or the private cluster.
 
-use crate::config::DbArgs;
-use crate::embedded::EmbeddedPostgres;
+use crate::infra::config::DbArgs;
+use crate::infra::embedded::EmbeddedPostgres;
 use anyhow::Context;
 use sqlx::PgPool;
 use sqlx::postgres::PgConnectOptions;

@@ -1,9 +1,9 @@
 //! The transitions of reports, tasks, urges and coordination requests.
 
 use super::{Assessment, CoordinationState, ReportStatus, ReviewState};
-use crate::auth::Role;
 use crate::db::{self, audit::Actor, reports::Content, reports::ReportRow};
-use crate::reporting;
+use crate::rules::auth::Role;
+use crate::rules::reporting;
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 
@@ -622,7 +622,7 @@ pub async fn add_attachment(
     raw_name: &str,
     bytes: &[u8],
 ) -> Result<i64, ProgressError> {
-    let (name, kind) = crate::attachments::check_upload(raw_name, bytes)
+    let (name, kind) = crate::formats::attachments::check_upload(raw_name, bytes)
         .map_err(|e| field("file", e.to_string()))?;
     let mut tx = pool.begin().await?;
     let report = db::reports::lock(&mut tx, report_id)
@@ -640,11 +640,11 @@ pub async fn add_attachment(
         )));
     }
     if db::reports::count_attachments(&mut tx, report_id).await?
-        >= crate::attachments::MAX_FILES_PER_REPORT as i64
+        >= crate::formats::attachments::MAX_FILES_PER_REPORT as i64
     {
         return Err(field(
             "file",
-            crate::attachments::AttachmentError::TooMany.to_string(),
+            crate::formats::attachments::AttachmentError::TooMany.to_string(),
         ));
     }
     use sha2::Digest;

@@ -1,8 +1,8 @@
 //! Account workflows shared by the CLI and the web pages: each validates its input, writes in
 //! one transaction and records itself in the audit log.
 
-use crate::auth::{self, ApiToken, Login, Role};
 use crate::db::{self, audit::Actor, users::NewUser};
+use crate::rules::auth::{self, ApiToken, Login, Role};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::PgPool;
@@ -478,7 +478,7 @@ mod tests {
     #[test]
     fn the_dummy_hash_is_a_valid_argon2id_hash() {
         assert!(super::DUMMY_HASH.starts_with("$argon2id$"));
-        assert!(!crate::auth::verify_password(
+        assert!(!crate::rules::auth::verify_password(
             "anything",
             &super::DUMMY_HASH
         ));

@@ -1,11 +1,11 @@
-//! Lights and status of tasks, computed from the loaded rows by the rules in [`crate::lights`].
+//! Lights and status of tasks, computed from the loaded rows by the rules in [`crate::rules::lights`].
 
 use super::{Assessment, ReportStatus, ReviewState};
 use crate::db::{assignments::PlanSettings, reports::ReportBrief, tasks::TaskRow};
-use crate::lights::{
+use crate::rules::lights::{
     self, CheckpointInfo, Judgement, Light, PeriodInfo, ReportInfo, TaskFacts, UnitFacts,
 };
-use crate::reporting;
+use crate::rules::reporting;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -116,7 +116,7 @@ pub fn report_info(r: &ReportBrief) -> ReportInfo {
 }
 
 /// A period as the light rules see it.
-pub fn period_info(p: &crate::schedule::Period) -> PeriodInfo {
+pub fn period_info(p: &crate::rules::schedule::Period) -> PeriodInfo {
     PeriodInfo {
         key: p.key.clone(),
         label: p.label.clone(),
@@ -128,7 +128,7 @@ pub fn period_info(p: &crate::schedule::Period) -> PeriodInfo {
 
 /// How punctual a unit's report for a period is (`None`: no report yet), judged on `today`.
 pub fn punctuality_of(
-    p: &crate::schedule::Period,
+    p: &crate::rules::schedule::Period,
     report: Option<&ReportBrief>,
     today: NaiveDate,
 ) -> lights::Punctuality {

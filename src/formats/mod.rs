@@ -1,0 +1,5 @@
+//! The files duban reads and writes: the Excel round trip, the exports, report attachments.
+
+pub mod attachments;
+pub mod export;
+pub mod roundtrip;

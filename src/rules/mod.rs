@@ -1,0 +1,7 @@
+//! Pure rules: no database, no network, no clock of their own (the date is always passed in).
+
+pub mod auth;
+pub mod lights;
+pub mod plan;
+pub mod reporting;
+pub mod schedule;

@@ -1,0 +1,10 @@
+//! The operations of the office, the units and the leaders: each checks its rules, runs in one
+//! transaction through [`crate::db`] and is recorded in the audit log.
+
+pub mod accounts;
+pub mod assignments;
+pub mod demo;
+pub mod editions;
+pub mod importer;
+pub mod progress;
+pub mod summary;
