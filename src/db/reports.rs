@@ -1,6 +1,6 @@
 //! Progress reports (进展情况), their events, coordination requests, attachments and urges.
 
-use crate::workflows::progress::{Assessment, ReportStatus, ReviewState};
+use crate::workflows::progress::{Assessment, ReportAction, ReportStatus, ReviewState};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgExecutor};
 
@@ -30,6 +30,19 @@ pub struct ReportRow {
     pub reviewed_at: Option<DateTime<Utc>>,
     pub accepted_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl ReportRow {
+    /// What the unit wrote.
+    pub fn content(&self) -> Content {
+        Content {
+            status: self.status,
+            self_assessment: self.self_assessment,
+            work_done: self.work_done.clone(),
+            problems: self.problems.clone(),
+            next_steps: self.next_steps.clone(),
+        }
+    }
 }
 
 const REPORT_SELECT: &str = "\
@@ -287,14 +300,7 @@ pub async fn submitted_pairs(
     .await
 }
 
-/// The content of a report as a unit writes it.
-pub struct Content<'a> {
-    pub status: ReportStatus,
-    pub self_assessment: Assessment,
-    pub work_done: &'a str,
-    pub problems: &'a str,
-    pub next_steps: &'a str,
-}
+pub use crate::rules::vocabulary::ReportContent as Content;
 
 #[allow(clippy::too_many_arguments)]
 pub async fn insert(
@@ -305,7 +311,7 @@ pub async fn insert(
     start: NaiveDate,
     end: NaiveDate,
     due: NaiveDate,
-    c: &Content<'_>,
+    c: &Content,
     actor_id: Option<i64>,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
@@ -321,9 +327,9 @@ pub async fn insert(
     .bind(due)
     .bind(c.status)
     .bind(c.self_assessment)
-    .bind(c.work_done)
-    .bind(c.problems)
-    .bind(c.next_steps)
+    .bind(&c.work_done)
+    .bind(&c.problems)
+    .bind(&c.next_steps)
     .bind(actor_id)
     .fetch_one(conn)
     .await
@@ -332,7 +338,7 @@ pub async fn insert(
 pub async fn update_content(
     conn: &mut PgConnection,
     id: i64,
-    c: &Content<'_>,
+    c: &Content,
     actor_id: Option<i64>,
 ) -> sqlx::Result<()> {
     sqlx::query(
@@ -343,9 +349,9 @@ pub async fn update_content(
     .bind(id)
     .bind(c.status)
     .bind(c.self_assessment)
-    .bind(c.work_done)
-    .bind(c.problems)
-    .bind(c.next_steps)
+    .bind(&c.work_done)
+    .bind(&c.problems)
+    .bind(&c.next_steps)
     .bind(actor_id)
     .execute(conn)
     .await
@@ -395,7 +401,7 @@ pub async fn insert_event(
     report_id: i64,
     actor_id: Option<i64>,
     actor_login: Option<&str>,
-    action: &str,
+    action: ReportAction,
     version: i32,
     reason: Option<&str>,
     snapshot: serde_json::Value,
@@ -421,7 +427,7 @@ pub struct EventRow {
     pub at: DateTime<Utc>,
     pub actor_login: Option<String>,
     pub actor_name: Option<String>,
-    pub action: String,
+    pub action: ReportAction,
     pub version: i32,
     pub reason: Option<String>,
     pub snapshot: serde_json::Value,
@@ -794,7 +800,7 @@ pub struct HistoricEvent {
     pub period: String,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
-    pub action: String,
+    pub action: ReportAction,
     pub at: DateTime<Utc>,
     /// 进展状态 in the snapshot
     pub status: Option<String>,

@@ -23,6 +23,7 @@
 //!    reckons cell references unchecked, so `A99999999999` overflows (Cargo.toml keeps overflow
 //!    checks on for calamine in release builds too, so that it is refused rather than wrapped).
 
+use crate::rules::vocabulary::{Assessment, ReportStatus};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -75,18 +76,13 @@ const COL_NEXT_STEPS: usize = 7;
 const NCOLS: usize = 8;
 
 /// (code, Chinese label) of 进展状态.
-const STATUSES: [(&str, &str); 4] = [
-    ("not_started", "未启动"),
-    ("in_progress", "推进中"),
-    ("done", "已完成"),
-    ("behind", "滞后"),
-];
+fn statuses() -> [(&'static str, &'static str); 4] {
+    ReportStatus::ALL.map(|s| (s.as_str(), s.label()))
+}
 /// (code, Chinese label) of 自评.
-const ASSESSMENTS: [(&str, &str); 3] = [
-    ("on_track", "正常推进"),
-    ("at_risk", "存在风险"),
-    ("off_track", "严重滞后"),
-];
+fn assessments() -> [(&'static str, &'static str); 3] {
+    Assessment::ALL.map(|a| (a.as_str(), a.label()))
+}
 const STATUS_MESSAGE: &str = "进展状态只能是 未启动、推进中、已完成 或 滞后";
 const ASSESSMENT_MESSAGE: &str = "自评只能是 正常推进、存在风险 或 严重滞后";
 
@@ -254,7 +250,7 @@ fn write_text(
     Ok(())
 }
 
-fn label_of<'a>(table: &'a [(&'a str, &'a str)], value: &'a str) -> &'a str {
+fn label_of<'a>(table: &[(&'static str, &'static str)], value: &'a str) -> &'a str {
     let value = value.trim();
     table
         .iter()
@@ -303,11 +299,11 @@ pub fn template_xlsx(t: &Template) -> Result<Vec<u8>, RoundTripError> {
 
     for (i, r) in t.rows.iter().enumerate() {
         let row = FIRST_DATA_ROW + i as u32;
-        let status = r.status.as_deref().map_or("", |s| label_of(&STATUSES, s));
+        let status = r.status.as_deref().map_or("", |s| label_of(&statuses(), s));
         let assessment = r
             .self_assessment
             .as_deref()
-            .map_or("", |s| label_of(&ASSESSMENTS, s));
+            .map_or("", |s| label_of(&assessments(), s));
         write_text(ws, row, 0, &r.code, &f.fixed)?;
         write_text(ws, row, 1, &r.task_text, &f.fixed)?;
         write_text(ws, row, 2, &r.role, &f.fixed)?;
@@ -321,7 +317,7 @@ pub fn template_xlsx(t: &Template) -> Result<Vec<u8>, RoundTripError> {
     if !t.rows.is_empty() {
         let last = FIRST_DATA_ROW + t.rows.len() as u32 - 1;
         let status = DataValidation::new()
-            .allow_list_strings(&STATUSES.map(|(_, label)| label))?
+            .allow_list_strings(&statuses().map(|(_, label)| label))?
             .set_error_style(DataValidationErrorStyle::Stop)
             .set_error_title("进展状态")?
             .set_error_message("请从下拉列表选择:未启动、推进中、已完成 或 滞后")?;
@@ -333,7 +329,7 @@ pub fn template_xlsx(t: &Template) -> Result<Vec<u8>, RoundTripError> {
             &status,
         )?;
         let assessment = DataValidation::new()
-            .allow_list_strings(&ASSESSMENTS.map(|(_, label)| label))?
+            .allow_list_strings(&assessments().map(|(_, label)| label))?
             .set_error_style(DataValidationErrorStyle::Stop)
             .set_error_title("自评")?
             .set_error_message("请从下拉列表选择:正常推进、存在风险 或 严重滞后")?;
@@ -702,9 +698,14 @@ fn validate(sheet: RawSheet, known_codes: &[String]) -> Result<Vec<UploadRow>, R
                 seen.insert(code.clone(), row);
             }
         }
-        let status = errors.choice(cells, COL_STATUS, row, &STATUSES, STATUS_MESSAGE);
-        let assessment =
-            errors.choice(cells, COL_ASSESSMENT, row, &ASSESSMENTS, ASSESSMENT_MESSAGE);
+        let status = errors.choice(cells, COL_STATUS, row, &statuses(), STATUS_MESSAGE);
+        let assessment = errors.choice(
+            cells,
+            COL_ASSESSMENT,
+            row,
+            &assessments(),
+            ASSESSMENT_MESSAGE,
+        );
         let work_done = errors.long_text(cells, COL_WORK_DONE, row, true);
         let problems = errors.long_text(cells, COL_PROBLEMS, row, false);
         let next_steps = errors.long_text(cells, COL_NEXT_STEPS, row, false);

@@ -30,6 +30,8 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
 use std::fmt;
 
+pub use crate::rules::vocabulary::{Assessment, ReportStatus, ReviewState};
+
 /// How many days ahead a deadline or a due report turns the light yellow.
 pub const WARNING_DAYS: i64 = 14;
 
@@ -103,122 +105,6 @@ impl fmt::Display for Light {
     }
 }
 
-/// The review state of a progress report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ReviewState {
-    Draft,
-    /// Submitted, or resubmitted after a return; awaiting review.
-    Submitted,
-    /// 退回: returned to the unit, awaiting revision.
-    Returned,
-    /// 采纳.
-    Accepted,
-}
-
-impl ReviewState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReviewState::Draft => "draft",
-            ReviewState::Submitted => "submitted",
-            ReviewState::Returned => "returned",
-            ReviewState::Accepted => "accepted",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ReviewState> {
-        match s.trim() {
-            "draft" => Some(ReviewState::Draft),
-            "submitted" => Some(ReviewState::Submitted),
-            "returned" => Some(ReviewState::Returned),
-            "accepted" => Some(ReviewState::Accepted),
-            _ => None,
-        }
-    }
-
-    /// Whether a report in this state counts as submitted for its period.
-    pub fn counts_as_submitted(self) -> bool {
-        matches!(self, ReviewState::Submitted | ReviewState::Accepted)
-    }
-}
-
-/// The unit's stated progress (进展状态).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Status {
-    NotStarted,
-    InProgress,
-    Done,
-    /// 滞后.
-    Behind,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::NotStarted => "not_started",
-            Status::InProgress => "in_progress",
-            Status::Done => "done",
-            Status::Behind => "behind",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::NotStarted => "未启动",
-            Status::InProgress => "推进中",
-            Status::Done => "已完成",
-            Status::Behind => "滞后",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Status> {
-        match s.trim() {
-            "not_started" => Some(Status::NotStarted),
-            "in_progress" => Some(Status::InProgress),
-            "done" => Some(Status::Done),
-            "behind" => Some(Status::Behind),
-            _ => None,
-        }
-    }
-}
-
-/// An assessment of progress, by the unit itself or by the office.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Assessment {
-    /// 正常推进.
-    OnTrack,
-    /// 存在风险.
-    AtRisk,
-    /// 严重滞后.
-    OffTrack,
-}
-
-impl Assessment {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Assessment::OnTrack => "on_track",
-            Assessment::AtRisk => "at_risk",
-            Assessment::OffTrack => "off_track",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Assessment::OnTrack => "正常推进",
-            Assessment::AtRisk => "存在风险",
-            Assessment::OffTrack => "严重滞后",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Assessment> {
-        match s.trim() {
-            "on_track" => Some(Assessment::OnTrack),
-            "at_risk" => Some(Assessment::AtRisk),
-            "off_track" => Some(Assessment::OffTrack),
-            _ => None,
-        }
-    }
-}
-
 /// One reporting period of a task.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PeriodInfo {
@@ -239,7 +125,7 @@ pub struct ReportInfo {
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
     pub state: ReviewState,
-    pub status: Status,
+    pub status: ReportStatus,
     pub self_assessment: Assessment,
     pub office_assessment: Option<Assessment>,
     /// ever submitted (first_submitted_at set)
@@ -554,10 +440,10 @@ fn report_findings(task: &TaskFacts, unit: &UnitFacts, today: NaiveDate) -> Vec<
         .filter(|r| r.state == ReviewState::Accepted)
         .max_by_key(|r| (r.period_end, r.accepted_at));
     if let Some(r) = latest {
-        if r.status == Status::Behind {
+        if r.status == ReportStatus::Behind {
             findings.push(Finding::red(format!(
                 "最新采纳的报告为“{}”",
-                Status::Behind.label()
+                ReportStatus::Behind.label()
             )));
         }
         let (assessment, by) = match r.office_assessment {
@@ -612,7 +498,7 @@ mod tests {
             period_start: p.start,
             period_end: p.end,
             state,
-            status: Status::InProgress,
+            status: ReportStatus::InProgress,
             self_assessment: Assessment::OnTrack,
             office_assessment: None,
             ever_submitted: state != ReviewState::Draft,
@@ -621,7 +507,12 @@ mod tests {
         }
     }
 
-    fn accepted(n: u32, status: Status, own: Assessment, office: Option<Assessment>) -> ReportInfo {
+    fn accepted(
+        n: u32,
+        status: ReportStatus,
+        own: Assessment,
+        office: Option<Assessment>,
+    ) -> ReportInfo {
         ReportInfo {
             status,
             self_assessment: own,
@@ -695,34 +586,6 @@ mod tests {
         );
     }
 
-    #[test]
-    fn enums_parse_their_names() {
-        for s in [
-            ReviewState::Draft,
-            ReviewState::Submitted,
-            ReviewState::Returned,
-            ReviewState::Accepted,
-        ] {
-            assert_eq!(ReviewState::parse(s.as_str()), Some(s));
-        }
-        for s in [
-            Status::NotStarted,
-            Status::InProgress,
-            Status::Done,
-            Status::Behind,
-        ] {
-            assert_eq!(Status::parse(s.as_str()), Some(s));
-        }
-        for a in [
-            Assessment::OnTrack,
-            Assessment::AtRisk,
-            Assessment::OffTrack,
-        ] {
-            assert_eq!(Assessment::parse(a.as_str()), Some(a));
-        }
-        assert_eq!(Status::parse("late"), None);
-    }
-
     // ---- closed ----
 
     #[test]
@@ -732,7 +595,12 @@ mod tests {
         t.units.push(unit(
             1,
             "公安部",
-            vec![accepted(1, Status::Behind, Assessment::OffTrack, None)],
+            vec![accepted(
+                1,
+                ReportStatus::Behind,
+                Assessment::OffTrack,
+                None,
+            )],
         ));
         t.closed = true;
         let today = d(2022, 12, 1);
@@ -927,7 +795,7 @@ mod tests {
         t.units.push(unit(
             1,
             "公安部",
-            vec![accepted(1, Status::Behind, Assessment::OnTrack, None)],
+            vec![accepted(1, ReportStatus::Behind, Assessment::OnTrack, None)],
         ));
         let j = judge_only(&t, d(2022, 5, 1));
         assert_eq!(j.light, Light::Red);
@@ -942,8 +810,8 @@ mod tests {
             1,
             "公安部",
             vec![
-                accepted(2, Status::InProgress, Assessment::OnTrack, None),
-                accepted(1, Status::Behind, Assessment::OffTrack, None),
+                accepted(2, ReportStatus::InProgress, Assessment::OnTrack, None),
+                accepted(1, ReportStatus::Behind, Assessment::OffTrack, None),
             ],
         ));
         assert_eq!(judge_only(&t, d(2022, 8, 1)).light, Light::Green);
@@ -953,7 +821,7 @@ mod tests {
             1,
             "公安部",
             vec![
-                accepted(1, Status::Behind, Assessment::OnTrack, None),
+                accepted(1, ReportStatus::Behind, Assessment::OnTrack, None),
                 report(2, ReviewState::Submitted),
             ],
         ));
@@ -966,11 +834,11 @@ mod tests {
         let earlier = Utc.with_ymd_and_hms(2022, 7, 21, 9, 0, 0).unwrap();
         let behind = ReportInfo {
             accepted_at: Some(earlier),
-            ..accepted(2, Status::Behind, Assessment::OnTrack, None)
+            ..accepted(2, ReportStatus::Behind, Assessment::OnTrack, None)
         };
         let fine = ReportInfo {
             accepted_at: Some(later),
-            ..accepted(2, Status::InProgress, Assessment::OnTrack, None)
+            ..accepted(2, ReportStatus::InProgress, Assessment::OnTrack, None)
         };
         let mut t = task(None, vec![q(2)]);
         t.units
@@ -998,7 +866,7 @@ mod tests {
             "公安部",
             vec![accepted(
                 1,
-                Status::InProgress,
+                ReportStatus::InProgress,
                 Assessment::OnTrack,
                 Some(Assessment::OffTrack),
             )],
@@ -1016,7 +884,7 @@ mod tests {
             "公安部",
             vec![accepted(
                 1,
-                Status::InProgress,
+                ReportStatus::InProgress,
                 Assessment::OffTrack,
                 Some(Assessment::OnTrack),
             )],
@@ -1032,7 +900,12 @@ mod tests {
         t.units.push(unit(
             1,
             "公安部",
-            vec![accepted(1, Status::InProgress, Assessment::OffTrack, None)],
+            vec![accepted(
+                1,
+                ReportStatus::InProgress,
+                Assessment::OffTrack,
+                None,
+            )],
         ));
         let j = judge_only(&t, d(2022, 5, 1));
         assert_eq!(j.light, Light::Red);
@@ -1045,7 +918,12 @@ mod tests {
         t.units.push(unit(
             1,
             "公安部",
-            vec![accepted(1, Status::InProgress, Assessment::AtRisk, None)],
+            vec![accepted(
+                1,
+                ReportStatus::InProgress,
+                Assessment::AtRisk,
+                None,
+            )],
         ));
         let j = judge_only(&t, d(2022, 5, 1));
         assert_eq!(j.light, Light::Yellow);
@@ -1053,7 +931,7 @@ mod tests {
         // The office's at_risk overrides the unit's on_track.
         t.units[0].reports = vec![accepted(
             1,
-            Status::InProgress,
+            ReportStatus::InProgress,
             Assessment::OnTrack,
             Some(Assessment::AtRisk),
         )];
@@ -1063,7 +941,7 @@ mod tests {
         // The office's on_track clears the unit's at_risk.
         t.units[0].reports = vec![accepted(
             1,
-            Status::InProgress,
+            ReportStatus::InProgress,
             Assessment::AtRisk,
             Some(Assessment::OnTrack),
         )];
@@ -1227,7 +1105,7 @@ mod tests {
             1,
             "公安部",
             vec![
-                accepted(1, Status::InProgress, Assessment::AtRisk, None),
+                accepted(1, ReportStatus::InProgress, Assessment::AtRisk, None),
                 report(2, ReviewState::Returned),
             ],
         ));
@@ -1266,7 +1144,7 @@ mod tests {
             "公安部",
             vec![accepted(
                 1,
-                Status::Behind,
+                ReportStatus::Behind,
                 Assessment::OnTrack,
                 Some(Assessment::OffTrack),
             )],

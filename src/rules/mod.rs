@@ -5,3 +5,4 @@ pub mod lights;
 pub mod plan;
 pub mod reporting;
 pub mod schedule;
+pub mod vocabulary;

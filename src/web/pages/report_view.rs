@@ -3,6 +3,7 @@
 
 use super::reports::{ReportForm, caller, progress_error};
 use crate::db::{self, reports::ReportRow};
+use crate::rules::vocabulary::ReportSnapshot;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::forms::{FieldErrors, Form};
 use crate::web::plan_context::{Layout, bare_layout};
@@ -124,17 +125,10 @@ async fn page(
                 .format("%Y-%m-%d %H:%M")
                 .to_string(),
             who: e.actor_name.or(e.actor_login).unwrap_or_else(|| "—".into()),
-            action: match e.action.as_str() {
-                "submitted" => "提交",
-                "returned" => "退回",
-                _ => "采纳",
-            },
+            action: e.action.label(),
             version: e.version,
             reason: e.reason,
-            work_done: e.snapshot["work_done"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string(),
+            work_done: ReportSnapshot::from_json(&e.snapshot).content.work_done,
         })
         .collect();
     let previous =

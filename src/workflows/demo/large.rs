@@ -6,6 +6,9 @@
 use super::Dice;
 use crate::db::{self, audit::Actor, bulk::Copier};
 use crate::rules::schedule::Period;
+use crate::rules::vocabulary::{
+    Assessment, ReportAction, ReportContent, ReportSnapshot, ReportStatus, ReviewState,
+};
 use anyhow::{Context, bail};
 use chrono::{Duration, NaiveDate};
 use serde_json::json;
@@ -271,12 +274,12 @@ impl Outcome {
         }
     }
 
-    fn state(self) -> &'static str {
+    fn state(self) -> ReviewState {
         match self {
-            Outcome::Draft => "draft",
-            Outcome::Submitted => "submitted",
-            Outcome::Returned => "returned",
-            Outcome::Accepted | Outcome::Reaccepted => "accepted",
+            Outcome::Draft => ReviewState::Draft,
+            Outcome::Submitted => ReviewState::Submitted,
+            Outcome::Returned => ReviewState::Returned,
+            Outcome::Accepted | Outcome::Reaccepted => ReviewState::Accepted,
         }
     }
 
@@ -293,8 +296,8 @@ impl Outcome {
 /// Everything about one report, derived from its index alone.
 struct Synth {
     outcome: Outcome,
-    status: &'static str,
-    assessment: &'static str,
+    status: ReportStatus,
+    assessment: Assessment,
     work_done: String,
     problems: &'static str,
     created: NaiveDate,
@@ -308,17 +311,17 @@ fn synth(i: u64, period: &Period, open_period: bool) -> Synth {
     let r = mix(2025, i);
     let outcome = Outcome::pick(r, open_period);
     let status = [
-        "in_progress",
-        "in_progress",
-        "done",
-        "behind",
-        "not_started",
+        ReportStatus::InProgress,
+        ReportStatus::InProgress,
+        ReportStatus::Done,
+        ReportStatus::Behind,
+        ReportStatus::NotStarted,
     ][(r >> 8) as usize % 5];
     let assessment = match (status, (r >> 12) % 3) {
-        ("behind", 0) => "off_track",
-        ("behind", _) => "at_risk",
-        (_, 0) if (r >> 14).is_multiple_of(4) => "at_risk",
-        _ => "on_track",
+        (ReportStatus::Behind, 0) => Assessment::OffTrack,
+        (ReportStatus::Behind, _) => Assessment::AtRisk,
+        (_, 0) if (r >> 14).is_multiple_of(4) => Assessment::AtRisk,
+        _ => Assessment::OnTrack,
     };
     let work_done = format!(
         "{},共涉及{}项工作。",
@@ -341,7 +344,11 @@ fn synth(i: u64, period: &Period, open_period: bool) -> Synth {
         status,
         assessment,
         work_done,
-        problems: if status == "behind" { PROBLEMS } else { "" },
+        problems: if status == ReportStatus::Behind {
+            PROBLEMS
+        } else {
+            ""
+        },
         created,
         first_submitted,
         returned,
@@ -718,34 +725,42 @@ pub async fn generate(pool: &PgPool, scale: LargeScale) -> anyhow::Result<LargeR
         let (liaison, liaison_login) = liaison_of(u);
         let h = i as u64;
         let snapshot = |version: i32, office: bool| {
-            json!({
-                "status": s.status, "self_assessment": s.assessment,
-                "office_assessment": if office { Some(s.assessment) } else { None },
-                "work_done": s.work_done, "problems": s.problems, "next_steps": NEXT,
-                "coordination": [], "version": version,
-            })
+            ReportSnapshot {
+                content: ReportContent {
+                    status: s.status,
+                    self_assessment: s.assessment,
+                    work_done: s.work_done.clone(),
+                    problems: s.problems.to_string(),
+                    next_steps: NEXT.to_string(),
+                },
+                office_assessment: office.then_some(s.assessment),
+                coordination: Vec::new(),
+                version,
+            }
+            .to_json()
             .to_string()
         };
-        let events: Vec<(&str, i32, NaiveDate, bool)> = match s.outcome {
+        use ReportAction::{Accepted, Returned, Submitted};
+        let events: Vec<(ReportAction, i32, NaiveDate, bool)> = match s.outcome {
             Outcome::Draft => vec![],
-            Outcome::Submitted => vec![("submitted", 2, s.first_submitted, false)],
+            Outcome::Submitted => vec![(Submitted, 2, s.first_submitted, false)],
             Outcome::Returned => vec![
-                ("submitted", 2, s.first_submitted, false),
-                ("returned", 3, s.reviewed, false),
+                (Submitted, 2, s.first_submitted, false),
+                (Returned, 3, s.reviewed, false),
             ],
             Outcome::Accepted => vec![
-                ("submitted", 2, s.first_submitted, false),
-                ("accepted", 3, s.reviewed, true),
+                (Submitted, 2, s.first_submitted, false),
+                (Accepted, 3, s.reviewed, true),
             ],
             Outcome::Reaccepted => vec![
-                ("submitted", 2, s.first_submitted, false),
-                ("returned", 3, s.returned, false),
-                ("submitted", 5, s.submitted, false),
-                ("accepted", 6, s.reviewed, true),
+                (Submitted, 2, s.first_submitted, false),
+                (Returned, 3, s.returned, false),
+                (Submitted, 5, s.submitted, false),
+                (Accepted, 6, s.reviewed, true),
             ],
         };
         for (action, version, on, office) in events {
-            let by_office = action != "submitted";
+            let by_office = action != Submitted;
             c.field(first_report + i as i64)
                 .field(at(on, h + u64::from(by_office)))
                 .field(if by_office { office_id } else { liaison })
@@ -756,7 +771,7 @@ pub async fn generate(pool: &PgPool, scale: LargeScale) -> anyhow::Result<LargeR
                 })
                 .field(action)
                 .field(version)
-                .opt((action == "returned").then_some("请补充量化数据。"))
+                .opt((action == Returned).then_some("请补充量化数据。"))
                 .field(snapshot(version, office));
             c.end_row().await?;
         }

@@ -23,11 +23,7 @@ pub fn briefs_at(events: &[HistoricEvent], at: DateTime<Utc>) -> Vec<ReportBrief
             .and_then(Assessment::parse)
             .unwrap_or(Assessment::OnTrack);
         let office_assessment = e.office_assessment.as_deref().and_then(Assessment::parse);
-        let state = match e.action.as_str() {
-            "returned" => ReviewState::Returned,
-            "accepted" => ReviewState::Accepted,
-            _ => ReviewState::Submitted,
-        };
+        let state = e.action.resulting_state();
         let entry = by_report.entry(e.report_id).or_insert_with(|| ReportBrief {
             task_id: e.task_id,
             unit_id: e.unit_id,

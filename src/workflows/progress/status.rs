@@ -1,6 +1,6 @@
 //! Lights and status of tasks, computed from the loaded rows by the rules in [`crate::rules::lights`].
 
-use super::{Assessment, ReportStatus, ReviewState};
+use super::{ReportStatus, ReviewState};
 use crate::db::{assignments::PlanSettings, reports::ReportBrief, tasks::TaskRow};
 use crate::rules::lights::{
     self, CheckpointInfo, Judgement, Light, PeriodInfo, ReportInfo, TaskFacts, UnitFacts,
@@ -73,43 +73,16 @@ pub struct TaskState {
     pub latest_period: Option<String>,
     pub units: Vec<(i64, Judgement)>,
 }
-
-fn review(s: ReviewState) -> lights::ReviewState {
-    match s {
-        ReviewState::Draft => lights::ReviewState::Draft,
-        ReviewState::Submitted => lights::ReviewState::Submitted,
-        ReviewState::Returned => lights::ReviewState::Returned,
-        ReviewState::Accepted => lights::ReviewState::Accepted,
-    }
-}
-
-fn status(s: ReportStatus) -> lights::Status {
-    match s {
-        ReportStatus::NotStarted => lights::Status::NotStarted,
-        ReportStatus::InProgress => lights::Status::InProgress,
-        ReportStatus::Done => lights::Status::Done,
-        ReportStatus::Behind => lights::Status::Behind,
-    }
-}
-
-fn assessment(a: Assessment) -> lights::Assessment {
-    match a {
-        Assessment::OnTrack => lights::Assessment::OnTrack,
-        Assessment::AtRisk => lights::Assessment::AtRisk,
-        Assessment::OffTrack => lights::Assessment::OffTrack,
-    }
-}
-
 /// A report as the light rules see it.
 pub fn report_info(r: &ReportBrief) -> ReportInfo {
     ReportInfo {
         period: r.period.clone(),
         period_start: r.period_start,
         period_end: r.period_end,
-        state: review(r.review_state),
-        status: status(r.status),
-        self_assessment: assessment(r.self_assessment),
-        office_assessment: r.office_assessment.map(assessment),
+        state: r.review_state,
+        status: r.status,
+        self_assessment: r.self_assessment,
+        office_assessment: r.office_assessment,
         ever_submitted: r.first_submitted_at.is_some(),
         accepted_at: r.accepted_at,
     }

@@ -1,9 +1,10 @@
 //! The transitions of reports, tasks, urges and coordination requests.
 
-use super::{Assessment, CoordinationState, ReportStatus, ReviewState};
-use crate::db::{self, audit::Actor, reports::Content, reports::ReportRow};
+use super::{Assessment, CoordinationState, ReportAction, ReportStatus, ReviewState};
+use crate::db::{self, audit::Actor, reports::ReportRow};
 use crate::rules::auth::Role;
 use crate::rules::reporting;
+use crate::rules::vocabulary::{ReportContent, ReportSnapshot};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 
@@ -73,6 +74,17 @@ pub struct ReportInput {
 }
 
 impl ReportInput {
+    /// What the unit wrote, as stored.
+    pub fn content(&self) -> ReportContent {
+        ReportContent {
+            status: self.status,
+            self_assessment: self.self_assessment,
+            work_done: self.work_done.clone(),
+            problems: self.problems.clone(),
+            next_steps: self.next_steps.clone(),
+        }
+    }
+
     /// Trims the texts and checks the limits; messages name the field.
     pub fn validate(mut self) -> Result<Self, ProgressError> {
         self.work_done = self.work_done.trim().to_string();
@@ -117,12 +129,13 @@ impl ReportInput {
 }
 
 fn snapshot(r: &ReportRow, coordination: &[String]) -> serde_json::Value {
-    json!({
-        "status": r.status, "self_assessment": r.self_assessment,
-        "office_assessment": r.office_assessment,
-        "work_done": r.work_done, "problems": r.problems, "next_steps": r.next_steps,
-        "coordination": coordination, "version": r.version,
-    })
+    ReportSnapshot {
+        content: r.content(),
+        office_assessment: r.office_assessment,
+        coordination: coordination.to_vec(),
+        version: r.version,
+    }
+    .to_json()
 }
 
 async fn lock_task_row(
@@ -222,13 +235,7 @@ pub async fn save_report_in(
             "该单位不是此任务的责任单位".into(),
         ));
     }
-    let content = Content {
-        status: input.status,
-        self_assessment: input.self_assessment,
-        work_done: &input.work_done,
-        problems: &input.problems,
-        next_steps: &input.next_steps,
-    };
+    let content = input.content();
     let actor_id = caller.actor.user_id;
     let id = match db::reports::find(&mut *tx, task_id, unit_id, &period.key).await? {
         Some(existing) => {
@@ -288,7 +295,7 @@ pub async fn save_report_in(
             id,
             actor_id,
             caller.actor.login.as_deref(),
-            "submitted",
+            ReportAction::Submitted,
             row.version,
             None,
             snapshot(&row, &input.coordination),
@@ -359,16 +366,15 @@ pub async fn review(
             report.review_state.label()
         )));
     }
-    let (state, action, reason, assessment) = match &decision {
+    let (action, reason, assessment) = match &decision {
         Decision::Accept { office_assessment } => {
-            (ReviewState::Accepted, "accepted", None, *office_assessment)
+            (ReportAction::Accepted, None, *office_assessment)
         }
         Decision::Return {
             reason,
             office_assessment,
         } => (
-            ReviewState::Returned,
-            "returned",
+            ReportAction::Returned,
             Some(reason.trim()),
             *office_assessment,
         ),
@@ -376,7 +382,7 @@ pub async fn review(
     db::reports::mark_reviewed(
         &mut tx,
         report_id,
-        state,
+        action.resulting_state(),
         reason,
         assessment,
         caller.actor.user_id,
@@ -404,7 +410,7 @@ pub async fn review(
     db::audit::record(
         &mut *tx,
         &caller.actor,
-        &format!("report_{action}"),
+        &format!("report_{}", action.as_str()),
         Some(&format!("{}/{}/{}", row.code, row.unit_name, row.period)),
         json!({ "report_id": report_id, "reason": reason, "office_assessment": assessment }),
     )
@@ -711,15 +717,10 @@ pub async fn delete_attachment(
 async fn unchanged(
     conn: &mut sqlx::PgConnection,
     existing: &db::reports::ReportRow,
-    content: &db::reports::Content<'_>,
+    content: &ReportContent,
     coordination: &[String],
 ) -> sqlx::Result<bool> {
-    let same = existing.status == content.status
-        && existing.self_assessment == content.self_assessment
-        && existing.work_done == content.work_done
-        && existing.problems == content.problems
-        && existing.next_steps == content.next_steps;
-    if !same {
+    if existing.content() != *content {
         return Ok(false);
     }
     let open: Vec<String> = db::reports::coordination(conn, existing.id)
