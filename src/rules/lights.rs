@@ -228,6 +228,18 @@ pub enum Punctuality {
 }
 
 impl Punctuality {
+    pub const ALL: [Punctuality; 5] = [
+        Punctuality::Pending,
+        Punctuality::OnTime,
+        Punctuality::Late,
+        Punctuality::Missing,
+        Punctuality::Returned,
+    ];
+
+    pub fn parse(s: &str) -> Option<Punctuality> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s.trim())
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Punctuality::Pending => "pending",

@@ -10,12 +10,12 @@ use crate::rules::reporting;
 use crate::rules::schedule::{Cycle, Period, periods_between};
 use crate::workflows::progress::{TaskState, history, judge_all, status::punctuality_of};
 use chrono::{NaiveDate, TimeZone};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sqlx::PgPool;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct Totals {
     pub tasks: u32,
     pub closed: u32,
@@ -28,7 +28,7 @@ pub struct Totals {
 }
 
 /// Lights counted over a group of tasks (a section, a subsection).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct Group {
     pub section: i32,
     pub subsection: Option<i32>,
@@ -52,7 +52,7 @@ impl Group {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct UnitLine {
     pub unit_id: i64,
     pub unit: String,
@@ -69,7 +69,7 @@ pub struct UnitLine {
     pub yellow: u32,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct GridRow {
     pub unit_id: i64,
     pub unit: String,
@@ -79,7 +79,7 @@ pub struct GridRow {
     pub rate: Option<u32>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Flagged {
     pub code: String,
     pub text: String,
@@ -87,14 +87,14 @@ pub struct Flagged {
     pub reasons: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct TrendPoint {
     pub label: String,
     pub closed: u32,
     pub red: u32,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Summary {
     pub as_of: NaiveDate,
     pub period: Option<Period>,

@@ -1,6 +1,10 @@
 //! 督办通报: issuing a numbered edition freezes the summary and its red and yellow lists as they
 //! stand; editions are kept unchanged and can be compared.
 
+mod snapshot;
+
+pub use snapshot::{EditionSnapshot, FORMAT};
+
 use crate::db::{self, audit::Actor};
 use crate::workflows::summary::{self, Summary};
 use chrono::NaiveDate;
@@ -17,7 +21,7 @@ pub async fn issue(
     let s = summary::load(pool, plan_id, today, today)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
-    let snapshot = serde_json::to_value(&s).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+    let snapshot = EditionSnapshot::of(&s).to_json();
     let year = db::assignments::plan_settings(pool, plan_id).await?.map_or(
         today.format("%Y").to_string().parse().unwrap_or(2022),
         |p| p.year,
@@ -36,9 +40,9 @@ pub async fn issue(
     Ok(id)
 }
 
-/// The frozen summary of an edition.
+/// The frozen summary of an edition, read through its own format (see [`EditionSnapshot`]).
 pub fn summary_of(row: &db::editions::EditionRow) -> Option<Summary> {
-    serde_json::from_value(row.snapshot.clone()).ok()
+    EditionSnapshot::from_json(&row.snapshot).map(|s| s.summary(row.as_of))
 }
 
 /// One figure of two editions side by side.
