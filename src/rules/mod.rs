@@ -1,5 +1,6 @@
 //! Pure rules: no database, no network, no clock of their own (the date is always passed in).
 
+pub mod access;
 pub mod auth;
 pub mod lights;
 pub mod plan;

@@ -3,6 +3,7 @@
 
 use super::{ApiError, AppError, AppState};
 use crate::db;
+use crate::rules::access::Access;
 use crate::rules::auth::{Role, hash_token};
 use axum::extract::{ConnectInfo, FromRef, FromRequestParts, OriginalUri, Request, State};
 use axum::http::Method;
@@ -42,8 +43,9 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
-    pub fn is_office(&self) -> bool {
-        self.role == Role::Office
+    /// What this user may read and do ([`crate::rules::access`]).
+    pub fn access(&self) -> Access {
+        Access::new(self.role, self.unit_id)
     }
 
     pub fn role_label(&self) -> &'static str {
@@ -230,7 +232,7 @@ async fn touch(session: &Session, idle: std::time::Duration) -> Result<(), AppEr
 /// Guard for the office's pages (user management, audit log).
 pub async fn require_office(req: Request, next: Next) -> Response {
     match req.extensions().get::<CurrentUser>() {
-        Some(u) if u.is_office() => next.run(req).await,
+        Some(u) if u.access().may_run_the_office() => next.run(req).await,
         _ => AppError::Forbidden.into_response(),
     }
 }
@@ -255,7 +257,7 @@ pub async fn require_user_or_token(
 /// Guard for the API's office-only routes (after [`require_token`]): 403 JSON otherwise.
 pub async fn require_office_api(req: Request, next: Next) -> Response {
     match req.extensions().get::<CurrentUser>() {
-        Some(u) if u.is_office() => next.run(req).await,
+        Some(u) if u.access().may_run_the_office() => next.run(req).await,
         _ => ApiError(AppError::Forbidden).into_response(),
     }
 }

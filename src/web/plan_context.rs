@@ -47,8 +47,21 @@ impl Layout {
         }
     }
 
-    pub fn is_office(&self) -> bool {
-        self.user.as_ref().is_some_and(CurrentUser::is_office)
+    /// The menu's links, by what the user may do ([`crate::rules::access`]).
+    fn may(&self, right: impl Fn(crate::rules::access::Access) -> bool) -> bool {
+        self.user.as_ref().is_some_and(|u| right(u.access()))
+    }
+
+    pub fn may_review(&self) -> bool {
+        self.may(|a| a.may_review())
+    }
+
+    pub fn may_urge(&self) -> bool {
+        self.may(|a| a.may_urge())
+    }
+
+    pub fn may_administer(&self) -> bool {
+        self.may(|a| a.may_administer())
     }
 
     pub fn has_many_plans(&self) -> bool {

@@ -4,7 +4,7 @@
 use super::plans::known_plan;
 use super::{Paging, paged};
 use crate::db::{self, reports::ReportRow};
-use crate::rules::auth::Role;
+use crate::rules::access::Scope;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::{ApiError, AppError};
 use crate::workflows::progress::{
@@ -87,15 +87,20 @@ pub async fn list(
         })?;
     // What `progress::may_read` allows, for every report of the task at once: the office
     // and leaders read all, a lead unit's liaison all of the task's, others their own.
-    let unit = match (user.role, user.unit_id) {
-        (Role::Office | Role::Leader, _) => None,
-        (Role::Liaison, Some(u)) if task.lead_ids.contains(&u) => None,
-        (Role::Liaison, Some(u)) => Some(u),
-        (Role::Liaison, None) => Some(-1),
+    let (pager, rows) = match user.access().task_report_scope(&task.lead_ids) {
+        Scope::Nothing => (paging.pager(0), Vec::new()),
+        scope => {
+            let unit = match scope {
+                Scope::Unit(u) => Some(u),
+                _ => None,
+            };
+            let pager = paging.pager(db::reports::count_for_task(&pool, task.id, unit).await?);
+            let rows =
+                db::reports::for_task_page(&pool, task.id, unit, pager.per_page, pager.offset())
+                    .await?;
+            (pager, rows)
+        }
     };
-    let pager = paging.pager(db::reports::count_for_task(&pool, task.id, unit).await?);
-    let rows =
-        db::reports::for_task_page(&pool, task.id, unit, pager.per_page, pager.offset()).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let coordination = db::reports::coordination_of(&pool, &ids).await?;
     let items = rows.iter().map(|r| json_of(r, &coordination)).collect();

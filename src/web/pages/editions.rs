@@ -79,7 +79,7 @@ pub async fn list(
     Ok(render::ok(&EditionsPage {
         a: q.a.unwrap_or_default(),
         b: q.b.unwrap_or_default(),
-        can_issue: user.is_office(),
+        can_issue: user.access().may_issue_editions(),
         editions,
         pager,
         choices,
@@ -118,10 +118,9 @@ pub async fn download(
     plan_context::require(&pool, Some(&row.plan_id.to_string()), "editions", &user).await?;
     let mut s = editions::summary_of(&row)
         .ok_or_else(|| AppError::Internal("edition snapshot unreadable".into()))?;
-    if user.role == crate::rules::auth::Role::Liaison {
-        s.units.retain(|u| Some(u.unit_id) == user.unit_id);
-        s.grid.retain(|g| Some(g.unit_id) == user.unit_id);
-    }
+    let scope = user.access().scope();
+    scope.retain(&mut s.units, |u| u.unit_id);
+    scope.retain(&mut s.grid, |g| g.unit_id);
     let bytes = editions::xlsx(&format!("督办通报 {}", row.title()), &s)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(render::download(

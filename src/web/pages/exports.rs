@@ -38,11 +38,7 @@ async fn ledger(
                 )
             })
             .collect();
-    let own = if user.role == crate::rules::auth::Role::Liaison {
-        user.unit_id
-    } else {
-        None
-    };
+    let own = user.access().own_unit();
     let mut rows = Vec::new();
     for t in &sel.rows {
         let state = sel.states.get(&t.id);

@@ -137,7 +137,7 @@ async fn page(
         .describe(settings.year),
         cycle: settings.cycle.label().to_string(),
         due_days: settings.due_days,
-        can_edit: user.is_office(),
+        can_edit: user.access().may_edit_plan(),
         form: form.unwrap_or_else(|| SettingsForm::of(&settings)),
         errors,
         notice,

@@ -145,8 +145,8 @@ async fn page(
     let closed = task.closed_at.is_some();
     Ok(ReportPage {
         can_edit: caller.may_write_for(report.unit_id) && report.review_state.editable() && !closed,
-        can_review: user.is_office() && report.review_state == ReviewState::Submitted,
-        can_answer: user.is_office(),
+        can_review: user.access().may_review() && report.review_state == ReviewState::Submitted,
+        can_answer: user.access().may_answer(),
         form: form.unwrap_or_else(|| ReportForm::of(&report, &texts)),
         attachments: db::reports::attachments(pool, report.id).await?,
         layout: bare_layout("tasks", Some(user)),

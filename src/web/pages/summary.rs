@@ -49,15 +49,10 @@ fn seg(value: u32, class: &'static str, label: &str) -> Segment {
 /// A liaison sees only their own unit's rows of the by-unit table and the compliance grid;
 /// returns that unit.
 fn keep_own_unit(s: &mut Summary, user: &CurrentUser) -> Option<i64> {
-    let own_unit = match user.role {
-        crate::rules::auth::Role::Liaison => user.unit_id,
-        _ => None,
-    };
-    if let Some(u) = own_unit {
-        s.units.retain(|l| l.unit_id == u);
-        s.grid.retain(|g| g.unit_id == u);
-    }
-    own_unit
+    let scope = user.access().scope();
+    scope.retain(&mut s.units, |l| l.unit_id);
+    scope.retain(&mut s.grid, |g| g.unit_id);
+    user.access().own_unit()
 }
 
 fn charts(s: &Summary, layout: &Layout) -> (ShareLayout, BarLayout, LineLayout) {

@@ -315,7 +315,7 @@ async fn page(
         ),
         periods,
         history,
-        can_edit: user.is_office(),
+        can_edit: user.access().may_edit_plan(),
         units,
         directory,
         form: form.unwrap_or_else(|| ScheduleForm::of(&row)),

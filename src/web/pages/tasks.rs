@@ -9,7 +9,6 @@ use crate::db::{
     tasks::{TaskFilter, UnitRole},
     users::UnitChoice,
 };
-use crate::rules::auth::Role;
 use crate::rules::lights::Light;
 use crate::web::Clock;
 use crate::web::auth::ClientAddr;
@@ -207,13 +206,13 @@ pub(super) async fn select(
     let (mut filter, mut errors) = validate(q, &sections, &units);
     filter.awaiting_designation = blank(&q.pending) == "1";
     // A liaison's list is their unit's tasks, whatever the query says.
-    let own_unit = match (user.role, user.unit_id) {
-        (Role::Liaison, Some(unit)) => {
+    let own_unit = match user.access().own_unit() {
+        Some(unit) => {
             filter.unit_id = Some(unit);
             errors.unit = None;
             user.unit_name.clone()
         }
-        _ => None,
+        None => None,
     };
     let light = blank(&q.light);
     let wanted_light = match light.as_str() {
@@ -347,7 +346,7 @@ async fn render_list(
             || wanted_light.is_some()
             || wanted_status.is_some(),
         pending: filter.awaiting_designation,
-        can_bulk: user.is_office(),
+        can_bulk: user.access().may_edit_plan(),
         count: pager.total,
         pager: pager.link(list_base(uri), "page"),
         back: back_query(uri),

@@ -84,7 +84,7 @@ pub async fn list(
         layout: ctx.layout,
         units,
         pager,
-        can_edit: user.is_office(),
+        can_edit: user.access().may_edit_plan(),
         short_name: String::new(),
         full_name: String::new(),
         errors: FieldErrors::default(),

@@ -75,7 +75,11 @@ pub async fn my(
     let ctx = plan_context::require(&pool, q.plan.as_deref(), "my", &user).await?;
     // “我的任务” is a liaison's page; the others have their own starting points.
     let Some(unit_id) = user.unit_id else {
-        let home = if user.is_office() { "/review" } else { "/" };
+        let home = if user.access().may_review() {
+            "/review"
+        } else {
+            "/"
+        };
         return Ok(Redirect::to(home).into_response());
     };
     let today = clock.today();

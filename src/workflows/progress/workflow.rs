@@ -2,6 +2,7 @@
 
 use super::{Assessment, CoordinationState, ReportAction, ReportStatus, ReviewState};
 use crate::db::{self, audit::Actor, reports::ReportRow};
+use crate::rules::access::{Access, Scope};
 use crate::rules::auth::Role;
 use crate::rules::reporting;
 use crate::rules::vocabulary::{ReportContent, ReportSnapshot};
@@ -22,13 +23,13 @@ pub struct Caller {
 }
 
 impl Caller {
+    pub fn access(&self) -> Access {
+        Access::new(self.role, self.unit_id)
+    }
+
     /// Office staff, or the liaison of this unit.
     pub fn may_write_for(&self, unit_id: i64) -> bool {
-        match self.role {
-            Role::Office => true,
-            Role::Liaison => self.unit_id == Some(unit_id),
-            Role::Leader => false,
-        }
+        self.access().may_write_for(unit_id)
     }
 }
 
@@ -334,7 +335,7 @@ pub async fn review(
     version: i32,
     decision: Decision,
 ) -> Result<ReportRow, ProgressError> {
-    if caller.role != Role::Office {
+    if !caller.access().may_review() {
         return Err(ProgressError::Forbidden(
             "只有办公室可以审核进展情况".into(),
         ));
@@ -428,7 +429,7 @@ pub async fn set_closed(
     version: i32,
     note: Option<&str>,
 ) -> Result<i32, ProgressError> {
-    if caller.role != Role::Office {
+    if !caller.access().may_edit_plan() {
         return Err(ProgressError::Forbidden("只有办公室可以办结任务".into()));
     }
     let note = note.map(str::trim);
@@ -488,7 +489,7 @@ pub async fn urge(
     outstanding: &[(i64, Vec<String>)],
     message: &str,
 ) -> Result<usize, ProgressError> {
-    if caller.role != Role::Office {
+    if !caller.access().may_urge() {
         return Err(ProgressError::Forbidden("只有办公室可以催办".into()));
     }
     let message = message.trim();
@@ -535,7 +536,10 @@ pub async fn acknowledge(
     caller: &Caller,
     urge_id: i64,
 ) -> Result<(), ProgressError> {
-    let Some(unit_id) = caller.unit_id.filter(|_| caller.role == Role::Liaison) else {
+    let Some(unit_id) = caller
+        .unit_id
+        .filter(|u| caller.access().may_acknowledge_urge(*u))
+    else {
         return Err(ProgressError::Forbidden(
             "只有被催办单位的联络员可以签收".into(),
         ));
@@ -564,7 +568,7 @@ pub async fn answer_coordination(
     answer: &str,
     close: bool,
 ) -> Result<i64, ProgressError> {
-    if caller.role != Role::Office {
+    if !caller.access().may_answer() {
         return Err(ProgressError::Forbidden(
             "只有办公室可以答复需协调事项".into(),
         ));
@@ -609,15 +613,18 @@ pub async fn may_read(
     unit_id: Option<i64>,
     report: &ReportRow,
 ) -> Result<bool, ProgressError> {
-    Ok(match (role, unit_id) {
-        (Role::Office | Role::Leader, _) => true,
-        (Role::Liaison, Some(u)) if u == report.unit_id => true,
-        (Role::Liaison, Some(u)) => db::assignments::units(pool, report.task_id)
-            .await?
-            .iter()
-            .any(|a| a.unit_id == u && a.role == db::tasks::UnitRole::Lead),
-        _ => false,
-    })
+    let access = Access::new(role, unit_id);
+    // The lead units are looked up only when the answer depends on them.
+    if access.scope() == Scope::All || access.may_read_report(report.unit_id, &[]) {
+        return Ok(true);
+    }
+    let leads: Vec<i64> = db::assignments::units(pool, report.task_id)
+        .await?
+        .iter()
+        .filter(|a| a.role == db::tasks::UnitRole::Lead)
+        .map(|a| a.unit_id)
+        .collect();
+    Ok(access.may_read_report(report.unit_id, &leads))
 }
 
 /// Adds an attachment to a report its caller may still edit; checks type by content.
