@@ -71,6 +71,11 @@ const ZIP_CENTRAL_LEN: usize = 46;
 /// entry count; `ZipArchive::with_config` reads no entry data, so declared sizes (a zip bomb)
 /// cost nothing. The archive offset is pinned to 0: the crate would otherwise guess a shift
 /// when the directory is not where the record says, and read a directory we would not.
+///
+/// Looser than the reader this replaced, on malformed files only: the crate ignores the
+/// directory size the record declares (it reads the declared number of headers, each with its
+/// signature), and if a directory fails to read it tries an earlier record that does not
+/// close the file. Either way every name seen is a real central directory header.
 fn zip_entry_names(bytes: &[u8]) -> Option<Vec<&[u8]>> {
     let config = Config {
         archive_offset: ArchiveOffset::Known(0),
