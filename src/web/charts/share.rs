@@ -7,7 +7,7 @@ use super::{FONT_SIZE, Segment, chart_id, colour, r1, text_em, text_on};
 pub struct ShareBar {
     pub title: String,
     pub description: String,
-    /// Label e.g. "红灯 3", as for [`StackedBars`]; the legend adds the percentage.
+    /// Label e.g. "红灯 3", as for [`StackedBars`](super::StackedBars); the legend adds the percentage.
     pub segments: Vec<Segment>,
 }
 
