@@ -49,7 +49,8 @@ pub fn apply(router: Router, state: &AppState) -> Router {
         .layer(axum::middleware::from_fn(refuse_malformed_address))
         .layer(axum::middleware::from_fn(localize_rejections))
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(TraceLayer::new_for_http())
+        // Failures are logged once, where they happen (`AppError::log`, `panic_response`).
+        .layer(TraceLayer::new_for_http().on_failure(()))
 }
 
 fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
@@ -64,9 +65,7 @@ fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response<Body
         .or_else(|| err.downcast_ref::<&str>().copied())
         .unwrap_or("unknown panic");
     tracing::error!(panic = detail, "handler panicked");
-    let mut res = Response::new(Body::from(
-        "<!doctype html><meta charset=utf-8><title>服务器错误</title><p>服务器内部错误,请稍后再试。</p>",
-    ));
+    let mut res = Response::new(Body::from(super::error::FALLBACK_PAGE));
     *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
     res.headers_mut().insert(
         header::CONTENT_TYPE,

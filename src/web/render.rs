@@ -12,7 +12,7 @@ pub fn page(status: StatusCode, page: &impl Template) -> Response {
             tracing::error!(error = %e, "template render failed");
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                Html("<!doctype html><meta charset=utf-8><title>服务器错误</title><p>服务器内部错误,请稍后再试。</p>"),
+                Html(super::error::FALLBACK_PAGE),
             )
                 .into_response()
         }

@@ -23,8 +23,10 @@ use names::{join_capped, split_extension};
 
 /// At most this many attachments on one progress report.
 pub const MAX_FILES_PER_REPORT: usize = 5;
-/// At most this many bytes in one attachment (20 MB).
-pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
+/// At most this many megabytes (MiB) in one attachment.
+pub const MAX_FILE_MB: usize = 20;
+/// At most this many bytes in one attachment.
+pub const MAX_FILE_BYTES: usize = MAX_FILE_MB * 1024 * 1024;
 /// A safe file name has at most this many characters (not bytes).
 pub(super) const MAX_NAME_CHARS: usize = 100;
 
@@ -132,7 +134,7 @@ impl Kind {
 pub enum AttachmentError {
     #[error("文件为空")]
     Empty,
-    #[error("文件超过 20 MB")]
+    #[error("文件超过 {MAX_FILE_MB} MB")]
     TooLarge,
     #[error("不支持的文件类型:只接受 PDF、Word、Excel 和图片(PNG、JPEG、GIF、WebP)")]
     Unsupported,
@@ -143,16 +145,8 @@ pub enum AttachmentError {
     },
     #[error("文件名无效")]
     BadName,
-    #[error("每份报告最多 5 个附件")]
+    #[error("每份报告最多 {MAX_FILES_PER_REPORT} 个附件")]
     TooMany,
-}
-
-/// Checks that a report which already has `existing` attachments may take `adding` more.
-pub fn check_count(existing: usize, adding: usize) -> Result<(), AttachmentError> {
-    match existing.checked_add(adding) {
-        Some(total) if total <= MAX_FILES_PER_REPORT => Ok(()),
-        _ => Err(AttachmentError::TooMany),
-    }
 }
 
 /// Validates one upload and returns its safe name and kind.

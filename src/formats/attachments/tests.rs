@@ -140,19 +140,6 @@ fn sizes_and_order_of_checks() {
 }
 
 #[test]
-fn count_limit() {
-    assert_eq!(check_count(0, 5), Ok(()));
-    assert_eq!(check_count(4, 1), Ok(()));
-    assert_eq!(check_count(4, 2), Err(AttachmentError::TooMany));
-    assert_eq!(check_count(5, 0), Ok(()));
-    assert_eq!(check_count(usize::MAX, 1), Err(AttachmentError::TooMany));
-    assert_eq!(
-        AttachmentError::TooMany.to_string(),
-        "每份报告最多 5 个附件"
-    );
-}
-
-#[test]
 fn error_messages() {
     assert_eq!(AttachmentError::Empty.to_string(), "文件为空");
     assert_eq!(AttachmentError::TooLarge.to_string(), "文件超过 20 MB");

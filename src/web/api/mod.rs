@@ -1,4 +1,5 @@
-//! JSON API, version 1 (read-only for now), for callers holding an API token.
+//! JSON API, version 1, for callers holding an API token: reads of plans, tasks and reports,
+//! and filing a report for one's unit.
 
 mod plans;
 mod reports;

@@ -1,6 +1,5 @@
-//! Progress reports: the form a unit fills in (`/tasks/{code}/report`), the report page with
-//! its versions, attachments, coordination requests and the office's review
-//! (`/reports/{id}`), and downloading attachments.
+//! The report form a unit fills in (`/tasks/{code}/report`): loading, saving and submitting.
+//! The report's own page, its review and attachments are in `report_view`.
 
 use super::query::PageQuery;
 use crate::db::{self, reports::ReportRow};

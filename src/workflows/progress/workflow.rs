@@ -13,6 +13,7 @@ pub const MAX_TEXT: usize = 5000;
 pub const MAX_COORDINATION: usize = 20;
 pub const MAX_COORDINATION_CHARS: usize = 500;
 pub const MAX_REASON_CHARS: usize = 1000;
+pub const MAX_URGE_CHARS: usize = 1000;
 
 /// Who is asking, and for which unit they may write.
 #[derive(Debug, Clone)]
@@ -496,8 +497,11 @@ pub async fn urge(
     if message.is_empty() {
         return Err(field("message", "请填写催办内容"));
     }
-    if message.chars().count() > 1000 {
-        return Err(field("message", "催办内容不能超过 1000 字"));
+    if message.chars().count() > MAX_URGE_CHARS {
+        return Err(field(
+            "message",
+            format!("催办内容不能超过 {MAX_URGE_CHARS} 字"),
+        ));
     }
     if outstanding.is_empty() {
         return Err(field(
