@@ -158,7 +158,7 @@ pub async fn begin_session(
     user_id: i64,
     password_hash: &str,
 ) -> Result<(), AppError> {
-    session.cycle_id().await.map_err(session_error)?;
+    session.cycle_id().await?;
     session
         .insert(
             SESSION_USER,
@@ -168,17 +168,7 @@ pub async fn begin_session(
             },
         )
         .await
-        .map_err(session_error)
-}
-
-/// A session that cannot be loaded or stored: the store (the database) is away, so 503.
-pub fn session_error(e: tower_sessions::session::Error) -> AppError {
-    match e {
-        tower_sessions::session::Error::Store(_) => {
-            AppError::Unavailable(format!("session store: {e}"))
-        }
-        tower_sessions::session::Error::SerdeJson(_) => AppError::Internal(format!("session: {e}")),
-    }
+        .map_err(AppError::from)
 }
 
 /// Paths a user who must change their password may still reach.
@@ -224,7 +214,7 @@ async fn touch(session: &Session, idle: std::time::Duration) -> Result<(), AppEr
     let every = (idle.as_secs() / 60).max(1) as i64;
     let last: Option<i64> = session.get(SEEN).await.unwrap_or(None);
     if last.is_none_or(|t| now - t >= every) {
-        session.insert(SEEN, now).await.map_err(session_error)?;
+        session.insert(SEEN, now).await?;
     }
     Ok(())
 }

@@ -2,6 +2,8 @@
 //! 5xx details are logged once and never shown.
 
 use super::render;
+use crate::workflows::accounts::AccountError;
+use crate::workflows::progress::ProgressError;
 use askama::Template;
 use axum::Json;
 use axum::http::StatusCode;
@@ -145,9 +147,76 @@ impl IntoResponse for AppError {
 #[derive(Debug)]
 pub struct ApiError(pub AppError);
 
-impl<E: Into<AppError>> From<E> for ApiError {
-    fn from(e: E) -> Self {
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e)
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
         ApiError(e.into())
+    }
+}
+
+/// The API names the field of a refused body (422), where a page shows it beside the field.
+impl From<ProgressError> for ApiError {
+    fn from(e: ProgressError) -> Self {
+        match e {
+            ProgressError::Field { field, message } => ApiError(AppError::Unprocessable {
+                field: field.into(),
+                message,
+            }),
+            e => ApiError(e.into()),
+        }
+    }
+}
+
+/// Workflow refusals on pages; field errors are shown on the form before it comes to this.
+impl From<ProgressError> for AppError {
+    fn from(e: ProgressError) -> Self {
+        match e {
+            ProgressError::Forbidden(_) => AppError::Forbidden,
+            ProgressError::NotFound(m) => AppError::NotFound(m),
+            ProgressError::Conflict(m) => AppError::Conflict {
+                message: m,
+                current_version: 0,
+            },
+            ProgressError::Stale { current } => AppError::Conflict {
+                message: ProgressError::Stale { current }.to_string(),
+                current_version: current,
+            },
+            ProgressError::Field { message, .. } => AppError::BadRequest(message),
+            ProgressError::Db(e) => AppError::Db(e),
+        }
+    }
+}
+
+/// Account refusals that are not about a form field.
+impl From<AccountError> for AppError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::NotFound => AppError::NotFound("找不到该用户。".into()),
+            AccountError::Refused(m) | AccountError::Field { message: m, .. } => {
+                AppError::BadRequest(m)
+            }
+            AccountError::Hash => AppError::Internal("password hashing failed".into()),
+            AccountError::Db(e) => AppError::Db(e),
+        }
+    }
+}
+
+/// A session that cannot be loaded or stored: the store (the database) is away, so 503.
+impl From<tower_sessions::session::Error> for AppError {
+    fn from(e: tower_sessions::session::Error) -> Self {
+        match e {
+            tower_sessions::session::Error::Store(_) => {
+                AppError::Unavailable(format!("session store: {e}"))
+            }
+            tower_sessions::session::Error::SerdeJson(_) => {
+                AppError::Internal(format!("session: {e}"))
+            }
+        }
     }
 }
 

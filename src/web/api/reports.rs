@@ -7,9 +7,7 @@ use crate::db::{self, reports::ReportRow};
 use crate::rules::access::Scope;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::{ApiError, AppError};
-use crate::workflows::progress::{
-    self, Assessment, Caller, ProgressError, ReportInput, ReportStatus,
-};
+use crate::workflows::progress::{self, Assessment, Caller, ReportInput, ReportStatus};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -33,26 +31,6 @@ fn bad(field: &str, message: impl Into<String>) -> ApiError {
     ApiError(AppError::Unprocessable {
         field: field.into(),
         message: message.into(),
-    })
-}
-
-pub fn api_error(e: ProgressError) -> ApiError {
-    ApiError(match e {
-        ProgressError::Forbidden(_) => AppError::Forbidden,
-        ProgressError::NotFound(m) => AppError::NotFound(m),
-        ProgressError::Conflict(m) => AppError::Conflict {
-            message: m,
-            current_version: 0,
-        },
-        ProgressError::Stale { current } => AppError::Conflict {
-            message: ProgressError::Stale { current }.to_string(),
-            current_version: current,
-        },
-        ProgressError::Field { field, message } => AppError::Unprocessable {
-            field: field.into(),
-            message,
-        },
-        ProgressError::Db(e) => AppError::Db(e),
     })
 }
 
@@ -214,8 +192,7 @@ pub async fn create(
         input,
         Some(version),
     )
-    .await
-    .map_err(api_error)?;
+    .await?;
     let coordination = db::reports::coordination(&mut *tx, row.id).await?;
     tx.commit().await?;
     Ok(Json(json_of(&row, &coordination)))

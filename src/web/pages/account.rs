@@ -74,6 +74,6 @@ pub async fn submit(
                 errors: FieldErrors::single(field, message),
             },
         )),
-        Err(e) => Err(super::admin::account_error(e)),
+        Err(e) => Err(e.into()),
     }
 }

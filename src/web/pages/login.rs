@@ -108,7 +108,7 @@ pub async fn logout(
     user: CurrentUser,
     ClientAddr(addr): ClientAddr,
 ) -> Result<Response, AppError> {
-    session.flush().await.map_err(auth::session_error)?;
+    session.flush().await?;
     let actor = user.actor(addr);
     db::audit::record(&pool, &actor, "sign_out", Some(&user.login), json!({})).await?;
     Ok(Redirect::to("/login").into_response())

@@ -1,7 +1,7 @@
 //! `/reports/{id}`: one report with its versions, attachments, coordination requests, the
 //! change since the unit's previous report, and the office's review.
 
-use super::reports::{ReportForm, caller, progress_error};
+use super::reports::{ReportForm, caller};
 use crate::db::{self, reports::ReportRow};
 use crate::rules::vocabulary::ReportSnapshot;
 use crate::web::auth::{ClientAddr, CurrentUser};
@@ -72,10 +72,7 @@ async fn readable(pool: &PgPool, user: &CurrentUser, id: &str) -> Result<ReportR
     let missing = || AppError::NotFound("找不到该报告。".into());
     let id: i64 = id.parse().map_err(|_| missing())?;
     let report = db::reports::get(pool, id).await?.ok_or_else(missing)?;
-    if !progress::may_read(pool, user.role, user.unit_id, &report)
-        .await
-        .map_err(progress_error)?
-    {
+    if !progress::may_read(pool, user.role, user.unit_id, &report).await? {
         return Err(AppError::Forbidden);
     }
     Ok(report)
@@ -266,7 +263,7 @@ pub async fn update(
             )
             .await
         }
-        Err(e) => Err(progress_error(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -355,7 +352,7 @@ pub async fn review(
             )
             .await
         }
-        Err(e) => Err(progress_error(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -410,7 +407,7 @@ pub async fn upload(
             )
             .await
         }
-        Err(e) => Err(progress_error(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -446,9 +443,7 @@ pub async fn delete_attachment(
     let id: i64 = id
         .parse()
         .map_err(|_| AppError::NotFound("附件不存在。".into()))?;
-    let report_id = progress::delete_attachment(&pool, &caller(&user, addr), id)
-        .await
-        .map_err(progress_error)?;
+    let report_id = progress::delete_attachment(&pool, &caller(&user, addr), id).await?;
     Ok(Redirect::to(&format!("/reports/{report_id}?saved=1")).into_response())
 }
 
@@ -503,6 +498,6 @@ pub async fn answer(
                 None => Err(AppError::NotFound("没有该需协调事项。".into())),
             }
         }
-        Err(e) => Err(progress_error(e)),
+        Err(e) => Err(e.into()),
     }
 }

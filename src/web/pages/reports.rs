@@ -27,24 +27,6 @@ pub fn caller(user: &CurrentUser, addr: String) -> Caller {
     }
 }
 
-/// Maps workflow refusals to pages; field errors are shown on the form instead.
-pub fn progress_error(e: ProgressError) -> AppError {
-    match e {
-        ProgressError::Forbidden(_) => AppError::Forbidden,
-        ProgressError::NotFound(m) => AppError::NotFound(m),
-        ProgressError::Conflict(m) => AppError::Conflict {
-            message: m,
-            current_version: 0,
-        },
-        ProgressError::Stale { current } => AppError::Conflict {
-            message: ProgressError::Stale { current }.to_string(),
-            current_version: current,
-        },
-        ProgressError::Field { message, .. } => AppError::BadRequest(message),
-        ProgressError::Db(e) => AppError::Db(e),
-    }
-}
-
 /// The version a report form carries: none for a new report. Anything else that is not a
 /// number is a broken or altered form, never a reason to skip the check for a stale edit.
 pub fn form_version(raw: &str) -> Result<Option<i32>, AppError> {
@@ -329,6 +311,6 @@ pub async fn save(
                 },
             ))
         }
-        Err(e) => Err(progress_error(e)),
+        Err(e) => Err(e.into()),
     }
 }

@@ -4,12 +4,12 @@
 //! drafts in one transaction. Nothing is saved while any cell is wrong.
 
 use super::query::PageQuery;
-use super::reports::{caller, progress_error};
+use super::reports::caller;
 use crate::db::{self, tasks::TaskFilter};
 use crate::formats::roundtrip::{
     self, CellError, RoundTripError, Template, TemplateRow, UploadRow,
 };
-use crate::web::auth::{ClientAddr, CurrentUser, session_error};
+use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::plan_context::{self, Layout, PlanContext};
 use crate::web::{AppError, Clock, render};
 use crate::workflows::progress::{self, Assessment, ReportInput, ReportStatus};
@@ -273,10 +273,7 @@ pub async fn upload(
                     })
                     .collect(),
             };
-            session
-                .insert(PENDING, pending)
-                .await
-                .map_err(session_error)?;
+            session.insert(PENDING, pending).await?;
             Ok(render::ok(&page(s, None, Vec::new(), rows)))
         }
         Err(RoundTripError::Cells(cells)) => {
@@ -310,8 +307,7 @@ pub async fn confirm(
 ) -> Result<Response, AppError> {
     let pending: Pending = session
         .remove(PENDING)
-        .await
-        .map_err(session_error)?
+        .await?
         .ok_or_else(|| AppError::BadRequest("没有待确认的上传内容,请重新上传。".into()))?;
     if user.unit_id != Some(pending.unit_id) {
         return Err(AppError::Forbidden);
@@ -343,7 +339,6 @@ pub async fn confirm(
         pending.unit_id,
         reports,
     )
-    .await
-    .map_err(progress_error)?;
+    .await?;
     Ok(Redirect::to(&format!("/my?imported={n}")).into_response())
 }

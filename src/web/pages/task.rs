@@ -597,7 +597,7 @@ async fn closure(
             )
             .await
         }
-        Err(e) => Err(super::reports::progress_error(e)),
+        Err(e) => Err(e.into()),
     }
 }
 

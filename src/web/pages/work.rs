@@ -3,7 +3,7 @@
 //! requests); urging (`POST /urges`) and acknowledging (`POST /urges/{id}/ack`).
 
 use super::query::PageQuery;
-use super::reports::{caller, progress_error};
+use super::reports::caller;
 use crate::db::{self, reports::ReportRow, tasks::TaskFilter};
 use crate::rules::lights::Light;
 use crate::rules::reporting;
@@ -360,7 +360,7 @@ pub async fn urge(
             };
             super::reporting::page(&pool, clock.today(), &user, q, draft).await
         }
-        Err(e) => Err(progress_error(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -386,8 +386,6 @@ pub async fn acknowledge(
     let id: i64 = id
         .parse()
         .map_err(|_| AppError::NotFound("没有该条催办。".into()))?;
-    progress::acknowledge(&pool, &caller(&user, addr), id)
-        .await
-        .map_err(progress_error)?;
+    progress::acknowledge(&pool, &caller(&user, addr), id).await?;
     Ok(Redirect::to("/my").into_response())
 }

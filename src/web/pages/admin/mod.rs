@@ -3,8 +3,7 @@
 mod audit;
 mod users;
 
-use crate::web::{AppError, Routes};
-use crate::workflows::accounts::AccountError;
+use crate::web::Routes;
 
 pub fn routes() -> Routes {
     Routes::default()
@@ -20,16 +19,4 @@ pub fn routes() -> Routes {
             users::revoke_token,
         )
         .get("/admin/audit", audit::list)
-}
-
-/// Account errors that are not about a form field.
-pub fn account_error(e: AccountError) -> AppError {
-    match e {
-        AccountError::NotFound => AppError::NotFound("找不到该用户。".into()),
-        AccountError::Refused(m) | AccountError::Field { message: m, .. } => {
-            AppError::BadRequest(m)
-        }
-        AccountError::Hash => AppError::Internal("password hashing failed".into()),
-        AccountError::Db(e) => AppError::Db(e),
-    }
 }

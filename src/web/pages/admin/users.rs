@@ -1,7 +1,6 @@
 //! `/admin/users`: create users, change role or unit, disable and enable, give a one-time
 //! password, see and revoke API tokens.
 
-use super::account_error;
 use crate::db::{self, tokens::TokenRow, users::UnitChoice, users::UserRow};
 use crate::rules::auth::Role;
 use crate::web::auth::{ClientAddr, CurrentUser};
@@ -140,7 +139,7 @@ pub async fn create(
                 }));
             }
             Err(AccountError::Field { field, message }) => errors.add(field, message),
-            Err(e) => return Err(account_error(e)),
+            Err(e) => return Err(e.into()),
         }
     }
     Ok(render::page(
@@ -257,7 +256,7 @@ pub async fn update(
                 );
             }
             Err(AccountError::Field { field, message }) => errors.add(field, message),
-            Err(e) => return Err(account_error(e)),
+            Err(e) => return Err(e.into()),
         }
     }
     Ok(render::page(
@@ -299,7 +298,7 @@ pub async fn set_active(
             )
             .await?,
         )),
-        Err(e) => Err(account_error(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -310,9 +309,7 @@ pub async fn reset_password(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let subject = subject(&pool, &id).await?;
-    let password = accounts::reset_password(&pool, &user.actor(addr), subject.id)
-        .await
-        .map_err(account_error)?;
+    let password = accounts::reset_password(&pool, &user.actor(addr), subject.id).await?;
     Ok(render::ok(&SecretPage {
         layout: bare_layout("users", Some(&user)),
         heading: format!("已为 {} 设置一次性密码", subject.login),
@@ -329,9 +326,7 @@ pub async fn create_token(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let subject = subject(&pool, &id).await?;
-    let token = accounts::create_token(&pool, &user.actor(addr), subject.id)
-        .await
-        .map_err(account_error)?;
+    let token = accounts::create_token(&pool, &user.actor(addr), subject.id).await?;
     Ok(render::ok(&SecretPage {
         layout: bare_layout("users", Some(&user)),
         heading: format!("已为 {} 生成 API 令牌", subject.login),
@@ -353,8 +348,6 @@ pub async fn revoke_token(
     let token_id: i64 = token_id
         .parse()
         .map_err(|_| AppError::NotFound("找不到该令牌。".into()))?;
-    accounts::revoke_token(&pool, &user.actor(addr), subject.id, token_id)
-        .await
-        .map_err(account_error)?;
+    accounts::revoke_token(&pool, &user.actor(addr), subject.id, token_id).await?;
     Ok(Redirect::to(&format!("/admin/users/{}?saved=1", subject.id)).into_response())
 }
