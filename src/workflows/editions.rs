@@ -18,7 +18,7 @@ pub async fn issue(
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
     let snapshot = serde_json::to_value(&s).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-    let year = db::assignments::plan_settings(pool, plan_id).await?.map_or(
+    let year = db::plans::settings(pool, plan_id).await?.map_or(
         today.format("%Y").to_string().parse().unwrap_or(2022),
         |p| p.year,
     );
