@@ -6,3 +6,10 @@ pub struct Window {
     pub limit: i64,
     pub offset: i64,
 }
+
+impl Window {
+    /// The first `limit` rows.
+    pub const fn first(limit: i64) -> Window {
+        Window { limit, offset: 0 }
+    }
+}
