@@ -195,7 +195,7 @@ async fn a_provincial_plan_lives_beside_the_national_one(pool: PgPool) {
     let shanghai = plans.iter().find(|p| p.id == plan_id).unwrap();
     assert_eq!(shanghai.doc_number.as_deref(), Some("沪打假发〔2022〕1号"));
     assert_eq!(shanghai.task_count, 2);
-    let units = db::units::page_for_plan(&pool, plan_id, 100, 0)
+    let units = db::units::page_for_plan(&pool, plan_id, db::Window::first(100))
         .await
         .unwrap();
     assert_eq!(units.len(), 4);
@@ -203,7 +203,7 @@ async fn a_provincial_plan_lives_beside_the_national_one(pool: PgPool) {
     // The national plan's units are untouched.
     let national = plans.iter().find(|p| p.id != plan_id).unwrap();
     assert_eq!(
-        db::units::page_for_plan(&pool, national.id, 100, 0)
+        db::units::page_for_plan(&pool, national.id, db::Window::first(100))
             .await
             .unwrap()
             .len(),

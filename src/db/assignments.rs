@@ -1,11 +1,14 @@
 //! The office's changes to a task: units, deadline, cycle, designation, with versions and
-//! history; and the plan's defaults. Callers run these inside one transaction.
+//! history. Callers run these inside one transaction. (The plan's defaults are in `db::plans`.)
 
 use crate::db::audit::Actor;
 use crate::db::tasks::UnitRole;
 use crate::rules::schedule::{Checkpoint, Cycle, DeadlineKind};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgExecutor};
+
+/// The plan settings' former path, kept for the tests that read them from here.
+pub use super::plans::settings as plan_settings;
 
 /// A task's editable state, locked for the transaction.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -21,45 +24,62 @@ pub struct LockedTask {
     pub directory: String,
 }
 
-const LOCK_SELECT: &str = "\
-SELECT t.id, t.version, t.unnamed_members, t.designation_complete, t.deadline_kind,
-       t.deadline_date, t.cycle, p.year AS plan_year, p.issuer AS directory
-FROM tasks t JOIN plans p ON p.id = t.plan_id";
-
 pub async fn lock_task(
     conn: &mut PgConnection,
     plan_id: i64,
     code: &str,
 ) -> sqlx::Result<Option<LockedTask>> {
-    sqlx::query_as(&format!(
-        "{LOCK_SELECT} WHERE t.plan_id = $1 AND t.code = $2 FOR UPDATE OF t"
-    ))
-    .bind(plan_id)
-    .bind(code)
+    sqlx::query_as!(
+        LockedTask,
+        r#"SELECT t.id, t.version, t.unnamed_members, t.designation_complete,
+                  t.deadline_kind AS "deadline_kind: DeadlineKind",
+                  t.deadline_date AS "deadline_date: NaiveDate",
+                  t.cycle AS "cycle: Cycle", p.year AS plan_year, p.issuer AS directory
+           FROM tasks t JOIN plans p ON p.id = t.plan_id
+           WHERE t.plan_id = $1 AND t.code = $2 FOR UPDATE OF t"#,
+        plan_id,
+        code,
+    )
     .fetch_optional(conn)
     .await
 }
 
-/// Locks several tasks, in id order (so that concurrent bulk edits cannot deadlock).
+/// Locks several tasks, in id order (so that concurrent bulk edits cannot deadlock), each
+/// once: the rows are locked as the sorted result is read.
 pub async fn lock_tasks(
     conn: &mut PgConnection,
     plan_id: i64,
     codes: &[String],
 ) -> sqlx::Result<Vec<(String, LockedTask)>> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT code, id FROM tasks WHERE plan_id = $1 AND code = ANY($2) ORDER BY id FOR UPDATE",
+    let rows = sqlx::query!(
+        r#"SELECT t.code, t.id, t.version, t.unnamed_members, t.designation_complete,
+                  t.deadline_kind AS "deadline_kind: DeadlineKind",
+                  t.deadline_date AS "deadline_date: NaiveDate",
+                  t.cycle AS "cycle: Cycle", p.year AS plan_year, p.issuer AS directory
+           FROM tasks t JOIN plans p ON p.id = t.plan_id
+           WHERE t.plan_id = $1 AND t.code = ANY($2) ORDER BY t.id FOR UPDATE OF t"#,
+        plan_id,
+        codes,
     )
-    .bind(plan_id)
-    .bind(codes)
-    .fetch_all(&mut *conn)
+    .fetch_all(conn)
     .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for (code, _) in rows {
-        if let Some(t) = lock_task(conn, plan_id, &code).await? {
-            out.push((code, t));
-        }
-    }
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let task = LockedTask {
+                id: r.id,
+                version: r.version,
+                unnamed_members: r.unnamed_members,
+                designation_complete: r.designation_complete,
+                deadline_kind: r.deadline_kind,
+                deadline_date: r.deadline_date,
+                cycle: r.cycle,
+                plan_year: r.plan_year,
+                directory: r.directory,
+            };
+            (r.code, task)
+        })
+        .collect())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
@@ -73,12 +93,13 @@ pub struct AssignedUnit {
 
 /// A task's units: leads first, each role in its order.
 pub async fn units(db: impl PgExecutor<'_>, task_id: i64) -> sqlx::Result<Vec<AssignedUnit>> {
-    sqlx::query_as(
-        "SELECT tu.unit_id, u.short_name, tu.role, tu.designated
-         FROM task_units tu JOIN units u ON u.id = tu.unit_id
-         WHERE tu.task_id = $1 ORDER BY tu.role, tu.position",
+    sqlx::query_as!(
+        AssignedUnit,
+        r#"SELECT tu.unit_id, u.short_name, tu.role AS "role: UnitRole", tu.designated
+           FROM task_units tu JOIN units u ON u.id = tu.unit_id
+           WHERE tu.task_id = $1 ORDER BY tu.role, tu.position"#,
+        task_id,
     )
-    .bind(task_id)
     .fetch_all(db)
     .await
 }
@@ -89,8 +110,7 @@ pub async fn replace_units(
     task_id: i64,
     units: &[AssignedUnit],
 ) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM task_units WHERE task_id = $1")
-        .bind(task_id)
+    sqlx::query!("DELETE FROM task_units WHERE task_id = $1", task_id)
         .execute(&mut *conn)
         .await?;
     let (mut lead, mut co) = (0, 0);
@@ -107,32 +127,30 @@ pub async fn replace_units(
     let ids: Vec<i64> = units.iter().map(|u| u.unit_id).collect();
     let roles: Vec<UnitRole> = units.iter().map(|u| u.role).collect();
     let designated: Vec<bool> = units.iter().map(|u| u.designated).collect();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO task_units (task_id, unit_id, role, position, designated)
          SELECT $1, x.id, x.role, x.pos, x.designated
          FROM unnest($2::bigint[], $3::unit_role[], $4::int[], $5::bool[]) AS x(id, role, pos, designated)",
+        task_id,
+        &ids,
+        &roles as _,
+        &positions,
+        &designated,
     )
-    .bind(task_id)
-    .bind(&ids)
-    .bind(&roles)
-    .bind(&positions)
-    .bind(&designated)
     .execute(conn)
     .await
     .map(|_| ())
 }
 
 pub async fn checkpoints(db: impl PgExecutor<'_>, task_id: i64) -> sqlx::Result<Vec<Checkpoint>> {
-    let rows: Vec<(NaiveDate, String)> = sqlx::query_as(
-        "SELECT due_on, title FROM task_checkpoints WHERE task_id = $1 ORDER BY due_on, id",
+    sqlx::query_as!(
+        Checkpoint,
+        r#"SELECT due_on AS "date: NaiveDate", title FROM task_checkpoints
+           WHERE task_id = $1 ORDER BY due_on, id"#,
+        task_id,
     )
-    .bind(task_id)
     .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(date, title)| Checkpoint { date, title })
-        .collect())
+    .await
 }
 
 /// Sets the task's own deadline (`None`: back to the plan's default).
@@ -143,25 +161,26 @@ pub async fn set_deadline(
     date: Option<NaiveDate>,
     checkpoints: &[Checkpoint],
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE tasks SET deadline_kind = $2, deadline_date = $3 WHERE id = $1")
-        .bind(task_id)
-        .bind(kind)
-        .bind(date)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("DELETE FROM task_checkpoints WHERE task_id = $1")
-        .bind(task_id)
+    sqlx::query!(
+        "UPDATE tasks SET deadline_kind = $2, deadline_date = $3 WHERE id = $1",
+        task_id,
+        kind as _,
+        date as _,
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!("DELETE FROM task_checkpoints WHERE task_id = $1", task_id)
         .execute(&mut *conn)
         .await?;
     let dates: Vec<NaiveDate> = checkpoints.iter().map(|c| c.date).collect();
     let titles: Vec<&str> = checkpoints.iter().map(|c| c.title.as_str()).collect();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO task_checkpoints (task_id, due_on, title)
          SELECT $1, x.d, x.t FROM unnest($2::date[], $3::text[]) AS x(d, t)",
+        task_id,
+        &dates as _,
+        &titles as _,
     )
-    .bind(task_id)
-    .bind(&dates)
-    .bind(&titles)
     .execute(conn)
     .await
     .map(|_| ())
@@ -172,12 +191,14 @@ pub async fn set_cycle(
     task_id: i64,
     cycle: Option<Cycle>,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE tasks SET cycle = $2 WHERE id = $1")
-        .bind(task_id)
-        .bind(cycle)
-        .execute(db)
-        .await
-        .map(|_| ())
+    sqlx::query!(
+        "UPDATE tasks SET cycle = $2 WHERE id = $1",
+        task_id,
+        cycle as _,
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
 }
 
 pub async fn set_designation(
@@ -185,19 +206,23 @@ pub async fn set_designation(
     task_id: i64,
     complete: bool,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE tasks SET designation_complete = $2 WHERE id = $1")
-        .bind(task_id)
-        .bind(complete)
-        .execute(db)
-        .await
-        .map(|_| ())
+    sqlx::query!(
+        "UPDATE tasks SET designation_complete = $2 WHERE id = $1",
+        task_id,
+        complete,
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
 }
 
 pub async fn bump_version(db: impl PgExecutor<'_>, task_id: i64) -> sqlx::Result<i32> {
-    sqlx::query_scalar("UPDATE tasks SET version = version + 1 WHERE id = $1 RETURNING version")
-        .bind(task_id)
-        .fetch_one(db)
-        .await
+    sqlx::query_scalar!(
+        "UPDATE tasks SET version = version + 1 WHERE id = $1 RETURNING version",
+        task_id,
+    )
+    .fetch_one(db)
+    .await
 }
 
 pub async fn record_history(
@@ -208,16 +233,16 @@ pub async fn record_history(
     before: serde_json::Value,
     after: serde_json::Value,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO task_history (task_id, actor_id, actor_login, kind, before, after)
          VALUES ($1, $2, $3, $4, $5, $6)",
+        task_id,
+        actor.user_id,
+        actor.login.as_deref(),
+        kind,
+        before,
+        after,
     )
-    .bind(task_id)
-    .bind(actor.user_id)
-    .bind(&actor.login)
-    .bind(kind)
-    .bind(before)
-    .bind(after)
     .execute(db)
     .await
     .map(|_| ())
@@ -235,12 +260,14 @@ pub struct HistoryRow {
 
 /// A task's changes, newest first.
 pub async fn history(db: impl PgExecutor<'_>, task_id: i64) -> sqlx::Result<Vec<HistoryRow>> {
-    sqlx::query_as(
-        "SELECT h.at, h.actor_login, u.display_name AS actor_name, h.kind, h.before, h.after
-         FROM task_history h LEFT JOIN users u ON u.id = h.actor_id
-         WHERE h.task_id = $1 ORDER BY h.at DESC, h.id DESC",
+    sqlx::query_as!(
+        HistoryRow,
+        r#"SELECT h.at AS "at: DateTime<Utc>", h.actor_login, u.display_name AS "actor_name?", h.kind,
+                  h.before, h.after
+           FROM task_history h LEFT JOIN users u ON u.id = h.actor_id
+           WHERE h.task_id = $1 ORDER BY h.at DESC, h.id DESC"#,
+        task_id,
     )
-    .bind(task_id)
     .fetch_all(db)
     .await
 }
@@ -250,86 +277,11 @@ pub async fn directory_units(
     db: impl PgExecutor<'_>,
     directory: &str,
 ) -> sqlx::Result<Vec<(i64, String)>> {
-    sqlx::query_as("SELECT id, short_name FROM units WHERE directory = $1 ORDER BY sort_order, id")
-        .bind(directory)
-        .fetch_all(db)
-        .await
-}
-
-/// A plan's defaults for deadlines and reporting.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct PlanSettings {
-    pub id: i64,
-    pub year: i32,
-    pub issuer: String,
-    pub issued_on: Option<NaiveDate>,
-    pub default_deadline_kind: DeadlineKind,
-    pub default_deadline_date: Option<NaiveDate>,
-    pub cycle: Cycle,
-    pub due_days: i32,
-    pub version: i32,
-}
-
-const SETTINGS_SELECT: &str = "SELECT id, year, issuer, issued_on, default_deadline_kind, \
-     default_deadline_date, cycle, due_days, version FROM plans";
-
-pub async fn plan_settings(
-    db: impl PgExecutor<'_>,
-    plan_id: i64,
-) -> sqlx::Result<Option<PlanSettings>> {
-    sqlx::query_as(&format!("{SETTINGS_SELECT} WHERE id = $1"))
-        .bind(plan_id)
-        .fetch_optional(db)
-        .await
-}
-
-pub async fn lock_plan_settings(
-    conn: &mut PgConnection,
-    plan_id: i64,
-) -> sqlx::Result<Option<PlanSettings>> {
-    sqlx::query_as(&format!("{SETTINGS_SELECT} WHERE id = $1 FOR UPDATE"))
-        .bind(plan_id)
-        .fetch_optional(conn)
-        .await
-}
-
-pub async fn update_plan_settings(
-    db: impl PgExecutor<'_>,
-    plan_id: i64,
-    kind: DeadlineKind,
-    date: Option<NaiveDate>,
-    cycle: Cycle,
-    due_days: i32,
-) -> sqlx::Result<i32> {
-    sqlx::query_scalar(
-        "UPDATE plans SET default_deadline_kind = $2, default_deadline_date = $3, cycle = $4,
-                          due_days = $5, version = version + 1
-         WHERE id = $1 RETURNING version",
+    let rows = sqlx::query!(
+        "SELECT id, short_name FROM units WHERE directory = $1 ORDER BY sort_order, id",
+        directory,
     )
-    .bind(plan_id)
-    .bind(kind)
-    .bind(date)
-    .bind(cycle)
-    .bind(due_days)
-    .fetch_one(db)
-    .await
-}
-
-/// Adds a unit to a directory; `None` when the short name is taken there.
-pub async fn insert_unit(
-    db: impl PgExecutor<'_>,
-    directory: &str,
-    short: &str,
-    full: &str,
-) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
-        "INSERT INTO units (directory, short_name, full_name, sort_order)
-         SELECT $1, $2, $3, COALESCE(max(sort_order), 0) + 1 FROM units WHERE directory = $1
-         ON CONFLICT (directory, short_name) DO NOTHING RETURNING id",
-    )
-    .bind(directory)
-    .bind(short)
-    .bind(full)
-    .fetch_optional(db)
-    .await
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.short_name)).collect())
 }

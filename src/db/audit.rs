@@ -1,5 +1,6 @@
 //! 审计日志: the audit log of sign-ins, user and token changes.
 
+use super::Window;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgExecutor;
 
@@ -18,16 +19,16 @@ pub async fn record(
     target: Option<&str>,
     detail: serde_json::Value,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO audit_log (actor_id, actor_login, client_addr, action, target, detail)
          VALUES ($1, $2, $3, $4, $5, $6)",
+        actor.user_id,
+        actor.login.as_deref(),
+        actor.addr.as_deref(),
+        action,
+        target,
+        detail,
     )
-    .bind(actor.user_id)
-    .bind(&actor.login)
-    .bind(&actor.addr)
-    .bind(action)
-    .bind(target)
-    .bind(detail)
     .execute(db)
     .await
     .map(|_| ())
@@ -53,46 +54,53 @@ pub struct AuditFilter {
     pub to: Option<NaiveDate>,
 }
 
-const AUDIT_WHERE: &str = "\
-WHERE ($1::text IS NULL OR action = $1)
-  AND ($2::text IS NULL OR actor_login = $2 OR target = $2)
-  AND ($3::date IS NULL OR at >= $3::date)
-  AND ($4::date IS NULL OR at < $4::date + 1)";
-
-/// Newest first: `limit` rows from `offset` on.
+/// Newest first: a window of the rows `f` selects.
 pub async fn list(
     db: impl PgExecutor<'_>,
     f: &AuditFilter,
-    offset: i64,
-    limit: i64,
+    window: Window,
 ) -> sqlx::Result<Vec<AuditRow>> {
-    sqlx::query_as(&format!(
-        "SELECT id, at, actor_login, client_addr, action, target, detail FROM audit_log
-         {AUDIT_WHERE} ORDER BY at DESC, id DESC OFFSET $5 LIMIT $6"
-    ))
-    .bind(&f.action)
-    .bind(&f.login)
-    .bind(f.from)
-    .bind(f.to)
-    .bind(offset)
-    .bind(limit)
+    // Every field of the filter is a parameter that, when empty, lets every row through: the
+    // statement is the same whatever is filtered on. The conditions are those of `count`.
+    sqlx::query_as!(
+        AuditRow,
+        r#"SELECT id, at AS "at: DateTime<Utc>", actor_login, client_addr, action, target, detail
+         FROM audit_log
+         WHERE ($1::text IS NULL OR action = $1)
+           AND ($2::text IS NULL OR actor_login = $2 OR target = $2)
+           AND ($3::date IS NULL OR at >= $3::date)
+           AND ($4::date IS NULL OR at < $4::date + 1)
+         ORDER BY at DESC, id DESC OFFSET $5 LIMIT $6"#,
+        f.action.as_deref(),
+        f.login.as_deref(),
+        f.from as _,
+        f.to as _,
+        window.offset,
+        window.limit,
+    )
     .fetch_all(db)
     .await
 }
 
 pub async fn count(db: impl PgExecutor<'_>, f: &AuditFilter) -> sqlx::Result<i64> {
-    sqlx::query_scalar(&format!("SELECT count(*) FROM audit_log {AUDIT_WHERE}"))
-        .bind(&f.action)
-        .bind(&f.login)
-        .bind(f.from)
-        .bind(f.to)
-        .fetch_one(db)
-        .await
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM audit_log
+           WHERE ($1::text IS NULL OR action = $1)
+             AND ($2::text IS NULL OR actor_login = $2 OR target = $2)
+             AND ($3::date IS NULL OR at >= $3::date)
+             AND ($4::date IS NULL OR at < $4::date + 1)"#,
+        f.action.as_deref(),
+        f.login.as_deref(),
+        f.from as _,
+        f.to as _,
+    )
+    .fetch_one(db)
+    .await
 }
 
 /// The actions recorded so far, for the filter's choices.
 pub async fn actions(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar("SELECT DISTINCT action FROM audit_log ORDER BY action")
+    sqlx::query_scalar!("SELECT DISTINCT action FROM audit_log ORDER BY action")
         .fetch_all(db)
         .await
 }

@@ -19,6 +19,8 @@ pub const TABLES: &[&str] = &[
 
 /// Keeps other writers out of the tables while they are loaded (ids are reserved in blocks).
 pub async fn lock_tables(conn: &mut PgConnection) -> sqlx::Result<()> {
+    // Built at run time: the table list is formatted from `TABLES`, so that the tables locked
+    // are always those the generator fills (a macro needs the list written out a second time).
     sqlx::query(&format!(
         "LOCK TABLE {}, task_units IN SHARE ROW EXCLUSIVE MODE",
         TABLES.join(", ")
@@ -31,17 +33,19 @@ pub async fn lock_tables(conn: &mut PgConnection) -> sqlx::Result<()> {
 /// Reserves `n` consecutive ids of `table`'s identity column; returns the first.
 pub async fn reserve_ids(conn: &mut PgConnection, table: &str, n: i64) -> sqlx::Result<i64> {
     debug_assert!(TABLES.contains(&table));
-    let first: i64 = sqlx::query_scalar(&format!(
-        "SELECT nextval(pg_get_serial_sequence('{table}', 'id'))"
-    ))
+    let first = sqlx::query_scalar!(
+        r#"SELECT nextval(pg_get_serial_sequence($1, 'id')) AS "first!""#,
+        table,
+    )
     .fetch_one(&mut *conn)
     .await?;
     if n > 1 {
-        sqlx::query(&format!(
-            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), $1)"
-        ))
-        .bind(first + n - 1)
-        .execute(&mut *conn)
+        sqlx::query!(
+            "SELECT setval(pg_get_serial_sequence($1, 'id'), $2)",
+            table,
+            first + n - 1,
+        )
+        .fetch_one(&mut *conn)
         .await?;
     }
     Ok(first)
@@ -49,14 +53,13 @@ pub async fn reserve_ids(conn: &mut PgConnection, table: &str, n: i64) -> sqlx::
 
 /// Whether the database holds any report (real data the generators must not mix with).
 pub async fn report_count(conn: &mut PgConnection) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT count(*) FROM reports")
-        .fetch_one(conn)
-        .await
+    super::reports::count_all(conn).await
 }
 
 /// Fresh planner statistics and visibility map after a load, so the first pages are planned
 /// on real numbers and index-only scans need no heap fetches.
 pub async fn analyze(conn: &mut PgConnection) -> sqlx::Result<()> {
+    // Built at run time: the table list is formatted from `TABLES` (as in `lock_tables`).
     sqlx::query(&format!(
         "VACUUM (ANALYZE) {}, task_units",
         TABLES.join(", ")
@@ -98,6 +101,7 @@ impl fmt::Write for Escaped<'_> {
 impl<'c> Copier<'c> {
     /// `target` is `table (col, …)`, one of [`TABLES`] or `task_units`.
     pub async fn start(conn: &'c mut PgConnection, target: &str) -> sqlx::Result<Self> {
+        // COPY is no query a macro can check, and its target (table and columns) varies.
         let copy = conn
             .copy_in_raw(&format!("COPY {target} FROM STDIN"))
             .await?;

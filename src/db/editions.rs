@@ -1,5 +1,6 @@
 //! 督办通报 editions, frozen once issued.
 
+use super::Window;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgExecutor};
 
@@ -22,10 +23,6 @@ impl EditionRow {
     }
 }
 
-const SELECT: &str = "SELECT e.id, e.plan_id, e.year, e.number, e.as_of, e.issued_at,
-       u.display_name AS issued_by_name, e.snapshot
-FROM editions e LEFT JOIN users u ON u.id = e.issued_by";
-
 /// Issues the next edition of the plan's year; numbers never repeat (the caller holds a lock).
 pub async fn insert(
     conn: &mut PgConnection,
@@ -35,65 +32,78 @@ pub async fn insert(
     snapshot: &serde_json::Value,
     issued_by: Option<i64>,
 ) -> sqlx::Result<i64> {
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('duban.editions', $1))")
-        .bind(plan_id)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query_scalar(
+    // The lock function returns void, which has no Rust type: select a constant from it.
+    sqlx::query!(
+        r#"SELECT true AS "locked!" FROM pg_advisory_xact_lock(hashtextextended('duban.editions', $1))"#,
+        plan_id,
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query_scalar!(
         "INSERT INTO editions (plan_id, year, number, as_of, snapshot, issued_by)
          SELECT $1, $2, COALESCE(max(number), 0) + 1, $3, $4, $5 FROM editions WHERE plan_id = $1 AND year = $2
          RETURNING id",
+        plan_id,
+        year,
+        as_of as _,
+        snapshot,
+        issued_by,
     )
-    .bind(plan_id)
-    .bind(year)
-    .bind(as_of)
-    .bind(snapshot)
-    .bind(issued_by)
     .fetch_one(conn)
     .await
 }
 
-/// A plan's editions, newest first: `limit` of them from `offset` on (without their
-/// snapshots, which only the edition's own page reads).
+/// A plan's editions, newest first: a window of them (without their snapshots, which only the
+/// edition's own page reads).
 pub async fn page(
     db: impl PgExecutor<'_>,
     plan_id: i64,
-    limit: i64,
-    offset: i64,
+    window: Window,
 ) -> sqlx::Result<Vec<EditionRow>> {
-    sqlx::query_as(
-        "SELECT e.id, e.plan_id, e.year, e.number, e.as_of, e.issued_at,
-                u.display_name AS issued_by_name, 'null'::jsonb AS snapshot
-         FROM editions e LEFT JOIN users u ON u.id = e.issued_by
-         WHERE e.plan_id = $1 ORDER BY e.year DESC, e.number DESC LIMIT $2 OFFSET $3",
+    sqlx::query_as!(
+        EditionRow,
+        r#"SELECT e.id, e.plan_id, e.year, e.number, e.as_of AS "as_of: NaiveDate",
+                  e.issued_at AS "issued_at: DateTime<Utc>",
+                  u.display_name AS "issued_by_name?", 'null'::jsonb AS "snapshot!"
+           FROM editions e LEFT JOIN users u ON u.id = e.issued_by
+           WHERE e.plan_id = $1 ORDER BY e.year DESC, e.number DESC LIMIT $2 OFFSET $3"#,
+        plan_id,
+        window.limit,
+        window.offset,
     )
-    .bind(plan_id)
-    .bind(limit)
-    .bind(offset)
     .fetch_all(db)
     .await
 }
 
 pub async fn count(db: impl PgExecutor<'_>, plan_id: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT count(*) FROM editions WHERE plan_id = $1")
-        .bind(plan_id)
-        .fetch_one(db)
-        .await
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM editions WHERE plan_id = $1"#,
+        plan_id,
+    )
+    .fetch_one(db)
+    .await
 }
 
 /// `(id, year, number)` of every edition of the plan, newest first, for choosing two to compare.
 pub async fn numbers(db: impl PgExecutor<'_>, plan_id: i64) -> sqlx::Result<Vec<(i64, i32, i32)>> {
-    sqlx::query_as(
+    let rows = sqlx::query!(
         "SELECT id, year, number FROM editions WHERE plan_id = $1 ORDER BY year DESC, number DESC",
+        plan_id,
     )
-    .bind(plan_id)
     .fetch_all(db)
-    .await
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.year, r.number)).collect())
 }
 
 pub async fn get(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<EditionRow>> {
-    sqlx::query_as(&format!("{SELECT} WHERE e.id = $1"))
-        .bind(id)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as!(
+        EditionRow,
+        r#"SELECT e.id, e.plan_id, e.year, e.number, e.as_of AS "as_of: NaiveDate",
+                  e.issued_at AS "issued_at: DateTime<Utc>",
+                  u.display_name AS "issued_by_name?", e.snapshot
+           FROM editions e LEFT JOIN users u ON u.id = e.issued_by WHERE e.id = $1"#,
+        id,
+    )
+    .fetch_optional(db)
+    .await
 }

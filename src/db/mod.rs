@@ -1,9 +1,19 @@
-//! PostgreSQL access. All SQL of duban lives under this module; functions take
-//! `impl PgExecutor<'_>` so that they run on the pool or inside a transaction alike.
+//! PostgreSQL access, one module per aggregate. All SQL of duban lives under this module
+//! (nothing outside it calls `sqlx::query*`); functions take `impl PgExecutor<'_>` so that they
+//! run on the pool or inside a transaction alike.
+//!
+//! Static statements use sqlx's compile-time checked macros (`query!`, `query_as!`,
+//! `query_scalar!`): they are checked against the migrated schema, or against the offline data
+//! in `.sqlx/` where DATABASE_URL is unset or `SQLX_OFFLINE=true` (regenerate it with
+//! `cargo sqlx prepare -- --all-targets` after changing a query). Runtime-built statements are
+//! left only where the SQL text itself varies, each with a comment saying why.
 
 pub mod assignments;
+pub mod attachments;
 pub mod audit;
 pub mod bulk;
+pub mod cluster;
+pub mod coordination;
 pub mod editions;
 pub mod import;
 pub mod plans;
@@ -14,7 +24,11 @@ pub mod sign_in;
 pub mod tasks;
 pub mod tokens;
 pub mod units;
+pub mod urges;
 pub mod users;
+mod window;
+
+pub use window::Window;
 
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -44,6 +58,14 @@ pub async fn connect(options: PgConnectOptions) -> Result<PgPool, sqlx::Error> {
 /// the cores that other requests are waiting for).
 pub fn oltp(options: PgConnectOptions) -> PgConnectOptions {
     options.options([("jit", "off"), ("max_parallel_workers_per_gather", "0")])
+}
+
+/// Whether the database answers at all (the health check).
+pub async fn ping(db: impl sqlx::PgExecutor<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query!("SELECT 1 AS one")
+        .fetch_one(db)
+        .await
+        .map(|_| ())
 }
 
 /// True when the error means the database cannot be reached (rather than a bad query): no

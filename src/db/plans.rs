@@ -1,7 +1,9 @@
-//! Plans (工作要点) and their sections.
+//! Plans (工作要点): their summaries, sections and errata, and their defaults for deadlines and
+//! reporting (the plan settings).
 
+use crate::rules::schedule::{Cycle, DeadlineKind};
 use chrono::NaiveDate;
-use sqlx::PgExecutor;
+use sqlx::{PgConnection, PgExecutor};
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct PlanSummary {
@@ -15,41 +17,47 @@ pub struct PlanSummary {
     pub task_count: i64,
 }
 
-const PLAN_COLUMNS: &str = "p.id, p.issuer, p.year, p.doc_number, p.title, p.issued_on, \
-     p.printed_on, p.task_count";
-
 /// Every plan, newest first.
 pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<PlanSummary>> {
-    sqlx::query_as(&format!(
-        "SELECT {PLAN_COLUMNS} FROM plans p \
-         ORDER BY p.year DESC, p.issued_on DESC NULLS LAST, p.id DESC"
-    ))
+    sqlx::query_as!(
+        PlanSummary,
+        r#"SELECT p.id, p.issuer, p.year, p.doc_number, p.title, p.issued_on AS "issued_on: NaiveDate",
+                p.printed_on AS "printed_on: NaiveDate",
+                p.task_count
+         FROM plans p ORDER BY p.year DESC, p.issued_on DESC NULLS LAST, p.id DESC"#
+    )
     .fetch_all(db)
     .await
 }
 
 pub async fn get(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<PlanSummary>> {
-    sqlx::query_as(&format!(
-        "SELECT {PLAN_COLUMNS} FROM plans p WHERE p.id = $1"
-    ))
-    .bind(id)
+    sqlx::query_as!(
+        PlanSummary,
+        r#"SELECT p.id, p.issuer, p.year, p.doc_number, p.title, p.issued_on AS "issued_on: NaiveDate",
+                p.printed_on AS "printed_on: NaiveDate",
+                p.task_count
+         FROM plans p WHERE p.id = $1"#,
+        id,
+    )
     .fetch_optional(db)
     .await
 }
 
 /// The plan shown when none is asked for: the newest.
 pub async fn newest(db: impl PgExecutor<'_>) -> sqlx::Result<Option<PlanSummary>> {
-    sqlx::query_as(&format!(
-        "SELECT {PLAN_COLUMNS} FROM plans p \
-         ORDER BY p.year DESC, p.issued_on DESC NULLS LAST, p.id DESC LIMIT 1"
-    ))
+    sqlx::query_as!(
+        PlanSummary,
+        r#"SELECT p.id, p.issuer, p.year, p.doc_number, p.title, p.issued_on AS "issued_on: NaiveDate",
+                p.printed_on AS "printed_on: NaiveDate",
+                p.task_count
+         FROM plans p ORDER BY p.year DESC, p.issued_on DESC NULLS LAST, p.id DESC LIMIT 1"#
+    )
     .fetch_optional(db)
     .await
 }
 
 pub async fn preamble(db: impl PgExecutor<'_>, plan_id: i64) -> sqlx::Result<String> {
-    sqlx::query_scalar("SELECT preamble FROM plans WHERE id = $1")
-        .bind(plan_id)
+    sqlx::query_scalar!("SELECT preamble FROM plans WHERE id = $1", plan_id)
         .fetch_optional(db)
         .await
         .map(Option::unwrap_or_default)
@@ -65,14 +73,16 @@ pub struct SectionSummary {
 
 /// A plan's sections in order, with their subsection and task counts.
 pub async fn sections(db: impl PgExecutor<'_>, plan_id: i64) -> sqlx::Result<Vec<SectionSummary>> {
-    sqlx::query_as(
-        "SELECT s.number, s.title, \
-                (SELECT count(*) FROM subsections ss WHERE ss.section_id = s.id) AS subsection_count, \
-                (SELECT count(*) FROM tasks t JOIN subsections ss ON ss.id = t.subsection_id \
-                  WHERE ss.section_id = s.id) AS task_count \
-         FROM sections s WHERE s.plan_id = $1 ORDER BY s.number",
+    sqlx::query_as!(
+        SectionSummary,
+        r#"SELECT s.number, s.title,
+                  (SELECT count(*) FROM subsections ss WHERE ss.section_id = s.id)
+                      AS "subsection_count!",
+                  (SELECT count(*) FROM tasks t JOIN subsections ss ON ss.id = t.subsection_id
+                    WHERE ss.section_id = s.id) AS "task_count!"
+           FROM sections s WHERE s.plan_id = $1 ORDER BY s.number"#,
+        plan_id,
     )
-    .bind(plan_id)
     .fetch_all(db)
     .await
 }
@@ -87,11 +97,78 @@ pub struct Erratum {
 
 /// 勘误 applied to a plan's tasks at import.
 pub async fn errata(db: impl PgExecutor<'_>, plan_id: i64) -> sqlx::Result<Vec<Erratum>> {
-    sqlx::query_as(
-        "SELECT t.code, e.wrong, e.\"right\", e.note FROM errata e \
-         JOIN tasks t ON t.id = e.task_id WHERE t.plan_id = $1 ORDER BY t.position, e.id",
+    sqlx::query_as!(
+        Erratum,
+        r#"SELECT t.code, e.wrong, e."right", e.note FROM errata e
+           JOIN tasks t ON t.id = e.task_id WHERE t.plan_id = $1 ORDER BY t.position, e.id"#,
+        plan_id,
     )
-    .bind(plan_id)
     .fetch_all(db)
+    .await
+}
+
+/// A plan's defaults for deadlines and reporting.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PlanSettings {
+    pub id: i64,
+    pub year: i32,
+    pub issuer: String,
+    pub issued_on: Option<NaiveDate>,
+    pub default_deadline_kind: DeadlineKind,
+    pub default_deadline_date: Option<NaiveDate>,
+    pub cycle: Cycle,
+    pub due_days: i32,
+    pub version: i32,
+}
+
+pub async fn settings(db: impl PgExecutor<'_>, plan_id: i64) -> sqlx::Result<Option<PlanSettings>> {
+    sqlx::query_as!(
+        PlanSettings,
+        r#"SELECT id, year, issuer, issued_on AS "issued_on: NaiveDate",
+                  default_deadline_kind AS "default_deadline_kind: DeadlineKind",
+                  default_deadline_date AS "default_deadline_date: NaiveDate", cycle AS "cycle: Cycle", due_days, version
+           FROM plans WHERE id = $1"#,
+        plan_id,
+    )
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn lock_settings(
+    conn: &mut PgConnection,
+    plan_id: i64,
+) -> sqlx::Result<Option<PlanSettings>> {
+    sqlx::query_as!(
+        PlanSettings,
+        r#"SELECT id, year, issuer, issued_on AS "issued_on: NaiveDate",
+                  default_deadline_kind AS "default_deadline_kind: DeadlineKind",
+                  default_deadline_date AS "default_deadline_date: NaiveDate", cycle AS "cycle: Cycle", due_days, version
+           FROM plans WHERE id = $1 FOR UPDATE"#,
+        plan_id,
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Sets the plan's defaults; returns its new version.
+pub async fn update_settings(
+    db: impl PgExecutor<'_>,
+    plan_id: i64,
+    kind: DeadlineKind,
+    date: Option<NaiveDate>,
+    cycle: Cycle,
+    due_days: i32,
+) -> sqlx::Result<i32> {
+    sqlx::query_scalar!(
+        "UPDATE plans SET default_deadline_kind = $2, default_deadline_date = $3, cycle = $4,
+                          due_days = $5, version = version + 1
+         WHERE id = $1 RETURNING version",
+        plan_id,
+        kind as _,
+        date as _,
+        cycle as _,
+        due_days,
+    )
+    .fetch_one(db)
     .await
 }

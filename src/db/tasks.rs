@@ -1,10 +1,11 @@
-//! Tasks (任务) with their responsible units, and the filters of the task list.
+//! Tasks (任务) with their responsible units, the filters of the task list, and closing
+//! (办结) and reopening.
 
+use super::Window;
 use crate::rules::schedule::{Checkpoint, Cycle, Deadline, DeadlineKind};
-use chrono::NaiveDate;
-use sqlx::postgres::PgArguments;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::types::Json;
-use sqlx::{Arguments, PgExecutor};
+use sqlx::{PgConnection, PgExecutor};
 
 /// 牵头 or 按职责分工负责.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type, serde::Serialize, serde::Deserialize)]
@@ -101,42 +102,52 @@ pub struct TaskFilter {
     pub awaiting_designation: bool,
 }
 
-const TASK_SELECT: &str = "\
-SELECT t.id, t.plan_id, t.code, t.position, s.number AS section_number, s.title AS section_title,
-       ss.number AS subsection_number, ss.title AS subsection_title, t.number, t.text,
-       t.source_text, t.responsibility_text, t.unnamed_members, t.source_line,
-       COALESCE(u.lead_ids, '{}') AS lead_ids, COALESCE(u.lead_names, '{}') AS lead_names,
-       COALESCE(u.co_ids, '{}') AS co_ids, COALESCE(u.co_names, '{}') AS co_names,
-       t.version, t.designation_complete, t.deadline_kind, t.deadline_date, t.cycle,
-       COALESCE((SELECT json_agg(json_build_object('date', c.due_on, 'title', c.title)
-                                 ORDER BY c.due_on, c.id)
-                 FROM task_checkpoints c WHERE c.task_id = t.id), '[]') AS checkpoints,
-       p.year AS plan_year, p.default_deadline_kind AS plan_deadline_kind,
-       p.default_deadline_date AS plan_deadline_date, p.cycle AS plan_cycle,
-       t.closed_at, t.closing_note
-FROM tasks t
-JOIN plans p ON p.id = t.plan_id
-JOIN subsections ss ON ss.id = t.subsection_id
-JOIN sections s ON s.id = ss.section_id
-LEFT JOIN LATERAL (
-    SELECT array_agg(un.id ORDER BY tu.position) FILTER (WHERE tu.role = 'lead') AS lead_ids,
-           array_agg(un.short_name ORDER BY tu.position) FILTER (WHERE tu.role = 'lead') AS lead_names,
-           array_agg(un.id ORDER BY tu.position) FILTER (WHERE tu.role = 'co') AS co_ids,
-           array_agg(un.short_name ORDER BY tu.position) FILTER (WHERE tu.role = 'co') AS co_names
-    FROM task_units tu JOIN units un ON un.id = tu.unit_id
-    WHERE tu.task_id = t.id
-) u ON true";
+/// `query_as!` of [`TaskRow`]s: the task with its place in the plan, its units and the plan's
+/// defaults, then `$tail` (conditions and order).
+macro_rules! select_tasks {
+    ($tail:literal $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            TaskRow,
+            r#"SELECT t.id, t.plan_id, t.code, t.position, s.number AS section_number,
+                      s.title AS section_title, ss.number AS subsection_number,
+                      ss.title AS subsection_title, t.number, t.text, t.source_text,
+                      t.responsibility_text, t.unnamed_members, t.source_line,
+                      COALESCE(u.lead_ids, '{}') AS "lead_ids!",
+                      COALESCE(u.lead_names, '{}') AS "lead_names!",
+                      COALESCE(u.co_ids, '{}') AS "co_ids!",
+                      COALESCE(u.co_names, '{}') AS "co_names!",
+                      t.version, t.designation_complete,
+                      t.deadline_kind AS "deadline_kind: DeadlineKind",
+                      t.deadline_date AS "deadline_date: NaiveDate",
+                      t.cycle AS "cycle: Cycle",
+                      COALESCE((SELECT json_agg(json_build_object('date', c.due_on, 'title', c.title)
+                                                ORDER BY c.due_on, c.id)
+                                FROM task_checkpoints c WHERE c.task_id = t.id), '[]')
+                          AS "checkpoints!: Json<Vec<Checkpoint>>",
+                      p.year AS plan_year,
+                      p.default_deadline_kind AS "plan_deadline_kind: DeadlineKind",
+                      p.default_deadline_date AS "plan_deadline_date: NaiveDate",
+                      p.cycle AS "plan_cycle: Cycle",
+                      t.closed_at AS "closed_at: chrono::DateTime<chrono::Utc>", t.closing_note
+               FROM tasks t
+               JOIN plans p ON p.id = t.plan_id
+               JOIN subsections ss ON ss.id = t.subsection_id
+               JOIN sections s ON s.id = ss.section_id
+               LEFT JOIN LATERAL (
+                   SELECT array_agg(un.id ORDER BY tu.position) FILTER (WHERE tu.role = 'lead') AS lead_ids,
+                          array_agg(un.short_name ORDER BY tu.position) FILTER (WHERE tu.role = 'lead') AS lead_names,
+                          array_agg(un.id ORDER BY tu.position) FILTER (WHERE tu.role = 'co') AS co_ids,
+                          array_agg(un.short_name ORDER BY tu.position) FILTER (WHERE tu.role = 'co') AS co_names
+                   FROM task_units tu JOIN units un ON un.id = tu.unit_id
+                   WHERE tu.task_id = t.id
+               ) u ON true
+            "# + $tail
+            $(, $arg)*
+        )
+    };
+}
 
-/// The conditions of [`TaskFilter`]; `$1` is the plan, `$2`–`$6` the filter's fields.
-const TASK_WHERE: &str = "\
-WHERE t.plan_id = $1
-  AND ($2::int IS NULL OR s.number = $2)
-  AND ($3::bigint IS NULL OR EXISTS (
-       SELECT 1 FROM task_units x
-       WHERE x.task_id = t.id AND x.unit_id = $3 AND ($4::unit_role IS NULL OR x.role = $4)))
-  AND t.text ILIKE ALL ($5::text[])
-  AND (NOT $6 OR NOT t.designation_complete)";
-
+/// `LIKE` patterns of the filter's words.
 fn patterns(filter: &TaskFilter) -> Vec<String> {
     filter
         .words
@@ -145,42 +156,41 @@ fn patterns(filter: &TaskFilter) -> Vec<String> {
         .collect()
 }
 
-/// `$1`–`$6` of [`TASK_WHERE`]: the plan and `filter`, for the list and its count alike.
-fn filter_arguments(plan_id: i64, filter: &TaskFilter) -> sqlx::Result<PgArguments> {
-    let mut args = PgArguments::default();
-    args.add(plan_id).map_err(sqlx::Error::Encode)?;
-    args.add(filter.section).map_err(sqlx::Error::Encode)?;
-    args.add(filter.unit_id).map_err(sqlx::Error::Encode)?;
-    args.add(filter.role).map_err(sqlx::Error::Encode)?;
-    args.add(patterns(filter)).map_err(sqlx::Error::Encode)?;
-    args.add(filter.awaiting_designation)
-        .map_err(sqlx::Error::Encode)?;
-    Ok(args)
-}
-
 /// The tasks of a plan in plan order, narrowed by `filter`.
 pub async fn list(
     db: impl PgExecutor<'_>,
     plan_id: i64,
     filter: &TaskFilter,
 ) -> sqlx::Result<Vec<TaskRow>> {
-    page(db, plan_id, filter, None, 0).await
+    page(db, plan_id, filter, None).await
 }
 
-/// `limit` tasks (`None`: all) from `offset` on, in plan order, narrowed by `filter`.
+/// A window of the tasks (`None`: all) in plan order, narrowed by `filter`.
 pub async fn page(
     db: impl PgExecutor<'_>,
     plan_id: i64,
     filter: &TaskFilter,
-    limit: Option<i64>,
-    offset: i64,
+    window: Option<Window>,
 ) -> sqlx::Result<Vec<TaskRow>> {
-    let mut args = filter_arguments(plan_id, filter)?;
-    args.add(limit).map_err(sqlx::Error::Encode)?;
-    args.add(offset).map_err(sqlx::Error::Encode)?;
-    sqlx::query_as_with(
-        &format!("{TASK_SELECT} {TASK_WHERE} ORDER BY t.position LIMIT $7 OFFSET $8"),
-        args,
+    // Every field of the filter is a parameter that, when empty, lets every task through: the
+    // statement is the same whatever is filtered on. The conditions are those of `count`.
+    select_tasks!(
+        "WHERE t.plan_id = $1
+           AND ($2::int IS NULL OR s.number = $2)
+           AND ($3::bigint IS NULL OR EXISTS (
+                SELECT 1 FROM task_units x
+                WHERE x.task_id = t.id AND x.unit_id = $3 AND ($4::unit_role IS NULL OR x.role = $4)))
+           AND t.text ILIKE ALL ($5::text[])
+           AND (NOT $6 OR NOT t.designation_complete)
+         ORDER BY t.position LIMIT $7 OFFSET $8",
+        plan_id,
+        filter.section,
+        filter.unit_id,
+        filter.role as _,
+        &patterns(filter),
+        filter.awaiting_designation,
+        window.map(|w| w.limit),
+        window.map_or(0, |w| w.offset),
     )
     .fetch_all(db)
     .await
@@ -192,13 +202,23 @@ pub async fn count(
     plan_id: i64,
     filter: &TaskFilter,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar_with(
-        &format!(
-            "SELECT count(*) FROM tasks t
-             JOIN subsections ss ON ss.id = t.subsection_id
-             JOIN sections s ON s.id = ss.section_id {TASK_WHERE}"
-        ),
-        filter_arguments(plan_id, filter)?,
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM tasks t
+           JOIN subsections ss ON ss.id = t.subsection_id
+           JOIN sections s ON s.id = ss.section_id
+           WHERE t.plan_id = $1
+             AND ($2::int IS NULL OR s.number = $2)
+             AND ($3::bigint IS NULL OR EXISTS (
+                  SELECT 1 FROM task_units x
+                  WHERE x.task_id = t.id AND x.unit_id = $3 AND ($4::unit_role IS NULL OR x.role = $4)))
+             AND t.text ILIKE ALL ($5::text[])
+             AND (NOT $6 OR NOT t.designation_complete)"#,
+        plan_id,
+        filter.section,
+        filter.unit_id,
+        filter.role as _,
+        &patterns(filter),
+        filter.awaiting_designation,
     )
     .fetch_one(db)
     .await
@@ -209,12 +229,23 @@ pub async fn get_by_code(
     plan_id: i64,
     code: &str,
 ) -> sqlx::Result<Option<TaskRow>> {
-    sqlx::query_as(&format!(
-        "{TASK_SELECT} WHERE t.plan_id = $1 AND t.code = $2"
-    ))
-    .bind(plan_id)
-    .bind(code)
-    .fetch_optional(db)
+    select_tasks!("WHERE t.plan_id = $1 AND t.code = $2", plan_id, code)
+        .fetch_optional(db)
+        .await
+}
+
+/// A task's version, by code (the demo data closes tasks through the workflow, which asks it).
+pub async fn version_by_code(
+    db: impl PgExecutor<'_>,
+    plan_id: i64,
+    code: &str,
+) -> sqlx::Result<i32> {
+    sqlx::query_scalar!(
+        "SELECT version FROM tasks WHERE plan_id = $1 AND code = $2",
+        plan_id,
+        code,
+    )
+    .fetch_one(db)
     .await
 }
 
@@ -224,14 +255,15 @@ pub async fn neighbours(
     plan_id: i64,
     position: i32,
 ) -> sqlx::Result<(Option<String>, Option<String>)> {
-    sqlx::query_as(
-        "SELECT (SELECT code FROM tasks WHERE plan_id = $1 AND position = $2 - 1),
-                (SELECT code FROM tasks WHERE plan_id = $1 AND position = $2 + 1)",
+    let r = sqlx::query!(
+        r#"SELECT (SELECT code FROM tasks WHERE plan_id = $1 AND position = $2 - 1) AS "before?",
+                  (SELECT code FROM tasks WHERE plan_id = $1 AND position = $2 + 1) AS "after?""#,
+        plan_id,
+        position,
     )
-    .bind(plan_id)
-    .bind(position)
     .fetch_one(db)
-    .await
+    .await?;
+    Ok((r.before, r.after))
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -243,8 +275,75 @@ pub struct TaskErratum {
 
 /// 勘误 applied to one task's text.
 pub async fn errata(db: impl PgExecutor<'_>, task_id: i64) -> sqlx::Result<Vec<TaskErratum>> {
-    sqlx::query_as("SELECT wrong, \"right\", note FROM errata WHERE task_id = $1 ORDER BY id")
-        .bind(task_id)
-        .fetch_all(db)
-        .await
+    sqlx::query_as!(
+        TaskErratum,
+        r#"SELECT wrong, "right", note FROM errata WHERE task_id = $1 ORDER BY id"#,
+        task_id,
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// A task's closing state (办结), locked for the transaction that reports on, closes or
+/// reopens it.
+#[derive(Debug, Clone, Copy)]
+pub struct ClosingState {
+    pub id: i64,
+    pub version: i32,
+    pub closed: bool,
+}
+
+pub async fn lock_closing(
+    conn: &mut PgConnection,
+    plan_id: i64,
+    code: &str,
+) -> sqlx::Result<Option<ClosingState>> {
+    sqlx::query_as!(
+        ClosingState,
+        r#"SELECT id, version, closed_at IS NOT NULL AS "closed!" FROM tasks
+           WHERE plan_id = $1 AND code = $2 FOR UPDATE"#,
+        plan_id,
+        code,
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Closes (办结, with a note) or reopens (`None`) a task; returns its new version.
+pub async fn set_closed(
+    conn: &mut PgConnection,
+    task_id: i64,
+    note: Option<&str>,
+    actor_id: Option<i64>,
+) -> sqlx::Result<i32> {
+    sqlx::query_scalar!(
+        "UPDATE tasks SET closed_at = CASE WHEN $2::text IS NULL THEN NULL ELSE now() END,
+                closing_note = $2, closed_by = CASE WHEN $2::text IS NULL THEN NULL ELSE $3::bigint END,
+                version = version + 1
+         WHERE id = $1 RETURNING version",
+        task_id,
+        note,
+        actor_id,
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Closing and reopening of a plan's tasks, oldest first: `(task_id, at, closed)`.
+pub async fn closures(
+    db: impl PgExecutor<'_>,
+    plan_id: i64,
+) -> sqlx::Result<Vec<(i64, DateTime<Utc>, bool)>> {
+    let rows = sqlx::query!(
+        r#"SELECT h.task_id, h.at AS "at: DateTime<Utc>", h.after <> 'null'::jsonb AS "closed!"
+           FROM task_history h JOIN tasks t ON t.id = h.task_id
+           WHERE t.plan_id = $1 AND h.kind = 'closure' ORDER BY h.at, h.id"#,
+        plan_id,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.task_id, r.at, r.closed))
+        .collect())
 }

@@ -1,7 +1,8 @@
 //! Users (用户) and their roles.
 
+use super::Window;
 use crate::rules::auth::Role;
-use sqlx::PgExecutor;
+use sqlx::{PgConnection, PgExecutor};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UserRow {
@@ -17,42 +18,62 @@ pub struct UserRow {
     pub active_tokens: i64,
 }
 
-const USER_SELECT: &str = "\
-SELECT u.id, u.login, u.display_name, u.role, u.unit_id, un.short_name AS unit_name, u.active,
-       u.password_hash, u.must_change_password,
-       (SELECT count(*) FROM api_tokens t WHERE t.user_id = u.id AND t.revoked_at IS NULL)
-           AS active_tokens
-FROM users u LEFT JOIN units un ON un.id = u.unit_id";
+/// `query_as!` of [`UserRow`]s, with their unit's name and live token count, then `$tail`.
+macro_rules! select_users {
+    ($tail:literal $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            UserRow,
+            r#"SELECT u.id, u.login, u.display_name, u.role AS "role: Role", u.unit_id,
+                      un.short_name AS "unit_name?", u.active, u.password_hash,
+                      u.must_change_password,
+                      (SELECT count(*) FROM api_tokens t
+                        WHERE t.user_id = u.id AND t.revoked_at IS NULL) AS "active_tokens!"
+               FROM users u LEFT JOIN units un ON un.id = u.unit_id
+            "# + $tail
+            $(, $arg)*
+        )
+    };
+}
 
 pub async fn by_id(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<UserRow>> {
-    sqlx::query_as(&format!("{USER_SELECT} WHERE u.id = $1"))
-        .bind(id)
+    select_users!("WHERE u.id = $1", id)
         .fetch_optional(db)
         .await
 }
 
 pub async fn by_login(db: impl PgExecutor<'_>, login: &str) -> sqlx::Result<Option<UserRow>> {
-    sqlx::query_as(&format!("{USER_SELECT} WHERE u.login = $1"))
-        .bind(login)
+    select_users!("WHERE u.login = $1", login)
         .fetch_optional(db)
         .await
 }
 
-/// Users, active first, by role then login: `limit` of them from `offset` on.
-pub async fn page(db: impl PgExecutor<'_>, limit: i64, offset: i64) -> sqlx::Result<Vec<UserRow>> {
-    sqlx::query_as(&format!(
-        "{USER_SELECT} ORDER BY u.active DESC, u.role, u.login LIMIT $1 OFFSET $2"
-    ))
-    .bind(limit)
-    .bind(offset)
+/// Users, active first, by role then login: a window of them.
+pub async fn page(db: impl PgExecutor<'_>, window: Window) -> sqlx::Result<Vec<UserRow>> {
+    select_users!(
+        "ORDER BY u.active DESC, u.role, u.login LIMIT $1 OFFSET $2",
+        window.limit,
+        window.offset,
+    )
     .fetch_all(db)
     .await
 }
 
 pub async fn count(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT count(*) FROM users")
+    sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM users"#)
         .fetch_one(db)
         .await
+}
+
+/// Serialises the first start's creation of the office user across processes (two starting at
+/// once must not both create, and print, an admin). Held until the transaction ends.
+pub async fn lock_bootstrap(conn: &mut PgConnection) -> sqlx::Result<()> {
+    // The lock function returns void, which has no Rust type: select a constant from it.
+    sqlx::query!(
+        r#"SELECT true AS "locked!" FROM pg_advisory_xact_lock(hashtextextended('duban.bootstrap', 0))"#
+    )
+    .fetch_one(conn)
+    .await
+    .map(|_| ())
 }
 
 pub struct NewUser<'a> {
@@ -66,17 +87,17 @@ pub struct NewUser<'a> {
 
 /// Inserts a user; `Ok(None)` when the login is taken.
 pub async fn insert(db: impl PgExecutor<'_>, u: &NewUser<'_>) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "INSERT INTO users (login, display_name, role, unit_id, password_hash, must_change_password)
          VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (login) DO NOTHING RETURNING id",
+        u.login,
+        u.display_name,
+        u.role as _,
+        u.unit_id,
+        u.password_hash,
+        u.must_change_password,
     )
-    .bind(u.login)
-    .bind(u.display_name)
-    .bind(u.role)
-    .bind(u.unit_id)
-    .bind(u.password_hash)
-    .bind(u.must_change_password)
     .fetch_optional(db)
     .await
 }
@@ -88,26 +109,28 @@ pub async fn update_profile(
     role: Role,
     unit_id: Option<i64>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE users SET display_name = $2, role = $3, unit_id = $4, updated_at = now()
          WHERE id = $1",
+        id,
+        display_name,
+        role as _,
+        unit_id,
     )
-    .bind(id)
-    .bind(display_name)
-    .bind(role)
-    .bind(unit_id)
     .execute(db)
     .await
     .map(|_| ())
 }
 
 pub async fn set_active(db: impl PgExecutor<'_>, id: i64, active: bool) -> sqlx::Result<()> {
-    sqlx::query("UPDATE users SET active = $2, updated_at = now() WHERE id = $1")
-        .bind(id)
-        .bind(active)
-        .execute(db)
-        .await
-        .map(|_| ())
+    sqlx::query!(
+        "UPDATE users SET active = $2, updated_at = now() WHERE id = $1",
+        id,
+        active,
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
 }
 
 pub async fn set_password(
@@ -116,13 +139,13 @@ pub async fn set_password(
     password_hash: &str,
     must_change: bool,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE users SET password_hash = $2, must_change_password = $3, updated_at = now()
          WHERE id = $1",
+        id,
+        password_hash,
+        must_change,
     )
-    .bind(id)
-    .bind(password_hash)
-    .bind(must_change)
     .execute(db)
     .await
     .map(|_| ())
@@ -131,10 +154,10 @@ pub async fn set_password(
 /// Active office users other than `except`, locking them so that two concurrent changes
 /// cannot both remove "the other" last office user.
 pub async fn other_active_office_users(db: impl PgExecutor<'_>, except: i64) -> sqlx::Result<i64> {
-    let ids: Vec<i64> = sqlx::query_scalar(
+    let ids = sqlx::query_scalar!(
         "SELECT id FROM users WHERE role = 'office' AND active AND id <> $1 FOR UPDATE",
+        except,
     )
-    .bind(except)
     .fetch_all(db)
     .await?;
     Ok(ids.len() as i64)
@@ -142,26 +165,29 @@ pub async fn other_active_office_users(db: impl PgExecutor<'_>, except: i64) -> 
 
 /// Whether any office user was ever created (active or not).
 pub async fn any_office_user(db: impl PgExecutor<'_>) -> sqlx::Result<bool> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE role = 'office')")
+    sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM users WHERE role = 'office') AS "any!""#)
         .fetch_one(db)
         .await
 }
 
 /// Units a liaison may be attached to, matched by short or full name.
 pub async fn units_named(db: impl PgExecutor<'_>, name: &str) -> sqlx::Result<Vec<(i64, String)>> {
-    sqlx::query_as(
+    let rows = sqlx::query!(
         "SELECT id, directory FROM units WHERE short_name = $1 OR full_name = $1 ORDER BY id",
+        name.trim(),
     )
-    .bind(name.trim())
     .fetch_all(db)
-    .await
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.directory)).collect())
 }
 
 pub async fn unit_exists(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<bool> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM units WHERE id = $1)")
-        .bind(id)
-        .fetch_one(db)
-        .await
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM units WHERE id = $1) AS "exists!""#,
+        id
+    )
+    .fetch_one(db)
+    .await
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -173,7 +199,10 @@ pub struct UnitChoice {
 
 /// Every unit, for the liaison's unit selector.
 pub async fn unit_choices(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<UnitChoice>> {
-    sqlx::query_as("SELECT id, short_name, directory FROM units ORDER BY directory, sort_order, id")
-        .fetch_all(db)
-        .await
+    sqlx::query_as!(
+        UnitChoice,
+        "SELECT id, short_name, directory FROM units ORDER BY directory, sort_order, id"
+    )
+    .fetch_all(db)
+    .await
 }

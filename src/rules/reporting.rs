@@ -1,7 +1,7 @@
 //! 报送: which reporting periods each task has, and for a period, which unit owes a report on
 //! which task. Pure functions over loaded tasks.
 
-use crate::db::assignments::PlanSettings;
+use crate::db::plans::PlanSettings;
 use crate::db::tasks::TaskRow;
 use crate::rules::schedule::{Cycle, Deadline, Period, periods_between};
 use chrono::NaiveDate;

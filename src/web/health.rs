@@ -9,7 +9,7 @@ pub fn routes() -> super::Routes {
 }
 
 async fn healthz(State(pool): State<PgPool>) -> (StatusCode, &'static str) {
-    let ping = sqlx::query("SELECT 1").execute(&pool);
+    let ping = crate::db::ping(&pool);
     match tokio::time::timeout(crate::db::ACQUIRE_TIMEOUT, ping).await {
         Ok(Ok(_)) => (StatusCode::OK, "ok\n"),
         Ok(Err(e)) => {

@@ -105,7 +105,7 @@ pub async fn load(
     };
     let newest = plans.first().map(|p| p.id);
     let unread_urges = match user.unit_id {
-        Some(unit) => db::reports::unread_urges(pool, unit).await?,
+        Some(unit) => db::urges::unread(pool, unit).await?,
         None => 0,
     };
     Ok(plan.map(|plan| PlanContext {

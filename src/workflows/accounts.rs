@@ -435,9 +435,7 @@ static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 pub async fn bootstrap_admin(pool: &PgPool) -> Result<Option<String>, AccountError> {
     let mut tx = pool.begin().await?;
     // Two processes starting at once must not both create (and print) an admin.
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('duban.bootstrap', 0))")
-        .execute(&mut *tx)
-        .await?;
+    db::users::lock_bootstrap(&mut tx).await?;
     if db::users::any_office_user(&mut *tx).await? {
         return Ok(None);
     }

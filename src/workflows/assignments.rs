@@ -309,7 +309,7 @@ pub async fn change_plan_settings(
     change: PlanSettingsChange,
 ) -> Result<i32, ChangeError> {
     let mut tx = pool.begin().await?;
-    let plan = db::assignments::lock_plan_settings(&mut tx, plan_id)
+    let plan = db::plans::lock_settings(&mut tx, plan_id)
         .await?
         .ok_or(ChangeError::NotFound)?;
     if plan.version != change.version {
@@ -335,15 +335,9 @@ pub async fn change_plan_settings(
     if !(0..=90).contains(&change.due_days) {
         return Err(field("due_days", "报送期限应为周期结束后 0 至 90 天"));
     }
-    let version = db::assignments::update_plan_settings(
-        &mut *tx,
-        plan_id,
-        kind,
-        date,
-        change.cycle,
-        change.due_days,
-    )
-    .await?;
+    let version =
+        db::plans::update_settings(&mut *tx, plan_id, kind, date, change.cycle, change.due_days)
+            .await?;
     db::audit::record(
         &mut *tx,
         actor,
@@ -380,10 +374,10 @@ pub async fn add_unit(
         return Err(field("full_name", "全称应为 1 至 100 个字"));
     }
     let mut tx = pool.begin().await?;
-    let plan = db::assignments::plan_settings(&mut *tx, plan_id)
+    let plan = db::plans::settings(&mut *tx, plan_id)
         .await?
         .ok_or(ChangeError::NotFound)?;
-    let id = db::assignments::insert_unit(&mut *tx, &plan.issuer, short, full)
+    let id = db::units::insert(&mut *tx, &plan.issuer, short, full)
         .await?
         .ok_or_else(|| field("short_name", format!("单位“{short}”已在名录中")))?;
     db::audit::record(

@@ -3,7 +3,7 @@
 //! date from the history.
 
 use crate::db::{
-    self, assignments::PlanSettings, reports::ReportBrief, tasks::TaskFilter, tasks::TaskRow,
+    self, plans::PlanSettings, reports::ReportBrief, tasks::TaskFilter, tasks::TaskRow,
 };
 use crate::rules::lights::{Light, Punctuality};
 use crate::rules::reporting;
@@ -355,12 +355,12 @@ pub async fn load(
     as_of: NaiveDate,
     today: NaiveDate,
 ) -> sqlx::Result<Option<Summary>> {
-    let Some(settings) = db::assignments::plan_settings(pool, plan_id).await? else {
+    let Some(settings) = db::plans::settings(pool, plan_id).await? else {
         return Ok(None);
     };
     let all_tasks = db::tasks::list(pool, plan_id, &TaskFilter::default()).await?;
     let events = db::reports::events_until(pool, plan_id, end_of(as_of.max(today))).await?;
-    let closures = db::reports::closures(pool, plan_id).await?;
+    let closures = db::tasks::closures(pool, plan_id).await?;
     let at = |day: NaiveDate| {
         let tasks = history::tasks_at(&all_tasks, &closures, end_of(day));
         let reports = history::briefs_at(&events, end_of(day));

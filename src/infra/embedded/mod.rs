@@ -200,15 +200,11 @@ impl EmbeddedPostgres {
             database: DATABASE.to_owned(),
             source,
         };
-        let exists: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-                .bind(DATABASE)
-                .fetch_one(&mut conn)
-                .await
-                .map_err(create_err)?;
+        let exists = crate::db::cluster::database_exists(&mut conn, DATABASE)
+            .await
+            .map_err(create_err)?;
         if !exists {
-            sqlx::query(&format!("CREATE DATABASE \"{DATABASE}\""))
-                .execute(&mut conn)
+            crate::db::cluster::create_database(&mut conn, DATABASE)
                 .await
                 .map_err(create_err)?;
             tracing::info!(database = DATABASE, "created database");

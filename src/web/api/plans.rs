@@ -114,12 +114,21 @@ pub async fn tasks(
     Query(paging): Query<Paging>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let plan_id = known_plan(&pool, &id).await?;
-    let settings = db::assignments::plan_settings(&pool, plan_id)
+    let settings = db::plans::settings(&pool, plan_id)
         .await?
         .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
     let all = TaskFilter::default();
     let pager = paging.pager(db::tasks::count(&pool, plan_id, &all).await?);
-    let rows = db::tasks::page(&pool, plan_id, &all, Some(pager.per_page), pager.offset()).await?;
+    let rows = db::tasks::page(
+        &pool,
+        plan_id,
+        &all,
+        Some(db::Window {
+            limit: pager.per_page,
+            offset: pager.offset(),
+        }),
+    )
+    .await?;
     let states = progress::task_states(&pool, &settings, &rows, clock.today()).await?;
     let items = rows
         .into_iter()

@@ -34,7 +34,7 @@ fn bad(field: &str, message: impl Into<String>) -> ApiError {
     })
 }
 
-fn json_of(r: &ReportRow, coordination: &[db::reports::CoordinationRow]) -> Value {
+fn json_of(r: &ReportRow, coordination: &[db::coordination::CoordinationRow]) -> Value {
     let coordination: Vec<Value> = coordination
         .iter()
         .filter(|c| c.report_id == r.id)
@@ -73,14 +73,16 @@ pub async fn list(
                 _ => None,
             };
             let pager = paging.pager(db::reports::count_for_task(&pool, task.id, unit).await?);
-            let rows =
-                db::reports::for_task_page(&pool, task.id, unit, pager.per_page, pager.offset())
-                    .await?;
+            let window = db::Window {
+                limit: pager.per_page,
+                offset: pager.offset(),
+            };
+            let rows = db::reports::for_task_page(&pool, task.id, unit, window).await?;
             (pager, rows)
         }
     };
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let coordination = db::reports::coordination_of(&pool, &ids).await?;
+    let coordination = db::coordination::of_reports(&pool, &ids).await?;
     let items = rows.iter().map(|r| json_of(r, &coordination)).collect();
     Ok(Json(paged("reports", items, &pager)))
 }
@@ -150,7 +152,7 @@ pub async fn create(
     // The unit: the liaison's own, or for the office the one named.
     let unit_id = match (obj.get("unit"), user.unit_id) {
         (Some(Value::String(name)), _) => {
-            let settings = db::assignments::plan_settings(&pool, plan_id)
+            let settings = db::plans::settings(&pool, plan_id)
                 .await?
                 .ok_or_else(|| ApiError(AppError::NotFound("找不到该工作要点".into())))?;
             db::assignments::directory_units(&pool, &settings.issuer)
@@ -193,7 +195,7 @@ pub async fn create(
         Some(version),
     )
     .await?;
-    let coordination = db::reports::coordination(&mut *tx, row.id).await?;
+    let coordination = db::coordination::for_report(&mut *tx, row.id).await?;
     tx.commit().await?;
     Ok(Json(json_of(&row, &coordination)))
 }

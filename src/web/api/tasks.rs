@@ -146,7 +146,7 @@ pub async fn patch(
         ..TaskChange::default()
     };
     if obj.contains_key("leads") || obj.contains_key("co") {
-        let settings = db::assignments::plan_settings(&pool, plan_id)
+        let settings = db::plans::settings(&pool, plan_id)
             .await?
             .ok_or_else(missing)?;
         let directory = db::assignments::directory_units(&pool, &settings.issuer).await?;

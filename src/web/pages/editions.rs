@@ -47,7 +47,15 @@ pub async fn list(
         PAGE_SIZE,
         db::editions::count(&pool, plan).await?,
     );
-    let editions = db::editions::page(&pool, plan, pager.per_page, pager.offset()).await?;
+    let editions = db::editions::page(
+        &pool,
+        plan,
+        db::Window {
+            limit: pager.per_page,
+            offset: pager.offset(),
+        },
+    )
+    .await?;
     let choices: Vec<(i64, String)> = db::editions::numbers(&pool, plan)
         .await?
         .into_iter()

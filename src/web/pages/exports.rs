@@ -24,7 +24,7 @@ async fn ledger(
             "筛选条件有误,请在任务页面更正后再导出。".into(),
         ));
     }
-    let settings = db::assignments::plan_settings(pool, sel.ctx.plan.id)
+    let settings = db::plans::settings(pool, sel.ctx.plan.id)
         .await?
         .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
     let latest: HashMap<(i64, i64), (chrono::NaiveDate, String)> =

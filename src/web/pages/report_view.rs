@@ -42,8 +42,8 @@ struct ReportPage {
     layout: Layout,
     report: ReportRow,
     task_text: String,
-    coordination: Vec<db::reports::CoordinationRow>,
-    attachments: Vec<db::reports::AttachmentMeta>,
+    coordination: Vec<db::coordination::CoordinationRow>,
+    attachments: Vec<db::attachments::AttachmentMeta>,
     versions: Vec<Version>,
     /// The unit's report for the previous period, and what changed since.
     previous_period: Option<String>,
@@ -106,7 +106,7 @@ async fn page(
     let task = db::tasks::get_by_code(pool, report.plan_id, &report.code)
         .await?
         .ok_or_else(|| AppError::NotFound("任务不存在".into()))?;
-    let coordination = db::reports::coordination(pool, report.id).await?;
+    let coordination = db::coordination::for_report(pool, report.id).await?;
     let texts: Vec<String> = coordination
         .iter()
         .filter(|c| c.answer.is_none())
@@ -145,7 +145,7 @@ async fn page(
         can_review: user.access().may_review() && report.review_state == ReviewState::Submitted,
         can_answer: user.access().may_answer(),
         form: form.unwrap_or_else(|| ReportForm::of(&report, &texts)),
-        attachments: db::reports::attachments(pool, report.id).await?,
+        attachments: db::attachments::for_report(pool, report.id).await?,
         layout: bare_layout("tasks", Some(user)),
         task_text: task.text,
         coordination,
@@ -420,11 +420,11 @@ pub async fn download(
 ) -> Result<Response, AppError> {
     let missing = || AppError::NotFound("附件不存在。".into());
     let id: i64 = id.parse().map_err(|_| missing())?;
-    let meta = db::reports::attachment_meta(&pool, id)
+    let meta = db::attachments::meta(&pool, id)
         .await?
         .ok_or_else(missing)?;
     readable(&pool, &user, &meta.report_id.to_string()).await?;
-    let data = db::reports::attachment_data(&pool, id)
+    let data = db::attachments::data(&pool, id)
         .await?
         .ok_or_else(missing)?;
     Ok(render::download(
@@ -477,11 +477,7 @@ pub async fn answer(
     {
         Ok(report_id) => Ok(Redirect::to(&format!("/reports/{report_id}?saved=1")).into_response()),
         Err(ProgressError::Field { message, .. }) => {
-            let report_id: Option<i64> =
-                sqlx::query_scalar("SELECT report_id FROM coordination_requests WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&pool)
-                    .await?;
+            let report_id = db::coordination::report_of(&pool, id).await?;
             match report_id {
                 Some(r) => {
                     refused(

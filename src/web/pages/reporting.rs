@@ -32,7 +32,7 @@ struct ReportingPage {
     /// Units whose reports of the period are not in yet (missing or still to come).
     outstanding: Vec<UnitOwes>,
     outstanding_pager: Pager,
-    urges: Vec<crate::db::reports::UrgeRow>,
+    urges: Vec<crate::db::urges::UrgeRow>,
     today: chrono::NaiveDate,
     notice: Option<String>,
     urge: UrgeDraft,
@@ -95,7 +95,7 @@ pub async fn page(
 ) -> Result<Response, AppError> {
     let pool = pool.clone();
     let ctx = plan_context::require(&pool, q.plan.as_deref(), "reporting", user).await?;
-    let settings = db::assignments::plan_settings(&pool, ctx.plan.id)
+    let settings = db::plans::settings(&pool, ctx.plan.id)
         .await?
         .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
     let tasks = db::tasks::list(&pool, ctx.plan.id, &TaskFilter::default()).await?;
@@ -129,7 +129,7 @@ pub async fn page(
             let submitted = super::work::submitted_pairs(&pool, ctx.plan.id, &p.key).await?;
             (
                 reporting::outstanding(&settings, &tasks, &p.key, &submitted),
-                db::reports::urges_for_period(&pool, ctx.plan.id, &p.key).await?,
+                db::urges::for_period(&pool, ctx.plan.id, &p.key).await?,
             )
         }
         None => (Vec::new(), Vec::new()),

@@ -49,7 +49,7 @@ async fn scope(
     let unit_id = user
         .unit_id
         .ok_or_else(|| AppError::BadRequest("填报模板只适用于联络员。".into()))?;
-    let settings = db::assignments::plan_settings(pool, ctx.plan.id)
+    let settings = db::plans::settings(pool, ctx.plan.id)
         .await?
         .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
     let current = crate::workflows::summary::current_period(&settings, clock.today());

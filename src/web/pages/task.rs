@@ -6,7 +6,8 @@ use super::query::PageQuery;
 use super::views::{TaskView, history_line};
 use crate::db::{
     self,
-    assignments::{AssignedUnit, PlanSettings},
+    assignments::AssignedUnit,
+    plans::PlanSettings,
     tasks::{TaskRow, UnitRole},
 };
 use crate::rules::lights::{Light, Punctuality};
@@ -110,7 +111,7 @@ async fn load(
     let row = db::tasks::get_by_code(pool, ctx.plan.id, code)
         .await?
         .ok_or_else(missing)?;
-    let settings = db::assignments::plan_settings(pool, ctx.plan.id)
+    let settings = db::plans::settings(pool, ctx.plan.id)
         .await?
         .ok_or_else(missing)?;
     Ok((row, settings))

@@ -241,7 +241,7 @@ pub(super) async fn select(
         // Without a light or status filter, the page is cut in SQL and only its tasks'
         // reports are read.
         Rows::Page(page) if !judged_filter => {
-            let settings = db::assignments::plan_settings(&pool, ctx.plan.id)
+            let settings = db::plans::settings(&pool, ctx.plan.id)
                 .await?
                 .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
             let total = db::tasks::count(&pool, ctx.plan.id, &filter).await?;
@@ -250,8 +250,10 @@ pub(super) async fn select(
                 &pool,
                 ctx.plan.id,
                 &filter,
-                Some(pager.per_page),
-                pager.offset(),
+                Some(db::Window {
+                    limit: pager.per_page,
+                    offset: pager.offset(),
+                }),
             )
             .await?;
             let states = progress::task_states(&pool, &settings, &rows, clock.today()).await?;

@@ -68,7 +68,15 @@ async fn units_page(
 ) -> Result<(Vec<UnitRow>, Pager), AppError> {
     let total = db::units::count_for_plan(pool, plan_id).await?;
     let pager = Pager::new(page, PAGE_SIZE, total).link(layout.href("/units"), "page");
-    let units = db::units::page_for_plan(pool, plan_id, pager.per_page, pager.offset()).await?;
+    let units = db::units::page_for_plan(
+        pool,
+        plan_id,
+        db::Window {
+            limit: pager.per_page,
+            offset: pager.offset(),
+        },
+    )
+    .await?;
     Ok((units, pager))
 }
 
@@ -166,16 +174,20 @@ pub async fn show(
         &pool,
         ctx.plan.id,
         &tasks_as(UnitRole::Lead),
-        Some(lead_pager.per_page),
-        lead_pager.offset(),
+        Some(db::Window {
+            limit: lead_pager.per_page,
+            offset: lead_pager.offset(),
+        }),
     )
     .await?;
     let co_tasks = db::tasks::page(
         &pool,
         ctx.plan.id,
         &tasks_as(UnitRole::Co),
-        Some(co_pager.per_page),
-        co_pager.offset(),
+        Some(db::Window {
+            limit: co_pager.per_page,
+            offset: co_pager.offset(),
+        }),
     )
     .await?;
     Ok(render::ok(&UnitPage {

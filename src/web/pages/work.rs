@@ -50,7 +50,7 @@ struct MyPage {
     due_pager: Pager,
     returned: Vec<ReportRow>,
     drafts: Vec<ReportRow>,
-    urges: Vec<db::reports::UrgeRow>,
+    urges: Vec<db::urges::UrgeRow>,
     urge_pager: Pager,
     unread: i64,
     tasks: Vec<MyTask>,
@@ -87,7 +87,7 @@ pub async fn my(
         unit_id: Some(unit_id),
         ..TaskFilter::default()
     };
-    let settings = db::assignments::plan_settings(&pool, ctx.plan.id)
+    let settings = db::plans::settings(&pool, ctx.plan.id)
         .await?
         .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
     // What is due is judged over all the unit's tasks; lights only for the page shown.
@@ -139,14 +139,16 @@ pub async fn my(
     let urge_pager = Pager::new(
         urge_page,
         PAGE_SIZE,
-        db::reports::count_urges_for_unit(&pool, ctx.plan.id, unit_id).await?,
+        db::urges::count_for_unit(&pool, ctx.plan.id, unit_id).await?,
     );
-    let urges = db::reports::urges_for_unit(
+    let urges = db::urges::for_unit(
         &pool,
         ctx.plan.id,
         unit_id,
-        urge_pager.per_page,
-        urge_pager.offset(),
+        db::Window {
+            limit: urge_pager.per_page,
+            offset: urge_pager.offset(),
+        },
     )
     .await?;
     let shown = task_pager.slice(tasks);
@@ -191,7 +193,7 @@ struct ReviewPage {
     layout: Layout,
     reports: Vec<ReportRow>,
     pager: Pager,
-    coordination: Vec<db::reports::OpenCoordination>,
+    coordination: Vec<db::coordination::OpenCoordination>,
     coordination_pager: Pager,
     units: Vec<db::users::UnitChoice>,
     sections: Vec<(i32, String)>,
@@ -234,22 +236,26 @@ pub async fn review(
     let coordination_pager = Pager::new(
         page_number(q.cpage.as_deref()),
         PAGE_SIZE,
-        db::reports::count_open_coordination(&pool, plan).await?,
+        db::coordination::count_open_in_plan(&pool, plan).await?,
     );
     let reports = db::reports::submitted(
         &pool,
         plan,
         unit_id,
         section_no,
-        pager.per_page,
-        pager.offset(),
+        db::Window {
+            limit: pager.per_page,
+            offset: pager.offset(),
+        },
     )
     .await?;
-    let coordination = db::reports::open_coordination(
+    let coordination = db::coordination::open_in_plan(
         &pool,
         plan,
-        coordination_pager.per_page,
-        coordination_pager.offset(),
+        db::Window {
+            limit: coordination_pager.per_page,
+            offset: coordination_pager.offset(),
+        },
     )
     .await?;
     let filters = query_of(&[("unit", &unit), ("section", &section)]);
@@ -318,7 +324,7 @@ pub async fn urge(
         .filter(|(k, _)| k == "unit")
         .filter_map(|(_, v)| v.parse().ok())
         .collect();
-    let settings = db::assignments::plan_settings(&pool, ctx.plan.id)
+    let settings = db::plans::settings(&pool, ctx.plan.id)
         .await?
         .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
     let tasks = db::tasks::list(&pool, ctx.plan.id, &TaskFilter::default()).await?;

@@ -57,9 +57,7 @@ pub struct DemoReport {
 }
 
 pub async fn generate(pool: &PgPool, seeds: &Path) -> anyhow::Result<DemoReport> {
-    let reports: i64 = sqlx::query_scalar("SELECT count(*) FROM reports")
-        .fetch_one(pool)
-        .await?;
+    let reports = db::reports::count_all(pool).await?;
     if reports > 0 {
         bail!(
             "数据库中已有 {reports} 份进展情况:演示数据只能生成在没有真实报告的数据库中,未做任何更改。"
@@ -185,16 +183,8 @@ pub async fn generate(pool: &PgPool, seeds: &Path) -> anyhow::Result<DemoReport>
                 } else {
                     format!("{}{day} 10:00:00+08", &on[..8])
                 };
-                sqlx::query("UPDATE reports SET first_submitted_at = $2::timestamptz, submitted_at = $2::timestamptz WHERE id = $1")
-                    .bind(r.id)
-                    .bind(&when)
-                    .execute(pool)
-                    .await?;
-                sqlx::query("UPDATE report_events SET at = $2::timestamptz WHERE report_id = $1")
-                    .bind(r.id)
-                    .bind(&when)
-                    .execute(pool)
-                    .await?;
+                db::reports::backdate_submission(pool, r.id, &when).await?;
+                db::reports::backdate_events(pool, r.id, &when).await?;
                 // Most are accepted, some returned, some left for review.
                 let decision = match dice.roll(10) {
                     0 => Some(Decision::Return {
@@ -220,12 +210,7 @@ pub async fn generate(pool: &PgPool, seeds: &Path) -> anyhow::Result<DemoReport>
     }
     // A few tasks finished and closed.
     for code in ["3.1.2", "6.2.2", "7.1.2"] {
-        let v: i32 =
-            sqlx::query_scalar("SELECT version FROM tasks WHERE plan_id = $1 AND code = $2")
-                .bind(plan.id)
-                .bind(code)
-                .fetch_one(pool)
-                .await?;
+        let v = db::tasks::version_by_code(pool, plan.id, code).await?;
         progress::set_closed(
             pool,
             &office_caller,

@@ -22,7 +22,7 @@ pub async fn issue(
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
     let snapshot = EditionSnapshot::of(&s).to_json();
-    let year = db::assignments::plan_settings(pool, plan_id).await?.map_or(
+    let year = db::plans::settings(pool, plan_id).await?.map_or(
         today.format("%Y").to_string().parse().unwrap_or(2022),
         |p| p.year,
     );

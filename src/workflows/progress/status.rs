@@ -1,7 +1,7 @@
 //! Lights and status of tasks, computed from the loaded rows by the rules in [`crate::rules::lights`].
 
 use super::{ReportStatus, ReviewState};
-use crate::db::{assignments::PlanSettings, reports::ReportBrief, tasks::TaskRow};
+use crate::db::{plans::PlanSettings, reports::ReportBrief, tasks::TaskRow};
 use crate::rules::lights::{
     self, CheckpointInfo, Judgement, Light, PeriodInfo, ReportInfo, TaskFacts, UnitFacts,
 };
@@ -226,7 +226,7 @@ pub async fn plan_states(
     filter: &crate::db::tasks::TaskFilter,
     today: NaiveDate,
 ) -> sqlx::Result<Option<(PlanSettings, Vec<TaskRow>, HashMap<i64, TaskState>)>> {
-    let Some(settings) = crate::db::assignments::plan_settings(pool, plan_id).await? else {
+    let Some(settings) = crate::db::plans::settings(pool, plan_id).await? else {
         return Ok(None);
     };
     let tasks = crate::db::tasks::list(pool, plan_id, filter).await?;

@@ -145,14 +145,10 @@ async fn lock_task_row(
     plan_id: i64,
     code: &str,
 ) -> Result<(i64, bool), ProgressError> {
-    let row: Option<(i64, bool)> = sqlx::query_as(
-        "SELECT id, closed_at IS NOT NULL FROM tasks WHERE plan_id = $1 AND code = $2 FOR UPDATE",
-    )
-    .bind(plan_id)
-    .bind(code)
-    .fetch_optional(conn)
-    .await?;
-    row.ok_or_else(|| ProgressError::NotFound(format!("本工作要点中没有编号为“{code}”的任务")))
+    db::tasks::lock_closing(conn, plan_id, code)
+        .await?
+        .map(|t| (t.id, t.closed))
+        .ok_or_else(|| ProgressError::NotFound(format!("本工作要点中没有编号为“{code}”的任务")))
 }
 
 /// Saves (and, when asked, submits) a unit's report for a period: creates it, or edits it
@@ -209,7 +205,7 @@ pub async fn save_report_in(
     let task = db::tasks::get_by_code(&mut *conn, plan_id, code)
         .await?
         .ok_or_else(|| ProgressError::NotFound(format!("本工作要点中没有编号为“{code}”的任务")))?;
-    let settings = db::assignments::plan_settings(&mut *conn, plan_id)
+    let settings = db::plans::settings(&mut *conn, plan_id)
         .await?
         .ok_or_else(|| ProgressError::NotFound("找不到该工作要点".into()))?;
     let period = reporting::task_periods(&settings, &task.deadline(), task.effective_cycle())
@@ -279,11 +275,11 @@ pub async fn save_report_in(
             .await?
         }
     };
-    db::reports::replace_open_coordination(&mut *tx, id, &input.coordination).await?;
+    db::coordination::replace_open(&mut *tx, id, &input.coordination).await?;
     if input.submit {
         db::reports::mark_submitted(&mut *tx, id).await?;
     }
-    let row = db::reports::lock(&mut *tx, id)
+    let row = db::reports::get(&mut *tx, id)
         .await?
         .ok_or_else(|| ProgressError::NotFound("报告不存在".into()))?;
     let action = if input.submit {
@@ -390,10 +386,10 @@ pub async fn review(
         caller.actor.user_id,
     )
     .await?;
-    let row = db::reports::lock(&mut tx, report_id)
+    let row = db::reports::get(&mut *tx, report_id)
         .await?
         .ok_or_else(|| ProgressError::NotFound("报告不存在".into()))?;
-    let coordination: Vec<String> = db::reports::coordination(&mut *tx, report_id)
+    let coordination: Vec<String> = db::coordination::for_report(&mut *tx, report_id)
         .await?
         .into_iter()
         .map(|c| c.text)
@@ -443,7 +439,8 @@ pub async fn set_closed(
         }
     }
     let mut tx = pool.begin().await?;
-    let task = db::assignments::lock_task(&mut tx, plan_id, code)
+    // One lock on the task row gives its version and whether it is closed.
+    let task = db::tasks::lock_closing(&mut tx, plan_id, code)
         .await?
         .ok_or_else(|| ProgressError::NotFound(format!("本工作要点中没有编号为“{code}”的任务")))?;
     if task.version != version {
@@ -451,13 +448,12 @@ pub async fn set_closed(
             current: task.version,
         });
     }
-    let (_, closed) = lock_task_row(&mut tx, plan_id, code).await?;
-    match (closed, note) {
+    match (task.closed, note) {
         (true, Some(_)) => return Err(ProgressError::Conflict("该任务已办结".into())),
         (false, None) => return Err(ProgressError::Conflict("该任务尚未办结".into())),
         _ => {}
     }
-    let new_version = db::reports::set_closed(&mut tx, task.id, note, caller.actor.user_id).await?;
+    let new_version = db::tasks::set_closed(&mut tx, task.id, note, caller.actor.user_id).await?;
     let (before, after) = match note {
         Some(n) => (json!(null), json!({ "closed": true, "note": n })),
         None => (json!({ "closed": true }), json!(null)),
@@ -511,7 +507,7 @@ pub async fn urge(
     }
     let mut tx = pool.begin().await?;
     for (unit_id, codes) in outstanding {
-        let id = db::reports::insert_urge(
+        let id = db::urges::insert(
             &mut tx,
             plan_id,
             *unit_id,
@@ -549,7 +545,7 @@ pub async fn acknowledge(
         ));
     };
     let mut tx = pool.begin().await?;
-    if !db::reports::acknowledge_urge(&mut tx, urge_id, unit_id, caller.actor.user_id).await? {
+    if !db::urges::acknowledge(&mut tx, urge_id, unit_id, caller.actor.user_id).await? {
         return Err(ProgressError::NotFound("没有待签收的该条催办".into()));
     }
     db::audit::record(
@@ -585,7 +581,7 @@ pub async fn answer_coordination(
         return Err(field("answer", "答复不能超过 2000 字"));
     }
     let mut tx = pool.begin().await?;
-    let c = db::reports::lock_coordination(&mut tx, id)
+    let c = db::coordination::lock(&mut tx, id)
         .await?
         .ok_or_else(|| ProgressError::NotFound("没有该需协调事项".into()))?;
     if c.state == CoordinationState::Closed {
@@ -596,7 +592,7 @@ pub async fn answer_coordination(
     } else {
         CoordinationState::Answered
     };
-    db::reports::answer_coordination(&mut tx, id, answer, state, caller.actor.user_id).await?;
+    db::coordination::answer(&mut tx, id, answer, state, caller.actor.user_id).await?;
     db::audit::record(
         &mut *tx,
         &caller.actor,
@@ -656,7 +652,7 @@ pub async fn add_attachment(
             report.review_state.label()
         )));
     }
-    if db::reports::count_attachments(&mut tx, report_id).await?
+    if db::attachments::count_for_report(&mut tx, report_id).await?
         >= crate::formats::attachments::MAX_FILES_PER_REPORT as i64
     {
         return Err(field(
@@ -666,7 +662,7 @@ pub async fn add_attachment(
     }
     use sha2::Digest;
     let sha = hex::encode(sha2::Sha256::digest(bytes));
-    let id = db::reports::insert_attachment(
+    let id = db::attachments::insert(
         &mut tx,
         report_id,
         &name,
@@ -693,7 +689,7 @@ pub async fn delete_attachment(
     caller: &Caller,
     attachment_id: i64,
 ) -> Result<i64, ProgressError> {
-    let meta = db::reports::attachment_meta(pool, attachment_id)
+    let meta = db::attachments::meta(pool, attachment_id)
         .await?
         .ok_or_else(|| ProgressError::NotFound("附件不存在".into()))?;
     let mut tx = pool.begin().await?;
@@ -711,7 +707,7 @@ pub async fn delete_attachment(
             report.review_state.label()
         )));
     }
-    db::reports::delete_attachment(&mut tx, attachment_id).await?;
+    db::attachments::delete(&mut tx, attachment_id).await?;
     db::audit::record(
         &mut *tx,
         &caller.actor,
@@ -734,7 +730,7 @@ async fn unchanged(
     if existing.content() != *content {
         return Ok(false);
     }
-    let open: Vec<String> = db::reports::coordination(conn, existing.id)
+    let open: Vec<String> = db::coordination::for_report(conn, existing.id)
         .await?
         .into_iter()
         .filter(|c| c.state == CoordinationState::Open)

@@ -101,7 +101,15 @@ pub async fn list(
     };
     let pager = Pager::new(page_number(q.page.as_deref()), PAGE_SIZE, total);
     let rows = if errors.is_empty() {
-        db::audit::list(&pool, &filter, pager.offset(), pager.per_page).await?
+        db::audit::list(
+            &pool,
+            &filter,
+            db::Window {
+                limit: pager.per_page,
+                offset: pager.offset(),
+            },
+        )
+        .await?
     } else {
         Vec::new()
     };

@@ -63,7 +63,14 @@ async fn users_page(
     let pager = Pager::new(page, PAGE_SIZE, db::users::count(pool).await?);
     Ok(UsersPage {
         layout: bare_layout("users", Some(user)),
-        users: db::users::page(pool, pager.per_page, pager.offset()).await?,
+        users: db::users::page(
+            pool,
+            db::Window {
+                limit: pager.per_page,
+                offset: pager.offset(),
+            },
+        )
+        .await?,
         pager: pager.link("/admin/users".into(), "page"),
         units: db::users::unit_choices(pool).await?,
         roles: Role::ALL,
