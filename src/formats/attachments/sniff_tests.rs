@@ -223,3 +223,108 @@ fn look_alikes_are_unsupported() {
     assert_eq!(sniff(b"plain text"), None);
     assert_eq!(sniff(b""), None);
 }
+
+/// A classic End Of Central Directory record.
+fn eocd_record(entries: u16, size: u32, offset: u32, comment_len: u16) -> Vec<u8> {
+    let mut out = b"PK\x05\x06".to_vec();
+    push32(&mut out, 0); // disk numbers
+    push16(&mut out, entries);
+    push16(&mut out, entries);
+    push32(&mut out, size);
+    push32(&mut out, offset);
+    push16(&mut out, comment_len);
+    out
+}
+
+/// (entry count, directory size, directory offset) of a sample's own end record.
+fn eocd_fields(bytes: &[u8]) -> (u16, usize, usize) {
+    let eocd = bytes.len() - ZIP_EOCD_LEN;
+    let field = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+    (
+        u16::from_le_bytes([bytes[eocd + 10], bytes[eocd + 11]]),
+        field(eocd + 12),
+        field(eocd + 16),
+    )
+}
+
+#[test]
+fn directory_overrunning_its_declared_size_is_refused() {
+    let good = docx();
+    let eocd = good.len() - ZIP_EOCD_LEN;
+    let (_, size, _) = eocd_fields(&good);
+    assert_eq!(sniff(&good), Some(Kind::Docx));
+    // The last header runs past the declared size (a reader bounded by it misses entries).
+    for shrink in [1, 20, 46] {
+        let mut short = good.clone();
+        short[eocd + 12..eocd + 16].copy_from_slice(&((size - shrink) as u32).to_le_bytes());
+        assert_eq!(sniff(&short), None, "size - {shrink}");
+    }
+    // The declared directory runs into the end record.
+    let mut long = good.clone();
+    long[eocd + 12..eocd + 16].copy_from_slice(&((size + 1) as u32).to_le_bytes());
+    assert_eq!(sniff(&long), None);
+    // ZIP64: the declared size is checked against the ZIP64 record.
+    let entries: [(&str, &[u8]); 2] = [
+        ("[Content_Types].xml", b"<x/>"),
+        ("word/document.xml", b"<x/>"),
+    ];
+    let zip64 = zip_claiming(&entries, 4, true);
+    assert_eq!(sniff(&zip64), Some(Kind::Docx));
+    let record = zip64.len() - ZIP_EOCD_LEN - 20 - 56;
+    let mut short64 = zip64.clone();
+    let size64 = u64::from_le_bytes(short64[record + 40..record + 48].try_into().unwrap());
+    short64[record + 40..record + 48].copy_from_slice(&(size64 - 1).to_le_bytes());
+    assert_eq!(sniff(&short64), None);
+}
+
+#[test]
+fn fake_end_record_in_the_comment_cannot_hide_a_macro_part() {
+    // The directory the real end record (closing the file) points at lists a macro part.
+    let docm = zip(&[
+        "[Content_Types].xml",
+        "word/document.xml",
+        "word/vbaProject.bin",
+    ]);
+    assert_eq!(sniff(&docm), None);
+    let (entries, size, offset) = eocd_fields(&docm);
+    let eocd = docm.len() - ZIP_EOCD_LEN;
+    // The first two headers: a clean directory of the same entries.
+    let clean_len = 2 * 46 + "[Content_Types].xml".len() + "word/document.xml".len();
+    let clean_headers = docm[offset..offset + clean_len].to_vec();
+    // `fake` is where the planted directory sits; the planted record in the comment points
+    // at it with `fake_entries` entries and stops 2 bytes short of the end of the file, so
+    // only the real record closes the file.
+    let hostile = |copy: bool, fake_entries: u16| {
+        let mut out = docm[..eocd].to_vec();
+        let fake = if copy {
+            out.extend_from_slice(&clean_headers);
+            eocd
+        } else {
+            offset
+        };
+        let planted = eocd_record(fake_entries, clean_len as u32, fake as u32, 0);
+        let comment_len = (planted.len() + 2) as u16;
+        out.extend(eocd_record(entries, size as u32, offset as u32, comment_len));
+        out.extend(planted);
+        out.extend_from_slice(b"!!");
+        out
+    };
+    // A second, clean directory after the real one.
+    assert_eq!(sniff(&hostile(true, 2)), None);
+    // The real directory's first two headers, read as a directory of two.
+    assert_eq!(sniff(&hostile(false, 2)), None);
+    assert_eq!(
+        check_upload("报告.docx", &hostile(true, 2)),
+        Err(AttachmentError::Unsupported)
+    );
+    // The same archive without the macro part is read through the real record.
+    let clean = zip(&["[Content_Types].xml", "word/document.xml"]);
+    let mut commented = clean.clone();
+    let n = commented.len();
+    let (e, s, o) = eocd_fields(&clean);
+    let planted = eocd_record(e, s as u32, o as u32, 0);
+    commented[n - 2..].copy_from_slice(&((planted.len() + 2) as u16).to_le_bytes());
+    commented.extend(planted);
+    commented.extend_from_slice(b"!!");
+    assert_eq!(sniff(&commented), Some(Kind::Docx));
+}
