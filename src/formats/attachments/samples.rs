@@ -3,7 +3,6 @@
 
 use super::Kind;
 use super::ole2::{DIR_ENTRY_LEN, END_OF_CHAIN, NO_STREAM, OLE_ROOT, OLE_STREAM};
-pub(super) use super::sniff::ZIP_EOCD_LEN;
 use super::sniff::{OLE2_MAGIC, PNG_MAGIC, ZIP64_EOCD_SIG, ZIP64_LOCATOR_SIG};
 
 pub const OLE_STORAGE: u8 = 1;

@@ -286,39 +286,63 @@ fn fake_end_record_in_the_comment_cannot_hide_a_macro_part() {
         "word/vbaProject.bin",
     ]);
     assert_eq!(sniff(&docm), None);
-    let (entries, size, offset) = eocd_fields(&docm);
-    let eocd = docm.len() - ZIP_EOCD_LEN;
-    // The first two headers: a clean directory of the same entries.
-    let clean_len = 2 * 46 + "[Content_Types].xml".len() + "word/document.xml".len();
-    let clean_headers = docm[offset..offset + clean_len].to_vec();
-    // `fake` is where the planted directory sits; the planted record in the comment points
-    // at it with `fake_entries` entries and stops 2 bytes short of the end of the file, so
-    // only the real record closes the file.
-    let hostile = |copy: bool, fake_entries: u16| {
-        let mut out = docm[..eocd].to_vec();
-        let fake = if copy {
-            out.extend_from_slice(&clean_headers);
-            eocd
-        } else {
-            offset
-        };
-        let planted = eocd_record(fake_entries, clean_len as u32, fake as u32, 0);
-        let comment_len = (planted.len() + 2) as u16;
-        out.extend(eocd_record(entries, size as u32, offset as u32, comment_len));
-        out.extend(planted);
+    // Appends `planted` (a directory of `count` entries, or none: it is at `at`) after the
+    // directory of `base`, then `base`'s end record whose comment holds a record pointing at
+    // it. The planted record stops 2 bytes short of the end of the file: only the real one
+    // closes the file, as Office requires.
+    let hostile = |base: &[u8], planted: &[u8], at: Option<usize>, count: u16, len: usize| {
+        let (entries, size, offset) = eocd_fields(base);
+        let mut out = base[..base.len() - ZIP_EOCD_LEN].to_vec();
+        let fake = at.unwrap_or(out.len());
+        out.extend_from_slice(planted);
+        let record = eocd_record(count, len as u32, fake as u32, 0);
+        let comment_len = (record.len() + 2) as u16;
+        out.extend(eocd_record(
+            entries,
+            size as u32,
+            offset as u32,
+            comment_len,
+        ));
+        out.extend(record);
         out.extend_from_slice(b"!!");
         out
     };
-    // A second, clean directory after the real one.
-    assert_eq!(sniff(&hostile(true, 2)), None);
-    // The real directory's first two headers, read as a directory of two.
-    assert_eq!(sniff(&hostile(false, 2)), None);
+    let (entries, size, offset) = eocd_fields(&docm);
+    // A second directory, as many entries but no macro part, planted after the real one.
+    let clean = zip(&[
+        "[Content_Types].xml",
+        "word/document.xml",
+        "word/styles.xml",
+    ]);
+    let (_, clean_size, clean_offset) = eocd_fields(&clean);
+    let clean_dir = &clean[clean_offset..clean_offset + clean_size];
+    let second = hostile(&docm, clean_dir, None, entries, clean_size);
+    assert_eq!(sniff(&second), None);
     assert_eq!(
-        check_upload("报告.docx", &hostile(true, 2)),
+        check_upload("报告.docx", &second),
         Err(AttachmentError::Unsupported)
     );
-    // The same archive without the macro part is read through the real record.
-    let clean = zip(&["[Content_Types].xml", "word/document.xml"]);
+    // The real directory's first two headers, read as a directory of two.
+    let prefix = 2 * 46 + "[Content_Types].xml".len() + "word/document.xml".len();
+    assert_eq!(sniff(&hostile(&docm, &[], Some(offset), 2, prefix)), None);
+    // The clean directory hidden in the first header's comment, inside the real directory.
+    let ct = offset + 46 + "[Content_Types].xml".len();
+    let mut inner = docm[..ct].to_vec();
+    inner[offset + 32..offset + 34].copy_from_slice(&(clean_size as u16).to_le_bytes());
+    inner.extend_from_slice(clean_dir);
+    inner.extend_from_slice(&docm[ct..docm.len() - ZIP_EOCD_LEN]);
+    inner.extend(eocd_record(
+        entries,
+        (size + clean_size) as u32,
+        offset as u32,
+        0,
+    ));
+    assert_eq!(sniff(&inner), None);
+    assert_eq!(
+        sniff(&hostile(&inner, &[], Some(ct), entries, clean_size)),
+        None
+    );
+    // A planted record that repeats the real one changes nothing: the package is read.
     let mut commented = clean.clone();
     let n = commented.len();
     let (e, s, o) = eocd_fields(&clean);
