@@ -3,13 +3,7 @@
 
 use super::Kind;
 use super::ole2::{DIR_ENTRY_LEN, END_OF_CHAIN, NO_STREAM, OLE_ROOT, OLE_STREAM};
-use super::sniff::{OLE2_MAGIC, PNG_MAGIC};
-
-/// ZIP record signatures and sizes: the reader no longer needs them (the `zip` crate finds the
-/// records), but the hand-built samples still write them.
-pub const ZIP_EOCD_LEN: usize = 22;
-const ZIP64_LOCATOR_SIG: u32 = 0x0706_4b50;
-const ZIP64_EOCD_SIG: u32 = 0x0606_4b50;
+use super::sniff::{OLE2_MAGIC, PNG_MAGIC, ZIP64_EOCD_SIG, ZIP64_LOCATOR_SIG};
 
 pub const OLE_STORAGE: u8 = 1;
 

@@ -223,3 +223,132 @@ fn look_alikes_are_unsupported() {
     assert_eq!(sniff(b"plain text"), None);
     assert_eq!(sniff(b""), None);
 }
+
+/// A classic End Of Central Directory record.
+fn eocd_record(entries: u16, size: u32, offset: u32, comment_len: u16) -> Vec<u8> {
+    let mut out = b"PK\x05\x06".to_vec();
+    push32(&mut out, 0); // disk numbers
+    push16(&mut out, entries);
+    push16(&mut out, entries);
+    push32(&mut out, size);
+    push32(&mut out, offset);
+    push16(&mut out, comment_len);
+    out
+}
+
+/// (entry count, directory size, directory offset) of a sample's own end record.
+fn eocd_fields(bytes: &[u8]) -> (u16, usize, usize) {
+    let eocd = bytes.len() - ZIP_EOCD_LEN;
+    let field = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+    (
+        u16::from_le_bytes([bytes[eocd + 10], bytes[eocd + 11]]),
+        field(eocd + 12),
+        field(eocd + 16),
+    )
+}
+
+#[test]
+fn directory_overrunning_its_declared_size_is_refused() {
+    let good = docx();
+    let eocd = good.len() - ZIP_EOCD_LEN;
+    let (_, size, _) = eocd_fields(&good);
+    assert_eq!(sniff(&good), Some(Kind::Docx));
+    // The last header runs past the declared size (a reader bounded by it misses entries).
+    for shrink in [1, 20, 46] {
+        let mut short = good.clone();
+        short[eocd + 12..eocd + 16].copy_from_slice(&((size - shrink) as u32).to_le_bytes());
+        assert_eq!(sniff(&short), None, "size - {shrink}");
+    }
+    // The declared directory runs into the end record.
+    let mut long = good.clone();
+    long[eocd + 12..eocd + 16].copy_from_slice(&((size + 1) as u32).to_le_bytes());
+    assert_eq!(sniff(&long), None);
+    // ZIP64: the declared size is checked against the ZIP64 record.
+    let entries: [(&str, &[u8]); 2] = [
+        ("[Content_Types].xml", b"<x/>"),
+        ("word/document.xml", b"<x/>"),
+    ];
+    let zip64 = zip_claiming(&entries, 4, true);
+    assert_eq!(sniff(&zip64), Some(Kind::Docx));
+    let record = zip64.len() - ZIP_EOCD_LEN - 20 - 56;
+    let mut short64 = zip64.clone();
+    let size64 = u64::from_le_bytes(short64[record + 40..record + 48].try_into().unwrap());
+    short64[record + 40..record + 48].copy_from_slice(&(size64 - 1).to_le_bytes());
+    assert_eq!(sniff(&short64), None);
+}
+
+#[test]
+fn fake_end_record_in_the_comment_cannot_hide_a_macro_part() {
+    // The directory the real end record (closing the file) points at lists a macro part.
+    let docm = zip(&[
+        "[Content_Types].xml",
+        "word/document.xml",
+        "word/vbaProject.bin",
+    ]);
+    assert_eq!(sniff(&docm), None);
+    // Appends `planted` (a directory of `count` entries, or none: it is at `at`) after the
+    // directory of `base`, then `base`'s end record whose comment holds a record pointing at
+    // it. The planted record stops 2 bytes short of the end of the file: only the real one
+    // closes the file, as Office requires.
+    let hostile = |base: &[u8], planted: &[u8], at: Option<usize>, count: u16, len: usize| {
+        let (entries, size, offset) = eocd_fields(base);
+        let mut out = base[..base.len() - ZIP_EOCD_LEN].to_vec();
+        let fake = at.unwrap_or(out.len());
+        out.extend_from_slice(planted);
+        let record = eocd_record(count, len as u32, fake as u32, 0);
+        let comment_len = (record.len() + 2) as u16;
+        out.extend(eocd_record(
+            entries,
+            size as u32,
+            offset as u32,
+            comment_len,
+        ));
+        out.extend(record);
+        out.extend_from_slice(b"!!");
+        out
+    };
+    let (entries, size, offset) = eocd_fields(&docm);
+    // A second directory, as many entries but no macro part, planted after the real one.
+    let clean = zip(&[
+        "[Content_Types].xml",
+        "word/document.xml",
+        "word/styles.xml",
+    ]);
+    let (_, clean_size, clean_offset) = eocd_fields(&clean);
+    let clean_dir = &clean[clean_offset..clean_offset + clean_size];
+    let second = hostile(&docm, clean_dir, None, entries, clean_size);
+    assert_eq!(sniff(&second), None);
+    assert_eq!(
+        check_upload("报告.docx", &second),
+        Err(AttachmentError::Unsupported)
+    );
+    // The real directory's first two headers, read as a directory of two.
+    let prefix = 2 * 46 + "[Content_Types].xml".len() + "word/document.xml".len();
+    assert_eq!(sniff(&hostile(&docm, &[], Some(offset), 2, prefix)), None);
+    // The clean directory hidden in the first header's comment, inside the real directory.
+    let ct = offset + 46 + "[Content_Types].xml".len();
+    let mut inner = docm[..ct].to_vec();
+    inner[offset + 32..offset + 34].copy_from_slice(&(clean_size as u16).to_le_bytes());
+    inner.extend_from_slice(clean_dir);
+    inner.extend_from_slice(&docm[ct..docm.len() - ZIP_EOCD_LEN]);
+    inner.extend(eocd_record(
+        entries,
+        (size + clean_size) as u32,
+        offset as u32,
+        0,
+    ));
+    assert_eq!(sniff(&inner), None);
+    assert_eq!(
+        sniff(&hostile(&inner, &[], Some(ct), entries, clean_size)),
+        None
+    );
+    // A planted record that repeats the real one changes nothing: the package is read.
+    let mut commented = clean.clone();
+    let n = commented.len();
+    let (e, s, o) = eocd_fields(&clean);
+    let planted = eocd_record(e, s as u32, o as u32, 0);
+    commented[n - 2..].copy_from_slice(&((planted.len() + 2) as u16).to_le_bytes());
+    commented.extend(planted);
+    commented.extend_from_slice(b"!!");
+    assert_eq!(sniff(&commented), Some(Kind::Docx));
+}
