@@ -396,7 +396,7 @@ async fn every_api_body_refuses_bad_input_exactly(pool: PgPool) {
     }
     assert!(
         missing.is_empty(),
-        "no hostile table for: {}; add one in tests/hostile/api.rs",
+        "no hostile table for: {}; add one in tests/it/hostile/api.rs",
         missing.join(", ")
     );
     let n = run(&w, &cases).await;

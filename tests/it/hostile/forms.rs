@@ -1758,7 +1758,7 @@ async fn every_form_refuses_bad_input_exactly(pool: PgPool) {
     }
     assert!(
         missing.is_empty(),
-        "no hostile table for: {}; add one in tests/hostile/forms.rs",
+        "no hostile table for: {}; add one in tests/it/hostile/forms.rs",
         missing.join(", ")
     );
     let n = run(&w, &cases).await;

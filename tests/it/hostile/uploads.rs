@@ -1,6 +1,6 @@
 //! Uploads: attachments whose content does not match their name, over the limit, named with a
 //! path; workbooks that are zip bombs, malformed, or from elsewhere. Beyond what
-//! tests/progress.rs and tests/roundtrip.rs already cover.
+//! tests/it/progress.rs and tests/it/roundtrip.rs already cover.
 
 use super::{Case, Expect, Who, World, run};
 use axum::http::Method;
