@@ -101,12 +101,9 @@ impl World {
     }
 
     pub async fn task_version(&self, code: &str) -> String {
-        common::probe::number(
-            &self.pool,
-            &format!("SELECT version::bigint FROM tasks WHERE code = '{code}'"),
-        )
-        .await
-        .to_string()
+        common::probe::task_version(&self.pool, code)
+            .await
+            .to_string()
     }
 }
 
