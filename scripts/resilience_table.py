@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Prints the resilience table from target/resilience/*.jsonl (one JSON line per test, written
-by tests/common/resilience.rs and scripts/fuzz) and says whether the run passed."""
+by tests/it/common/resilience.rs and scripts/fuzz) and says whether the run passed."""
 
 import argparse
 import json

@@ -1,0 +1,700 @@
+//! The authorization matrix: every route the router serves, by every kind of caller, with
+//! the status each must get. Routes come from the router itself, so a new route without a
+//! row here fails this test.
+
+use crate::common;
+use crate::common::probe;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use common::{Client, Setup, World, create_user, token_for, world};
+use duban::db::audit::Actor;
+use duban::rules::auth::Role;
+use duban::web::{AppState, route_list};
+use duban::workflows::accounts;
+use sqlx::PgPool;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Caller {
+    Anonymous,
+    Office,
+    Leader,
+    /// 联络员 of the unit the route concerns (公安部).
+    OwnLiaison,
+    /// 联络员 of another unit (海关总署).
+    OtherLiaison,
+    /// Signed in (and holding a token), then disabled by the office.
+    Disabled,
+    /// Holding a token the office has revoked, and no session.
+    RevokedToken,
+}
+
+const CALLERS: [Caller; 7] = [
+    Caller::Anonymous,
+    Caller::Office,
+    Caller::Leader,
+    Caller::OwnLiaison,
+    Caller::OtherLiaison,
+    Caller::Disabled,
+    Caller::RevokedToken,
+];
+
+struct Fixture {
+    pool: PgPool,
+    app: axum::Router,
+    office_id: i64,
+    leader_id: i64,
+    own_id: i64,
+    other_id: i64,
+    disabled_id: i64,
+    target_id: i64,
+    unit_id: i64,
+    revoked_token: String,
+    tokens: std::collections::HashMap<&'static str, String>,
+    plan_id: i64,
+    submitted_report: i64,
+    draft_report: i64,
+    counter: AtomicUsize,
+}
+
+impl Fixture {
+    async fn new(pool: PgPool) -> Fixture {
+        // The matrix signs in afresh for each request (some requests sign out): the world's
+        // signed-in browsers go unused.
+        let w = World::build(pool, Setup::default().with_reports()).await;
+        let pool = w.pool.clone();
+        let disabled_id = create_user(&pool, "gone", Role::Liaison, Some("公安部")).await;
+        let target_id = create_user(&pool, "target", Role::Liaison, Some("公安部")).await;
+        let revoked_holder = create_user(&pool, "revoked", Role::Leader, None).await;
+        let revoked_token = token_for(&pool, revoked_holder).await;
+        sqlx::query("UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1")
+            .bind(revoked_holder)
+            .execute(&pool)
+            .await
+            .unwrap();
+        let mut tokens = std::collections::HashMap::new();
+        tokens.insert("office", w.tokens.office.clone());
+        tokens.insert("leader", w.tokens.leader.clone());
+        tokens.insert("own", w.tokens.liaison_a.clone());
+        tokens.insert("other", w.tokens.liaison_b.clone());
+        tokens.insert("gone", token_for(&pool, disabled_id).await);
+        // The world's submitted report (1.3.1) and draft (1.2.2) of 公安部, with an attachment
+        // (and the world's coordination request) on the submitted one.
+        let reports = w.reports();
+        sqlx::query(
+            "INSERT INTO attachments (report_id, file_name, content_type, size, sha256, data)
+             VALUES ($1, 'a.png', 'image/png', 4, 'x', '\\x89504e47')",
+        )
+        .bind(reports.submitted)
+        .execute(&pool)
+        .await
+        .unwrap();
+        Fixture {
+            app: w.app.clone(),
+            pool,
+            office_id: w.ids.office,
+            leader_id: w.ids.leader,
+            own_id: w.ids.liaison_a,
+            other_id: w.ids.liaison_b,
+            disabled_id,
+            target_id,
+            unit_id: w.unit_a,
+            revoked_token,
+            tokens,
+            plan_id: w.plan_id,
+            submitted_report: reports.submitted,
+            draft_report: reports.draft,
+            counter: AtomicUsize::new(0),
+        }
+    }
+
+    fn next(&self) -> usize {
+        self.counter.fetch_add(1, Ordering::SeqCst)
+    }
+
+    async fn set_disabled_active(&self, active: bool) {
+        sqlx::query("UPDATE users SET active = $2 WHERE id = $1")
+            .bind(self.disabled_id)
+            .bind(active)
+            .execute(&self.pool)
+            .await
+            .unwrap();
+    }
+
+    /// A browser for the caller, freshly signed in where the caller signs in.
+    async fn browser(&self, caller: Caller) -> Client {
+        let login = match caller {
+            Caller::Anonymous | Caller::RevokedToken => return Client::new(&self.app),
+            Caller::Office => world::OFFICE,
+            Caller::Leader => world::LEADER,
+            Caller::OwnLiaison => world::LIAISON_A,
+            Caller::OtherLiaison => world::LIAISON_B,
+            Caller::Disabled => {
+                self.set_disabled_active(true).await;
+                let c = Client::signed_in(&self.app, "gone").await;
+                self.set_disabled_active(false).await;
+                return c;
+            }
+        };
+        Client::signed_in(&self.app, login).await
+    }
+
+    fn token(&self, caller: Caller) -> Option<String> {
+        let name = match caller {
+            Caller::Anonymous => return None,
+            Caller::RevokedToken => return Some(self.revoked_token.clone()),
+            Caller::Office => "office",
+            Caller::Leader => "leader",
+            Caller::OwnLiaison => "own",
+            Caller::OtherLiaison => "other",
+            Caller::Disabled => "gone",
+        };
+        self.tokens.get(name).cloned()
+    }
+
+    /// Makes a request as the caller: by session for pages, by token for the API (a caller
+    /// with a revoked token presents it everywhere).
+    async fn call(
+        &self,
+        caller: Caller,
+        method: &Method,
+        uri: &str,
+        form: &[(String, String)],
+    ) -> StatusCode {
+        let fields: Vec<(&str, &str)> =
+            form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let api = uri.starts_with("/api/");
+        let browser = if api {
+            Client::new(&self.app)
+        } else {
+            self.browser(caller).await
+        };
+        if caller == Caller::Disabled {
+            self.set_disabled_active(false).await;
+        }
+        let mut req = Request::builder().method(method.clone()).uri(uri);
+        if (api || caller == Caller::RevokedToken)
+            && let Some(t) = self.token(caller)
+        {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let req = if uri.ends_with("/attachments") {
+            let boundary = "XBOUNDARY";
+            let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+            let mut body = format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.png\"\r\nContent-Type: image/png\r\n\r\n"
+            )
+            .into_bytes();
+            body.extend_from_slice(png);
+            body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+            req.header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body))
+        } else if *method == Method::PATCH || (*method == Method::POST && api) {
+            req.header("content-type", "application/json")
+                .body(Body::from(
+                    form.first().map(|(_, v)| v.clone()).unwrap_or_default(),
+                ))
+        } else if *method == Method::POST {
+            req.header("content-type", "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::from(common::form_body(&fields)))
+        } else {
+            req.body(Body::empty())
+        };
+        let r = browser.request(req.unwrap()).await;
+        if r.status.is_client_error() && r.status != StatusCode::FORBIDDEN {
+            let why = r
+                .body
+                .split("field-error")
+                .nth(1)
+                .unwrap_or("")
+                .chars()
+                .take(120)
+                .collect::<String>();
+            eprintln!("{method} {uri} as {caller:?}: {} {why}", r.status);
+        }
+        r.status
+    }
+}
+
+/// Expected statuses, in the order of [`CALLERS`].
+type Row = [u16; 7];
+
+const PUBLIC: Row = [200, 200, 200, 200, 200, 200, 200];
+/// Any signed-in user; others are sent to sign in.
+const SIGNED_IN: Row = [303, 200, 200, 200, 200, 303, 303];
+/// Office only; other signed-in users are refused.
+const OFFICE_PAGE: Row = [303, 200, 403, 403, 403, 303, 303];
+const OFFICE_REDIRECT: Row = [303, 303, 403, 403, 403, 303, 303];
+/// The API: a live token of an active user.
+const API_READ: Row = [401, 200, 200, 200, 200, 401, 401];
+
+/// The concrete request for a route pattern, and what each caller must get.
+async fn row(
+    fx: &Fixture,
+    method: &Method,
+    path: &str,
+) -> Option<(String, Vec<(String, String)>, Row)> {
+    let n = fx.next();
+    let target = fx.target_id;
+    let f = |pairs: &[(&str, String)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect::<Vec<_>>()
+    };
+    let get = *method == Method::GET;
+    Some(match (get, path) {
+        (true, "/healthz")
+        | (true, "/static/style.css")
+        | (true, "/static/print.css")
+        | (true, "/static/favicon.svg")
+        | (true, "/favicon.ico") => (path.into(), vec![], PUBLIC),
+        // Signed-in users are sent on from the sign-in page.
+        (true, "/login") => ("/login".into(), vec![], [200, 303, 303, 303, 303, 200, 200]),
+        (false, "/login") => (
+            "/login".into(),
+            f(&[
+                ("login", format!("nobody{n}")),
+                ("password", "wrong-password".into()),
+            ]),
+            [401, 401, 401, 401, 401, 401, 401],
+        ),
+        (true, "/") | (true, "/tasks") | (true, "/units") | (true, "/account/password") => {
+            (path.into(), vec![], SIGNED_IN)
+        }
+        (true, "/tasks/{code}") => ("/tasks/1.3.6".into(), vec![], SIGNED_IN),
+        (true, "/units/{id}") => (format!("/units/{}", fx.unit_id), vec![], SIGNED_IN),
+        (false, "/logout") => (
+            "/logout".into(),
+            vec![],
+            [303, 303, 303, 303, 303, 303, 303],
+        ),
+        // A wrong current password: refused with a message, nothing changes.
+        (false, "/account/password") => (
+            path.into(),
+            f(&[
+                ("current_password", "not-my-password".into()),
+                ("new_password", "another-long-one".into()),
+                ("confirm_password", "another-long-one".into()),
+            ]),
+            [303, 422, 422, 422, 422, 303, 303],
+        ),
+        (true, "/admin/users") | (true, "/admin/audit") => (path.into(), vec![], OFFICE_PAGE),
+        (true, "/admin/users/{id}") => (format!("/admin/users/{target}"), vec![], OFFICE_PAGE),
+        (false, "/admin/users") => (
+            path.into(),
+            f(&[
+                ("login", format!("new{n}")),
+                ("display_name", "新用户".into()),
+                ("role", "leader".into()),
+                ("unit", String::new()),
+            ]),
+            OFFICE_PAGE,
+        ),
+        (false, "/admin/users/{id}") => (
+            format!("/admin/users/{target}"),
+            f(&[
+                ("display_name", format!("改名{n}")),
+                ("role", "liaison".into()),
+                ("unit", fx.unit_id.to_string()),
+            ]),
+            OFFICE_REDIRECT,
+        ),
+        (false, "/admin/users/{id}/active") => (
+            format!("/admin/users/{target}/active"),
+            f(&[("active", "true".into())]),
+            OFFICE_REDIRECT,
+        ),
+        (false, "/admin/users/{id}/password") => (
+            format!("/admin/users/{target}/password"),
+            vec![],
+            OFFICE_PAGE,
+        ),
+        (false, "/admin/users/{id}/tokens") => {
+            (format!("/admin/users/{target}/tokens"), vec![], OFFICE_PAGE)
+        }
+        (false, "/admin/users/{id}/tokens/{token_id}/revoke") => {
+            // A live token to revoke; only the office's request can succeed.
+            let secret = token_for(&fx.pool, target).await;
+            let token_id: i64 =
+                sqlx::query_scalar("SELECT id FROM api_tokens WHERE token_hash = $1")
+                    .bind(duban::rules::auth::hash_token(&secret))
+                    .fetch_one(&fx.pool)
+                    .await
+                    .unwrap();
+            (
+                format!("/admin/users/{target}/tokens/{token_id}/revoke"),
+                vec![],
+                OFFICE_REDIRECT,
+            )
+        }
+        (true, "/reporting") => (path.into(), vec![], OFFICE_PAGE),
+        (false, "/plans/{id}/settings") => {
+            let (id, version): (i64, i32) = sqlx::query_as("SELECT id, version FROM plans LIMIT 1")
+                .fetch_one(&fx.pool)
+                .await
+                .unwrap();
+            (
+                format!("/plans/{id}/settings"),
+                f(&[
+                    ("version", version.to_string()),
+                    ("deadline_kind", "ongoing".into()),
+                    ("cycle", "quarterly".into()),
+                    ("due_days", "10".into()),
+                ]),
+                OFFICE_REDIRECT,
+            )
+        }
+        (false, "/units") => (
+            path.into(),
+            f(&[
+                ("short_name", format!("新单位{n}")),
+                ("full_name", format!("新单位{n}全称")),
+            ]),
+            OFFICE_REDIRECT,
+        ),
+        (false, "/tasks/bulk-units") => (
+            path.into(),
+            f(&[
+                ("back", String::new()),
+                ("unit", fx.unit_id.to_string()),
+                ("role", "co".into()),
+                ("task", "3.2.1".into()),
+            ]),
+            OFFICE_REDIRECT,
+        ),
+        (false, "/tasks/{code}/units") => {
+            // The units as they are: a save that changes nothing still answers like a save.
+            let (version, units): (i32, Vec<i64>) = sqlx::query_as(
+                "SELECT t.version, array_agg(tu.unit_id ORDER BY tu.role, tu.position) FROM tasks t
+                 JOIN task_units tu ON tu.task_id = t.id WHERE t.code = '1.3.6' GROUP BY t.version",
+            )
+            .fetch_one(&fx.pool)
+            .await
+            .unwrap();
+            let mut fields = vec![("version".to_string(), version.to_string())];
+            fields.push((format!("role_{}", units[0]), "lead".into()));
+            fields.extend(
+                units[1..]
+                    .iter()
+                    .map(|u| (format!("role_{u}"), "co".to_string())),
+            );
+            ("/tasks/1.3.6/units".into(), fields, OFFICE_REDIRECT)
+        }
+        (false, "/tasks/{code}/schedule") => {
+            let version: i32 = probe::task_version(&fx.pool, "1.3.6").await;
+            (
+                "/tasks/1.3.6/schedule".into(),
+                f(&[
+                    ("version", version.to_string()),
+                    ("deadline_kind", "year_end".into()),
+                    ("cycle", "monthly".into()),
+                ]),
+                OFFICE_REDIRECT,
+            )
+        }
+        (false, "/api/v1/plans/{id}/tasks/{code}") => {
+            let (id, version): (i64, i32) =
+                sqlx::query_as("SELECT plan_id, version FROM tasks WHERE code = '2.2.1'")
+                    .fetch_one(&fx.pool)
+                    .await
+                    .unwrap();
+            let cycle = if n.is_multiple_of(2) {
+                "monthly"
+            } else {
+                "quarterly"
+            };
+            (
+                format!("/api/v1/plans/{id}/tasks/2.2.1"),
+                f(&[(
+                    "json",
+                    format!(r#"{{"version": {version}, "cycle": "{cycle}"}}"#),
+                )]),
+                [401, 200, 403, 403, 403, 401, 401],
+            )
+        }
+        (true, "/tasks/{code}/report") => (
+            format!("/tasks/1.1.1/report?unit={}&period=2022-Q4", fx.unit_id),
+            vec![],
+            [303, 200, 403, 200, 403, 303, 303],
+        ),
+        (false, "/tasks/{code}/report") => {
+            let version: Option<i32> = sqlx::query_scalar(
+                "SELECT r.version FROM reports r JOIN tasks t ON t.id = r.task_id WHERE t.code = '1.1.1' AND r.period = '2022-Q3'",
+            )
+            .fetch_optional(&fx.pool)
+            .await
+            .unwrap();
+            (
+                "/tasks/1.1.1/report".into(),
+                f(&[
+                    ("unit", fx.unit_id.to_string()),
+                    ("period", "2022-Q3".into()),
+                    (
+                        "version",
+                        version.map(|v| v.to_string()).unwrap_or_default(),
+                    ),
+                    ("status", "in_progress".into()),
+                    ("self_assessment", "on_track".into()),
+                    ("work_done", format!("进展{n}")),
+                    ("action", "draft".into()),
+                ]),
+                [303, 303, 403, 303, 403, 303, 303],
+            )
+        }
+        (true, "/reports/{id}") => (
+            format!("/reports/{}", fx.submitted_report),
+            vec![],
+            [303, 200, 200, 200, 403, 303, 303],
+        ),
+        (false, "/reports/{id}") => {
+            let version: i32 = sqlx::query_scalar("SELECT version FROM reports WHERE id = $1")
+                .bind(fx.draft_report)
+                .fetch_one(&fx.pool)
+                .await
+                .unwrap();
+            (
+                format!("/reports/{}", fx.draft_report),
+                f(&[
+                    ("version", version.to_string()),
+                    ("status", "in_progress".into()),
+                    ("self_assessment", "at_risk".into()),
+                    ("work_done", format!("修改{n}")),
+                    ("action", "draft".into()),
+                ]),
+                [303, 303, 403, 303, 403, 303, 303],
+            )
+        }
+        (false, "/reports/{id}/review") => {
+            // Back to submitted, so that the office's review can succeed.
+            sqlx::query("UPDATE reports SET review_state = 'submitted' WHERE id = $1")
+                .bind(fx.submitted_report)
+                .execute(&fx.pool)
+                .await
+                .unwrap();
+            let version: i32 = sqlx::query_scalar("SELECT version FROM reports WHERE id = $1")
+                .bind(fx.submitted_report)
+                .fetch_one(&fx.pool)
+                .await
+                .unwrap();
+            (
+                format!("/reports/{}/review", fx.submitted_report),
+                f(&[
+                    ("version", version.to_string()),
+                    ("decision", "accept".into()),
+                ]),
+                OFFICE_REDIRECT,
+            )
+        }
+        (false, "/reports/{id}/attachments") => {
+            // Room for the upload (at most 5 per report).
+            sqlx::query("DELETE FROM attachments WHERE report_id = $1")
+                .bind(fx.draft_report)
+                .execute(&fx.pool)
+                .await
+                .unwrap();
+            (
+                format!("/reports/{}/attachments", fx.draft_report),
+                vec![],
+                [303, 303, 403, 303, 403, 303, 303],
+            )
+        }
+        (true, "/attachments/{id}") => {
+            let id: i64 = sqlx::query_scalar(
+                "SELECT id FROM attachments WHERE report_id = $1 ORDER BY id LIMIT 1",
+            )
+            .bind(fx.submitted_report)
+            .fetch_one(&fx.pool)
+            .await
+            .unwrap();
+            (
+                format!("/attachments/{id}"),
+                vec![],
+                [303, 200, 200, 200, 403, 303, 303],
+            )
+        }
+        (false, "/attachments/{id}/delete") => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO attachments (report_id, file_name, content_type, size, sha256, data)
+                 VALUES ($1, 'b.png', 'image/png', 4, 'x', '\\x89504e47') RETURNING id",
+            )
+            .bind(fx.draft_report)
+            .fetch_one(&fx.pool)
+            .await
+            .unwrap();
+            (
+                format!("/attachments/{id}/delete"),
+                vec![],
+                [303, 303, 403, 303, 403, 303, 303],
+            )
+        }
+        (true, "/summary") => (path.into(), vec![], SIGNED_IN),
+        // The Excel round trip is a liaison's: others have no unit to fill in for.
+        (true, "/my/template.xlsx") | (true, "/my/upload") => (
+            format!("{path}?period=2022-Q2"),
+            vec![],
+            [303, 400, 400, 200, 200, 303, 303],
+        ),
+        (false, "/my/upload") | (false, "/my/upload/confirm") => {
+            (path.into(), vec![], [303, 400, 400, 400, 400, 303, 303])
+        }
+        // A session or an API token; a revoked token is refused as the API refuses it.
+        (true, "/tasks.xlsx") | (true, "/tasks.csv") => (
+            format!("{path}?section=3"),
+            vec![],
+            [303, 200, 200, 200, 200, 303, 401],
+        ),
+        (true, "/editions") => (path.into(), vec![], SIGNED_IN),
+        (false, "/editions") => (path.into(), vec![], OFFICE_REDIRECT),
+        (true, "/editions/{id}") | (true, "/editions/{id}/xlsx") => {
+            let today = chrono::Local::now().date_naive();
+            let actor = Actor {
+                user_id: Some(fx.office_id),
+                login: Some("office".into()),
+                addr: None,
+            };
+            let id = duban::workflows::editions::issue(&fx.pool, &actor, fx.plan_id, today)
+                .await
+                .unwrap();
+            (path.replace("{id}", &id.to_string()), vec![], SIGNED_IN)
+        }
+        (true, "/my") => (path.into(), vec![], [303, 303, 303, 200, 200, 303, 303]),
+        (false, "/urges/{id}/ack") => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO urges (plan_id, unit_id, period, task_codes, message) VALUES ($1, $2, '2022-Q2', '{1.1.1}', '请报送') RETURNING id",
+            )
+            .bind(fx.plan_id)
+            .bind(fx.unit_id)
+            .fetch_one(&fx.pool)
+            .await
+            .unwrap();
+            (
+                format!("/urges/{id}/ack"),
+                vec![],
+                [303, 403, 403, 303, 404, 303, 303],
+            )
+        }
+        (true, "/review") => (path.into(), vec![], OFFICE_PAGE),
+        (false, "/urges") => (
+            path.into(),
+            f(&[
+                ("period", "2022-Q2".into()),
+                ("unit", fx.unit_id.to_string()),
+                ("message", "请尽快报送".into()),
+            ]),
+            OFFICE_REDIRECT,
+        ),
+        (false, "/coordination/{id}/answer") => {
+            let id: i64 =
+                sqlx::query_scalar("SELECT id FROM coordination_requests WHERE report_id = $1")
+                    .bind(fx.submitted_report)
+                    .fetch_one(&fx.pool)
+                    .await
+                    .unwrap();
+            (
+                format!("/coordination/{id}/answer"),
+                f(&[("answer", "已协调".into())]),
+                OFFICE_REDIRECT,
+            )
+        }
+        (false, "/tasks/{code}/close") | (false, "/tasks/{code}/reopen") => {
+            let closing = path.ends_with("close");
+            // The task in the state this action starts from.
+            if closing {
+                sqlx::query(
+                    "UPDATE tasks SET closed_at = NULL, closing_note = NULL WHERE code = '7.1.2'",
+                )
+                .execute(&fx.pool)
+                .await
+                .unwrap();
+            } else {
+                sqlx::query("UPDATE tasks SET closed_at = now(), closing_note = '完成' WHERE code = '7.1.2'").execute(&fx.pool).await.unwrap();
+            }
+            let version: i32 = probe::task_version(&fx.pool, "7.1.2").await;
+            (
+                format!("/tasks/7.1.2/{}", if closing { "close" } else { "reopen" }),
+                f(&[
+                    ("version", version.to_string()),
+                    ("closing_note", "任务已完成".into()),
+                ]),
+                OFFICE_REDIRECT,
+            )
+        }
+        (true, "/api/v1/plans/{id}/tasks/{code}/reports") => (
+            format!("/api/v1/plans/{}/tasks/1.3.1/reports", fx.plan_id),
+            vec![],
+            API_READ,
+        ),
+        (false, "/api/v1/plans/{id}/tasks/{code}/reports") => {
+            let version: Option<i32> = sqlx::query_scalar(
+                "SELECT r.version FROM reports r JOIN tasks t ON t.id = r.task_id WHERE t.code = '3.1.2' AND r.period = '2022-Q3'",
+            )
+            .fetch_optional(&fx.pool)
+            .await
+            .unwrap();
+            let body = serde_json::json!({
+                "period": "2022-Q3", "status": "in_progress", "self_assessment": "on_track",
+                "work_done": format!("接口报送{n}"), "unit": "公安部", "version": version, "submit": false
+            });
+            (
+                format!("/api/v1/plans/{}/tasks/3.1.2/reports", fx.plan_id),
+                f(&[("json", body.to_string())]),
+                [401, 200, 403, 200, 403, 401, 401],
+            )
+        }
+        (true, "/api/v1/plans") => (path.into(), vec![], API_READ),
+        (true, "/api/v1/plans/{id}/tasks") => {
+            let id: i64 = sqlx::query_scalar("SELECT id FROM plans LIMIT 1")
+                .fetch_one(&fx.pool)
+                .await
+                .unwrap();
+            (format!("/api/v1/plans/{id}/tasks"), vec![], API_READ)
+        }
+        _ => return None,
+    })
+}
+
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn every_route_by_every_caller(pool: PgPool) {
+    let fx = Fixture::new(pool.clone()).await;
+    let routes = route_list(&AppState::new(pool));
+    assert!(routes.len() >= 20, "suspiciously few routes: {routes:?}");
+    let mut failures = Vec::new();
+    for r in &routes {
+        for (i, caller) in CALLERS.iter().enumerate() {
+            let Some((uri, form, expected)) = row(&fx, &r.method, &r.path).await else {
+                panic!(
+                    "no row in the authorization matrix for {} {}: add one",
+                    r.method, r.path
+                );
+            };
+            let got = fx.call(*caller, &r.method, &uri, &form).await;
+            if got.as_u16() != expected[i] {
+                failures.push(format!(
+                    "{} {uri} as {caller:?}: expected {}, got {got}",
+                    r.method, expected[i]
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "authorization matrix failures:\n{}",
+        failures.join("\n")
+    );
+    // The users the matrix relies on are still what they were.
+    for id in [fx.office_id, fx.leader_id, fx.own_id, fx.other_id] {
+        let u = duban::db::users::by_id(&fx.pool, id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(u.active, "{} was changed by the matrix", u.login);
+    }
+    let _ = accounts::set_active(&fx.pool, &Actor::default(), fx.disabled_id, true).await;
+}

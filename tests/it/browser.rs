@@ -1,0 +1,605 @@
+//! End to end in headless Chromium: the whole quarter clicked through the pages only, the
+//! hostile paths, and the layout at desktop and phone widths. Screenshots of every main page
+//! are written to `target/screenshots/`.
+
+use crate::common;
+use crate::common::probe;
+
+use common::turns::Suite;
+use duban::rules::auth::Role;
+use fantoccini::{Client, ClientBuilder, Locator, key::Key};
+use serde_json::{Value, json};
+use sqlx::PgPool;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const DESKTOP: (u32, u32) = (1366, 768);
+const PHONE: (u32, u32) = (390, 844);
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// duban serving the test's database, judging lights on 2022-07-05.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(pool: &PgPool) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_duban"))
+            .current_dir(common::root())
+            .env("DATABASE_URL", common::database_url(pool))
+            .env("DUBAN_BIND", "127.0.0.1:0")
+            .env("DUBAN_TODAY", "2022-07-05")
+            .env("RUST_LOG", "warn")
+            .arg("serve")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("duban starts");
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let base = loop {
+            let mut line = String::new();
+            assert!(
+                out.read_line(&mut line).unwrap() > 0,
+                "duban stopped before serving"
+            );
+            if let Some(addr) = line.trim().strip_prefix("duban 已启动: ") {
+                break addr.to_string();
+            }
+        };
+        Server { child, base }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(self.child.id() as i32),
+            nix::sys::signal::Signal::SIGTERM,
+        );
+        let _ = self.child.wait();
+    }
+}
+
+/// A headless Chromium driven over WebDriver, with its own profile.
+struct Browser {
+    client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+    width: u32,
+}
+
+impl Browser {
+    async fn start((w, h): (u32, u32)) -> Browser {
+        let port = free_port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver (Debian package chromium-driver) is installed");
+        let profile = tempfile::tempdir().unwrap();
+        let mut options = json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                format!("--user-data-dir={}", profile.path().display()),
+                format!("--window-size={w},{h}"),
+            ]
+        });
+        // A desktop window cannot be narrower than 500 px: a phone is emulated instead.
+        if w < 500 {
+            options["mobileEmulation"] =
+                json!({ "deviceMetrics": { "width": w, "height": h, "pixelRatio": 1.0 } });
+        }
+        let caps = json!({ "goog:chromeOptions": options });
+        let caps: serde_json::Map<String, Value> = caps.as_object().unwrap().clone();
+        let started = Instant::now();
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(c) => break c,
+                Err(e) if started.elapsed() < Duration::from_secs(20) => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("cannot start Chromium: {e}"),
+            }
+        };
+        if w >= 500 {
+            client.set_window_size(w, h).await.unwrap();
+        }
+        Browser {
+            client,
+            driver,
+            _profile: profile,
+            width: w,
+        }
+    }
+
+    async fn go(&self, url: &str) {
+        self.client.goto(url).await.unwrap();
+    }
+
+    async fn text(&self) -> String {
+        self.client
+            .find(Locator::Css("body"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    async fn fill(&self, css: &str, value: &str) {
+        let e = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|_| panic!("no {css}"));
+        e.clear().await.unwrap();
+        e.send_keys(value).await.unwrap();
+    }
+
+    /// Clicks something that stays on the page (a radio button, a checkbox).
+    async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|_| panic!("no {css}"))
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// Clicks something that loads a new page, and waits until it has loaded.
+    async fn follow(&self, css: &str) {
+        self.js("window.__before = true; return true").await;
+        self.click(css).await;
+        let started = Instant::now();
+        loop {
+            let loaded = self
+                .client
+                .execute(
+                    "return window.__before === undefined && document.readyState === 'complete'",
+                    vec![],
+                )
+                .await
+                .unwrap_or(Value::Bool(false));
+            if loaded == Value::Bool(true) {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "no new page after clicking {css}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Sets an input's value directly (date inputs take keystrokes in the browser's locale).
+    async fn set(&self, id: &str, value: &str) {
+        self.client
+            .execute(
+                "document.getElementById(arguments[0]).value = arguments[1]; return true",
+                vec![json!(id), json!(value)],
+            )
+            .await
+            .unwrap();
+    }
+
+    async fn select(&self, css: &str, visible: &str) {
+        let e = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|_| panic!("no {css}"));
+        e.select_by_label(visible)
+            .await
+            .unwrap_or_else(|_| panic!("no option {visible} in {css}"));
+    }
+
+    async fn js(&self, script: &str) -> Value {
+        self.client.execute(script, vec![]).await.unwrap()
+    }
+
+    async fn sign_in(&self, server: &Server, login: &str) {
+        self.go(&server.url("/login")).await;
+        self.fill("#login", login).await;
+        self.fill("#password", &common::password_of(login)).await;
+        self.follow("form.stack button[type=submit]").await;
+        assert!(
+            !self.text().await.contains("登录名或密码错误"),
+            "sign-in of {login}"
+        );
+    }
+
+    async fn sign_out(&self) {
+        self.follow("header form[action='/logout'] button").await;
+        assert!(self.text().await.contains("登录督办系统"));
+    }
+
+    async fn close(self) {
+        let _ = self.client.close().await;
+        let mut driver = self.driver;
+        let _ = driver.kill();
+        let _ = driver.wait();
+    }
+}
+
+/// Checks of the page in view: no horizontal scrolling, no overlapping text, every input
+/// labelled. Returns what is wrong.
+const LAYOUT_CHECK: &str = r#"
+const problems = [];
+const doc = document.documentElement;
+if (doc.scrollWidth > window.innerWidth + 1) problems.push(`horizontal scroll: ${doc.scrollWidth} > ${window.innerWidth}`);
+const leaves = [...document.querySelectorAll('body *')].filter(e =>
+  e.children.length === 0 && e.textContent.trim() !== '' && e.offsetParent !== null &&
+  !e.closest('.sr-only') && getComputedStyle(e).visibility !== 'hidden' &&
+  (!e.closest('details:not([open])') || e.closest('summary')));
+const boxes = [];
+for (const e of leaves) for (const r of e.getClientRects()) if (r.width > 1 && r.height > 1) boxes.push([e, r]);
+for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+  const [a, ra] = boxes[i], [b, rb] = boxes[j];
+  if (a === b || a.contains(b) || b.contains(a)) continue;
+  const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+  const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+  if (w > 2 && h > 2) problems.push(`overlap: "${a.textContent.trim().slice(0, 20)}" / "${b.textContent.trim().slice(0, 20)}"`);
+  if (problems.length > 10) break;
+}
+for (const e of document.querySelectorAll('input, select, textarea')) {
+  if (['hidden', 'submit', 'button'].includes(e.type)) continue;
+  const labelled = (e.id && document.querySelector(`label[for="${e.id}"]`)) || e.closest('label') || e.getAttribute('aria-label');
+  if (!labelled) problems.push(`unlabelled ${e.tagName} ${e.name}`);
+}
+return problems;
+"#;
+
+fn screenshot_dir() -> PathBuf {
+    let dir = common::root().join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Layout checks and screenshots of `pages`, in the browser's width, as its signed-in user.
+async fn check_pages(
+    b: &Browser,
+    server: &Server,
+    who: &str,
+    pages: &[(&str, &str)],
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (name, path) in pages {
+        b.go(&server.url(path)).await;
+        let width = b.js("return window.innerWidth").await;
+        assert_eq!(width, json!(b.width), "the viewport is {} px wide", b.width);
+        let found = b.js(LAYOUT_CHECK).await;
+        for p in found.as_array().cloned().unwrap_or_default() {
+            problems.push(format!(
+                "{path} at {}px as {who}: {}",
+                b.width,
+                p.as_str().unwrap_or_default()
+            ));
+        }
+        let png = b.client.screenshot().await.unwrap();
+        std::fs::write(
+            screenshot_dir().join(format!("{name}-{}.png", b.width)),
+            png,
+        )
+        .unwrap();
+    }
+    problems
+}
+
+async fn users(pool: &PgPool) {
+    common::seed(pool).await;
+    common::create_user(pool, "office", Role::Office, None).await;
+    common::create_user(pool, "gab", Role::Liaison, Some("公安部")).await;
+    common::create_user(pool, "hgzs", Role::Liaison, Some("海关总署")).await;
+    common::create_user(pool, "boss", Role::Leader, None).await;
+}
+
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn a_quarter_clicked_through(pool: PgPool) {
+    let _turn = common::turns::turn(Suite::Browser).await;
+    users(&pool).await;
+    let server = Server::start(&pool);
+    let b = Browser::start(DESKTOP).await;
+
+    // The office designates a unit, sets a deadline and a cycle.
+    b.sign_in(&server, "office").await;
+    b.go(&server.url("/tasks/1.3.5")).await;
+    assert!(b.text().await.contains("待明确责任单位"));
+    b.select("#add-unit", "公安部").await;
+    b.follow("#units-form button[type=submit]").await;
+    assert!(b.text().await.contains("已保存"));
+    b.click("#designation").await;
+    b.follow("#units-form button[type=submit]").await;
+    let page = b.text().await;
+    assert!(page.contains("标记为已明确全部责任单位"), "{page}");
+    b.click("#schedule-form input[value=date]").await;
+    b.set("deadline-date", "2022-10-31").await;
+    b.select("#cycle", "每季度报送").await;
+    b.follow("#schedule-form button[type=submit]").await;
+    let page = b.text().await;
+    assert!(
+        page.contains("2022年10月31日前") && page.contains("每季度报送"),
+        "{page}"
+    );
+    b.sign_out().await;
+
+    // The liaison sees the task on /my, saves a draft, submits.
+    b.sign_in(&server, "gab").await;
+    b.go(&server.url("/my")).await;
+    assert!(b.text().await.contains("1.3.5"));
+    b.follow("a[href^='/tasks/1.3.5/report']").await;
+    b.fill("#work_done", "对儿童玩具等开展质量执法,立案 86 件。")
+        .await;
+    b.follow("button[value=draft]").await;
+    assert!(b.text().await.contains("草稿"));
+    b.fill(
+        "#work_done",
+        "对儿童玩具等开展质量执法,立案 86 件,移送公安 12 件。",
+    )
+    .await;
+    b.follow("button[value=submit]").await;
+    assert!(b.text().await.contains("已提交待审核"));
+    let report_url = b.client.current_url().await.unwrap().path().to_string();
+    b.sign_out().await;
+
+    // The office returns it with a reason.
+    b.sign_in(&server, "office").await;
+    b.go(&server.url("/review")).await;
+    b.follow("a[href^='/reports/']").await;
+    b.click("input[value=return]").await;
+    b.fill("#reason", "请补充移送案件的办理结果").await;
+    b.follow("#review button[type=submit]").await;
+    assert!(b.text().await.contains("已退回"));
+    b.sign_out().await;
+
+    // The liaison sees the reason, revises, resubmits.
+    b.sign_in(&server, "gab").await;
+    b.go(&server.url("/my")).await;
+    assert!(b.text().await.contains("被退回"));
+    b.go(&server.url(&report_url)).await;
+    assert!(b.text().await.contains("请补充移送案件的办理结果"));
+    b.fill(
+        "#work_done",
+        "对儿童玩具等开展质量执法,立案 86 件,移送公安 12 件,已判决 5 件。",
+    )
+    .await;
+    b.follow("button[value=submit]").await;
+    assert!(b.text().await.contains("已提交待审核"));
+    b.sign_out().await;
+
+    // The office accepts; then urges the units still missing their reports.
+    b.sign_in(&server, "office").await;
+    b.go(&server.url(&report_url)).await;
+    b.click("input[value=accept]").await;
+    b.follow("#review button[type=submit]").await;
+    assert!(b.text().await.contains("已采纳"));
+    b.go(&server.url("/reporting?period=2022-Q2")).await;
+    b.follow("#urge button[type=submit]").await;
+    assert!(b.text().await.contains("个单位发出催办"));
+    b.sign_out().await;
+
+    // A second unit acknowledges.
+    b.sign_in(&server, "hgzs").await;
+    b.go(&server.url("/my")).await;
+    assert!(b.text().await.contains("条未签收"));
+    b.follow("#urges form button").await;
+    assert!(!b.text().await.contains("条未签收"));
+    b.sign_out().await;
+
+    // The office closes the task.
+    b.sign_in(&server, "office").await;
+    b.go(&server.url("/tasks/1.3.5")).await;
+    assert!(b.text().await.contains("黄灯") || b.text().await.contains("绿灯"));
+    b.fill("#closing_note", "本年度质量执法任务完成").await;
+    b.follow("#closure button[type=submit]").await;
+    assert!(b.text().await.contains("本年度质量执法任务完成"));
+    b.sign_out().await;
+
+    // A leader lands on the summary: the figures show the closed task, and the light changed.
+    b.sign_in(&server, "boss").await;
+    assert_eq!(b.client.current_url().await.unwrap().path(), "/summary");
+    assert_eq!(
+        b.js("return document.querySelector('.figure.grey .n').textContent")
+            .await,
+        "1"
+    );
+    assert!(b.text().await.contains("督办汇总"));
+    b.go(&server.url("/tasks?light=grey")).await;
+    let page = b.text().await;
+    assert!(page.contains("1.3.5") && page.contains("已办结"), "{page}");
+    b.go(&server.url("/tasks/1.3.5")).await;
+    assert!(b.text().await.contains("灰灯"));
+    b.close().await;
+}
+
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn hostile_paths_say_what_is_wrong_and_keep_what_was_typed(pool: PgPool) {
+    let _turn = common::turns::turn(Suite::Browser).await;
+    users(&pool).await;
+    let server = Server::start(&pool);
+    let gab: i64 = probe::unit_id(&pool, "公安部").await;
+
+    // Another unit's report form.
+    let other = Browser::start(DESKTOP).await;
+    other.sign_in(&server, "hgzs").await;
+    other
+        .go(&server.url(&format!("/tasks/3.1.1/report?unit={gab}&period=2022-Q2")))
+        .await;
+    assert!(other.text().await.contains("无权访问"));
+    other.close().await;
+
+    // An empty required field (blanks get past the browser, not the server).
+    let a = Browser::start(DESKTOP).await;
+    a.sign_in(&server, "gab").await;
+    a.go(&server.url(&format!("/tasks/3.1.1/report?unit={gab}&period=2022-Q2")))
+        .await;
+    a.fill("#work_done", "   ").await;
+    a.fill("#problems", "经费不足").await;
+    a.follow("button[value=draft]").await;
+    let page = a.text().await;
+    assert!(page.contains("请填写工作进展及成效"), "{page}");
+    let kept = a
+        .js("return document.getElementById('problems').value")
+        .await;
+    assert_eq!(kept, "经费不足");
+
+    // A stale form: two windows on the same draft; the second save is refused, typing kept.
+    a.fill("#work_done", "第一稿").await;
+    a.follow("button[value=draft]").await;
+    let url = a.client.current_url().await.unwrap().to_string();
+    let b = Browser::start(DESKTOP).await;
+    b.sign_in(&server, "gab").await;
+    b.go(&url).await;
+    a.go(&url).await;
+    a.fill("#work_done", "窗口甲的修改").await;
+    a.follow("button[value=draft]").await;
+    b.fill("#work_done", "窗口乙的修改").await;
+    b.follow("button[value=draft]").await;
+    let page = b.text().await;
+    assert!(page.contains("内容已被他人修改"), "{page}");
+    assert_eq!(
+        b.js("return document.getElementById('work_done').value")
+            .await,
+        "窗口乙的修改"
+    );
+    a.close().await;
+
+    // The report form with the keyboard alone.
+    b.go(&server.url(&format!("/tasks/3.1.2/report?unit={gab}&period=2022-Q2")))
+        .await;
+    let mut reached = false;
+    for _ in 0..80 {
+        b.client
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(&Key::Tab.to_string())
+            .await
+            .unwrap();
+        if b.js("return document.activeElement.id").await == "work_done" {
+            reached = true;
+            break;
+        }
+    }
+    assert!(reached, "work_done reachable with Tab");
+    b.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("键盘填写的进展")
+        .await
+        .unwrap();
+    let mut on_submit = false;
+    for _ in 0..20 {
+        b.client
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(&Key::Tab.to_string())
+            .await
+            .unwrap();
+        if b.js("return document.activeElement.value").await == "submit" {
+            on_submit = true;
+            break;
+        }
+    }
+    assert!(on_submit, "the submit button reachable with Tab");
+    b.js("window.__before = true; return true").await;
+    b.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .unwrap();
+    for _ in 0..100 {
+        if b.js("return window.__before === undefined && document.readyState === 'complete'")
+            .await
+            == Value::Bool(true)
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(b.text().await.contains("已提交待审核"));
+    b.close().await;
+}
+
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn main_pages_fit_desktop_and_phone(pool: PgPool) {
+    let _turn = common::turns::turn(Suite::Browser).await;
+    users(&pool).await;
+    let server = Server::start(&pool);
+    let gab: i64 = probe::unit_id(&pool, "公安部").await;
+    let mut problems = Vec::new();
+    let mut report = String::new();
+    for size in [DESKTOP, PHONE] {
+        let b = Browser::start(size).await;
+        problems.extend(check_pages(&b, &server, "anonymous", &[("login", "/login")]).await);
+        b.sign_in(&server, "gab").await;
+        if report.is_empty() {
+            // A report to look at.
+            b.go(&server.url(&format!("/tasks/3.1.1/report?unit={gab}&period=2022-Q2")))
+                .await;
+            b.fill("#work_done", "开展专项行动").await;
+            b.fill("#coordination", "请协调数据").await;
+            b.follow("button[value=submit]").await;
+            report = b.client.current_url().await.unwrap().path().to_string();
+        }
+        let form = format!("/tasks/3.1.2/report?unit={gab}&period=2022-Q2");
+        problems.extend(
+            check_pages(
+                &b,
+                &server,
+                "liaison",
+                &[("my", "/my"), ("report-form", &form)],
+            )
+            .await,
+        );
+        b.sign_out().await;
+        b.sign_in(&server, "office").await;
+        let pages = [
+            ("summary", "/summary"),
+            ("editions", "/editions"),
+            ("home", "/"),
+            ("tasks", "/tasks"),
+            ("task", "/tasks/3.1.1"),
+            ("units", "/units"),
+            ("review", "/review"),
+            ("reporting", "/reporting?period=2022-Q2"),
+            ("report", report.as_str()),
+            ("users", "/admin/users"),
+            ("audit", "/admin/audit"),
+        ];
+        problems.extend(check_pages(&b, &server, "office", &pages).await);
+        b.close().await;
+    }
+    assert!(
+        problems.is_empty(),
+        "layout problems:\n{}",
+        problems.join("\n")
+    );
+}

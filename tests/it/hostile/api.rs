@@ -1,0 +1,408 @@
+//! Every API route with a body: JSON that is missing fields, has extra ones, carries the wrong
+//! types, unknown enum values, blank or over-long text, huge numbers and impossible dates, or is
+//! not JSON (nor UTF-8) at all. Each gets its status and a JSON error naming the field.
+
+use super::{Case, Expect, Who, World, long, run};
+use axum::http::Method;
+use duban::web::{AppState, route_list};
+use serde_json::{Value, json};
+use sqlx::PgPool;
+
+const NOT_JSON: &str = "请求体不是有效的 JSON";
+const NOT_OBJECT: &str = "请求体应为 JSON 对象";
+
+/// One route's cases: a valid base object, and what each change of it gets.
+struct Table {
+    who: Who,
+    method: Method,
+    uri: String,
+    base: Value,
+    cases: Vec<Case>,
+}
+
+impl Table {
+    fn with(self, name: &str, changes: Value, status: u16, expect: Expect) -> Table {
+        let mut body = self.base.clone();
+        for (k, v) in changes.as_object().expect("changes are an object") {
+            // `"~"` leaves the field out.
+            if v == "~" {
+                body.as_object_mut().unwrap().remove(k);
+            } else {
+                body[k] = v.clone();
+            }
+        }
+        let raw = body.to_string();
+        self.raw(name, raw, status, expect)
+    }
+
+    fn raw(mut self, name: &str, body: impl Into<Vec<u8>>, status: u16, expect: Expect) -> Table {
+        self.cases.push(
+            Case::new(name, self.who, self.method.clone(), self.uri.clone())
+                .body("application/json", body)
+                .expect(status, expect),
+        );
+        self
+    }
+
+    fn at(mut self, name: &str, uri: String, status: u16, expect: Expect) -> Table {
+        self.cases.push(
+            Case::new(name, self.who, self.method.clone(), uri)
+                .json(&self.base.to_string())
+                .expect(status, expect),
+        );
+        self
+    }
+
+    /// Adds what every JSON body must refuse alike.
+    fn finish(self) -> Vec<Case> {
+        let j = |m| Expect::Json(None, m);
+        self.raw("an empty body", "", 400, j(NOT_JSON))
+            .raw("not JSON", "status=done", 400, j(NOT_JSON))
+            .raw(
+                "truncated JSON",
+                "{\"period\": \"2022-Q2\"",
+                400,
+                j(NOT_JSON),
+            )
+            .raw(
+                "raw non-UTF-8 bytes",
+                b"{\"work_done\": \"\xFF\xFE\"}".to_vec(),
+                400,
+                j(NOT_JSON),
+            )
+            .raw(
+                "a lone surrogate escape",
+                "{\"work_done\": \"\\uD800\"}",
+                400,
+                j(NOT_JSON),
+            )
+            .raw(
+                "a number beyond f64",
+                "{\"version\": 1e400}",
+                400,
+                j(NOT_JSON),
+            )
+            .raw("nesting 10000 deep", "[".repeat(10_000), 400, j(NOT_JSON))
+            .raw("an array", "[1, 2]", 400, j(NOT_OBJECT))
+            .raw("a string", "\"hello\"", 400, j(NOT_OBJECT))
+            .raw("null", "null", 400, j(NOT_OBJECT))
+            .raw(
+                "over the body limit",
+                format!("{{\"work_done\": \"{}\"}}", "x".repeat(1024 * 1024)),
+                413,
+                j("提交的内容过大"),
+            )
+            .cases
+    }
+}
+
+fn f(field: &'static str, message: &'static str) -> Expect {
+    Expect::Json(Some(field), message)
+}
+
+async fn table(w: &World, method: &Method, path: &str) -> Option<Vec<Case>> {
+    let over = long(6000);
+    let plan = w.plan_id;
+    let big = "9223372036854775808";
+    Some(match (method.as_str(), path) {
+        ("POST", "/api/v1/plans/{id}/tasks/{code}/reports") => {
+            let t = Table {
+                who: Who::LiaisonToken,
+                method: Method::POST,
+                uri: format!("/api/v1/plans/{plan}/tasks/3.1.1/reports"),
+                base: json!({"period": "2022-Q2", "status": "in_progress", "self_assessment": "on_track", "work_done": "接口报送"}),
+                cases: Vec::new(),
+            };
+            t.with(
+                "no period",
+                json!({"period": "~"}),
+                422,
+                f("period", "必填,应为文字"),
+            )
+            .with(
+                "no status",
+                json!({"status": "~"}),
+                422,
+                f("status", "必填,应为文字"),
+            )
+            .with(
+                "no work done",
+                json!({"work_done": "~"}),
+                422,
+                f("work_done", "必填,应为文字"),
+            )
+            .with(
+                "an unknown field",
+                json!({"approved": true}),
+                422,
+                f("approved", "未知字段"),
+            )
+            .with(
+                "an unknown field that is markup",
+                json!({"<script>": 1}),
+                422,
+                f("<script>", "未知字段"),
+            )
+            .with(
+                "a period that is a number",
+                json!({"period": 2022}),
+                422,
+                f("period", "必填,应为文字"),
+            )
+            .with(
+                "a status that is a number",
+                json!({"status": 1}),
+                422,
+                f("status", "必填,应为文字"),
+            )
+            .with(
+                "work done that is an object",
+                json!({"work_done": {"text": "x"}}),
+                422,
+                f("work_done", "必填,应为文字"),
+            )
+            .with(
+                "problems that are a list",
+                json!({"problems": ["a"]}),
+                422,
+                f("problems", "应为文字"),
+            )
+            .with(
+                "coordination that is text",
+                json!({"coordination": "请协调"}),
+                422,
+                f("coordination", "应为文字数组"),
+            )
+            .with(
+                "coordination with a number",
+                json!({"coordination": ["请协调", 7]}),
+                422,
+                f("coordination[1]", "应为文字"),
+            )
+            .with(
+                "submit that is text",
+                json!({"submit": "yes"}),
+                422,
+                f("submit", "应为 true 或 false"),
+            )
+            .with(
+                "submit that is null",
+                json!({"submit": null}),
+                422,
+                f("submit", "应为 true 或 false"),
+            )
+            .with(
+                "a version that is text",
+                json!({"version": "1"}),
+                422,
+                f("version", "应为不小于 0 的整数"),
+            )
+            .with(
+                "a version over i64",
+                json!({"version": 9_223_372_036_854_775_808_u64}),
+                422,
+                f("version", "应为不小于 0 的整数"),
+            )
+            .with(
+                "a version over i32",
+                json!({"version": 2_147_483_648_i64}),
+                422,
+                f("version", "应为不小于 0 的整数"),
+            )
+            .with(
+                "a fractional version",
+                json!({"version": 1.5}),
+                422,
+                f("version", "应为不小于 0 的整数"),
+            )
+            .with(
+                "a negative version",
+                json!({"version": -1}),
+                422,
+                f("version", "应为不小于 0 的整数"),
+            )
+            .with(
+                "a unit that is a number",
+                json!({"unit": 5}),
+                422,
+                f("unit", "应为单位简称"),
+            )
+            .with(
+                "a unit not in the directory",
+                json!({"unit": "<b>无此单位</b>"}),
+                422,
+                f("unit", "名录中没有单位“<b>无此单位</b>”"),
+            )
+            .with(
+                "an unknown status",
+                json!({"status": "finished"}),
+                422,
+                f("status", "应为 not_started、in_progress、done 或 behind"),
+            )
+            .with(
+                "an unknown assessment",
+                json!({"self_assessment": "great"}),
+                422,
+                f("self_assessment", "应为 on_track、at_risk 或 off_track"),
+            )
+            .with(
+                "an empty status",
+                json!({"status": ""}),
+                422,
+                f("status", "应为 not_started"),
+            )
+            .with(
+                "blank work done",
+                json!({"work_done": " \u{3000}\n"}),
+                422,
+                f("work_done", "请填写工作进展及成效"),
+            )
+            .with(
+                "over-long work done",
+                json!({"work_done": over}),
+                422,
+                f("work_done", "工作进展及成效不能超过 5000 字"),
+            )
+            .with(
+                "over-long problems",
+                json!({"problems": over}),
+                422,
+                f("problems", "存在问题不能超过 5000 字"),
+            )
+            .with(
+                "an over-long coordination request",
+                json!({"coordination": [over]}),
+                422,
+                f("coordination", "第 1 项需协调事项超过"),
+            )
+            .with(
+                "an unknown period",
+                json!({"period": "2022-Q9"}),
+                422,
+                f("period", "2022-Q9"),
+            )
+            .with(
+                "a period of year 99999",
+                json!({"period": "99999-Q1"}),
+                422,
+                f("period", "99999-Q1"),
+            )
+            .with(
+                "a blank period",
+                json!({"period": "  "}),
+                422,
+                f("period", "期次"),
+            )
+            .at(
+                "a plan id that is text",
+                "/api/v1/plans/abc/tasks/3.1.1/reports".into(),
+                404,
+                f_none("找不到编号为“abc”的工作要点"),
+            )
+            .at(
+                "a plan id over i64",
+                format!("/api/v1/plans/{big}/tasks/3.1.1/reports"),
+                404,
+                f_none("的工作要点"),
+            )
+            .at(
+                "a negative plan id",
+                "/api/v1/plans/-1/tasks/3.1.1/reports".into(),
+                404,
+                f_none("找不到编号为“-1”的工作要点"),
+            )
+            .at(
+                "a task code that is text",
+                format!("/api/v1/plans/{plan}/tasks/abc/reports"),
+                404,
+                f_none("没有编号为“abc”的任务"),
+            )
+            .finish()
+        }
+        ("PATCH", "/api/v1/plans/{id}/tasks/{code}") => {
+            let version: i64 = crate::common::probe::number(
+                &w.pool,
+                "SELECT version::bigint FROM tasks WHERE code = '2.2.1'",
+            )
+            .await;
+            let t = Table {
+                who: Who::OfficeToken,
+                method: Method::PATCH,
+                uri: format!("/api/v1/plans/{plan}/tasks/2.2.1"),
+                base: json!({"version": version, "cycle": "monthly"}),
+                cases: Vec::new(),
+            };
+            let dl = |d: &str| json!({"deadline": {"kind": "date", "date": d}});
+            t.with("no version", json!({"version": "~"}), 422, f("version", "须给出读取时的版本号"))
+                .with("a version that is text", json!({"version": "3"}), 422, f("version", "须给出读取时的版本号"))
+                .with("a version over i64", json!({"version": 9_223_372_036_854_775_808_u64}), 422, f("version", "须给出读取时的版本号"))
+                .with("a version over i32", json!({"version": 4_294_967_296_i64}), 422, f("version", "须给出读取时的版本号"))
+                .with("a negative version", json!({"version": -1}), 409, f_none("已被他人修改"))
+                .with("an unknown field", json!({"text": "改写任务"}), 422, f("text", "未知字段"))
+                .with("an unknown cycle", json!({"cycle": "weekly"}), 422, f("cycle", "应为 monthly、quarterly、half_yearly、none 或 null"))
+                .with("a cycle that is a number", json!({"cycle": 3}), 422, f("cycle", "应为 monthly"))
+                .with("a cycle in capitals", json!({"cycle": "MONTHLY"}), 422, f("cycle", "应为 monthly"))
+                .with("designation that is text", json!({"designation_complete": "true"}), 422, f("designation_complete", "应为 true 或 false"))
+                .with("leads that are text", json!({"leads": "公安部"}), 422, f("leads", "应为单位简称的数组"))
+                .with("a lead that is a number", json!({"leads": [1]}), 422, f("leads[0]", "应为单位简称"))
+                .with("a lead not in the directory", json!({"leads": ["火星局"]}), 422, f("leads[0]", "名录中没有单位“火星局”"))
+                .with("co that is an object", json!({"co": {"a": 1}}), 422, f("co", "应为单位简称的数组"))
+                .with("no units at all", json!({"leads": [], "co": []}), 422, f("units", "任务至少要有一个责任单位"))
+                .with("a deadline that is text", json!({"deadline": "年底"}), 422, f("deadline", "应为对象"))
+                .with("an unknown deadline kind", json!({"deadline": {"kind": "someday"}}), 422, f("deadline.kind", "应为 date、year_end、ongoing 或 staged"))
+                .with("an unknown deadline field", json!({"deadline": {"kind": "ongoing", "extra": 1}}), 422, f("deadline.extra", "未知字段"))
+                .with("a date that is a number", json!({"deadline": {"kind": "date", "date": 20221031}}), 422, f("deadline.date", "应为 YYYY-MM-DD 格式的日期"))
+                .with("no date", json!({"deadline": {"kind": "date"}}), 422, f("deadline.date", "应为 YYYY-MM-DD 格式的日期"))
+                .with("2022-02-30", dl("2022-02-30"), 422, f("deadline.date", "应为 YYYY-MM-DD 格式的日期"))
+                .with("0000-01-01", dl("0000-01-01"), 422, f("deadline.date", "日期应在 2021 年至 2027 年之间"))
+                .with("99999-12-31", dl("99999-12-31"), 422, f("deadline.date", "应为 YYYY-MM-DD 格式的日期"))
+                .with("+262143-12-31", dl("+262143-12-31"), 422, f("deadline.date", "应为 YYYY-MM-DD 格式的日期"))
+                .with("an empty date", dl(""), 422, f("deadline.date", "应为 YYYY-MM-DD 格式的日期"))
+                .with("staged without checkpoints", json!({"deadline": {"kind": "staged"}}), 422, f("deadline.checkpoints", "分阶段推进须给出节点数组"))
+                .with("staged with none", json!({"deadline": {"kind": "staged", "checkpoints": []}}), 422, f("deadline.checkpoints", "分阶段推进至少需要一个节点"))
+                .with("a checkpoint without a title", json!({"deadline": {"kind": "staged", "checkpoints": [{"date": "2022-06-30"}]}}), 422, f("deadline.checkpoints[0].title", "节点说明应为文字"))
+                .with("a checkpoint with a blank title", json!({"deadline": {"kind": "staged", "checkpoints": [{"date": "2022-06-30", "title": "  "}]}}), 422, f("deadline.checkpoints", "第 1 个节点的说明应为 1 至 200 个字"))
+                .with("a checkpoint with an over-long title", json!({"deadline": {"kind": "staged", "checkpoints": [{"date": "2022-06-30", "title": over}]}}), 422, f("deadline.checkpoints", "第 1 个节点的说明应为 1 至 200 个字"))
+                .with("a checkpoint on 2022-02-30", json!({"deadline": {"kind": "staged", "checkpoints": [{"date": "2022-02-30", "title": "一半"}]}}), 422, f("deadline.checkpoints[0].date", "应为 YYYY-MM-DD 格式的日期"))
+                .with("a checkpoint in year 0", json!({"deadline": {"kind": "staged", "checkpoints": [{"date": "0000-01-01", "title": "一半"}]}}), 422, f("deadline.checkpoints", "第 1 个节点的日期超出范围"))
+                .with("25 checkpoints", json!({"deadline": {"kind": "staged", "checkpoints": (0..25).map(|_| json!({"date": "2022-06-30", "title": "节点"})).collect::<Vec<_>>()}}), 422, f("deadline.checkpoints", "节点不能超过 24 个"))
+                .at("a plan id that is text", "/api/v1/plans/x/tasks/2.2.1".into(), 404, f_none("找不到编号为“x”的工作要点"))
+                .at("a plan id over i64", format!("/api/v1/plans/{big}/tasks/2.2.1"), 404, f_none("的工作要点"))
+                .at("a task code over i64", format!("/api/v1/plans/{plan}/tasks/{big}"), 404, f_none("的任务"))
+                .finish()
+        }
+        _ => return None,
+    })
+}
+
+fn f_none(message: &'static str) -> Expect {
+    Expect::Json(None, message)
+}
+
+/// Every API route with a body has a table; each bad body gets its JSON refusal.
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn every_api_body_refuses_bad_input_exactly(pool: PgPool) {
+    let w = World::new(pool.clone()).await;
+    let mut cases = Vec::new();
+    let mut missing = Vec::new();
+    for r in route_list(&AppState::new(pool)) {
+        if r.method == Method::GET || !r.path.starts_with("/api/") {
+            continue;
+        }
+        match table(&w, &r.method, &r.path).await {
+            Some(c) => cases.extend(c),
+            None => missing.push(format!("{} {}", r.method, r.path)),
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "no hostile table for: {}; add one in tests/it/hostile/api.rs",
+        missing.join(", ")
+    );
+    let n = run(&w, &cases).await;
+    assert!(n > 60, "suspiciously few cases: {n}");
+    // Nothing of all that was written.
+    let reports = crate::common::probe::count(&w.pool, "reports").await;
+    assert_eq!(reports, 2, "a refused body left a report behind");
+    super::record("every_api_body", n);
+}

@@ -1,0 +1,28 @@
+//! duban's integration tests, as one test binary: the crate is linked once for all of them
+//! instead of once per file. Each module was a test binary of its own; `common` holds what
+//! they share. Run one suite with a filter, e.g. `cargo test --test it -- hostile::`.
+//!
+//! Tests of different modules now run at once in one process. The suites that time what they
+//! do under load (`faults`, `browser`) take turns through [`common::turns`], as they did when
+//! they were separate binaries run one after another.
+
+mod common;
+
+mod assignments;
+mod auth;
+mod authz;
+mod backup;
+mod browser;
+mod cli;
+mod demo;
+mod embedded;
+mod exports;
+mod faults;
+mod hostile;
+mod import;
+mod paging;
+mod progress;
+mod queries;
+mod roundtrip;
+mod summary;
+mod web;

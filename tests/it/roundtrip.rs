@@ -1,0 +1,193 @@
+//! The Excel round trip: a unit downloads its pre-filled template, fills it offline, uploads
+//! it, previews, confirms; bad rows are named by cell and nothing is saved.
+
+use crate::common;
+use crate::common::probe;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use calamine::{Data, Reader, Xlsx};
+use chrono::NaiveDate;
+use common::{Client, create_user};
+use duban::rules::auth::Role;
+use duban::web::{AppState, WebConfig, create_app};
+use sqlx::PgPool;
+use std::io::Cursor;
+
+async fn get_bytes(c: &Client, uri: &str) -> (StatusCode, Vec<u8>) {
+    use tower::ServiceExt;
+    let mut req = Request::get(uri).body(Body::empty()).unwrap();
+    if let Some(cookie) = c.cookie() {
+        req.headers_mut().insert("cookie", cookie.parse().unwrap());
+    }
+    let res = c.app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    (
+        status,
+        http_body_util::BodyExt::collect(res.into_body())
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+}
+
+/// Rewrites a downloaded template as a user's spreadsheet program would, with `edits`
+/// (`row`, `col`, text; 0-based) applied to the `进展填报` sheet.
+fn fill(template: &[u8], edits: &[(u32, u16, &str)]) -> Vec<u8> {
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(template.to_vec())).unwrap();
+    let mut out = rust_xlsxwriter::Workbook::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).unwrap();
+        let sheet = out.add_worksheet();
+        sheet.set_name(&name).unwrap();
+        for (r, row) in range.rows().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (
+                    r as u32 + range.start().unwrap().0,
+                    c as u16 + range.start().unwrap().1 as u16,
+                );
+                match cell {
+                    Data::Empty => {}
+                    Data::Float(f) => {
+                        sheet.write_number(r, c, *f).unwrap();
+                    }
+                    Data::Int(i) => {
+                        sheet.write_number(r, c, *i as f64).unwrap();
+                    }
+                    other => {
+                        sheet.write_string(r, c, other.to_string()).unwrap();
+                    }
+                }
+            }
+        }
+        if name == "进展填报" {
+            for (r, c, v) in edits {
+                sheet.write_string(*r, *c, *v).unwrap();
+            }
+        }
+    }
+    out.save_to_buffer().unwrap()
+}
+
+async fn upload(c: &Client, bytes: &[u8]) -> common::Response {
+    let boundary = "RTBOUNDARY";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"period\"\r\n\r\n2022-Q2\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"t.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    c.request(
+        Request::post("/my/upload")
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await
+}
+
+async fn liaison(pool: &PgPool) -> Client {
+    common::seed(pool).await;
+    create_user(pool, "gab", Role::Liaison, Some("公安部")).await;
+    let app = create_app(AppState::with_config(
+        pool.clone(),
+        WebConfig {
+            today: Some(NaiveDate::from_ymd_opt(2022, 7, 5).unwrap()),
+            ..WebConfig::default()
+        },
+    ));
+    Client::signed_in(&app, "gab").await
+}
+
+fn rows_of(bytes: &[u8]) -> Vec<Vec<Data>> {
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).unwrap();
+    book.worksheet_range("进展填报")
+        .unwrap()
+        .rows()
+        .map(|r| r.to_vec())
+        .collect()
+}
+
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn a_unit_reports_through_the_round_trip(pool: PgPool) {
+    let c = liaison(&pool).await;
+    let (status, template) = get_bytes(&c, "/my/template.xlsx?period=2022-Q2").await;
+    assert_eq!(status, StatusCode::OK);
+    let rows = rows_of(&template);
+    // Title, note, header, then 公安部's 12 tasks.
+    let codes: Vec<String> = rows.iter().skip(3).map(|r| r[0].to_string()).collect();
+    assert_eq!(codes.len(), 12, "{codes:?}");
+    assert!(codes.contains(&"3.1.1".to_string()));
+    let first = codes[0].clone();
+    let filled = fill(
+        &template,
+        &[
+            (3, 3, "推进中"),
+            (3, 4, "正常推进"),
+            (3, 5, "开展专项整治,查处案件 30 起。"),
+            (4, 3, "滞后"),
+            (4, 4, "存在风险"),
+            (4, 5, "受疫情影响进度滞后。"),
+            (4, 6, "人员不足"),
+        ],
+    );
+    let r = upload(&c, &filled).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("预览(共 2 项") && r.body.contains("查处案件 30 起"));
+    let none: i64 = probe::count(&pool, "reports").await;
+    assert_eq!(none, 0, "nothing saved before confirmation");
+    let r = c.post("/my/upload/confirm", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let saved: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT t.code, r.status::text, r.review_state::text FROM reports r JOIN tasks t ON t.id = r.task_id ORDER BY t.position",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(saved.len(), 2);
+    assert_eq!(saved[0], (first, "in_progress".into(), "draft".into()));
+    assert_eq!(saved[1].1, "behind");
+    // A second confirm has nothing to save.
+    assert_eq!(
+        c.post("/my/upload/confirm", &[]).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    // The next template brings the drafts back pre-filled.
+    let (_, again) = get_bytes(&c, "/my/template.xlsx?period=2022-Q2").await;
+    assert!(rows_of(&again)[3][5].to_string().contains("查处案件 30 起"));
+}
+
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn a_bad_file_is_named_by_cell_and_nothing_is_saved(pool: PgPool) {
+    let c = liaison(&pool).await;
+    let (_, template) = get_bytes(&c, "/my/template.xlsx?period=2022-Q2").await;
+    let filled = fill(
+        &template,
+        &[
+            (3, 3, "推进中"),
+            (3, 4, "正常推进"),
+            (3, 5, "好的一行"),
+            (4, 3, "快完成了"),
+            (4, 4, "正常推进"),
+            (4, 5, "状态写错的一行"),
+            (5, 3, "推进中"),
+            (5, 4, "正常推进"),
+        ],
+    );
+    let r = upload(&c, &filled).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("本次未保存任何内容"));
+    assert!(r.body.contains("<th scope=\"row\">D5</th>"), "{}", r.body);
+    assert!(r.body.contains("<th scope=\"row\">F6</th>"));
+    assert_eq!(
+        c.post("/my/upload/confirm", &[]).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let r = upload(&c, b"%PDF-1.4 not a workbook").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("不是有效的 Excel"));
+    let saved: i64 = probe::count(&pool, "reports").await;
+    assert_eq!(saved, 0);
+}
