@@ -4,7 +4,7 @@
 //! the page it rendered. Both are written anew only with `DUBAN_BLESS_EDITION=1`, which is for
 //! the day the page is meant to change; never to make this test pass.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use chrono::NaiveDate;
