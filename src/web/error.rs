@@ -103,10 +103,6 @@ impl AppError {
     }
 }
 
-/// The page of a 500 when not even the error page can be rendered (a panic, a template that
-/// fails): plain, with nothing from the failure.
-pub(crate) const FALLBACK_PAGE: &str = "<!doctype html><meta charset=utf-8><title>服务器错误</title><p>服务器内部错误,请稍后再试。</p>";
-
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {

@@ -65,7 +65,7 @@ fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response<Body
         .or_else(|| err.downcast_ref::<&str>().copied())
         .unwrap_or("unknown panic");
     tracing::error!(panic = detail, "handler panicked");
-    let mut res = Response::new(Body::from(super::error::FALLBACK_PAGE));
+    let mut res = Response::new(Body::from(super::render::FALLBACK_PAGE));
     *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
     res.headers_mut().insert(
         header::CONTENT_TYPE,

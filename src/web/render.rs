@@ -5,16 +5,16 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 /// Renders `page` with `status`; a render failure is logged and answered with a plain 500.
+/// The page of a 500 when not even the error page can be rendered (a panic, a template that
+/// fails): plain, with nothing from the failure.
+pub(crate) const FALLBACK_PAGE: &str = "<!doctype html><meta charset=utf-8><title>服务器错误</title><p>服务器内部错误,请稍后再试。</p>";
+
 pub fn page(status: StatusCode, page: &impl Template) -> Response {
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template render failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                Html(super::error::FALLBACK_PAGE),
-            )
-                .into_response()
+            (StatusCode::INTERNAL_SERVER_ERROR, Html(FALLBACK_PAGE)).into_response()
         }
     }
 }

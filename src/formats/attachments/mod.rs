@@ -12,6 +12,7 @@
 //! * `ole2.rs`: the OLE2 compound file reader for doc/xls;
 //! * [`safe_file_name`] and [`content_disposition`] (in `names.rs`): file names in and out.
 
+mod bytes;
 mod names;
 mod ole2;
 mod sniff;

@@ -2,7 +2,9 @@
 //! every chain bounded so a hostile file cannot loop or read out of bounds.
 
 use super::Kind;
-use super::sniff::{OLE2_MAGIC, le_u16, le_u32};
+use super::bytes::{le_u16, le_u32};
+
+pub(super) const OLE2_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 const MAX_REG_SECT: u32 = 0xFFFF_FFFA;
 pub(super) const END_OF_CHAIN: u32 = 0xFFFF_FFFE;

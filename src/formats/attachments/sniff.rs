@@ -1,13 +1,14 @@
 //! Content sniffing (内容识别): the kind of an upload from its bytes, never from its name.
 
 use super::Kind;
+use super::bytes::{le_u16, le_u32, le_u64};
+pub(super) use super::ole2::OLE2_MAGIC;
 use super::ole2::sniff_ole2;
 use std::io::Cursor;
 use zip::ZipArchive;
 use zip::read::{ArchiveOffset, Config};
 
 pub(super) const ZIP_LOCAL_HEADER: &[u8] = b"PK\x03\x04";
-pub(super) const OLE2_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 pub(super) const PNG_MAGIC: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
 /// Detects the type from the bytes; `None` for anything not allowed.
@@ -46,18 +47,6 @@ pub fn sniff(bytes: &[u8]) -> Option<Kind> {
     }
 }
 
-pub(super) fn le_u16(bytes: &[u8], at: usize) -> Option<u16> {
-    let end = at.checked_add(2)?;
-    let b = bytes.get(at..end)?;
-    Some(u16::from_le_bytes([b[0], b[1]]))
-}
-
-pub(super) fn le_u32(bytes: &[u8], at: usize) -> Option<u32> {
-    let end = at.checked_add(4)?;
-    let b = bytes.get(at..end)?;
-    Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-}
-
 // --- ZIP / OOXML -----------------------------------------------------------------------------
 
 const ZIP_EOCD_SIG: u32 = 0x0605_4b50;
@@ -66,11 +55,6 @@ pub(super) const ZIP64_EOCD_SIG: u32 = 0x0606_4b50;
 pub(super) const ZIP_EOCD_LEN: usize = 22;
 /// Fixed part of a central directory header; the name follows it.
 const ZIP_CENTRAL_LEN: usize = 46;
-
-fn le_u64(bytes: &[u8], at: usize) -> Option<u64> {
-    let b = bytes.get(at..at.checked_add(8)?)?;
-    Some(u64::from_le_bytes(b.try_into().ok()?))
-}
 
 /// The central directory as Office finds it: (offset, end, entry count).
 ///

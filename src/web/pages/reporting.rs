@@ -126,7 +126,7 @@ pub async fn page(
     };
     let (outstanding, urges) = match &selected {
         Some(p) => {
-            let submitted = super::work::submitted_pairs(&pool, ctx.plan.id, &p.key).await?;
+            let submitted = submitted_pairs(&pool, ctx.plan.id, &p.key).await?;
             (
                 reporting::outstanding(&settings, &tasks, &p.key, &submitted),
                 db::urges::for_period(&pool, ctx.plan.id, &p.key).await?,
@@ -184,4 +184,16 @@ pub async fn page(
             urge,
         },
     ))
+}
+
+/// `(task_id, unit_id)` pairs with a submitted report for the period.
+pub async fn submitted_pairs(
+    pool: &PgPool,
+    plan_id: i64,
+    period: &str,
+) -> Result<std::collections::HashSet<(i64, i64)>, AppError> {
+    Ok(crate::db::reports::submitted_pairs(pool, plan_id, period)
+        .await?
+        .into_iter()
+        .collect())
 }

@@ -328,7 +328,7 @@ pub async fn urge(
         .await?
         .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
     let tasks = db::tasks::list(&pool, ctx.plan.id, &TaskFilter::default()).await?;
-    let submitted = submitted_pairs(&pool, ctx.plan.id, f.period.trim()).await?;
+    let submitted = super::reporting::submitted_pairs(&pool, ctx.plan.id, f.period.trim()).await?;
     let outstanding: Vec<(i64, Vec<String>)> =
         reporting::outstanding(&settings, &tasks, f.period.trim(), &submitted)
             .into_iter()
@@ -368,18 +368,6 @@ pub async fn urge(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-/// `(task_id, unit_id)` pairs with a submitted report for the period.
-pub async fn submitted_pairs(
-    pool: &PgPool,
-    plan_id: i64,
-    period: &str,
-) -> Result<HashSet<(i64, i64)>, AppError> {
-    Ok(db::reports::submitted_pairs(pool, plan_id, period)
-        .await?
-        .into_iter()
-        .collect())
 }
 
 /// `POST /urges/{id}/ack`: 签收.
