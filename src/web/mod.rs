@@ -8,6 +8,7 @@ pub mod charts;
 mod error;
 mod forms;
 mod health;
+pub(crate) mod ids;
 mod layers;
 pub mod pager;
 mod pages;

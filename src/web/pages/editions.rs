@@ -3,6 +3,7 @@
 use super::query::PageQuery;
 use crate::db::{self, editions::EditionRow};
 use crate::web::auth::{ClientAddr, CurrentUser};
+use crate::web::ids::EditionId;
 use crate::web::pager::{PAGE_SIZE, Pager, page_number};
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, Clock, render};
@@ -118,10 +119,9 @@ pub async fn issue(
 pub async fn download(
     State(pool): State<PgPool>,
     user: CurrentUser,
-    axum::extract::Path(id): axum::extract::Path<String>,
+    EditionId(id): EditionId,
 ) -> Result<Response, AppError> {
-    let missing = || AppError::NotFound("没有该期督办通报。".into());
-    let id: i64 = id.parse().map_err(|_| missing())?;
+    let missing = EditionId::missing;
     let row = db::editions::get(&pool, id).await?.ok_or_else(missing)?;
     plan_context::require(&pool, Some(&row.plan_id.to_string()), "editions", &user).await?;
     let mut s = editions::summary_of(&row)

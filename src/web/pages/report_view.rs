@@ -6,13 +6,14 @@ use crate::db::{self, reports::ReportRow};
 use crate::rules::vocabulary::ReportSnapshot;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::forms::{FieldErrors, Form};
+use crate::web::ids::{AttachmentId, CoordinationId, ReportId};
 use crate::web::plan_context::{Layout, bare_layout};
 use crate::web::{AppError, render};
 use crate::workflows::progress::{
     self, Assessment, Decision, ProgressError, ReportStatus, ReviewState,
 };
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -68,9 +69,8 @@ impl ReportPage {
     }
 }
 
-async fn readable(pool: &PgPool, user: &CurrentUser, id: &str) -> Result<ReportRow, AppError> {
-    let missing = || AppError::NotFound("找不到该报告。".into());
-    let id: i64 = id.parse().map_err(|_| missing())?;
+async fn readable(pool: &PgPool, user: &CurrentUser, id: i64) -> Result<ReportRow, AppError> {
+    let missing = ReportId::missing;
     let report = db::reports::get(pool, id).await?.ok_or_else(missing)?;
     if !progress::may_read(pool, user.role, user.unit_id, &report).await? {
         return Err(AppError::Forbidden);
@@ -169,10 +169,10 @@ pub struct ShowQuery {
 pub async fn show(
     State(pool): State<PgPool>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ReportId(id): ReportId,
     super::query::PageQuery(q): super::query::PageQuery<ShowQuery>,
 ) -> Result<Response, AppError> {
-    let report = readable(&pool, &user, &id).await?;
+    let report = readable(&pool, &user, id).await?;
     let notice = q.saved.map(|_| "已保存。".to_string());
     Ok(render::ok(
         &page(&pool, &user, report, None, FieldErrors::default(), notice).await?,
@@ -211,10 +211,10 @@ pub async fn update(
     State(pool): State<PgPool>,
     user: CurrentUser,
     ClientAddr(addr): ClientAddr,
-    Path(id): Path<String>,
+    ReportId(id): ReportId,
     Form(f): Form<ReportForm>,
 ) -> Result<Response, AppError> {
-    let report = readable(&pool, &user, &id).await?;
+    let report = readable(&pool, &user, id).await?;
     let version = super::reports::form_version(&f.version)?
         .ok_or_else(|| AppError::BadRequest("表单缺少版本号,请刷新页面后重试。".into()))?;
     let result = match f.clone().input_for(&report) {
@@ -292,10 +292,10 @@ pub async fn review(
     State(pool): State<PgPool>,
     user: CurrentUser,
     ClientAddr(addr): ClientAddr,
-    Path(id): Path<String>,
+    ReportId(id): ReportId,
     Form(f): Form<ReviewForm>,
 ) -> Result<Response, AppError> {
-    let report = readable(&pool, &user, &id).await?;
+    let report = readable(&pool, &user, id).await?;
     let version: i32 = f
         .version
         .trim()
@@ -361,10 +361,10 @@ pub async fn upload(
     State(pool): State<PgPool>,
     user: CurrentUser,
     ClientAddr(addr): ClientAddr,
-    Path(id): Path<String>,
+    ReportId(id): ReportId,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let report = readable(&pool, &user, &id).await?;
+    let report = readable(&pool, &user, id).await?;
     let bad = |m: &'static str| super::multipart_error(m);
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Some(field) = multipart
@@ -416,14 +416,13 @@ pub async fn upload(
 pub async fn download(
     State(pool): State<PgPool>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    AttachmentId(id): AttachmentId,
 ) -> Result<Response, AppError> {
-    let missing = || AppError::NotFound("附件不存在。".into());
-    let id: i64 = id.parse().map_err(|_| missing())?;
+    let missing = AttachmentId::missing;
     let meta = db::attachments::meta(&pool, id)
         .await?
         .ok_or_else(missing)?;
-    readable(&pool, &user, &meta.report_id.to_string()).await?;
+    readable(&pool, &user, meta.report_id).await?;
     let data = db::attachments::data(&pool, id)
         .await?
         .ok_or_else(missing)?;
@@ -438,11 +437,8 @@ pub async fn delete_attachment(
     State(pool): State<PgPool>,
     user: CurrentUser,
     ClientAddr(addr): ClientAddr,
-    Path(id): Path<String>,
+    AttachmentId(id): AttachmentId,
 ) -> Result<Response, AppError> {
-    let id: i64 = id
-        .parse()
-        .map_err(|_| AppError::NotFound("附件不存在。".into()))?;
     let report_id = progress::delete_attachment(&pool, &caller(&user, addr), id).await?;
     Ok(Redirect::to(&format!("/reports/{report_id}?saved=1")).into_response())
 }
@@ -460,12 +456,9 @@ pub async fn answer(
     State(pool): State<PgPool>,
     user: CurrentUser,
     ClientAddr(addr): ClientAddr,
-    Path(id): Path<String>,
+    CoordinationId(id): CoordinationId,
     Form(f): Form<AnswerForm>,
 ) -> Result<Response, AppError> {
-    let id: i64 = id
-        .parse()
-        .map_err(|_| AppError::NotFound("没有该需协调事项。".into()))?;
     match progress::answer_coordination(
         &pool,
         &caller(&user, addr),

@@ -7,6 +7,7 @@ use crate::web::auth::CurrentUser;
 use crate::web::charts::{
     BarLayout, BarRow, LineChart, LineLayout, Segment, Series, ShareBar, ShareLayout, StackedBars,
 };
+use crate::web::ids::EditionId;
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, Clock, render};
 use crate::workflows::summary::{self, Summary, SummaryCache};
@@ -188,10 +189,9 @@ pub async fn edition(
     State(pool): State<PgPool>,
     State(clock): State<Clock>,
     user: CurrentUser,
-    axum::extract::Path(id): axum::extract::Path<String>,
+    EditionId(id): EditionId,
 ) -> Result<Response, AppError> {
-    let missing = || AppError::NotFound("没有该期督办通报。".into());
-    let id: i64 = id.parse().map_err(|_| missing())?;
+    let missing = EditionId::missing;
     let row = crate::db::editions::get(&pool, id)
         .await?
         .ok_or_else(missing)?;

@@ -10,12 +10,13 @@ use crate::db::{
 use crate::web::auth::ClientAddr;
 use crate::web::auth::CurrentUser;
 use crate::web::forms::{FieldErrors, Form};
+use crate::web::ids::UnitId;
 use crate::web::pager::{PAGE_SIZE, Pager, page_number};
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, render};
 use crate::workflows::assignments::{self, ChangeError};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -144,12 +145,11 @@ pub async fn create(
 pub async fn show(
     State(pool): State<PgPool>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    UnitId(id): UnitId,
     PageQuery(q): PageQuery<UnitQuery>,
 ) -> Result<Response, AppError> {
     let ctx = plan_context::require(&pool, q.plan.as_deref(), "units", &user).await?;
-    let missing = || AppError::NotFound("找不到该单位。".into());
-    let id: i64 = id.parse().map_err(|_| missing())?;
+    let missing = UnitId::missing;
     let unit = db::units::get(&pool, ctx.plan.id, id)
         .await?
         .ok_or_else(missing)?;

@@ -5,6 +5,7 @@ use crate::db::{self, tokens::TokenRow, users::UnitChoice, users::UserRow};
 use crate::rules::auth::Role;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::forms::{FieldErrors, Form};
+use crate::web::ids::UserId;
 use crate::web::pager::{PAGE_SIZE, Pager, page_number};
 use crate::web::pages::query::PageQuery;
 use crate::web::plan_context::{Layout, bare_layout};
@@ -176,10 +177,10 @@ pub struct NoticeQuery {
     saved: Option<String>,
 }
 
-async fn subject(pool: &PgPool, raw_id: &str) -> Result<UserRow, AppError> {
-    let missing = || AppError::NotFound("找不到该用户。".into());
-    let id: i64 = raw_id.parse().map_err(|_| missing())?;
-    db::users::by_id(pool, id).await?.ok_or_else(missing)
+async fn subject(pool: &PgPool, id: i64) -> Result<UserRow, AppError> {
+    db::users::by_id(pool, id)
+        .await?
+        .ok_or_else(UserId::missing)
 }
 
 async fn user_page(
@@ -215,10 +216,10 @@ async fn user_page(
 pub async fn show(
     State(pool): State<PgPool>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    UserId(id): UserId,
     PageQuery(q): PageQuery<NoticeQuery>,
 ) -> Result<Response, AppError> {
-    let subject = subject(&pool, &id).await?;
+    let subject = subject(&pool, id).await?;
     let notice = q.saved.map(|_| "已保存。".to_string());
     Ok(render::ok(
         &user_page(&pool, &user, subject, None, FieldErrors::default(), notice).await?,
@@ -239,10 +240,10 @@ pub async fn update(
     State(pool): State<PgPool>,
     user: CurrentUser,
     ClientAddr(addr): ClientAddr,
-    Path(id): Path<String>,
+    UserId(id): UserId,
     Form(f): Form<EditForm>,
 ) -> Result<Response, AppError> {
-    let subject = subject(&pool, &id).await?;
+    let subject = subject(&pool, id).await?;
     let mut errors = FieldErrors::default();
     let role = role_of(&f.role).map_err(|m| errors.add("role", m)).ok();
     let unit = unit_ref(&f.unit).map_err(|m| errors.add("unit", m)).ok();
@@ -282,10 +283,10 @@ pub async fn set_active(
     State(pool): State<PgPool>,
     user: CurrentUser,
     ClientAddr(addr): ClientAddr,
-    Path(id): Path<String>,
+    UserId(id): UserId,
     Form(f): Form<ActiveForm>,
 ) -> Result<Response, AppError> {
-    let subject = subject(&pool, &id).await?;
+    let subject = subject(&pool, id).await?;
     let active = match f.active.as_str() {
         "true" => true,
         "false" => false,
@@ -313,9 +314,9 @@ pub async fn reset_password(
     State(pool): State<PgPool>,
     user: CurrentUser,
     ClientAddr(addr): ClientAddr,
-    Path(id): Path<String>,
+    UserId(id): UserId,
 ) -> Result<Response, AppError> {
-    let subject = subject(&pool, &id).await?;
+    let subject = subject(&pool, id).await?;
     let password = accounts::reset_password(&pool, &user.actor(addr), subject.id).await?;
     Ok(render::ok(&SecretPage {
         layout: bare_layout("users", Some(&user)),
@@ -330,9 +331,9 @@ pub async fn create_token(
     State(pool): State<PgPool>,
     user: CurrentUser,
     ClientAddr(addr): ClientAddr,
-    Path(id): Path<String>,
+    UserId(id): UserId,
 ) -> Result<Response, AppError> {
-    let subject = subject(&pool, &id).await?;
+    let subject = subject(&pool, id).await?;
     let token = accounts::create_token(&pool, &user.actor(addr), subject.id).await?;
     Ok(render::ok(&SecretPage {
         layout: bare_layout("users", Some(&user)),
@@ -351,7 +352,8 @@ pub async fn revoke_token(
     ClientAddr(addr): ClientAddr,
     Path((id, token_id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let subject = subject(&pool, &id).await?;
+    let id: i64 = id.parse().map_err(|_| UserId::missing())?;
+    let subject = subject(&pool, id).await?;
     let token_id: i64 = token_id
         .parse()
         .map_err(|_| AppError::NotFound("找不到该令牌。".into()))?;

@@ -1,0 +1,66 @@
+//! Numeric ids in paths (`/reports/{id}`): each kind answers its own 404 for an id that is not
+//! a number, since such a path names nothing, exactly as for a number that names nothing.
+
+use super::AppError;
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+
+macro_rules! id_in_path {
+    ($(#[$doc:meta])* $name:ident, $missing:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct $name(pub i64);
+
+        impl $name {
+            /// The page's answer when no such thing exists.
+            pub fn missing() -> AppError {
+                AppError::NotFound($missing.into())
+            }
+        }
+
+        impl<S: Send + Sync> FromRequestParts<S> for $name {
+            type Rejection = Response;
+
+            async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+                let Path(raw) = Path::<String>::from_request_parts(parts, state)
+                    .await
+                    .map_err(IntoResponse::into_response)?;
+                raw.parse()
+                    .map($name)
+                    .map_err(|_| Self::missing().into_response())
+            }
+        }
+    };
+}
+
+id_in_path!(
+    /// 进展情况: a report.
+    ReportId,
+    "找不到该报告。"
+);
+id_in_path!(
+    /// 附件: an attachment of a report.
+    AttachmentId,
+    "附件不存在。"
+);
+id_in_path!(
+    /// 需协调事项: a coordination request.
+    CoordinationId,
+    "没有该需协调事项。"
+);
+id_in_path!(
+    /// 督办通报: an issued edition.
+    EditionId,
+    "没有该期督办通报。"
+);
+id_in_path!(
+    /// 单位: a member unit.
+    UnitId,
+    "找不到该单位。"
+);
+id_in_path!(
+    /// 用户: an account.
+    UserId,
+    "找不到该用户。"
+);
