@@ -30,6 +30,49 @@ pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<PlanSummary>> {
     .await
 }
 
+/// Every plan with its settings, newest first: the page frame's one read of the plans.
+pub async fn list_with_settings(
+    db: impl PgExecutor<'_>,
+) -> sqlx::Result<Vec<(PlanSummary, PlanSettings)>> {
+    let rows = sqlx::query!(
+        r#"SELECT p.id, p.issuer, p.year, p.doc_number, p.title,
+                  p.issued_on AS "issued_on: NaiveDate", p.printed_on AS "printed_on: NaiveDate",
+                  p.task_count, p.default_deadline_kind AS "default_deadline_kind: DeadlineKind",
+                  p.default_deadline_date AS "default_deadline_date: NaiveDate",
+                  p.cycle AS "cycle: Cycle", p.due_days, p.version
+           FROM plans p ORDER BY p.year DESC, p.issued_on DESC NULLS LAST, p.id DESC"#
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let settings = PlanSettings {
+                id: r.id,
+                year: r.year,
+                issuer: r.issuer.clone(),
+                issued_on: r.issued_on,
+                default_deadline_kind: r.default_deadline_kind,
+                default_deadline_date: r.default_deadline_date,
+                cycle: r.cycle,
+                due_days: r.due_days,
+                version: r.version,
+            };
+            let summary = PlanSummary {
+                id: r.id,
+                issuer: r.issuer,
+                year: r.year,
+                doc_number: r.doc_number,
+                title: r.title,
+                issued_on: r.issued_on,
+                printed_on: r.printed_on,
+                task_count: r.task_count,
+            };
+            (summary, settings)
+        })
+        .collect())
+}
+
 pub async fn get(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<PlanSummary>> {
     sqlx::query_as!(
         PlanSummary,

@@ -2,12 +2,17 @@
 
 use super::AppError;
 use super::auth::CurrentUser;
-use crate::db::{self, plans::PlanSummary};
+use crate::db::{
+    self,
+    plans::{PlanSettings, PlanSummary},
+};
 use sqlx::PgPool;
 
 /// The plan a page is about, and every plan for the selector.
 pub struct PlanContext {
     pub plan: PlanSummary,
+    /// The plan's defaults for deadlines and reporting, read with it.
+    pub settings: PlanSettings,
     pub layout: Layout,
 }
 
@@ -92,23 +97,28 @@ pub async fn load(
     user: &CurrentUser,
 ) -> Result<Option<PlanContext>, AppError> {
     let wanted = parse_plan_param(raw_plan)?;
-    let plans = db::plans::list(pool).await?;
-    let plan = match wanted {
+    let (plans, all_settings): (Vec<PlanSummary>, Vec<PlanSettings>) =
+        db::plans::list_with_settings(pool)
+            .await?
+            .into_iter()
+            .unzip();
+    let chosen = match wanted {
         Some(id) => Some(
             plans
                 .iter()
-                .find(|p| p.id == id)
-                .cloned()
+                .position(|p| p.id == id)
                 .ok_or_else(|| AppError::NotFound(format!("找不到编号为 {id} 的工作要点")))?,
         ),
-        None => plans.first().cloned(),
+        None => (!plans.is_empty()).then_some(0),
     };
+    let plan = chosen.map(|i| (plans[i].clone(), all_settings[i].clone()));
     let newest = plans.first().map(|p| p.id);
     let unread_urges = match user.unit_id {
         Some(unit) => db::urges::unread(pool, unit).await?,
         None => 0,
     };
-    Ok(plan.map(|plan| PlanContext {
+    Ok(plan.map(|(plan, settings)| PlanContext {
+        settings,
         layout: Layout {
             nav,
             user: Some(user.clone()),

@@ -24,9 +24,7 @@ async fn ledger(
             "筛选条件有误,请在任务页面更正后再导出。".into(),
         ));
     }
-    let settings = db::plans::settings(pool, sel.ctx.plan.id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
+    let settings = sel.ctx.settings.clone();
     let latest: HashMap<(i64, i64), (chrono::NaiveDate, String)> =
         db::reports::latest_per_pair(pool, sel.ctx.plan.id)
             .await?

@@ -102,9 +102,7 @@ async fn page(
     let id = ctx.plan.id;
     let sections: Vec<SectionSummary> = db::plans::sections(pool, id).await?;
     let unit_count = db::units::count_with_tasks(pool, id).await?;
-    let settings = db::plans::settings(pool, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
+    let settings = ctx.settings.clone();
     let pending = db::tasks::count(
         pool,
         id,

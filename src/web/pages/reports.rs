@@ -147,9 +147,7 @@ async fn form_context(
     let task = db::tasks::get_by_code(pool, ctx.plan.id, code)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("本工作要点中没有编号为“{code}”的任务。")))?;
-    let settings = db::plans::settings(pool, ctx.plan.id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
+    let settings = ctx.settings.clone();
     let period = reporting::task_periods(&settings, &task.deadline(), task.effective_cycle())
         .into_iter()
         .find(|p| p.key == period_key)

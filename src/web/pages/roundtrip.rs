@@ -49,9 +49,7 @@ async fn scope(
     let unit_id = user
         .unit_id
         .ok_or_else(|| AppError::BadRequest("填报模板只适用于联络员。".into()))?;
-    let settings = db::plans::settings(pool, ctx.plan.id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
+    let settings = ctx.settings.clone();
     let current = crate::workflows::summary::current_period(&settings, clock.today());
     let key = match period.map(str::trim).filter(|p| !p.is_empty()) {
         Some(p) => p.to_string(),

@@ -111,9 +111,7 @@ async fn load(
     let row = db::tasks::get_by_code(pool, ctx.plan.id, code)
         .await?
         .ok_or_else(missing)?;
-    let settings = db::plans::settings(pool, ctx.plan.id)
-        .await?
-        .ok_or_else(missing)?;
+    let settings = ctx.settings.clone();
     Ok((row, settings))
 }
 

@@ -241,9 +241,7 @@ pub(super) async fn select(
         // Without a light or status filter, the page is cut in SQL and only its tasks'
         // reports are read.
         Rows::Page(page) if !judged_filter => {
-            let settings = db::plans::settings(&pool, ctx.plan.id)
-                .await?
-                .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
+            let settings = ctx.settings.clone();
             let total = db::tasks::count(&pool, ctx.plan.id, &filter).await?;
             let pager = Pager::new(page, PAGE_SIZE, total);
             let rows = db::tasks::page(
