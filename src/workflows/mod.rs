@@ -6,5 +6,6 @@ pub mod assignments;
 pub mod demo;
 pub mod editions;
 pub mod importer;
+pub mod ledger;
 pub mod progress;
 pub mod summary;

@@ -5,7 +5,7 @@
 
 mod errata;
 mod numerals;
-pub use numerals::{parse_chinese_numeral, to_chinese_numeral};
+pub use numerals::{parse_chinese_numeral, section_label, subsection_label, to_chinese_numeral};
 mod parser;
 mod responsibility;
 mod text;

@@ -39,6 +39,16 @@ pub fn to_chinese_numeral(n: u32) -> String {
     }
 }
 
+/// `一、扎实开展重点难点治理`
+pub fn section_label(number: i32, title: &str) -> String {
+    format!("{}、{title}", to_chinese_numeral(number.max(0) as u32))
+}
+
+/// `(一)开展互联网领域治理`
+pub fn subsection_label(number: i32, title: &str) -> String {
+    format!("({}){title}", to_chinese_numeral(number.max(0) as u32))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

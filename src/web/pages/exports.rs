@@ -3,14 +3,13 @@
 
 use super::query::PageQuery;
 use super::tasks::{Rows, TasksQuery, select};
-use crate::db;
-use crate::formats::export::{self, Ledger, LedgerRow, UnitSummaryRow};
+use crate::formats::export::{self, Ledger};
 use crate::web::auth::CurrentUser;
 use crate::web::{AppError, Clock, render};
+use crate::workflows::ledger;
 use axum::extract::State;
 use axum::response::Response;
 use sqlx::PgPool;
-use std::collections::HashMap;
 
 async fn ledger(
     pool: &PgPool,
@@ -24,95 +23,19 @@ async fn ledger(
             "筛选条件有误,请在任务页面更正后再导出。".into(),
         ));
     }
-    let settings = sel.ctx.settings.clone();
-    let latest: HashMap<(i64, i64), (chrono::NaiveDate, String)> =
-        db::reports::latest_per_pair(pool, sel.ctx.plan.id)
-            .await?
-            .into_iter()
-            .map(|(t, u, at, text)| {
-                (
-                    (t, u),
-                    (at.with_timezone(&chrono::Local).date_naive(), text),
-                )
-            })
-            .collect();
-    let own = user.access().own_unit();
-    let mut rows = Vec::new();
-    for t in &sel.rows {
-        let state = sel.states.get(&t.id);
-        let units: Vec<(Option<i64>, String, &str)> = t
-            .lead_ids
-            .iter()
-            .zip(&t.lead_names)
-            .map(|(id, n)| (Some(*id), n.clone(), "牵头"))
-            .chain(
-                t.co_ids
-                    .iter()
-                    .zip(&t.co_names)
-                    .map(|(id, n)| (Some(*id), n.clone(), "配合")),
-            )
-            .collect();
-        let units = if units.is_empty() {
-            vec![(None, "(待明确)".to_string(), "")]
-        } else {
-            units
-        };
-        for (unit_id, unit, role) in units {
-            if own.is_some() && unit_id != own {
-                continue;
-            }
-            let report = unit_id.and_then(|u| latest.get(&(t.id, u)));
-            rows.push(LedgerRow {
-                section: super::views::section_label(t.section_number, &t.section_title),
-                subsection: super::views::subsection_label(
-                    t.subsection_number,
-                    &t.subsection_title,
-                ),
-                code: t.code.clone(),
-                text: t.text.clone(),
-                unit,
-                role: role.to_string(),
-                deadline: t.deadline().describe(settings.year),
-                light: state.map_or("", |s| s.light.label()).to_string(),
-                status: state.map_or("", |s| s.status.label()).to_string(),
-                latest_report_date: report.map(|r| r.0),
-                latest_report_text: report.map(|r| r.1.clone()).unwrap_or_default(),
-            });
-        }
-    }
-    let summary = crate::workflows::summary::build(
-        &settings,
-        &sel.rows,
-        &sel.states,
-        &db::reports::briefs_for_plan(pool, sel.ctx.plan.id).await?,
-        clock.today(),
-    );
-    let units = summary
-        .units
-        .iter()
-        .filter(|u| own.is_none_or(|o| o == u.unit_id))
-        .map(|u| UnitSummaryRow {
-            unit: u.unit.clone(),
-            led: u.led,
-            co: u.co,
-            on_time: u.on_time,
-            late: u.late,
-            missing: u.missing,
-            returned: u.returned,
-            red: u.red,
-            yellow: u.yellow,
-        })
-        .collect();
-    let file = format!("台账-{}", clock.today());
-    Ok((
-        Ledger {
-            title: sel.ctx.plan.title.clone(),
-            as_of: clock.today(),
-            rows,
-            units,
+    let ledger = ledger::assemble(
+        pool,
+        ledger::Selected {
+            settings: &sel.ctx.settings,
+            title: &sel.ctx.plan.title,
+            tasks: &sel.rows,
+            states: &sel.states,
         },
-        file,
-    ))
+        user.access().scope(),
+        clock.today(),
+    )
+    .await?;
+    Ok((ledger, format!("台账-{}", clock.today())))
 }
 
 pub async fn xlsx(

@@ -1,7 +1,7 @@
 //! View models shared by the pages: tasks with their unit links, grouped by section.
 
 use crate::db::tasks::TaskRow;
-use crate::rules::plan::to_chinese_numeral;
+pub use crate::rules::plan::{section_label, subsection_label};
 
 pub struct UnitLink {
     pub id: i64,
@@ -37,16 +37,6 @@ fn links(ids: &[i64], names: &[String]) -> Vec<UnitLink> {
             name: name.clone(),
         })
         .collect()
-}
-
-/// `一、扎实开展重点难点治理`
-pub fn section_label(number: i32, title: &str) -> String {
-    format!("{}、{title}", to_chinese_numeral(number.max(0) as u32))
-}
-
-/// `(一)开展互联网领域治理`
-pub fn subsection_label(number: i32, title: &str) -> String {
-    format!("({}){title}", to_chinese_numeral(number.max(0) as u32))
 }
 
 impl From<TaskRow> for TaskView {

@@ -1,0 +1,127 @@
+//! 台账: the ledger of the tasks a `/tasks` query selects — one row per task and responsible
+//! unit with its light, status and latest report, and the units' figures — limited to what the
+//! reader may see. The files are written by [`crate::formats::export`].
+
+use crate::db::{self, tasks::TaskRow};
+use crate::formats::export::{Ledger, LedgerRow, UnitSummaryRow};
+use crate::rules::access::Scope;
+use crate::rules::plan::{section_label, subsection_label};
+use crate::workflows::progress::TaskState;
+use crate::workflows::summary;
+use chrono::NaiveDate;
+use sqlx::PgPool;
+use std::collections::HashMap;
+
+/// The tasks chosen, as the caller selected and judged them.
+pub struct Selected<'a> {
+    pub settings: &'a db::plans::PlanSettings,
+    pub title: &'a str,
+    pub tasks: &'a [TaskRow],
+    pub states: &'a HashMap<i64, TaskState>,
+}
+
+/// Builds the ledger of the selected tasks as of `today`, for a reader whose unit rows are
+/// limited to `scope`.
+pub async fn assemble(
+    pool: &PgPool,
+    sel: Selected<'_>,
+    scope: Scope,
+    today: NaiveDate,
+) -> sqlx::Result<Ledger> {
+    let plan_id = sel.settings.id;
+    let latest: HashMap<(i64, i64), (NaiveDate, String)> =
+        db::reports::latest_per_pair(pool, plan_id)
+            .await?
+            .into_iter()
+            .map(|(t, u, at, text)| {
+                (
+                    (t, u),
+                    (at.with_timezone(&chrono::Local).date_naive(), text),
+                )
+            })
+            .collect();
+    let rows = rows(&sel, &latest, scope);
+    let built = summary::build(
+        sel.settings,
+        sel.tasks,
+        sel.states,
+        &db::reports::briefs_for_plan(pool, plan_id).await?,
+        today,
+    );
+    let units = built
+        .units
+        .iter()
+        .filter(|u| scope.includes(u.unit_id))
+        .map(|u| UnitSummaryRow {
+            unit: u.unit.clone(),
+            led: u.led,
+            co: u.co,
+            on_time: u.on_time,
+            late: u.late,
+            missing: u.missing,
+            returned: u.returned,
+            red: u.red,
+            yellow: u.yellow,
+        })
+        .collect();
+    Ok(Ledger {
+        title: sel.title.to_string(),
+        as_of: today,
+        rows,
+        units,
+    })
+}
+
+/// One row per task and responsible unit (lead units first); a task with none yet gets one
+/// row “(待明确)”, shown only to readers of every unit.
+fn rows(
+    sel: &Selected<'_>,
+    latest: &HashMap<(i64, i64), (NaiveDate, String)>,
+    scope: Scope,
+) -> Vec<LedgerRow> {
+    let mut rows = Vec::new();
+    for t in sel.tasks {
+        let state = sel.states.get(&t.id);
+        let units: Vec<(Option<i64>, String, &str)> = t
+            .lead_ids
+            .iter()
+            .zip(&t.lead_names)
+            .map(|(id, n)| (Some(*id), n.clone(), "牵头"))
+            .chain(
+                t.co_ids
+                    .iter()
+                    .zip(&t.co_names)
+                    .map(|(id, n)| (Some(*id), n.clone(), "配合")),
+            )
+            .collect();
+        let units = if units.is_empty() {
+            vec![(None, "(待明确)".to_string(), "")]
+        } else {
+            units
+        };
+        for (unit_id, unit, role) in units {
+            let visible = match unit_id {
+                Some(u) => scope.includes(u),
+                None => scope == Scope::All,
+            };
+            if !visible {
+                continue;
+            }
+            let report = unit_id.and_then(|u| latest.get(&(t.id, u)));
+            rows.push(LedgerRow {
+                section: section_label(t.section_number, &t.section_title),
+                subsection: subsection_label(t.subsection_number, &t.subsection_title),
+                code: t.code.clone(),
+                text: t.text.clone(),
+                unit,
+                role: role.to_string(),
+                deadline: t.deadline().describe(sel.settings.year),
+                light: state.map_or("", |s| s.light.label()).to_string(),
+                status: state.map_or("", |s| s.status.label()).to_string(),
+                latest_report_date: report.map(|r| r.0),
+                latest_report_text: report.map(|r| r.1.clone()).unwrap_or_default(),
+            });
+        }
+    }
+    rows
+}
