@@ -9,6 +9,7 @@ use crate::db::{self, tasks::TaskFilter};
 use crate::formats::roundtrip::{
     self, CellError, RoundTripError, Template, TemplateRow, UploadRow,
 };
+use crate::rules::vocabulary::ReportContent;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::plan_context::{self, Layout, PlanContext};
 use crate::web::{AppError, Clock, render};
@@ -20,7 +21,9 @@ use serde::Deserialize;
 use sqlx::PgPool;
 use tower_sessions::Session;
 
-const PENDING: &str = "roundtrip";
+/// The session key of the rows awaiting confirmation; a new key for a new shape, so that a
+/// preview kept in the older shape is not read (it asks for a new upload instead).
+const PENDING: &str = "roundtrip.v2";
 
 #[derive(Debug, Default, Deserialize)]
 pub struct PeriodQuery {
@@ -188,7 +191,14 @@ struct Pending {
     plan_id: i64,
     unit_id: i64,
     period: String,
-    rows: Vec<(String, String, String, String, String, String)>,
+    rows: Vec<PendingRow>,
+}
+
+/// One previewed row: the task's code and what the unit wrote for it.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct PendingRow {
+    code: String,
+    content: ReportContent,
 }
 
 /// A text field of the upload form. multer's `text()` replaces bytes that are not UTF-8; such a
@@ -257,17 +267,20 @@ pub async fn upload(
                 plan_id: s.ctx.plan.id,
                 unit_id: s.unit_id,
                 period: s.period_key.clone(),
+                // The reader has checked every code; a row whose words are unknown is left out.
                 rows: rows
                     .iter()
-                    .map(|r| {
-                        (
-                            r.code.clone(),
-                            r.status.clone(),
-                            r.self_assessment.clone(),
-                            r.work_done.clone(),
-                            r.problems.clone(),
-                            r.next_steps.clone(),
-                        )
+                    .filter_map(|r| {
+                        Some(PendingRow {
+                            code: r.code.clone(),
+                            content: ReportContent {
+                                status: ReportStatus::parse(&r.status)?,
+                                self_assessment: Assessment::parse(&r.self_assessment)?,
+                                work_done: r.work_done.clone(),
+                                problems: r.problems.clone(),
+                                next_steps: r.next_steps.clone(),
+                            },
+                        })
                     })
                     .collect(),
             };
@@ -313,20 +326,20 @@ pub async fn confirm(
     let reports = pending
         .rows
         .into_iter()
-        .filter_map(|(code, status, assessment, work, problems, next)| {
-            Some((
+        .map(|PendingRow { code, content }| {
+            (
                 code,
                 ReportInput {
                     period: pending.period.clone(),
-                    status: ReportStatus::parse(&status)?,
-                    self_assessment: Assessment::parse(&assessment)?,
-                    work_done: work,
-                    problems,
-                    next_steps: next,
+                    status: content.status,
+                    self_assessment: content.self_assessment,
+                    work_done: content.work_done,
+                    problems: content.problems,
+                    next_steps: content.next_steps,
                     coordination: Vec::new(),
                     submit: false,
                 },
-            ))
+            )
         })
         .collect::<Vec<_>>();
     let n = reports.len();
