@@ -3,19 +3,40 @@
 use super::error::field;
 use super::limits::MAX_URGE_CHARS;
 use super::{Caller, ProgressError};
-use crate::db;
+use crate::db::{self, plans::PlanSettings, tasks::TaskFilter, tasks::TaskRow};
+use crate::rules::reporting::{self, UnitOwes};
 use serde_json::json;
-use sqlx::PgPool;
+use sqlx::{PgExecutor, PgPool};
+use std::collections::HashSet;
 
-/// 催办: urges each unit about its outstanding reports of the period.
+/// The units whose reports for `period` are not in yet (未报、迟报), each with those tasks, in
+/// plan order: what the office may urge about.
+pub async fn outstanding(
+    db: impl PgExecutor<'_>,
+    settings: &PlanSettings,
+    tasks: &[TaskRow],
+    period: &str,
+) -> sqlx::Result<Vec<UnitOwes>> {
+    let submitted: HashSet<(i64, i64)> = db::reports::submitted_pairs(db, settings.id, period)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(reporting::outstanding(settings, tasks, period, &submitted))
+}
+
+/// 催办: urges each of the chosen `units` that still owes reports of the period, about those
+/// reports. Which units owe what is decided here, in the transaction that writes the urges, so
+/// a form naming a unit that owes nothing urges no one; chosen units owing nothing are skipped.
+/// Gives the number of units urged.
 pub async fn urge(
     pool: &PgPool,
     caller: &Caller,
     plan_id: i64,
     period: &str,
-    outstanding: &[(i64, Vec<String>)],
+    units: &HashSet<i64>,
     message: &str,
 ) -> Result<usize, ProgressError> {
+    let period = period.trim();
     if !caller.access().may_urge() {
         return Err(ProgressError::Forbidden("只有办公室可以催办".into()));
     }
@@ -29,14 +50,24 @@ pub async fn urge(
             format!("催办内容不能超过 {MAX_URGE_CHARS} 字"),
         ));
     }
+    let mut tx = pool.begin().await?;
+    let settings = db::plans::settings(&mut *tx, plan_id)
+        .await?
+        .ok_or_else(|| ProgressError::NotFound("找不到该工作要点".into()))?;
+    let tasks = db::tasks::list(&mut *tx, plan_id, &TaskFilter::default()).await?;
+    let outstanding: Vec<(i64, Vec<String>)> = outstanding(&mut *tx, &settings, &tasks, period)
+        .await?
+        .into_iter()
+        .filter(|u| units.contains(&u.unit_id))
+        .map(|u| (u.unit_id, u.tasks.into_iter().map(|t| t.code).collect()))
+        .collect();
     if outstanding.is_empty() {
         return Err(field(
             "units",
             "请选择要催办的单位(只能催办有未报、迟报进展情况的单位)",
         ));
     }
-    let mut tx = pool.begin().await?;
-    for (unit_id, codes) in outstanding {
+    for (unit_id, codes) in &outstanding {
         let id = db::urges::insert(
             &mut tx,
             plan_id,
