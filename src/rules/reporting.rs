@@ -2,8 +2,10 @@
 //! which task. Pure functions over loaded tasks.
 
 use crate::db::plans::PlanSettings;
+use crate::db::reports::ReportRow;
 use crate::db::tasks::TaskRow;
 use crate::rules::schedule::{Cycle, Deadline, Period, periods_between};
+use crate::rules::vocabulary::ReviewState;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -117,6 +119,64 @@ pub fn outstanding(
             (!u.tasks.is_empty()).then_some(u)
         })
         .collect()
+}
+
+/// A report a liaison owes or is working on (本期应报): a row of `/my`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Due {
+    pub code: String,
+    pub text: String,
+    pub period: String,
+    pub period_label: String,
+    pub due: NaiveDate,
+    pub overdue: bool,
+    /// The report already begun (a draft, or returned), if any.
+    pub report_id: Option<i64>,
+    /// The report's review state in words, or 未填报.
+    pub state: String,
+}
+
+/// What a unit has to report on `today`, over its open tasks and the reports it has: every
+/// overdue period not yet submitted, and each task's next period coming due; soonest first.
+/// A returned report counts as not submitted, since it has to be sent again.
+pub fn due_for_unit(
+    plan: &PlanSettings,
+    tasks: &[TaskRow],
+    reports: &[ReportRow],
+    today: NaiveDate,
+) -> Vec<Due> {
+    let mut due = Vec::new();
+    for t in tasks.iter().filter(|t| t.closed_at.is_none()) {
+        let periods = task_periods(plan, &t.deadline(), t.effective_cycle());
+        let next_key = periods
+            .iter()
+            .find(|p| p.due >= today)
+            .map(|p| p.key.clone());
+        for p in &periods {
+            let report = reports
+                .iter()
+                .find(|r| r.task_id == t.id && r.period == p.key);
+            let submitted = report.is_some_and(|r| {
+                r.first_submitted_at.is_some() && r.review_state != ReviewState::Returned
+            });
+            let overdue = p.due < today;
+            if submitted || !(overdue || Some(&p.key) == next_key.as_ref()) {
+                continue;
+            }
+            due.push(Due {
+                code: t.code.clone(),
+                text: t.text.clone(),
+                period: p.key.clone(),
+                period_label: p.label.clone(),
+                due: p.due,
+                overdue,
+                report_id: report.map(|r| r.id),
+                state: report.map_or("未填报".into(), |r| r.review_state.label().into()),
+            });
+        }
+    }
+    due.sort_by_key(|d| (d.due, d.code.clone()));
+    due
 }
 
 #[cfg(test)]

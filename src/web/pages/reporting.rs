@@ -9,6 +9,7 @@ use crate::web::forms::FieldErrors;
 use crate::web::pager::{PAGE_SIZE, Pager, page_number, query_of};
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, render};
+use crate::workflows::progress;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -125,13 +126,10 @@ pub async fn page(
         None => (None, Vec::new(), Vec::new(), None),
     };
     let (outstanding, urges) = match &selected {
-        Some(p) => {
-            let submitted = submitted_pairs(&pool, ctx.plan.id, &p.key).await?;
-            (
-                reporting::outstanding(&settings, &tasks, &p.key, &submitted),
-                db::urges::for_period(&pool, ctx.plan.id, &p.key).await?,
-            )
-        }
+        Some(p) => (
+            progress::outstanding(&pool, &settings, &tasks, &p.key).await?,
+            db::urges::for_period(&pool, ctx.plan.id, &p.key).await?,
+        ),
         None => (Vec::new(), Vec::new()),
     };
     let notice = q
@@ -184,16 +182,4 @@ pub async fn page(
             urge,
         },
     ))
-}
-
-/// `(task_id, unit_id)` pairs with a submitted report for the period.
-pub async fn submitted_pairs(
-    pool: &PgPool,
-    plan_id: i64,
-    period: &str,
-) -> Result<std::collections::HashSet<(i64, i64)>, AppError> {
-    Ok(crate::db::reports::submitted_pairs(pool, plan_id, period)
-        .await?
-        .into_iter()
-        .collect())
 }

@@ -16,22 +16,9 @@ use crate::workflows::progress::{self, ProgressError, ReviewState};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
 use serde::Deserialize;
 use sqlx::PgPool;
 use std::collections::HashSet;
-
-/// A report a liaison owes or is working on.
-struct Due {
-    code: String,
-    text: String,
-    period: String,
-    period_label: String,
-    due: NaiveDate,
-    overdue: bool,
-    report_id: Option<i64>,
-    state: String,
-}
 
 struct MyTask {
     code: String,
@@ -46,7 +33,7 @@ struct MyTask {
 struct MyPage {
     layout: Layout,
     unit_name: String,
-    due: Vec<Due>,
+    due: Vec<reporting::Due>,
     due_pager: Pager,
     returned: Vec<ReportRow>,
     drafts: Vec<ReportRow>,
@@ -93,38 +80,7 @@ pub async fn my(
     // What is due is judged over all the unit's tasks; lights only for the page shown.
     let tasks = db::tasks::list(&pool, ctx.plan.id, &filter).await?;
     let reports = db::reports::for_unit(&pool, ctx.plan.id, unit_id).await?;
-    let mut due = Vec::new();
-    for t in tasks.iter().filter(|t| t.closed_at.is_none()) {
-        let periods = reporting::task_periods(&settings, &t.deadline(), t.effective_cycle());
-        // Overdue periods never submitted, and the next one coming due.
-        let next_key = periods
-            .iter()
-            .find(|p| p.due >= today)
-            .map(|p| p.key.clone());
-        for p in &periods {
-            let report = reports
-                .iter()
-                .find(|r| r.task_id == t.id && r.period == p.key);
-            let submitted = report.is_some_and(|r| {
-                r.first_submitted_at.is_some() && r.review_state != ReviewState::Returned
-            });
-            let overdue = p.due < today;
-            if submitted || !(overdue || Some(&p.key) == next_key.as_ref()) {
-                continue;
-            }
-            due.push(Due {
-                code: t.code.clone(),
-                text: t.text.clone(),
-                period: p.key.clone(),
-                period_label: p.label.clone(),
-                due: p.due,
-                overdue,
-                report_id: report.map(|r| r.id),
-                state: report.map_or("未填报".into(), |r| r.review_state.label().into()),
-            });
-        }
-    }
-    due.sort_by_key(|d| (d.due, d.code.clone()));
+    let due = reporting::due_for_unit(&settings, &tasks, &reports, today);
     let link = |others: &[(&str, i64)]| {
         let extra: Vec<String> = others.iter().map(|(k, v)| format!("{k}={v}")).collect();
         ctx.layout.href_with("/my", &extra.join("&"))
@@ -298,7 +254,8 @@ pub struct UrgeForm {
     message: String,
 }
 
-/// `POST /urges`: urges the ticked units (`unit` fields) about the period's outstanding reports.
+/// `POST /urges`: urges the ticked units (`unit` fields) about the period's outstanding reports;
+/// which of them really owe reports is the workflow's to decide.
 pub async fn urge(
     State(pool): State<PgPool>,
     State(clock): State<Clock>,
@@ -324,17 +281,6 @@ pub async fn urge(
         .filter(|(k, _)| k == "unit")
         .filter_map(|(_, v)| v.parse().ok())
         .collect();
-    let settings = db::plans::settings(&pool, ctx.plan.id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
-    let tasks = db::tasks::list(&pool, ctx.plan.id, &TaskFilter::default()).await?;
-    let submitted = super::reporting::submitted_pairs(&pool, ctx.plan.id, f.period.trim()).await?;
-    let outstanding: Vec<(i64, Vec<String>)> =
-        reporting::outstanding(&settings, &tasks, f.period.trim(), &submitted)
-            .into_iter()
-            .filter(|u| wanted.contains(&u.unit_id))
-            .map(|u| (u.unit_id, u.tasks.into_iter().map(|t| t.code).collect()))
-            .collect();
     let back = ctx.layout.href_with(
         "/reporting",
         &format!(
@@ -347,7 +293,7 @@ pub async fn urge(
         &caller(&user, addr),
         ctx.plan.id,
         f.period.trim(),
-        &outstanding,
+        &wanted,
         &f.message,
     )
     .await

@@ -2,12 +2,29 @@
 //! urging late units, answering coordination requests. Every transition is checked here, runs
 //! in one transaction and is written to the audit log.
 
+mod attachments;
+mod caller;
+mod closure;
+mod coordination;
+mod error;
 pub mod history;
+mod limits;
+mod report;
+mod review;
 pub mod status;
-mod workflow;
+mod urge;
 
+// One flat namespace for the callers, as when all of this lived in one file.
+pub use attachments::*;
+pub use caller::*;
+pub use closure::*;
+pub use coordination::*;
+pub use error::ProgressError;
+pub use limits::*;
+pub use report::*;
+pub use review::*;
 pub use status::{TaskState, TaskStatus, judge_all, plan_states, task_states};
-pub use workflow::*;
+pub use urge::*;
 
 // The report's words live in the pure rules; re-exported here for the workflow's callers.
 pub use crate::rules::vocabulary::{

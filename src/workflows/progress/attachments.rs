@@ -1,0 +1,101 @@
+//! 附件: adding and deleting the files attached to a report while it may still be edited.
+
+use super::error::field;
+use super::{Caller, ProgressError};
+use crate::db;
+use serde_json::json;
+use sqlx::PgPool;
+
+/// Adds an attachment to a report its caller may still edit; checks type by content.
+pub async fn add_attachment(
+    pool: &PgPool,
+    caller: &Caller,
+    report_id: i64,
+    raw_name: &str,
+    bytes: &[u8],
+) -> Result<i64, ProgressError> {
+    let (name, kind) = crate::formats::attachments::check_upload(raw_name, bytes)
+        .map_err(|e| field("file", e.to_string()))?;
+    let mut tx = pool.begin().await?;
+    let report = db::reports::lock(&mut tx, report_id)
+        .await?
+        .ok_or_else(|| ProgressError::NotFound("报告不存在".into()))?;
+    if !caller.may_write_for(report.unit_id) {
+        return Err(ProgressError::Forbidden(
+            "您只能为本单位的报告添加附件".into(),
+        ));
+    }
+    if !report.review_state.editable() {
+        return Err(ProgressError::Conflict(format!(
+            "该报告{},不能再添加附件",
+            report.review_state.label()
+        )));
+    }
+    if db::attachments::count_for_report(&mut tx, report_id).await?
+        >= crate::formats::attachments::MAX_FILES_PER_REPORT as i64
+    {
+        return Err(field(
+            "file",
+            crate::formats::attachments::AttachmentError::TooMany.to_string(),
+        ));
+    }
+    use sha2::Digest;
+    let sha = hex::encode(sha2::Sha256::digest(bytes));
+    let id = db::attachments::insert(
+        &mut tx,
+        report_id,
+        &name,
+        kind.mime(),
+        bytes,
+        &sha,
+        caller.actor.user_id,
+    )
+    .await?;
+    db::audit::record(
+        &mut *tx,
+        &caller.actor,
+        "attachment_added",
+        Some(&name),
+        json!({ "report_id": report_id, "attachment_id": id, "size": bytes.len() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Deletes an attachment from a report its caller may still edit; gives the report's id.
+pub async fn delete_attachment(
+    pool: &PgPool,
+    caller: &Caller,
+    attachment_id: i64,
+) -> Result<i64, ProgressError> {
+    let meta = db::attachments::meta(pool, attachment_id)
+        .await?
+        .ok_or_else(|| ProgressError::NotFound("附件不存在".into()))?;
+    let mut tx = pool.begin().await?;
+    let report = db::reports::lock(&mut tx, meta.report_id)
+        .await?
+        .ok_or_else(|| ProgressError::NotFound("报告不存在".into()))?;
+    if !caller.may_write_for(report.unit_id) {
+        return Err(ProgressError::Forbidden(
+            "您只能删除本单位报告的附件".into(),
+        ));
+    }
+    if !report.review_state.editable() {
+        return Err(ProgressError::Conflict(format!(
+            "该报告{},不能再删除附件",
+            report.review_state.label()
+        )));
+    }
+    db::attachments::delete(&mut tx, attachment_id).await?;
+    db::audit::record(
+        &mut *tx,
+        &caller.actor,
+        "attachment_deleted",
+        Some(&meta.file_name),
+        json!({ "report_id": meta.report_id }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(meta.report_id)
+}

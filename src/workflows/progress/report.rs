@@ -1,0 +1,280 @@
+//! 进展情况填报: a unit saves and submits its report for a period (one, or several at once).
+
+use super::error::field;
+use super::limits::{MAX_COORDINATION, MAX_COORDINATION_CHARS, MAX_TEXT};
+use super::{Assessment, Caller, CoordinationState, ProgressError, ReportAction, ReportStatus};
+use crate::db::{self, reports::ReportRow};
+use crate::rules::reporting;
+use crate::rules::vocabulary::{ReportContent, ReportSnapshot};
+use serde_json::json;
+use sqlx::{PgConnection, PgPool};
+
+/// A report as a unit writes it.
+#[derive(Debug, Clone)]
+pub struct ReportInput {
+    pub period: String,
+    pub status: ReportStatus,
+    pub self_assessment: Assessment,
+    pub work_done: String,
+    pub problems: String,
+    pub next_steps: String,
+    pub coordination: Vec<String>,
+    /// False: save a draft.
+    pub submit: bool,
+}
+
+impl ReportInput {
+    /// What the unit wrote, as stored.
+    pub fn content(&self) -> ReportContent {
+        ReportContent {
+            status: self.status,
+            self_assessment: self.self_assessment,
+            work_done: self.work_done.clone(),
+            problems: self.problems.clone(),
+            next_steps: self.next_steps.clone(),
+        }
+    }
+
+    /// Trims the texts and checks the limits; messages name the field.
+    pub fn validate(mut self) -> Result<Self, ProgressError> {
+        self.work_done = self.work_done.trim().to_string();
+        self.problems = self.problems.trim().to_string();
+        self.next_steps = self.next_steps.trim().to_string();
+        if self.work_done.is_empty() {
+            return Err(field("work_done", "请填写工作进展及成效"));
+        }
+        for (name, label, text) in [
+            ("work_done", "工作进展及成效", &self.work_done),
+            ("problems", "存在问题", &self.problems),
+            ("next_steps", "下一步计划", &self.next_steps),
+        ] {
+            if text.chars().count() > MAX_TEXT {
+                return Err(field(name, format!("{label}不能超过 {MAX_TEXT} 字")));
+            }
+        }
+        self.coordination = self
+            .coordination
+            .iter()
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect();
+        if self.coordination.len() > MAX_COORDINATION {
+            return Err(field(
+                "coordination",
+                format!("需协调事项不能超过 {MAX_COORDINATION} 项"),
+            ));
+        }
+        if let Some(i) = self
+            .coordination
+            .iter()
+            .position(|c| c.chars().count() > MAX_COORDINATION_CHARS)
+        {
+            return Err(field(
+                "coordination",
+                format!("第 {} 项需协调事项超过 {MAX_COORDINATION_CHARS} 字", i + 1),
+            ));
+        }
+        Ok(self)
+    }
+}
+
+/// The report as its event records it, so the history shows what was submitted or reviewed.
+pub(super) fn snapshot(r: &ReportRow, coordination: &[String]) -> serde_json::Value {
+    ReportSnapshot {
+        content: r.content(),
+        office_assessment: r.office_assessment,
+        coordination: coordination.to_vec(),
+        version: r.version,
+    }
+    .to_json()
+}
+
+async fn lock_task_row(
+    conn: &mut PgConnection,
+    plan_id: i64,
+    code: &str,
+) -> Result<(i64, bool), ProgressError> {
+    db::tasks::lock_closing(conn, plan_id, code)
+        .await?
+        .map(|t| (t.id, t.closed))
+        .ok_or_else(|| ProgressError::NotFound(format!("本工作要点中没有编号为“{code}”的任务")))
+}
+
+/// Saves (and, when asked, submits) a unit's report for a period: creates it, or edits it
+/// while it is a draft or returned. `version` is the report version the form was loaded from.
+#[tracing::instrument(skip(pool, caller, input), fields(period = %input.period))]
+pub async fn save_report(
+    pool: &PgPool,
+    caller: &Caller,
+    plan_id: i64,
+    code: &str,
+    unit_id: i64,
+    input: ReportInput,
+    version: Option<i32>,
+) -> Result<ReportRow, ProgressError> {
+    let mut tx = pool.begin().await?;
+    let row = save_report_in(&mut tx, caller, plan_id, code, unit_id, input, version).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Saves several reports of one unit (the Excel round trip) in one transaction: all or none.
+pub async fn save_reports(
+    pool: &PgPool,
+    caller: &Caller,
+    plan_id: i64,
+    unit_id: i64,
+    reports: Vec<(String, ReportInput)>,
+) -> Result<Vec<ReportRow>, ProgressError> {
+    let mut tx = pool.begin().await?;
+    let mut saved = Vec::with_capacity(reports.len());
+    for (code, input) in reports {
+        saved.push(save_report_in(&mut tx, caller, plan_id, &code, unit_id, input, None).await?);
+    }
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// [`save_report`] inside the caller's transaction.
+pub async fn save_report_in(
+    conn: &mut PgConnection,
+    caller: &Caller,
+    plan_id: i64,
+    code: &str,
+    unit_id: i64,
+    input: ReportInput,
+    version: Option<i32>,
+) -> Result<ReportRow, ProgressError> {
+    if !caller.may_write_for(unit_id) {
+        return Err(ProgressError::Forbidden(
+            "您只能为本单位填报进展情况".into(),
+        ));
+    }
+    let input = input.validate()?;
+    let task = db::tasks::get_by_code(&mut *conn, plan_id, code)
+        .await?
+        .ok_or_else(|| ProgressError::NotFound(format!("本工作要点中没有编号为“{code}”的任务")))?;
+    let settings = db::plans::settings(&mut *conn, plan_id)
+        .await?
+        .ok_or_else(|| ProgressError::NotFound("找不到该工作要点".into()))?;
+    let period = reporting::task_periods(&settings, &task.deadline(), task.effective_cycle())
+        .into_iter()
+        .find(|p| p.key == input.period.trim())
+        .ok_or_else(|| {
+            field(
+                "period",
+                format!("该任务没有“{}”这一报送期次", input.period.trim()),
+            )
+        })?;
+    let tx = conn;
+    let (task_id, closed) = lock_task_row(&mut *tx, plan_id, code).await?;
+    if closed {
+        return Err(ProgressError::Conflict(
+            "该任务已办结,不再接收进展情况".into(),
+        ));
+    }
+    let assigned = db::assignments::units(&mut *tx, task_id)
+        .await?
+        .iter()
+        .any(|u| u.unit_id == unit_id);
+    if !assigned {
+        return Err(ProgressError::Forbidden(
+            "该单位不是此任务的责任单位".into(),
+        ));
+    }
+    let content = input.content();
+    let actor_id = caller.actor.user_id;
+    let id = match db::reports::find(&mut *tx, task_id, unit_id, &period.key).await? {
+        Some(existing) => {
+            if let Some(v) = version
+                && v != existing.version
+            {
+                return Err(ProgressError::Stale {
+                    current: existing.version,
+                });
+            }
+            if !existing.review_state.editable() {
+                return Err(ProgressError::Conflict(format!(
+                    "该报告{},不能再修改",
+                    existing.review_state.label()
+                )));
+            }
+            // Saving a draft again exactly as stored (a double click, a re-sent form) writes
+            // nothing and keeps the version, so the form that sent it stays current.
+            if !input.submit
+                && unchanged(&mut *tx, &existing, &content, &input.coordination).await?
+            {
+                return Ok(existing);
+            }
+            db::reports::update_content(&mut *tx, existing.id, &content, actor_id).await?;
+            existing.id
+        }
+        None => {
+            db::reports::insert(
+                &mut *tx,
+                task_id,
+                unit_id,
+                &period.key,
+                period.start,
+                period.end,
+                period.due,
+                &content,
+                actor_id,
+            )
+            .await?
+        }
+    };
+    db::coordination::replace_open(&mut *tx, id, &input.coordination).await?;
+    if input.submit {
+        db::reports::mark_submitted(&mut *tx, id).await?;
+    }
+    let row = db::reports::get(&mut *tx, id)
+        .await?
+        .ok_or_else(|| ProgressError::NotFound("报告不存在".into()))?;
+    let action = if input.submit {
+        "report_submitted"
+    } else {
+        "report_saved"
+    };
+    if input.submit {
+        db::reports::insert_event(
+            &mut *tx,
+            id,
+            actor_id,
+            caller.actor.login.as_deref(),
+            ReportAction::Submitted,
+            row.version,
+            None,
+            snapshot(&row, &input.coordination),
+        )
+        .await?;
+    }
+    db::audit::record(
+        &mut *tx,
+        &caller.actor,
+        action,
+        Some(&format!("{code}/{}/{}", row.unit_name, row.period)),
+        json!({ "report_id": id, "version": row.version }),
+    )
+    .await?;
+    Ok(row)
+}
+
+/// True when the stored report already holds this content and these open coordination requests.
+async fn unchanged(
+    conn: &mut sqlx::PgConnection,
+    existing: &db::reports::ReportRow,
+    content: &ReportContent,
+    coordination: &[String],
+) -> sqlx::Result<bool> {
+    if existing.content() != *content {
+        return Ok(false);
+    }
+    let open: Vec<String> = db::coordination::for_report(conn, existing.id)
+        .await?
+        .into_iter()
+        .filter(|c| c.state == CoordinationState::Open)
+        .map(|c| c.text)
+        .collect();
+    Ok(open == coordination)
+}

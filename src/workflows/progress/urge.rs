@@ -1,0 +1,122 @@
+//! 催办 and 签收: the office urges units about the reports they owe; the urged unit acknowledges.
+
+use super::error::field;
+use super::limits::MAX_URGE_CHARS;
+use super::{Caller, ProgressError};
+use crate::db::{self, plans::PlanSettings, tasks::TaskFilter, tasks::TaskRow};
+use crate::rules::reporting::{self, UnitOwes};
+use serde_json::json;
+use sqlx::{PgExecutor, PgPool};
+use std::collections::HashSet;
+
+/// The units whose reports for `period` are not in yet (未报、迟报), each with those tasks, in
+/// plan order: what the office may urge about.
+pub async fn outstanding(
+    db: impl PgExecutor<'_>,
+    settings: &PlanSettings,
+    tasks: &[TaskRow],
+    period: &str,
+) -> sqlx::Result<Vec<UnitOwes>> {
+    let submitted: HashSet<(i64, i64)> = db::reports::submitted_pairs(db, settings.id, period)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(reporting::outstanding(settings, tasks, period, &submitted))
+}
+
+/// 催办: urges each of the chosen `units` that still owes reports of the period, about those
+/// reports. Which units owe what is decided here, in the transaction that writes the urges, so
+/// a form naming a unit that owes nothing urges no one; chosen units owing nothing are skipped.
+/// Gives the number of units urged.
+pub async fn urge(
+    pool: &PgPool,
+    caller: &Caller,
+    plan_id: i64,
+    period: &str,
+    units: &HashSet<i64>,
+    message: &str,
+) -> Result<usize, ProgressError> {
+    let period = period.trim();
+    if !caller.access().may_urge() {
+        return Err(ProgressError::Forbidden("只有办公室可以催办".into()));
+    }
+    let message = message.trim();
+    if message.is_empty() {
+        return Err(field("message", "请填写催办内容"));
+    }
+    if message.chars().count() > MAX_URGE_CHARS {
+        return Err(field(
+            "message",
+            format!("催办内容不能超过 {MAX_URGE_CHARS} 字"),
+        ));
+    }
+    let mut tx = pool.begin().await?;
+    let settings = db::plans::settings(&mut *tx, plan_id)
+        .await?
+        .ok_or_else(|| ProgressError::NotFound("找不到该工作要点".into()))?;
+    let tasks = db::tasks::list(&mut *tx, plan_id, &TaskFilter::default()).await?;
+    let outstanding: Vec<(i64, Vec<String>)> = outstanding(&mut *tx, &settings, &tasks, period)
+        .await?
+        .into_iter()
+        .filter(|u| units.contains(&u.unit_id))
+        .map(|u| (u.unit_id, u.tasks.into_iter().map(|t| t.code).collect()))
+        .collect();
+    if outstanding.is_empty() {
+        return Err(field(
+            "units",
+            "请选择要催办的单位(只能催办有未报、迟报进展情况的单位)",
+        ));
+    }
+    for (unit_id, codes) in &outstanding {
+        let id = db::urges::insert(
+            &mut tx,
+            plan_id,
+            *unit_id,
+            period,
+            codes,
+            message,
+            caller.actor.user_id,
+        )
+        .await?;
+        db::audit::record(
+            &mut *tx,
+            &caller.actor,
+            "urge_sent",
+            Some(period),
+            json!({ "urge_id": id, "unit_id": unit_id, "tasks": codes }),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(outstanding.len())
+}
+
+/// 签收: the liaison of the urged unit acknowledges.
+pub async fn acknowledge(
+    pool: &PgPool,
+    caller: &Caller,
+    urge_id: i64,
+) -> Result<(), ProgressError> {
+    let Some(unit_id) = caller
+        .unit_id
+        .filter(|u| caller.access().may_acknowledge_urge(*u))
+    else {
+        return Err(ProgressError::Forbidden(
+            "只有被催办单位的联络员可以签收".into(),
+        ));
+    };
+    let mut tx = pool.begin().await?;
+    if !db::urges::acknowledge(&mut tx, urge_id, unit_id, caller.actor.user_id).await? {
+        return Err(ProgressError::NotFound("没有待签收的该条催办".into()));
+    }
+    db::audit::record(
+        &mut *tx,
+        &caller.actor,
+        "urge_acknowledged",
+        None,
+        json!({ "urge_id": urge_id }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
