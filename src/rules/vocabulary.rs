@@ -179,6 +179,18 @@ pub struct ReportContent {
     pub next_steps: String,
 }
 
+impl ReportContent {
+    /// The texts a unit writes, with their names (forms, API, errors) and labels (messages):
+    /// the one list that validation and trimming go through.
+    pub fn texts_mut(&mut self) -> [(&'static str, &'static str, &mut String); 3] {
+        [
+            ("work_done", "工作进展及成效", &mut self.work_done),
+            ("problems", "存在问题", &mut self.problems),
+            ("next_steps", "下一步计划", &mut self.next_steps),
+        ]
+    }
+}
+
 // What a snapshot written before a field existed reads as (see [`ReportSnapshot`]).
 impl Default for ReportContent {
     fn default() -> Self {

@@ -3,6 +3,7 @@
 
 use crate::common;
 use crate::common::probe;
+use duban::rules::vocabulary::ReportContent;
 
 use chrono::NaiveDate;
 use duban::rules::auth::Role;
@@ -66,11 +67,13 @@ async fn a_restored_dump_shows_the_same_summary(pool: PgPool) {
     for (code, accept) in [("3.1.1", true), ("3.1.2", false)] {
         let input = ReportInput {
             period: "2022-Q2".into(),
-            status: ReportStatus::InProgress,
-            self_assessment: Assessment::OnTrack,
-            work_done: format!("{code} 进展"),
-            problems: String::new(),
-            next_steps: String::new(),
+            content: ReportContent {
+                status: ReportStatus::InProgress,
+                self_assessment: Assessment::OnTrack,
+                work_done: format!("{code} 进展"),
+                problems: String::new(),
+                next_steps: String::new(),
+            },
             coordination: vec!["请协调".into()],
             submit: true,
         };

@@ -3,6 +3,7 @@
 
 use crate::common;
 use crate::common::probe;
+use duban::rules::vocabulary::ReportContent;
 
 use axum::http::StatusCode;
 use calamine::{Data, Reader, Xlsx};
@@ -21,11 +22,13 @@ async fn setup(pool: &PgPool) -> (axum::Router, Client) {
     let gab: i64 = probe::unit_id(pool, "公安部").await;
     let input = ReportInput {
         period: "2022-Q2".into(),
-        status: ReportStatus::InProgress,
-        self_assessment: Assessment::OnTrack,
-        work_done: "=HYPERLINK(\"http://evil\",\"点击\")".into(),
-        problems: String::new(),
-        next_steps: String::new(),
+        content: ReportContent {
+            status: ReportStatus::InProgress,
+            self_assessment: Assessment::OnTrack,
+            work_done: "=HYPERLINK(\"http://evil\",\"点击\")".into(),
+            problems: String::new(),
+            next_steps: String::new(),
+        },
         coordination: vec![],
         submit: true,
     };

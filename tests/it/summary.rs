@@ -3,6 +3,7 @@
 
 use crate::common;
 use crate::common::probe;
+use duban::rules::vocabulary::ReportContent;
 use probe::number as scalar;
 
 use axum::http::StatusCode;
@@ -32,11 +33,13 @@ async fn scenario(pool: &PgPool) -> (i64, Caller) {
     };
     let input = |work: &str| ReportInput {
         period: "2022-Q2".into(),
-        status: ReportStatus::InProgress,
-        self_assessment: Assessment::OnTrack,
-        work_done: work.into(),
-        problems: String::new(),
-        next_steps: String::new(),
+        content: ReportContent {
+            status: ReportStatus::InProgress,
+            self_assessment: Assessment::OnTrack,
+            work_done: work.into(),
+            problems: String::new(),
+            next_steps: String::new(),
+        },
         coordination: vec![],
         submit: true,
     };

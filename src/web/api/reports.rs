@@ -5,6 +5,7 @@ use super::plans::known_plan;
 use super::{Paging, paged};
 use crate::db::{self, reports::ReportRow};
 use crate::rules::access::Scope;
+use crate::rules::vocabulary::ReportContent;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::{ApiError, AppError};
 use crate::workflows::progress::{self, Assessment, Caller, ReportInput, ReportStatus};
@@ -168,11 +169,13 @@ pub async fn create(
     };
     let input = ReportInput {
         period,
-        status,
-        self_assessment,
-        work_done: text(obj, "work_done", true)?,
-        problems: text(obj, "problems", false)?,
-        next_steps: text(obj, "next_steps", false)?,
+        content: ReportContent {
+            status,
+            self_assessment,
+            work_done: text(obj, "work_done", true)?,
+            problems: text(obj, "problems", false)?,
+            next_steps: text(obj, "next_steps", false)?,
+        },
         coordination,
         submit,
     };

@@ -5,6 +5,7 @@ use super::query::PageQuery;
 use crate::db::{self, reports::ReportRow};
 use crate::rules::reporting;
 use crate::rules::schedule::Period;
+use crate::rules::vocabulary::ReportContent;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::forms::{FieldErrors, Form};
 use crate::web::plan_context::{self, Layout, PlanContext};
@@ -92,13 +93,15 @@ impl ReportForm {
         };
         Ok(ReportInput {
             period: self.period.trim().to_string(),
-            status: ReportStatus::parse(&self.status)
-                .ok_or_else(|| bad("status", "请选择进展状态"))?,
-            self_assessment: Assessment::parse(&self.self_assessment)
-                .ok_or_else(|| bad("self_assessment", "请选择自评"))?,
-            work_done: self.work_done.clone(),
-            problems: self.problems.clone(),
-            next_steps: self.next_steps.clone(),
+            content: ReportContent {
+                status: ReportStatus::parse(&self.status)
+                    .ok_or_else(|| bad("status", "请选择进展状态"))?,
+                self_assessment: Assessment::parse(&self.self_assessment)
+                    .ok_or_else(|| bad("self_assessment", "请选择自评"))?,
+                work_done: self.work_done.clone(),
+                problems: self.problems.clone(),
+                next_steps: self.next_steps.clone(),
+            },
             coordination: self.coordination.lines().map(str::to_string).collect(),
             submit: self.action == "submit",
         })

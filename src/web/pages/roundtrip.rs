@@ -331,11 +331,7 @@ pub async fn confirm(
                 code,
                 ReportInput {
                     period: pending.period.clone(),
-                    status: content.status,
-                    self_assessment: content.self_assessment,
-                    work_done: content.work_done,
-                    problems: content.problems,
-                    next_steps: content.next_steps,
+                    content,
                     coordination: Vec::new(),
                     submit: false,
                 },

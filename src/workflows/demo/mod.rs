@@ -6,6 +6,7 @@ pub mod large;
 
 use crate::db::{self, audit::Actor, tasks::TaskFilter};
 use crate::rules::auth::Role;
+use crate::rules::vocabulary::ReportContent;
 use crate::workflows::accounts::{self, NewUserInput, UnitRef};
 use crate::workflows::importer;
 use crate::workflows::progress::{self, Assessment, Caller, Decision, ReportInput, ReportStatus};
@@ -160,15 +161,17 @@ pub async fn generate(pool: &PgPool, seeds: &Path) -> anyhow::Result<DemoReport>
                 };
                 let input = ReportInput {
                     period: period.into(),
-                    status,
-                    self_assessment: assessment,
-                    work_done: WORK[dice.roll(WORK.len() as u64) as usize].into(),
-                    problems: if status == ReportStatus::Behind {
-                        "【演示】部分地区工作进度不平衡。".into()
-                    } else {
-                        String::new()
+                    content: ReportContent {
+                        status,
+                        self_assessment: assessment,
+                        work_done: WORK[dice.roll(WORK.len() as u64) as usize].into(),
+                        problems: if status == ReportStatus::Behind {
+                            "【演示】部分地区工作进度不平衡。".into()
+                        } else {
+                            String::new()
+                        },
+                        next_steps: "【演示】继续推进,按期报送。".into(),
                     },
-                    next_steps: "【演示】继续推进,按期报送。".into(),
                     coordination: Vec::new(),
                     submit: true,
                 };

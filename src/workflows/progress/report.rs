@@ -2,52 +2,34 @@
 
 use super::error::field;
 use super::limits::{MAX_COORDINATION, MAX_COORDINATION_CHARS, MAX_TEXT};
-use super::{Assessment, Caller, CoordinationState, ProgressError, ReportAction, ReportStatus};
+use super::{Caller, CoordinationState, ProgressError, ReportAction};
 use crate::db::{self, reports::ReportRow};
 use crate::rules::reporting;
 use crate::rules::vocabulary::{ReportContent, ReportSnapshot};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 
-/// A report as a unit writes it.
+/// A report as a unit files it: what it wrote for a period, its coordination requests, and
+/// whether to submit.
 #[derive(Debug, Clone)]
 pub struct ReportInput {
     pub period: String,
-    pub status: ReportStatus,
-    pub self_assessment: Assessment,
-    pub work_done: String,
-    pub problems: String,
-    pub next_steps: String,
+    pub content: ReportContent,
     pub coordination: Vec<String>,
     /// False: save a draft.
     pub submit: bool,
 }
 
 impl ReportInput {
-    /// What the unit wrote, as stored.
-    pub fn content(&self) -> ReportContent {
-        ReportContent {
-            status: self.status,
-            self_assessment: self.self_assessment,
-            work_done: self.work_done.clone(),
-            problems: self.problems.clone(),
-            next_steps: self.next_steps.clone(),
-        }
-    }
-
     /// Trims the texts and checks the limits; messages name the field.
     pub fn validate(mut self) -> Result<Self, ProgressError> {
-        self.work_done = self.work_done.trim().to_string();
-        self.problems = self.problems.trim().to_string();
-        self.next_steps = self.next_steps.trim().to_string();
-        if self.work_done.is_empty() {
+        for (_, _, text) in self.content.texts_mut() {
+            *text = text.trim().to_string();
+        }
+        if self.content.work_done.is_empty() {
             return Err(field("work_done", "请填写工作进展及成效"));
         }
-        for (name, label, text) in [
-            ("work_done", "工作进展及成效", &self.work_done),
-            ("problems", "存在问题", &self.problems),
-            ("next_steps", "下一步计划", &self.next_steps),
-        ] {
+        for (name, label, text) in self.content.texts_mut() {
             if text.chars().count() > MAX_TEXT {
                 return Err(field(name, format!("{label}不能超过 {MAX_TEXT} 字")));
             }
@@ -182,7 +164,7 @@ pub async fn save_report_in(
             "该单位不是此任务的责任单位".into(),
         ));
     }
-    let content = input.content();
+    let content = input.content.clone();
     let actor_id = caller.actor.user_id;
     let id = match db::reports::find(&mut *tx, task_id, unit_id, &period.key).await? {
         Some(existing) => {

@@ -314,11 +314,13 @@ pub fn office_caller(office_id: i64) -> duban::workflows::progress::Caller {
 pub fn sample_report(submit: bool) -> duban::workflows::progress::ReportInput {
     duban::workflows::progress::ReportInput {
         period: "2022-Q2".into(),
-        status: duban::workflows::progress::ReportStatus::InProgress,
-        self_assessment: duban::workflows::progress::Assessment::OnTrack,
-        work_done: "开展专项行动。".into(),
-        problems: String::new(),
-        next_steps: String::new(),
+        content: duban::rules::vocabulary::ReportContent {
+            status: duban::workflows::progress::ReportStatus::InProgress,
+            self_assessment: duban::workflows::progress::Assessment::OnTrack,
+            work_done: "开展专项行动。".into(),
+            problems: String::new(),
+            next_steps: String::new(),
+        },
         coordination: vec!["请协调数据共享".into()],
         submit,
     }
