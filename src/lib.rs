@@ -1,7 +1,7 @@
 //! duban (督办): supervising the carrying-out of an annual work plan (工作要点).
 //!
 //! The tree shows the layers, from the inside out; each imports only from the ones above it in
-//! this list:
+//! this list (but for the plain row types of `db` that `rules::reporting` judges):
 //! - [`rules`]: pure rules with no I/O — the plan document and its parser, deadlines and
 //!   periods, the report vocabulary, lights, who owes which report, roles and passwords;
 //! - [`formats`]: files read and written — the Excel round trip, exports, attachments;

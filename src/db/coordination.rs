@@ -1,7 +1,7 @@
 //! Coordination requests (需协调事项) raised in reports, and the office's answers.
 
 use super::Window;
-use crate::workflows::progress::CoordinationState;
+use crate::rules::vocabulary::CoordinationState;
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor};
 

@@ -1,7 +1,7 @@
 //! What the lights need of reports (one query for a whole plan, a page of tasks or one task).
 
 use super::ReportRow;
-use crate::workflows::progress::{Assessment, ReportStatus, ReviewState};
+use crate::rules::vocabulary::{Assessment, ReportStatus, ReviewState};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgExecutor;
 

@@ -11,7 +11,7 @@ pub use events::*;
 pub use write::*;
 
 use super::Window;
-use crate::workflows::progress::{Assessment, ReportStatus, ReviewState};
+use crate::rules::vocabulary::{Assessment, ReportStatus, ReviewState};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgExecutor};
 

@@ -1,6 +1,6 @@
 //! Writing reports: their content as a unit writes it, submission and review.
 
-use crate::workflows::progress::{Assessment, ReviewState};
+use crate::rules::vocabulary::{Assessment, ReviewState};
 use chrono::NaiveDate;
 use sqlx::{PgConnection, PgExecutor};
 
