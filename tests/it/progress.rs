@@ -900,3 +900,54 @@ async fn lights_follow_the_date(pool: PgPool) {
         91
     );
 }
+
+/// Who is owed a report is the workflow's to decide, not the form's: a crafted form naming a
+/// unit that owes nothing for the period urges no one, and beside a unit that does owe, only
+/// that one is urged.
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn urging_a_unit_that_owes_nothing_urges_no_one(pool: PgPool) {
+    let w = World::build(pool, Setup::on(day(2022, 7, 5))).await;
+    // A unit of the directory with no task of the plan (as the office adds one on /units).
+    let idle: i64 = sqlx::query_scalar(
+        "INSERT INTO units (directory, short_name, full_name, sort_order)
+         SELECT directory, '国家测试局', '国家测试局', max(sort_order) + 1 FROM units
+         GROUP BY directory ORDER BY count(*) DESC LIMIT 1 RETURNING id",
+    )
+    .fetch_one(&w.pool)
+    .await
+    .unwrap();
+    let idle = idle.to_string();
+    let r = w
+        .office
+        .post(
+            "/urges",
+            &[
+                ("period", "2022-Q2"),
+                ("unit", &idle),
+                ("message", "请报送"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(probe::count(&w.pool, "urges").await, 0);
+
+    let owing = w.unit_b.to_string();
+    let r = w
+        .office
+        .post(
+            "/urges",
+            &[
+                ("period", "2022-Q2"),
+                ("unit", &idle),
+                ("unit", &owing),
+                ("message", "请报送"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let urged: Vec<i64> = sqlx::query_scalar("SELECT unit_id FROM urges")
+        .fetch_all(&w.pool)
+        .await
+        .unwrap();
+    assert_eq!(urged, vec![w.unit_b]);
+}
