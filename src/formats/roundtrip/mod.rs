@@ -38,6 +38,7 @@ pub use template::template_xlsx;
 
 use crate::rules::vocabulary::{Assessment, ReportStatus};
 use rust_xlsxwriter::XlsxError;
+use std::collections::BTreeMap;
 
 /// Largest accepted upload: the .xlsx file itself.
 pub const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
@@ -164,4 +165,24 @@ impl From<XlsxError> for RoundTripError {
     fn from(e: XlsxError) -> Self {
         RoundTripError::Write(e.to_string())
     }
+}
+
+/// The raw content of an upload: the period from `meta`, and the cells A–H of the data rows.
+pub(super) struct RawSheet {
+    pub(super) period: String,
+    /// Header cells (row 3) as read, for the column check.
+    pub(super) headers: [String; NCOLS],
+    /// 1-based Excel row -> the eight cells (text, or an error to report).
+    pub(super) rows: BTreeMap<u32, [Cell; NCOLS]>,
+    /// Set when the sheet has more than MAX_ROWS data rows: the first row past the limit.
+    pub(super) overflow: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) enum Cell {
+    #[default]
+    Empty,
+    Text(String),
+    /// An Excel error value such as `#N/A`.
+    Error(String),
 }

@@ -75,26 +75,6 @@ fn check_zip(bytes: &[u8]) -> Result<(), RoundTripError> {
     parsed.unwrap_or(Err(RoundTripError::NotXlsx))
 }
 
-/// The raw content of an upload: the period from `meta`, and the cells A–H of the data rows.
-pub(super) struct RawSheet {
-    pub(super) period: String,
-    /// Header cells (row 3) as read, for the column check.
-    pub(super) headers: [String; NCOLS],
-    /// 1-based Excel row -> the eight cells (text, or an error to report).
-    pub(super) rows: BTreeMap<u32, [Cell; NCOLS]>,
-    /// Set when the sheet has more than MAX_ROWS data rows: the first row past the limit.
-    pub(super) overflow: Option<u32>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(super) enum Cell {
-    #[default]
-    Empty,
-    Text(String),
-    /// An Excel error value such as `#N/A`.
-    Error(String),
-}
-
 fn read_workbook(bytes: &[u8]) -> Result<RawSheet, RoundTripError> {
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| RoundTripError::NotXlsx)?;
     let names = wb.sheet_names();

@@ -1,7 +1,6 @@
 //! The rows of an upload checked: headers, codes, drop-down choices and text lengths, every
 //! error named by its cell.
 
-use super::reader::{Cell, RawSheet};
 use super::*;
 use std::collections::{HashMap, HashSet};
 
