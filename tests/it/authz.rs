@@ -62,7 +62,7 @@ impl Fixture {
     async fn new(pool: PgPool) -> Fixture {
         // The matrix signs in afresh for each request (some requests sign out): the world's
         // signed-in browsers go unused.
-        let w = World::build(pool, Setup::default().with_reports()).await;
+        let w = World::build(pool, Setup::default().with_every_state()).await;
         let pool = w.pool.clone();
         let disabled_id = create_user(&pool, "gone", Role::Liaison, Some("公安部")).await;
         let target_id = create_user(&pool, "target", Role::Liaison, Some("公安部")).await;
@@ -697,4 +697,53 @@ async fn every_route_by_every_caller(pool: PgPool) {
         assert!(u.active, "{} was changed by the matrix", u.login);
     }
     let _ = accounts::set_active(&fx.pool, &Actor::default(), fx.disabled_id, true).await;
+}
+
+/// A report in every review state (草稿、已提交、已退回、已采纳) is read by exactly whom the
+/// policy names: the office and leaders, its own unit's liaison, and the liaison of a lead unit
+/// of its task; any other liaison is refused.
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn reports_in_every_state_are_read_by_whom_the_policy_names(pool: PgPool) {
+    let w = World::build(pool, Setup::default().with_every_state()).await;
+    let r = w.reports();
+    let every = [
+        r.draft,
+        r.submitted,
+        r.returned.expect("a returned report"),
+        r.accepted.expect("an accepted report"),
+    ];
+    for id in every {
+        let b_leads: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM reports r JOIN task_units tu ON tu.task_id = r.task_id
+                            WHERE r.id = $1 AND tu.unit_id = $2 AND tu.role = 'lead')",
+        )
+        .bind(id)
+        .bind(w.unit_b)
+        .fetch_one(&w.pool)
+        .await
+        .unwrap();
+        for (who, client, expected) in [
+            ("office", &w.office, StatusCode::OK),
+            ("leader", &w.leader, StatusCode::OK),
+            ("liaison_a", &w.liaison_a, StatusCode::OK),
+            (
+                "liaison_b",
+                &w.liaison_b,
+                if b_leads {
+                    StatusCode::OK
+                } else {
+                    StatusCode::FORBIDDEN
+                },
+            ),
+        ] {
+            let got = client.get(&format!("/reports/{id}")).await.status;
+            assert_eq!(got, expected, "{who} reading report {id}");
+        }
+    }
+    let states: Vec<String> =
+        sqlx::query_scalar("SELECT r.review_state::text FROM reports r ORDER BY r.review_state")
+            .fetch_all(&w.pool)
+            .await
+            .unwrap();
+    assert_eq!(states, ["draft", "submitted", "returned", "accepted"]);
 }

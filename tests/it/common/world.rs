@@ -7,6 +7,7 @@ use axum::Router;
 use chrono::NaiveDate;
 use duban::rules::auth::Role;
 use duban::web::{AppState, WebConfig, create_app};
+use duban::workflows::progress::{self, Decision};
 use sqlx::PgPool;
 
 /// The logins of the world's users.
@@ -26,6 +27,8 @@ pub struct Setup {
     pub today: Option<NaiveDate>,
     /// The office files [`Reports`] for [`UNIT_A`].
     pub reports: bool,
+    /// Beside them, a report returned (退回) and one accepted (采纳): every review state.
+    pub every_state: bool,
 }
 
 impl Setup {
@@ -33,13 +36,22 @@ impl Setup {
     pub fn on(today: NaiveDate) -> Setup {
         Setup {
             today: Some(today),
-            reports: false,
+            ..Setup::default()
         }
     }
 
     pub fn with_reports(self) -> Setup {
         Setup {
             reports: true,
+            ..self
+        }
+    }
+
+    /// The reports in every review state: draft, submitted, returned and accepted.
+    pub fn with_every_state(self) -> Setup {
+        Setup {
+            reports: true,
+            every_state: true,
             ..self
         }
     }
@@ -63,6 +75,9 @@ pub struct Reports {
     pub draft: i64,
     /// The coordination request of `submitted`.
     pub coordination: i64,
+    /// 3.1.2, returned, and 3.1.1, accepted: where [`Setup::with_every_state`] asked for them.
+    pub returned: Option<i64>,
+    pub accepted: Option<i64>,
 }
 
 pub struct World {
@@ -105,7 +120,7 @@ impl World {
         let reports = if setup.reports {
             let caller = office_caller(ids.office);
             let save = |code: &'static str, submit: bool| {
-                duban::workflows::progress::save_report(
+                progress::save_report(
                     &pool,
                     &caller,
                     plan_id,
@@ -122,10 +137,39 @@ impl World {
                 &format!("SELECT id FROM coordination_requests WHERE report_id = {submitted}"),
             )
             .await;
+            let (returned, accepted) = if setup.every_state {
+                let mut reviewed = Vec::new();
+                for (code, decision) in [
+                    (
+                        "3.1.2",
+                        Decision::Return {
+                            reason: "请补充数据".into(),
+                            office_assessment: None,
+                        },
+                    ),
+                    (
+                        "3.1.1",
+                        Decision::Accept {
+                            office_assessment: None,
+                        },
+                    ),
+                ] {
+                    let r = save(code, true).await.expect("report to review");
+                    progress::review(&pool, &caller, r.id, r.version, decision)
+                        .await
+                        .expect("review");
+                    reviewed.push(r.id);
+                }
+                (Some(reviewed[0]), Some(reviewed[1]))
+            } else {
+                (None, None)
+            };
             Some(Reports {
                 submitted,
                 draft,
                 coordination,
+                returned,
+                accepted,
             })
         } else {
             None
