@@ -96,9 +96,7 @@ pub async fn page(
 ) -> Result<Response, AppError> {
     let pool = pool.clone();
     let ctx = plan_context::require(&pool, q.plan.as_deref(), "reporting", user).await?;
-    let settings = db::plans::settings(&pool, ctx.plan.id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
+    let settings = ctx.settings.clone();
     let tasks = db::tasks::list(&pool, ctx.plan.id, &TaskFilter::default()).await?;
     let periods = reporting::plan_periods(&settings, &tasks);
     // By default the period whose report is due next (or the last one).

@@ -74,9 +74,7 @@ pub async fn my(
         unit_id: Some(unit_id),
         ..TaskFilter::default()
     };
-    let settings = db::plans::settings(&pool, ctx.plan.id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;
+    let settings = ctx.settings.clone();
     // What is due is judged over all the unit's tasks; lights only for the page shown.
     let tasks = db::tasks::list(&pool, ctx.plan.id, &filter).await?;
     let reports = db::reports::for_unit(&pool, ctx.plan.id, unit_id).await?;
