@@ -7,9 +7,6 @@ use crate::rules::schedule::{Checkpoint, Cycle, DeadlineKind};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgExecutor};
 
-/// The plan settings' former path, kept for the tests that read them from here.
-pub use super::plans::settings as plan_settings;
-
 /// A task's editable state, locked for the transaction.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LockedTask {

@@ -163,6 +163,9 @@ impl CoordinationState {
     }
 }
 
+/// Characters in each text of a report (工作进展及成效、存在问题、下一步计划), wherever it is written.
+pub const MAX_TEXT_CHARS: usize = 5000;
+
 /// 报告内容: what a unit writes in a report for one task and period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -226,7 +229,7 @@ impl ReportSnapshot {
 
     /// The snapshot kept in an event; one that cannot be read at all reads as empty.
     pub fn from_json(value: &serde_json::Value) -> Self {
-        serde_json::from_value(value.clone()).unwrap_or_default()
+        Self::deserialize(value).unwrap_or_default()
     }
 }
 

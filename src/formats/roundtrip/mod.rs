@@ -36,7 +36,8 @@ mod validation;
 pub use reader::read_upload;
 pub use template::template_xlsx;
 
-use crate::rules::vocabulary::{Assessment, ReportStatus};
+// Cells of text are held to the report's own limit (`MAX_TEXT_CHARS`).
+use crate::rules::vocabulary::{Assessment, MAX_TEXT_CHARS, ReportStatus};
 use rust_xlsxwriter::XlsxError;
 use std::collections::BTreeMap;
 
@@ -50,8 +51,6 @@ pub const MAX_ROWS: usize = 2000;
 
 /// Most entries a ZIP may declare; a real workbook has a dozen or two.
 const MAX_ZIP_ENTRIES: usize = 1000;
-/// Longest accepted text in 工作进展及成效, 存在问题 and 下一步计划, in characters.
-const MAX_TEXT_CHARS: usize = 5000;
 /// Excel's own limit for the text of one cell (in UTF-16 units).
 const EXCEL_MAX_CELL_CHARS: usize = 32_767;
 

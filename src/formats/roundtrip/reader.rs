@@ -12,8 +12,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 /// period; `expected_period` the current period key. Rows whose status, assessment and three
 /// texts are all empty are skipped (nothing to save). For the others: the code must be known
 /// (and not repeated), status and self-assessment must be one of the labels (also accept the
-/// codes like in_progress), 工作进展及成效 is required and at most 5000 chars, 存在问题/下一步计划
-/// at most 5000; every error names its cell (A1 notation) and all errors are collected (not just
+/// codes like in_progress), 工作进展及成效 is required and at most `MAX_TEXT_CHARS` chars, 存在问题/下一步计划
+/// at most `MAX_TEXT_CHARS`; every error names its cell (A1 notation) and all errors are collected (not just
 /// the first). Never panics on any input; malformed files give NotXlsx.
 pub fn read_upload(
     bytes: &[u8],

@@ -104,13 +104,14 @@ pub fn office_routes() -> Routes {
 /// A multipart body that cannot be read: 413 when it is over the route's limit, else 400
 /// with `message`.
 fn multipart_error(
-    message: &'static str,
+    message: impl Into<String>,
 ) -> impl Fn(axum::extract::multipart::MultipartError) -> AppError {
+    let message = message.into();
     move |e| {
         if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
             AppError::TooLarge
         } else {
-            AppError::BadRequest(message.into())
+            AppError::BadRequest(message.clone())
         }
     }
 }

@@ -374,10 +374,10 @@ pub async fn upload(
     {
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or_default().to_string();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(bad("上传的文件无效或超过 20 MB。"))?;
+            let bytes = field.bytes().await.map_err(super::multipart_error(format!(
+                "上传的文件无效或超过 {} MB。",
+                crate::formats::attachments::MAX_FILE_MB
+            )))?;
             file = Some((name, bytes.to_vec()));
         }
     }

@@ -181,7 +181,8 @@ impl EditionSnapshot {
     /// Reads a stored snapshot; `None` only for one that is not an object of this shape at
     /// all, or of a format newer than this code knows.
     pub fn from_json(value: &serde_json::Value) -> Option<EditionSnapshot> {
-        let s: EditionSnapshot = serde_json::from_value(value.clone()).ok()?;
+        // Read in place: an edition's snapshot is tens of kilobytes, not worth a copy per view.
+        let s = EditionSnapshot::deserialize(value).ok()?;
         (s.format <= FORMAT).then_some(s)
     }
 

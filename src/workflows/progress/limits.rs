@@ -1,7 +1,8 @@
 //! Limits on what a caller may send (字数、项数), checked before anything is written.
 
-/// Characters in each text of a report (工作进展及成效、存在问题、下一步计划).
-pub const MAX_TEXT: usize = 5000;
+/// Characters in each text of a report (工作进展及成效、存在问题、下一步计划); the Excel round
+/// trip holds its cells to the same limit.
+pub use crate::rules::vocabulary::MAX_TEXT_CHARS as MAX_TEXT;
 /// Coordination requests (需协调事项) on one report.
 pub const MAX_COORDINATION: usize = 20;
 /// Characters in one coordination request.

@@ -17,7 +17,7 @@ pub async fn targets(pool: &PgPool) -> (i64, Vec<Target>) {
         .fetch_one(pool)
         .await
         .expect("plan");
-    let settings = duban::db::assignments::plan_settings(pool, plan_id)
+    let settings = duban::db::plans::settings(pool, plan_id)
         .await
         .expect("settings")
         .expect("plan settings");
