@@ -14,7 +14,19 @@ pub struct Database {
 }
 
 impl Database {
+    /// For `duban serve`: a private cluster is started and owned by this process (a second
+    /// server on the same folder is refused).
+    pub async fn open_for_serving(args: &DbArgs) -> anyhow::Result<Database> {
+        Self::open_with(args, false).await
+    }
+
+    /// For every other command: a private cluster already run by `duban serve` is joined
+    /// through its socket and left running; otherwise one is started for the command.
     pub async fn open(args: &DbArgs) -> anyhow::Result<Database> {
+        Self::open_with(args, true).await
+    }
+
+    async fn open_with(args: &DbArgs, attach: bool) -> anyhow::Result<Database> {
         let (options, embedded) = match &args.database_url {
             Some(url) if !url.trim().is_empty() => {
                 let options = PgConnectOptions::from_str(url)
@@ -22,7 +34,11 @@ impl Database {
                 (options, None)
             }
             _ => {
-                let cluster = EmbeddedPostgres::start(&args.data_dir).await?;
+                let cluster = if attach {
+                    EmbeddedPostgres::start_or_attach(&args.data_dir).await?
+                } else {
+                    EmbeddedPostgres::start(&args.data_dir).await?
+                };
                 (cluster.connect_options("duban"), Some(cluster))
             }
         };
@@ -32,7 +48,7 @@ impl Database {
         Ok(Database { pool, embedded })
     }
 
-    /// Closes the pool, then stops the private cluster if duban started one.
+    /// Closes the pool, then stops the private cluster if this process started it.
     pub async fn close(self) {
         self.pool.close().await;
         if let Some(cluster) = self.embedded

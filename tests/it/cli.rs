@@ -436,3 +436,90 @@ async fn demo_data_fills_the_pages_once(pool: PgPool) {
     assert_eq!(page.status, axum::http::StatusCode::OK);
     assert!(page.body.contains("已办结"));
 }
+
+/// The README tells the office to add users from the command line while duban runs on its
+/// embedded database: the command joins the running cluster through its socket.
+#[test]
+fn user_commands_run_beside_a_serving_embedded_cluster() {
+    let tmp = tempfile::tempdir_in("/tmp").unwrap();
+    std::fs::set_permissions(
+        tmp.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let data_dir = tmp.path().join("var");
+    let embedded = |cmd: &mut Command| {
+        cmd.env_remove("DATABASE_URL")
+            .env("DUBAN_DATA_DIR", &data_dir);
+    };
+    let mut serve = duban();
+    embedded(&mut serve);
+    let mut child = serve
+        .env("DUBAN_BIND", "127.0.0.1:0")
+        .arg("serve")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let addr = loop {
+        let mut line = String::new();
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "serve ended early"
+        );
+        if let Some(addr) = line.trim().strip_prefix("duban 已启动: http://") {
+            break addr.to_string();
+        }
+    };
+
+    let mut add = duban();
+    embedded(&mut add);
+    let (out, _, stderr) = run_with_stdin(
+        add.args(["user", "add", "wang", "--role", "leader", "--name", "王五"]),
+        "a quiet walk by the west lake 1987\n",
+    );
+    assert!(out.status.success(), "user add beside serve: {stderr}");
+    assert!(!stderr.contains("另一个 duban"), "{stderr}");
+    let mut token = duban();
+    embedded(&mut token);
+    let (out, stdout_text, stderr) = run(token.args(["user", "token", "wang"]));
+    assert!(out.status.success(), "{stderr}");
+    let token = stdout_text.lines().last().unwrap().trim().to_string();
+
+    // The running server sees the user the command added: the token works on its API.
+    let mut s = std::net::TcpStream::connect(&addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "GET /api/v1/plans HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+    // A second server on the folder is still refused: the cluster has one owner.
+    let mut second = duban();
+    embedded(&mut second);
+    let (out, _, stderr) = run(second.env("DUBAN_BIND", "127.0.0.1:0").arg("serve"));
+    assert!(
+        !out.status.success() && stderr.contains("另一个 duban"),
+        "{stderr}"
+    );
+
+    // The commands left the cluster running: the server still answers, and stops cleanly.
+    assert!(http_get(&addr, "/healthz").starts_with("HTTP/1.1 200"));
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    assert!(child.wait().unwrap().success());
+
+    // With no server running, a command starts the cluster for itself and stops it again.
+    let mut list = duban();
+    embedded(&mut list);
+    let (out, _, stderr) = run(list.args(["user", "token", "wang"]));
+    assert!(out.status.success(), "{stderr}");
+}

@@ -238,3 +238,39 @@ async fn interrupted_initdb_is_redone() -> TestResult {
     pg.stop().await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn a_second_process_attaches_to_the_running_cluster_and_leaves_it_running() -> TestResult {
+    let (_tmp, dir) = data_dir()?;
+    let owner = EmbeddedPostgres::start(&dir).await?;
+    assert!(owner.owned());
+
+    let attached = EmbeddedPostgres::start_or_attach(&dir).await?;
+    assert!(
+        !attached.owned(),
+        "the running cluster is joined, not started again"
+    );
+    let mut conn = connect(&attached, "duban").await?;
+    sqlx::query("CREATE TABLE written_by_the_attached (x int)")
+        .execute(&mut conn)
+        .await?;
+    conn.close().await?;
+    attached.stop().await?;
+
+    // The owner's cluster is still up, and holds what the attached process wrote.
+    let mut conn = connect(&owner, "duban").await?;
+    let found: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pg_tables WHERE tablename = 'written_by_the_attached'",
+    )
+    .fetch_one(&mut conn)
+    .await?;
+    assert_eq!(found, 1);
+    conn.close().await?;
+    owner.stop().await?;
+
+    // With no owner left, start_or_attach starts (and owns) the cluster itself.
+    let own = EmbeddedPostgres::start_or_attach(&dir).await?;
+    assert!(own.owned());
+    own.stop().await?;
+    Ok(())
+}

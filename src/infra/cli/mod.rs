@@ -156,7 +156,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match command {
         Command::Serve(args) => {
             let shutdown = Shutdown::install();
-            let database = Database::open(&cli.db).await?;
+            let database = Database::open_for_serving(&cli.db).await?;
             let result = if shutdown.requested() {
                 Ok(())
             } else {

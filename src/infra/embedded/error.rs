@@ -42,6 +42,17 @@ pub enum EmbeddedError {
     )]
     Locked { dir: PathBuf, pid: Option<u32> },
 
+    #[error(
+        "另一个 duban 进程（pid {pid}）正在使用数据目录 {dir}，但无法通过其套接字连接数据库：{last_error}。 \
+         Another duban process (pid {pid}) is using the data folder {dir}, but its database could not be reached through its socket: {last_error}.",
+        pid = pid.map_or_else(|| "?".to_owned(), |p| p.to_string())
+    )]
+    AttachFailed {
+        dir: PathBuf,
+        pid: Option<u32>,
+        last_error: String,
+    },
+
     #[error("{action} {path} 失败 / failed to {action_en} {path}: {source}")]
     Io {
         action: &'static str,

@@ -95,6 +95,11 @@ pub(crate) fn set_mode(path: &Path, mode: u32) -> Result<(), EmbeddedError> {
 pub(crate) struct DirLock(Option<Flock<File>>);
 
 impl DirLock {
+    /// No lock: held by a process that attached to another's cluster.
+    pub(crate) fn none() -> Self {
+        Self(None)
+    }
+
     pub(crate) fn acquire(data_dir: &Path) -> Result<Self, EmbeddedError> {
         let path = data_dir.join("duban.lock");
         let file = OpenOptions::new()

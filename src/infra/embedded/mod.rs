@@ -3,6 +3,10 @@
 //!
 //! Layout of the data folder `D`: `D/duban.lock` (flock held while running),
 //! `D/pgdata/` (PGDATA), `D/run/` (socket directory), `D/postgresql.log`.
+//!
+//! The lock guards starting a cluster, not connecting to one: `duban serve` owns the
+//! cluster it starts, and a command run beside it (`duban user add`, `import`, …) attaches to
+//! that cluster through its socket ([`EmbeddedPostgres::start_or_attach`]) and leaves it running.
 
 mod bins;
 mod error;
@@ -44,8 +48,25 @@ pub struct EmbeddedPostgres {
 }
 
 impl EmbeddedPostgres {
-    /// Starts (creating on first use) the cluster under `data_dir`.
+    /// Starts (creating on first use) the cluster under `data_dir`; refused while another
+    /// duban process owns it.
     pub async fn start(data_dir: &Path) -> Result<Self, EmbeddedError> {
+        Self::open(data_dir, false).await
+    }
+
+    /// Starts the cluster under `data_dir`, or, while another duban process owns it (a
+    /// running `duban serve`), connects to that one through its socket. An attached cluster
+    /// is the owner's to stop: [`EmbeddedPostgres::stop`] and drop leave it running.
+    pub async fn start_or_attach(data_dir: &Path) -> Result<Self, EmbeddedError> {
+        Self::open(data_dir, true).await
+    }
+
+    /// Whether this process started the cluster (and will stop it).
+    pub fn owned(&self) -> bool {
+        self.child.is_some()
+    }
+
+    async fn open(data_dir: &Path, attach: bool) -> Result<Self, EmbeddedError> {
         let started = Instant::now();
         let dir = std::path::absolute(data_dir).map_err(EmbeddedError::io(
             "解析路径",
@@ -65,7 +86,12 @@ impl EmbeddedPostgres {
             run_as.as_ref(),
             &std::fs::canonicalize(&dir).unwrap_or(dir.clone()),
         )?;
-        let lock = DirLock::acquire(&dir)?;
+        let lock = match DirLock::acquire(&dir) {
+            Err(EmbeddedError::Locked { pid, .. }) if attach => {
+                return Self::attach(&dir, socket_dir, pid).await;
+            }
+            other => other?,
+        };
         let pgdata = dir.join("pgdata");
         let log_path = dir.join("postgresql.log");
 
@@ -118,6 +144,47 @@ impl EmbeddedPostgres {
             "embedded postgres is ready"
         );
         Ok(this)
+    }
+
+    /// The cluster another process owns: ready once its `duban` database accepts a connection
+    /// (the owner may still be starting it, so this waits as long as a start would).
+    async fn attach(
+        dir: &Path,
+        socket_dir: PathBuf,
+        owner: Option<u32>,
+    ) -> Result<Self, EmbeddedError> {
+        let this = Self {
+            child: None,
+            socket_dir,
+            log_path: dir.join("postgresql.log"),
+            _lock: DirLock::none(),
+        };
+        let options = this.connect_options(DATABASE);
+        let deadline = Instant::now() + START_TIMEOUT;
+        loop {
+            let last_error = match tokio::time::timeout(
+                Duration::from_secs(5),
+                PgConnection::connect_with(&options),
+            )
+            .await
+            {
+                Ok(Ok(conn)) => {
+                    let _ = conn.close().await;
+                    tracing::info!(?owner, dir = %dir.display(), "attached to the running embedded postgres");
+                    return Ok(this);
+                }
+                Ok(Err(e)) => e.to_string(),
+                Err(_) => "connect timed out".to_owned(),
+            };
+            if Instant::now() >= deadline {
+                return Err(EmbeddedError::AttachFailed {
+                    dir: dir.to_path_buf(),
+                    pid: owner,
+                    last_error,
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
     }
 
     /// Connect options for `database` over the socket, user postgres.
