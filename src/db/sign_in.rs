@@ -1,22 +1,46 @@
-//! Failed sign-ins, for throttling per account and per client address.
+//! Failed password attempts (sign-in, and the current password on the account page), for
+//! throttling per account and per client address.
 
 use chrono::{DateTime, Utc};
-use sqlx::PgExecutor;
+use sqlx::{PgConnection, PgExecutor};
 
-pub async fn record_failure(db: impl PgExecutor<'_>, login: &str, addr: &str) -> sqlx::Result<()> {
+/// Serialises the attempts on this account and from this address, until the transaction
+/// ends: the account's lock first, then the address's, always in that order, so that two
+/// attempts never wait on each other crosswise.
+pub async fn lock(conn: &mut PgConnection, login: &str, addr: &str) -> sqlx::Result<()> {
+    // The lock function returns void, which has no Rust type: select a constant from it.
     sqlx::query!(
-        "INSERT INTO sign_in_failures (login, client_addr) VALUES ($1, $2)",
+        r#"SELECT true AS "locked!"
+           FROM pg_advisory_xact_lock(hashtextextended('duban.sign_in.login:' || $1, 0))"#,
         login,
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query!(
+        r#"SELECT true AS "locked!"
+           FROM pg_advisory_xact_lock(hashtextextended('duban.sign_in.addr:' || $1, 0))"#,
         addr,
     )
-    .execute(db)
+    .fetch_one(&mut *conn)
     .await
     .map(|_| ())
 }
 
-/// A successful sign-in forgives the account's earlier failures (not the address's).
-pub async fn clear_login(db: impl PgExecutor<'_>, login: &str) -> sqlx::Result<()> {
-    sqlx::query!("DELETE FROM sign_in_failures WHERE login = $1", login)
+/// Records a failure (or an attempt in flight, counted as one until it proves right).
+pub async fn record_failure(db: impl PgExecutor<'_>, login: &str, addr: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        "INSERT INTO sign_in_failures (login, client_addr) VALUES ($1, $2) RETURNING id",
+        login,
+        addr,
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Removes one attempt's own record, when its password proved right; the failures of other
+/// attempts stay.
+pub async fn forget(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<()> {
+    sqlx::query!("DELETE FROM sign_in_failures WHERE id = $1", id)
         .execute(db)
         .await
         .map(|_| ())
