@@ -37,6 +37,25 @@ fn field(field: &'static str, message: impl Into<String>) -> AccountError {
     }
 }
 
+/// [`auth::validate_password`] off the async worker threads: zxcvbn spends up to tens of
+/// milliseconds on a long password.
+async fn validate_new_password(
+    login: &str,
+    display_name: &str,
+    password: &str,
+    field_name: &'static str,
+) -> Result<(), AccountError> {
+    let (login, name, password) = (
+        login.to_owned(),
+        display_name.to_owned(),
+        password.to_owned(),
+    );
+    tokio::task::spawn_blocking(move || auth::validate_password(&login, &name, &password))
+        .await
+        .map_err(|_| AccountError::Hash)?
+        .map_err(|e| field(field_name, e.to_string()))
+}
+
 fn hash(password: &str) -> Result<String, AccountError> {
     auth::hash_password(password).map_err(|_| AccountError::Hash)
 }
@@ -99,8 +118,7 @@ pub async fn create_user(
         Some(n) => auth::parse_display_name(n).map_err(|m| field("display_name", m))?,
         None => login.as_str().to_string(),
     };
-    auth::validate_password(login.as_str(), &display_name, &input.password)
-        .map_err(|e| field("password", e.to_string()))?;
+    validate_new_password(login.as_str(), &display_name, &input.password, "password").await?;
     let unit_id = resolve_unit(pool, input.role, &input.unit).await?;
     let password_hash = hash(&input.password)?;
     let mut tx = pool.begin().await?;
@@ -235,8 +253,13 @@ pub async fn set_password(
     let user = db::users::by_id(pool, id)
         .await?
         .ok_or(AccountError::NotFound)?;
-    auth::validate_password(&user.login, &user.display_name, new_password)
-        .map_err(|e| field("new_password", e.to_string()))?;
+    validate_new_password(
+        &user.login,
+        &user.display_name,
+        new_password,
+        "new_password",
+    )
+    .await?;
     let password_hash = hash(new_password)?;
     let mut tx = pool.begin().await?;
     db::users::set_password(&mut *tx, id, &password_hash, false).await?;

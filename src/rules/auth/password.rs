@@ -150,7 +150,48 @@ mod tests {
     fn one_time_passwords_pass_the_policy() {
         let p = new_one_time_password();
         assert_eq!(p.chars().count(), 16);
-        assert_eq!(validate_password("admin", "系统管理员", &p), Ok(()));
         assert_ne!(p, new_one_time_password());
+        // Every one drawn for a user passes, whatever the login (a short one included).
+        for login in ["admin", "abc", "zhang", "li"] {
+            for _ in 0..50 {
+                let p = new_one_time_password_for(login, "系统管理员");
+                assert_eq!(
+                    validate_password(login, "系统管理员", &p),
+                    Ok(()),
+                    "{login}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn weak_passwords_say_why_in_chinese() {
+        let check = |p: &str| validate_password("zhang", "张三", p);
+        for (weak, reason) in [
+            ("1234567890", "这是最常用的 100 个密码之一。"),
+            ("aaaaaaaaaa", "“aaa”这样的重复字符很容易被猜到。"),
+            ("abcdefghijk", "“abc”“6543”这样的顺序很容易被猜到。"),
+        ] {
+            match check(weak) {
+                Err(PasswordError::Weak(why)) => assert!(why.starts_with(reason), "{weak}: {why}"),
+                other => panic!("{weak}: {other:?}"),
+            }
+            let message = check(weak).unwrap_err().to_string();
+            assert!(message.starts_with("密码太容易被猜到：") && message.ends_with("。"));
+        }
+        // The display name is a word an attacker tries first too.
+        assert!(matches!(
+            validate_password("xm", "wangxiaoming", "wangxiaoming1"),
+            Err(PasswordError::Weak(_))
+        ));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Any text, of any script, is judged without a panic.
+        #[test]
+        fn any_text_is_judged_without_panic(p in "\\PC{0,60}", login in "[a-z0-9._-]{2,12}") {
+            let _ = validate_password(&login, "张三", &p);
+        }
     }
 }
