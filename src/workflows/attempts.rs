@@ -9,6 +9,7 @@
 //! attempts recorded stay, and keep the lock.
 
 use crate::db;
+use crate::db::sign_in::Checked;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
@@ -58,7 +59,7 @@ pub async fn begin(
     let _slot = CHECKS.acquire().await.ok();
     let mut tx = pool.begin().await?;
     db::sign_in::lock(&mut tx, login, addr).await?;
-    let locked = db::sign_in::locked_until(
+    let checked = db::sign_in::check_and_record(
         &mut *tx,
         login,
         addr,
@@ -67,14 +68,12 @@ pub async fn begin(
         FAILURE_WINDOW_SECS,
     )
     .await?;
-    let outcome = match locked {
-        Some(until) => Err(Throttled {
+    let outcome = match checked {
+        Checked::Locked(until) => Err(Throttled {
             until,
             minutes: ((until - Utc::now()).num_seconds() + 59).max(60) / 60,
         }),
-        None => Ok(Attempt {
-            id: db::sign_in::record_failure(&mut *tx, login, addr).await?,
-        }),
+        Checked::Recorded(id) => Ok(Attempt { id }),
     };
     tx.commit().await?;
     Ok(outcome)
