@@ -47,6 +47,19 @@ pub struct ServeArgs {
     pub trusted_proxies: crate::web::proxies::TrustedProxies,
 }
 
+impl ServeArgs {
+    /// The settings from the environment alone, for a bare `duban` (which serves as
+    /// `duban serve` does, and must not ignore DUBAN_* settings, a malformed one least of all).
+    pub fn from_env() -> Result<ServeArgs, clap::Error> {
+        #[derive(clap::Parser)]
+        struct EnvOnly {
+            #[command(flatten)]
+            args: ServeArgs,
+        }
+        <EnvOnly as clap::Parser>::try_parse_from(["duban"]).map(|e| e.args)
+    }
+}
+
 impl Default for ServeArgs {
     fn default() -> Self {
         ServeArgs {

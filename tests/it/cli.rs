@@ -353,6 +353,15 @@ fn a_malformed_trusted_proxy_refuses_to_start_naming_it() {
         stderr.contains("DUBAN_TRUSTED_PROXIES 中的“10.0.0.0/33”不是 IP 地址或 CIDR 网段"),
         "{stderr}"
     );
+    // A bare `duban` serves too, with the same settings.
+    let (out, _, stderr) = run(duban()
+        .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
+        .env("DUBAN_TRUSTED_PROXIES", "proxy.example"));
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("DUBAN_TRUSTED_PROXIES 中的“proxy.example”不是 IP 地址或 CIDR 网段"),
+        "{stderr}"
+    );
 }
 
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
