@@ -20,6 +20,7 @@ pub mod plans;
 pub mod reports;
 pub mod revision;
 pub mod revision_cache;
+pub mod sessions;
 pub mod sign_in;
 pub mod tasks;
 pub mod tokens;

@@ -66,3 +66,14 @@ pub async fn authenticate(db: impl PgExecutor<'_>, hash: &str) -> sqlx::Result<O
     .fetch_optional(db)
     .await
 }
+
+/// Revokes every live token of the user (when the account is disabled); how many.
+pub async fn revoke_all(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<u64> {
+    let r = sqlx::query!(
+        "UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL",
+        user_id,
+    )
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected())
+}

@@ -38,6 +38,26 @@ pub struct ServeArgs {
     #[arg(long, env = "DUBAN_MAX_CONCURRENCY", default_value = "512",
           value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub max_concurrency: u32,
+    /// Reverse proxies whose X-Forwarded-For names the client: comma-separated IP addresses
+    /// or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8,fd00::/8). Only a request from one of them
+    /// has its client address (for the sign-in lock and the audit log) taken from the header,
+    /// the rightmost address there that is not itself a trusted proxy. Unset: none.
+    #[arg(long, env = "DUBAN_TRUSTED_PROXIES", default_value = "",
+          value_parser = crate::web::proxies::TrustedProxies::parse)]
+    pub trusted_proxies: crate::web::proxies::TrustedProxies,
+}
+
+impl ServeArgs {
+    /// The settings from the environment alone, for a bare `duban` (which serves as
+    /// `duban serve` does, and must not ignore DUBAN_* settings, a malformed one least of all).
+    pub fn from_env() -> Result<ServeArgs, clap::Error> {
+        #[derive(clap::Parser)]
+        struct EnvOnly {
+            #[command(flatten)]
+            args: ServeArgs,
+        }
+        <EnvOnly as clap::Parser>::try_parse_from(["duban"]).map(|e| e.args)
+    }
 }
 
 impl Default for ServeArgs {
@@ -49,6 +69,7 @@ impl Default for ServeArgs {
             session_idle_hours: 8,
             today: None,
             max_concurrency: 512,
+            trusted_proxies: Default::default(),
         }
     }
 }

@@ -37,6 +37,7 @@ pub async fn serve(
         session_idle: std::time::Duration::from_secs(args.session_idle_hours * 3600),
         today: args.today,
         max_concurrency: args.max_concurrency as usize,
+        trusted_proxies: args.trusted_proxies.clone(),
         ..web::WebConfig::default()
     };
     let app = web::create_app(web::AppState::with_config(pool.clone(), config));

@@ -1,6 +1,7 @@
 //! Who is asking: the signed-in user (pages, by session) or the token holder (API). Guards
 //! decide on the server, per route group, before any handler runs.
 
+use super::proxies::TrustedProxies;
 use super::{ApiError, AppError, AppState};
 use crate::db;
 use crate::rules::access::Access;
@@ -16,7 +17,7 @@ use std::net::SocketAddr;
 use tower_sessions::Session;
 
 /// The session's record of who signed in.
-const SESSION_USER: &str = "user";
+const SESSION_USER: &str = crate::rules::auth::SESSION_USER_KEY;
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SessionUser {
@@ -88,21 +89,32 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     }
 }
 
-/// The client's address as the socket sees it.
-pub fn client_addr(parts: &Parts) -> String {
+/// The client's address: as the socket sees it, or as a trusted reverse proxy forwarded it
+/// ([`super::proxies`]). Used by the sign-in lock and the audit log.
+pub fn client_addr(parts: &Parts, trusted: &TrustedProxies) -> String {
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string())
+        .map_or_else(
+            || "unknown".to_string(),
+            |c| trusted.client(c.0.ip(), &parts.headers).to_string(),
+        )
 }
 
 pub struct ClientAddr(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr
+where
+    AppState: FromRef<S>,
+{
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(client_addr(parts)))
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        Ok(ClientAddr(client_addr(
+            parts,
+            &state.config().trusted_proxies,
+        )))
     }
 }
 

@@ -13,6 +13,7 @@ mod layers;
 pub mod pager;
 mod pages;
 mod plan_context;
+pub mod proxies;
 mod render;
 pub mod routes;
 
@@ -48,6 +49,8 @@ pub struct WebConfig {
     pub max_concurrency: usize,
     /// A request not answered within this is answered 503.
     pub request_timeout: std::time::Duration,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`DUBAN_TRUSTED_PROXIES`).
+    pub trusted_proxies: proxies::TrustedProxies,
 }
 
 /// "Today" as the lights see it: the real date, or the one configured for demos and tests.
@@ -74,6 +77,7 @@ impl Default for WebConfig {
             today: None,
             max_concurrency: 512,
             request_timeout: std::time::Duration::from_secs(30),
+            trusted_proxies: proxies::TrustedProxies::default(),
         }
     }
 }

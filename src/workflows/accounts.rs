@@ -1,18 +1,15 @@
 //! Account workflows shared by the CLI and the web pages: each validates its input, writes in
 //! one transaction and records itself in the audit log.
 
+use super::attempts;
 use crate::db::{self, audit::Actor, users::NewUser};
 use crate::rules::auth::{self, ApiToken, Login, Role};
-use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::PgPool;
 
-/// Sign-in throttling: this many failures within the window lock the account (or address)
-/// until the window has passed.
-pub const LOGIN_FAILURE_LIMIT: i64 = 5;
-/// Per client address: higher, as one office may sit behind one address.
-pub const ADDR_FAILURE_LIMIT: i64 = 20;
-pub const FAILURE_WINDOW_SECS: i64 = 15 * 60;
+pub use super::attempts::{
+    ADDR_FAILURE_LIMIT, FAILURE_WINDOW_SECS, LOGIN_FAILURE_LIMIT, Throttled,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -38,6 +35,25 @@ fn field(field: &'static str, message: impl Into<String>) -> AccountError {
         field,
         message: message.into(),
     }
+}
+
+/// [`auth::validate_password`] off the async worker threads: zxcvbn spends up to tens of
+/// milliseconds on a long password.
+async fn validate_new_password(
+    login: &str,
+    display_name: &str,
+    password: &str,
+    field_name: &'static str,
+) -> Result<(), AccountError> {
+    let (login, name, password) = (
+        login.to_owned(),
+        display_name.to_owned(),
+        password.to_owned(),
+    );
+    tokio::task::spawn_blocking(move || auth::validate_password(&login, &name, &password))
+        .await
+        .map_err(|_| AccountError::Hash)?
+        .map_err(|e| field(field_name, e.to_string()))
 }
 
 fn hash(password: &str) -> Result<String, AccountError> {
@@ -102,8 +118,7 @@ pub async fn create_user(
         Some(n) => auth::parse_display_name(n).map_err(|m| field("display_name", m))?,
         None => login.as_str().to_string(),
     };
-    auth::validate_password(login.as_str(), &input.password)
-        .map_err(|e| field("password", e.to_string()))?;
+    validate_new_password(login.as_str(), &display_name, &input.password, "password").await?;
     let unit_id = resolve_unit(pool, input.role, &input.unit).await?;
     let password_hash = hash(&input.password)?;
     let mut tx = pool.begin().await?;
@@ -174,7 +189,8 @@ pub async fn update_user(
     Ok(())
 }
 
-/// Enables or disables a user. Nobody disables themselves; the last office user stays.
+/// Enables or disables a user, in one transaction with the end of the user's sessions and
+/// (when disabling) tokens. Nobody disables themselves; the last office user stays.
 pub async fn set_active(
     pool: &PgPool,
     actor: &Actor,
@@ -201,12 +217,28 @@ pub async fn set_active(
         return Ok(());
     }
     db::users::set_active(&mut *tx, id, active).await?;
+    // Disabling ends the account's sessions and revokes its tokens, so that enabling it again
+    // brings none of them back. Enabling ends sessions once more: a request in flight at the
+    // moment of disabling may have saved its session after the first deletion.
+    let sessions_ended = db::sessions::delete_for_user(&mut tx, id).await?;
+    let tokens_revoked = if active {
+        0
+    } else {
+        db::tokens::revoke_all(&mut *tx, id).await?
+    };
     let action = if active {
         "user_enabled"
     } else {
         "user_disabled"
     };
-    db::audit::record(&mut *tx, actor, action, Some(&user.login), json!({})).await?;
+    db::audit::record(
+        &mut *tx,
+        actor,
+        action,
+        Some(&user.login),
+        json!({ "sessions_ended": sessions_ended, "tokens_revoked": tokens_revoked }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -221,8 +253,13 @@ pub async fn set_password(
     let user = db::users::by_id(pool, id)
         .await?
         .ok_or(AccountError::NotFound)?;
-    auth::validate_password(&user.login, new_password)
-        .map_err(|e| field("new_password", e.to_string()))?;
+    validate_new_password(
+        &user.login,
+        &user.display_name,
+        new_password,
+        "new_password",
+    )
+    .await?;
     let password_hash = hash(new_password)?;
     let mut tx = pool.begin().await?;
     db::users::set_password(&mut *tx, id, &password_hash, false).await?;
@@ -238,7 +275,25 @@ pub async fn set_password(
     Ok(())
 }
 
-/// A user changing their own password: the current one must be right.
+/// Why a user's change of their own password was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum OwnPasswordError {
+    #[error(transparent)]
+    Account(#[from] AccountError),
+    /// Too many wrong current passwords on this account or from this address: the same lock
+    /// as sign-in's, which the same failures count towards.
+    #[error(transparent)]
+    Throttled(Throttled),
+}
+
+impl From<sqlx::Error> for OwnPasswordError {
+    fn from(e: sqlx::Error) -> Self {
+        OwnPasswordError::Account(e.into())
+    }
+}
+
+/// A user changing their own password: the current one must be right, and checking it is
+/// throttled as sign-in is (else a stolen session could guess the password without limit).
 pub async fn change_own_password(
     pool: &PgPool,
     actor: &Actor,
@@ -246,20 +301,44 @@ pub async fn change_own_password(
     current: &str,
     new_password: &str,
     confirm: &str,
-) -> Result<(), AccountError> {
+) -> Result<(), OwnPasswordError> {
     let user = db::users::by_id(pool, id)
         .await?
         .ok_or(AccountError::NotFound)?;
+    let addr = actor.addr.as_deref().unwrap_or("unknown");
+    let attempt = match attempts::begin(pool, &user.login, addr).await? {
+        Ok(attempt) => attempt,
+        Err(throttled) => {
+            db::audit::record(
+                pool,
+                actor,
+                "password_check_throttled",
+                Some(&user.login),
+                json!({}),
+            )
+            .await?;
+            return Err(OwnPasswordError::Throttled(throttled));
+        }
+    };
     if !auth::verify_password_off_thread(current, &user.password_hash).await {
-        return Err(field("current_password", "当前密码不正确"));
+        db::audit::record(
+            pool,
+            actor,
+            "password_check_failed",
+            Some(&user.login),
+            json!({}),
+        )
+        .await?;
+        return Err(field("current_password", "当前密码不正确").into());
     }
+    attempt.succeeded(pool).await?;
     if new_password != confirm {
-        return Err(field("confirm_password", "两次输入的新密码不一致"));
+        return Err(field("confirm_password", "两次输入的新密码不一致").into());
     }
     if new_password == current {
-        return Err(field("new_password", "新密码不能与当前密码相同"));
+        return Err(field("new_password", "新密码不能与当前密码相同").into());
     }
-    set_password(pool, actor, id, new_password).await
+    Ok(set_password(pool, actor, id, new_password).await?)
 }
 
 /// Gives a user a random one-time password they must change at next sign-in; returns it to
@@ -268,7 +347,7 @@ pub async fn reset_password(pool: &PgPool, actor: &Actor, id: i64) -> Result<Str
     let user = db::users::by_id(pool, id)
         .await?
         .ok_or(AccountError::NotFound)?;
-    let password = auth::new_one_time_password();
+    let password = auth::new_one_time_password_for(&user.login, &user.display_name);
     let password_hash = hash(&password)?;
     let mut tx = pool.begin().await?;
     db::users::set_password(&mut *tx, id, &password_hash, true).await?;
@@ -346,14 +425,14 @@ pub enum SignInError {
     /// Wrong login, wrong password or disabled account: one answer for all three.
     #[error("登录名或密码错误")]
     Invalid,
-    #[error("登录失败次数过多,请于 {} 后再试(约 {minutes} 分钟)", .until.with_timezone(&chrono::Local).format("%H:%M"))]
-    Throttled { until: DateTime<Utc>, minutes: i64 },
+    #[error(transparent)]
+    Throttled(Throttled),
     #[error("数据库错误: {0}")]
     Db(#[from] sqlx::Error),
 }
 
-/// Checks a login and password, throttled per account and per client address, and records
-/// the outcome in the audit log.
+/// Checks a login and password, throttled per account and per client address
+/// ([`super::attempts`]), and records the outcome in the audit log.
 pub async fn sign_in(
     pool: &PgPool,
     login: &str,
@@ -366,20 +445,13 @@ pub async fn sign_in(
         login: Some(login.clone()),
         addr: Some(addr.to_string()),
     };
-    if let Some(until) = db::sign_in::locked_until(
-        pool,
-        &login,
-        addr,
-        LOGIN_FAILURE_LIMIT,
-        ADDR_FAILURE_LIMIT,
-        FAILURE_WINDOW_SECS,
-    )
-    .await?
-    {
-        db::audit::record(pool, &actor, "sign_in_throttled", Some(&login), json!({})).await?;
-        let minutes = ((until - Utc::now()).num_seconds() + 59).max(60) / 60;
-        return Err(SignInError::Throttled { until, minutes });
-    }
+    let attempt = match attempts::begin(pool, &login, addr).await? {
+        Ok(attempt) => attempt,
+        Err(throttled) => {
+            db::audit::record(pool, &actor, "sign_in_throttled", Some(&login), json!({})).await?;
+            return Err(SignInError::Throttled(throttled));
+        }
+    };
     let user = db::users::by_login(pool, &login).await?;
     // Verify against a real hash even for unknown logins, so timing does not tell them apart.
     let stored = user
@@ -389,7 +461,7 @@ pub async fn sign_in(
     match user {
         Some(u) if password_ok && u.active => {
             let mut tx = pool.begin().await?;
-            db::sign_in::clear_login(&mut *tx, &login).await?;
+            attempt.succeeded(&mut *tx).await?;
             let actor = Actor {
                 user_id: Some(u.id),
                 ..actor
@@ -404,22 +476,20 @@ pub async fn sign_in(
             })
         }
         u => {
+            // The attempt stays recorded as the failure it was.
             let reason = match u {
                 None => "unknown_login",
                 Some(u) if !u.active => "disabled",
                 Some(_) => "wrong_password",
             };
-            let mut tx = pool.begin().await?;
-            db::sign_in::record_failure(&mut *tx, &login, addr).await?;
             db::audit::record(
-                &mut *tx,
+                pool,
                 &actor,
                 "sign_in_failed",
                 Some(&login),
                 json!({ "reason": reason }),
             )
             .await?;
-            tx.commit().await?;
             Err(SignInError::Invalid)
         }
     }
@@ -430,6 +500,10 @@ static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     auth::hash_password(&auth::new_one_time_password()).unwrap_or_default()
 });
 
+/// The office account made on the first start.
+const BOOTSTRAP_LOGIN: &str = "admin";
+const BOOTSTRAP_NAME: &str = "系统管理员";
+
 /// First start: when no office user was ever created, create `admin` with a random password
 /// that must be changed at first sign-in, and return that password (to be printed once).
 pub async fn bootstrap_admin(pool: &PgPool) -> Result<Option<String>, AccountError> {
@@ -439,13 +513,13 @@ pub async fn bootstrap_admin(pool: &PgPool) -> Result<Option<String>, AccountErr
     if db::users::any_office_user(&mut *tx).await? {
         return Ok(None);
     }
-    let password = auth::new_one_time_password();
+    let password = auth::new_one_time_password_for(BOOTSTRAP_LOGIN, BOOTSTRAP_NAME);
     let password_hash = hash(&password)?;
     let inserted = db::users::insert(
         &mut *tx,
         &NewUser {
-            login: "admin",
-            display_name: "系统管理员",
+            login: BOOTSTRAP_LOGIN,
+            display_name: BOOTSTRAP_NAME,
             role: Role::Office,
             unit_id: None,
             password_hash: &password_hash,
@@ -463,7 +537,7 @@ pub async fn bootstrap_admin(pool: &PgPool) -> Result<Option<String>, AccountErr
             ..Actor::default()
         },
         "user_created",
-        Some("admin"),
+        Some(BOOTSTRAP_LOGIN),
         json!({ "role": "office", "bootstrap": true }),
     )
     .await?;

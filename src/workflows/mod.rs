@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod assignments;
+pub mod attempts;
 pub mod demo;
 pub mod editions;
 pub mod importer;

@@ -254,7 +254,7 @@ fn run_with_stdin(cmd: &mut Command, stdin: &str) -> (Output, String, String) {
 async fn user_commands_add_token_password_and_disable(pool: PgPool) {
     common::seed(&pool).await;
     let url = common::database_url(&pool);
-    let secret = "zhang's first passphrase";
+    let secret = "my first passphrase, kept safe";
     let (out, stdout, stderr) = run_with_stdin(
         duban().env("DATABASE_URL", &url).args([
             "user",
@@ -301,7 +301,7 @@ async fn user_commands_add_token_password_and_disable(pool: PgPool) {
         axum::http::StatusCode::OK
     );
 
-    let next = "zhang's second passphrase";
+    let next = "my second passphrase, kept safe";
     let (out, _, stderr) = run_with_stdin(
         duban()
             .env("DATABASE_URL", &url)
@@ -339,6 +339,31 @@ async fn user_commands_add_token_password_and_disable(pool: PgPool) {
     assert_eq!(audited, 4, "add, token, password, disable");
 }
 
+#[test]
+fn a_malformed_trusted_proxy_refuses_to_start_naming_it() {
+    let (out, stdout, _) = run(duban().args(["serve", "--help"]));
+    assert!(out.status.success());
+    assert!(stdout.contains("DUBAN_TRUSTED_PROXIES"), "{stdout}");
+    let (out, _, stderr) = run(duban()
+        .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
+        .env("DUBAN_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/33")
+        .arg("serve"));
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("DUBAN_TRUSTED_PROXIES 中的“10.0.0.0/33”不是 IP 地址或 CIDR 网段"),
+        "{stderr}"
+    );
+    // A bare `duban` serves too, with the same settings.
+    let (out, _, stderr) = run(duban()
+        .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
+        .env("DUBAN_TRUSTED_PROXIES", "proxy.example"));
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("DUBAN_TRUSTED_PROXIES 中的“proxy.example”不是 IP 地址或 CIDR 网段"),
+        "{stderr}"
+    );
+}
+
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn user_add_refuses_bad_input_clearly(pool: PgPool) {
     common::seed(&pool).await;
@@ -368,6 +393,16 @@ async fn user_add_refuses_bad_input_clearly(pool: PgPool) {
             vec!["wangwangwang", "--role", "leader"],
             "wangwangwang\n",
             "密码不能与登录名相同",
+        ),
+        (
+            vec!["wang", "--role", "leader"],
+            "1234567890\n",
+            "密码太容易被猜到：这是最常用的 100 个密码之一。",
+        ),
+        (
+            vec!["wang", "--role", "leader"],
+            "wang-lotus-2022\n",
+            "密码不能包含登录名",
         ),
         (vec!["wang", "--role", "leader"], "", "标准输入中没有密码"),
         (

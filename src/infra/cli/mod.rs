@@ -20,6 +20,7 @@ const ENV_HELP: &str = "\
   DUBAN_SESSION_IDLE_HOURS  会话闲置多少小时后失效 (默认 8)
   DUBAN_TODAY       红黄绿灯按此日期计算 (YYYY-MM-DD,用于演示和测试;默认当天)
   DUBAN_MAX_CONCURRENCY  同时处理的请求数上限,超出时立即返回 503 (默认 512)
+  DUBAN_TRUSTED_PROXIES  可信反向代理的 IP 地址或 CIDR 网段,逗号分隔;只有来自它们的请求才按 X-Forwarded-For 认定客户端地址 (默认无)
   RUST_LOG          日志级别 (默认 duban=info,tower_http=info)";
 
 /// 督办 duban: 工作要点落实情况督办系统
@@ -152,7 +153,10 @@ fn init_tracing() {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
+    let command = match cli.command {
+        Some(command) => command,
+        None => Command::Serve(ServeArgs::from_env()?),
+    };
     match command {
         Command::Serve(args) => {
             let shutdown = Shutdown::install();

@@ -3,15 +3,20 @@
 //! in `accounts`.
 
 mod password;
+mod strength;
 mod token;
 
 pub use password::{
-    PasswordError, hash_password, new_one_time_password, validate_password, verify_password,
-    verify_password_off_thread,
+    PasswordError, hash_password, new_one_time_password, new_one_time_password_for,
+    validate_password, verify_password, verify_password_off_thread,
 };
 pub use token::{ApiToken, hash_token};
 
 use serde::{Deserialize, Serialize};
+
+/// The key under which a session records who signed in (`web::auth::SessionUser`); the
+/// database side reads it to end a user's sessions.
+pub const SESSION_USER_KEY: &str = "user";
 
 /// What a user may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]

@@ -5,8 +5,15 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use rand::Rng;
 use rand::rngs::OsRng;
 
+use super::strength;
+
 pub const MIN_CHARS: usize = 10;
 pub const MAX_CHARS: usize = 200;
+/// A login this long or longer may not appear inside the password (shorter ones, such as
+/// `li`, are common letter pairs; zxcvbn still weighs them as the user's own words).
+const LOGIN_INSIDE_MIN_CHARS: usize = 3;
+/// zxcvbn's score a password needs: 3 means it takes at least 10^8 guesses.
+const MIN_SCORE: zxcvbn::Score = zxcvbn::Score::Three;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PasswordError {
@@ -16,10 +23,21 @@ pub enum PasswordError {
     TooLong,
     #[error("密码不能与登录名相同")]
     SameAsLogin,
+    #[error("密码不能包含登录名，请换一个与登录名无关的密码。")]
+    ContainsLogin,
+    /// zxcvbn's score is below [`MIN_SCORE`]; the text says why, in Chinese.
+    #[error("密码太容易被猜到：{0}请使用更长、更不规则的密码，例如几个不相关的词加上数字。")]
+    Weak(String),
 }
 
-/// Checks a new password against the policy.
-pub fn validate_password(login: &str, password: &str) -> Result<(), PasswordError> {
+/// Checks a new password against the policy: its length, not the login nor built on it, and
+/// hard to guess (zxcvbn score of at least 3, the login and the display name counting as words
+/// an attacker tries first).
+pub fn validate_password(
+    login: &str,
+    display_name: &str,
+    password: &str,
+) -> Result<(), PasswordError> {
     let n = password.chars().count();
     if n < MIN_CHARS {
         return Err(PasswordError::TooShort);
@@ -27,8 +45,17 @@ pub fn validate_password(login: &str, password: &str) -> Result<(), PasswordErro
     if n > MAX_CHARS {
         return Err(PasswordError::TooLong);
     }
-    if password.trim().eq_ignore_ascii_case(login.trim()) {
+    let login = login.trim().to_lowercase();
+    let lowered = password.trim().to_lowercase();
+    if lowered == login {
         return Err(PasswordError::SameAsLogin);
+    }
+    if login.chars().count() >= LOGIN_INSIDE_MIN_CHARS && lowered.contains(&login) {
+        return Err(PasswordError::ContainsLogin);
+    }
+    let entropy = zxcvbn::zxcvbn(password, &[login.as_str(), display_name.trim()]);
+    if entropy.score() < MIN_SCORE {
+        return Err(PasswordError::Weak(strength::why_weak(entropy.feedback())));
     }
     Ok(())
 }
@@ -73,26 +100,40 @@ pub fn new_one_time_password() -> String {
         .collect()
 }
 
+/// A one-time password that passes the policy for this user: drawn again in the rare case
+/// that the random letters spell the login.
+pub fn new_one_time_password_for(login: &str, display_name: &str) -> String {
+    let mut password = new_one_time_password();
+    for _ in 0..64 {
+        if validate_password(login, display_name, &password).is_ok() {
+            break;
+        }
+        password = new_one_time_password();
+    }
+    password
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn policy() {
+        let check = |login: &str, password: &str| validate_password(login, "张三", password);
+        assert_eq!(check("zhang", "short"), Err(PasswordError::TooShort));
         assert_eq!(
-            validate_password("zhang", "short"),
-            Err(PasswordError::TooShort)
-        );
-        assert_eq!(
-            validate_password("zhangsan01", "ZhangSan01"),
+            check("zhangsan01", "ZhangSan01"),
             Err(PasswordError::SameAsLogin)
         );
         assert_eq!(
-            validate_password("zhang", &"x".repeat(201)),
+            check("zhang", &"x".repeat(201)),
             Err(PasswordError::TooLong)
         );
-        assert_eq!(validate_password("zhang", "密码是十个汉字长的吧"), Ok(()));
-        assert_eq!(validate_password("zhang", "correct horse"), Ok(()));
+        assert_eq!(
+            check("zhangsan", "Zhangsan@Office#2024"),
+            Err(PasswordError::ContainsLogin)
+        );
+        assert_eq!(check("zhang", "mellow-Tiger-harbour-37"), Ok(()));
     }
 
     #[test]
@@ -109,7 +150,48 @@ mod tests {
     fn one_time_passwords_pass_the_policy() {
         let p = new_one_time_password();
         assert_eq!(p.chars().count(), 16);
-        assert_eq!(validate_password("admin", &p), Ok(()));
         assert_ne!(p, new_one_time_password());
+        // Every one drawn for a user passes, whatever the login (a short one included).
+        for login in ["admin", "abc", "zhang", "li"] {
+            for _ in 0..50 {
+                let p = new_one_time_password_for(login, "系统管理员");
+                assert_eq!(
+                    validate_password(login, "系统管理员", &p),
+                    Ok(()),
+                    "{login}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn weak_passwords_say_why_in_chinese() {
+        let check = |p: &str| validate_password("zhang", "张三", p);
+        for (weak, reason) in [
+            ("1234567890", "这是最常用的 100 个密码之一。"),
+            ("aaaaaaaaaa", "“aaa”这样的重复字符很容易被猜到。"),
+            ("abcdefghijk", "“abc”“6543”这样的顺序很容易被猜到。"),
+        ] {
+            match check(weak) {
+                Err(PasswordError::Weak(why)) => assert!(why.starts_with(reason), "{weak}: {why}"),
+                other => panic!("{weak}: {other:?}"),
+            }
+            let message = check(weak).unwrap_err().to_string();
+            assert!(message.starts_with("密码太容易被猜到：") && message.ends_with("。"));
+        }
+        // The display name is a word an attacker tries first too.
+        assert!(matches!(
+            validate_password("xm", "wangxiaoming", "wangxiaoming1"),
+            Err(PasswordError::Weak(_))
+        ));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Any text, of any script, is judged without a panic.
+        #[test]
+        fn any_text_is_judged_without_panic(p in "\\PC{0,60}", login in "[a-z0-9._-]{2,12}") {
+            let _ = validate_password(&login, "张三", &p);
+        }
     }
 }

@@ -5,7 +5,7 @@ use crate::web::auth::{self, ClientAddr, CurrentUser};
 use crate::web::forms::{FieldErrors, Form};
 use crate::web::plan_context::{Layout, bare_layout};
 use crate::web::{AppError, render};
-use crate::workflows::accounts::{self, AccountError};
+use crate::workflows::accounts::{self, AccountError, OwnPasswordError};
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -48,6 +48,16 @@ pub async fn submit(
     Form(f): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
     let actor = user.actor(addr);
+    let again = |status: StatusCode, field: &'static str, message: String| {
+        render::page(
+            status,
+            &PasswordPage {
+                must_change: user.must_change_password,
+                layout: bare_layout("account", Some(&user)),
+                errors: FieldErrors::single(field, message),
+            },
+        )
+    };
     let result = accounts::change_own_password(
         &pool,
         &actor,
@@ -66,14 +76,14 @@ pub async fn submit(
             auth::begin_session(&session, user.id, &fresh.password_hash).await?;
             Ok(Redirect::to("/").into_response())
         }
-        Err(AccountError::Field { field, message }) => Ok(render::page(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &PasswordPage {
-                must_change: user.must_change_password,
-                layout: bare_layout("account", Some(&user)),
-                errors: FieldErrors::single(field, message),
-            },
+        Err(OwnPasswordError::Account(AccountError::Field { field, message })) => {
+            Ok(again(StatusCode::UNPROCESSABLE_ENTITY, field, message))
+        }
+        Err(OwnPasswordError::Throttled(t)) => Ok(again(
+            StatusCode::TOO_MANY_REQUESTS,
+            "current_password",
+            t.to_string(),
         )),
-        Err(e) => Err(e.into()),
+        Err(OwnPasswordError::Account(e)) => Err(e.into()),
     }
 }

@@ -94,7 +94,7 @@ pub async fn submit(
             Ok(Redirect::to(&target).into_response())
         }
         Err(e @ SignInError::Invalid) => Ok(page(StatusCode::UNAUTHORIZED, e.to_string())),
-        Err(e @ SignInError::Throttled { .. }) => {
+        Err(e @ SignInError::Throttled(_)) => {
             Ok(page(StatusCode::TOO_MANY_REQUESTS, e.to_string()))
         }
         Err(SignInError::Db(e)) => Err(e.into()),

@@ -133,9 +133,10 @@ pub fn form_body(fields: &[(&str, &str)]) -> String {
         .join("&")
 }
 
-/// The password test users get: long enough for the policy.
+/// The password test users get: strong enough for the policy, and not containing the login
+/// (which the policy refuses), yet one per login.
 pub fn password_of(login: &str) -> String {
-    format!("{login}-pass-2022")
+    format!("Qm7-lotus-{}-2022", hex::encode(login))
 }
 
 /// Creates a user directly (as the CLI would); `unit` is a unit's short name.

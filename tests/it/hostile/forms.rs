@@ -231,7 +231,7 @@ async fn table(w: &World, path: &str) -> Option<Vec<Case>> {
                 Who::Liaison,
                 "/account/password",
                 &[
-                    ("current_password", "gab-pass-2022"),
+                    ("current_password", &crate::common::password_of("gab")),
                     ("new_password", "a-new-long-password"),
                     ("confirm_password", "a-new-long-password"),
                 ],

@@ -10,6 +10,7 @@ mod api;
 mod forms;
 mod limits;
 mod markup;
+mod signin;
 mod uploads;
 
 use axum::body::Body;

@@ -27,6 +27,8 @@ pub fn action_label(action: &str) -> &str {
         "user_disabled" => "停用用户",
         "user_enabled" => "启用用户",
         "password_changed" => "修改密码",
+        "password_check_failed" => "当前密码错误",
+        "password_check_throttled" => "当前密码校验被限制",
         "password_reset" => "设置一次性密码",
         "token_created" => "生成令牌",
         "token_revoked" => "撤销令牌",

@@ -127,7 +127,11 @@ pub async fn create(
     let role = role_of(&f.role).map_err(|m| errors.add("role", m)).ok();
     let unit = unit_ref(&f.unit).map_err(|m| errors.add("unit", m)).ok();
     if let (Some(role), Some(unit)) = (role, unit) {
-        let password = crate::rules::auth::new_one_time_password();
+        // Drawn for this login, so that the random letters never spell it (the policy's rule).
+        let password = crate::rules::auth::new_one_time_password_for(
+            &f.login.trim().to_lowercase(),
+            &f.display_name,
+        );
         let input = NewUserInput {
             login: f.login.clone(),
             display_name: Some(f.display_name.clone()),

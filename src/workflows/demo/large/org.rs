@@ -112,3 +112,20 @@ pub(super) async fn write_users(
     let written = c.finish().await?;
     Ok((Accounts { first: first_user }, written))
 }
+
+#[cfg(test)]
+mod tests {
+    /// The synthetic accounts bypass the workflows (one hash for all): their password must
+    /// still pass the policy.
+    #[test]
+    fn the_one_password_passes_the_policy_for_every_kind_of_login() {
+        for i in [0, 1, 2, super::STAFF + 10] {
+            let login = super::login_of(i);
+            assert_eq!(
+                crate::rules::auth::validate_password(&login, &login, super::super::LARGE_PASSWORD),
+                Ok(()),
+                "{login}"
+            );
+        }
+    }
+}
