@@ -76,11 +76,10 @@ async fn fixture(pool: PgPool) -> Fixture {
     )
     .await;
     let pool = w.pool.clone();
-    let code: String =
-        sqlx::query_scalar("SELECT code FROM tasks WHERE text LIKE '加强信息互通%'")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let code: String = sqlx::query_scalar("SELECT code FROM tasks WHERE text LIKE '加强信息互通%'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     let lead_id = create_user(&pool, "yzj", Role::Liaison, Some("邮政局")).await;
     let lead_token = token_for(&pool, lead_id).await;
     let lead = Client::signed_in(&w.app, "yzj").await;
@@ -210,7 +209,11 @@ fn csv_records(text: &str) -> Vec<Vec<String>> {
 /// names them; `None` where the reader's ledger has no such row.
 fn ledger_cell(rows: &[Vec<String>], code: &str, unit: &str) -> Option<(String, String)> {
     let header = &rows[0];
-    let col = |name: &str| header.iter().position(|h| h.trim_start_matches('\u{FEFF}') == name);
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h.trim_start_matches('\u{FEFF}') == name)
+    };
     let (c, u, d, t) = (
         col("编号").unwrap(),
         col("责任单位").unwrap(),
@@ -231,10 +234,10 @@ fn xlsx_rows(bytes: &[u8]) -> Vec<Vec<String>> {
         .map(|r| {
             r.iter()
                 .map(|c| match c {
-                    Data::DateTime(d) => d
-                        .as_datetime()
-                        .map(|d| d.date().to_string())
-                        .unwrap_or_default(),
+                    Data::DateTime(d) => {
+                        let (y, m, day, ..) = d.to_ymd_hms_milli();
+                        format!("{y:04}-{m:02}-{day:02}")
+                    }
                     Data::DateTimeIso(s) => s.chars().take(10).collect(),
                     c => c.to_string(),
                 })
@@ -256,9 +259,19 @@ async fn each_reader_sees_one_version_of_a_report_everywhere(pool: PgPool) {
     let readers: [(&str, &Client, &str, Kind); 5] = [
         ("office", &w.office, &w.tokens.office, Kind::Writer),
         ("leader", &w.leader, &w.tokens.leader, Kind::Reader),
-        ("own liaison", &w.liaison_a, &w.tokens.liaison_a, Kind::Writer),
+        (
+            "own liaison",
+            &w.liaison_a,
+            &w.tokens.liaison_a,
+            Kind::Writer,
+        ),
         ("lead liaison", &fx.lead, &fx.lead_token, Kind::Reader),
-        ("other liaison", &w.liaison_b, &w.tokens.liaison_b, Kind::Outsider),
+        (
+            "other liaison",
+            &w.liaison_b,
+            &w.tokens.liaison_b,
+            Kind::Outsider,
+        ),
     ];
     let mut failures: Vec<String> = Vec::new();
     let mut check = |ok: bool, what: String| {
@@ -275,60 +288,139 @@ async fn each_reader_sees_one_version_of_a_report_everywhere(pool: PgPool) {
         let page = client.get(&format!("/reports/{}", fx.report)).await;
         match kind {
             Kind::Writer => {
-                check(page.status == StatusCode::OK, format!("{who}: report page {}", page.status));
-                check(page.body.contains(WORKING), format!("{who}: the form holds the working copy"));
-                check(page.body.contains(FILE_SINCE), format!("{who}: the form lists the file added since"));
+                check(
+                    page.status == StatusCode::OK,
+                    format!("{who}: report page {}", page.status),
+                );
+                check(
+                    page.body.contains(WORKING),
+                    format!("{who}: the form holds the working copy"),
+                );
+                check(
+                    page.body.contains(FILE_SINCE),
+                    format!("{who}: the form lists the file added since"),
+                );
             }
             Kind::Reader => {
-                check(page.status == StatusCode::OK, format!("{who}: report page {}", page.status));
-                check(never(&page.body), format!("{who}: report page shows the working copy"));
-                check(page.body.contains(SUBMITTED), format!("{who}: report page lacks the submitted text"));
-                check(page.body.contains(SUBMITTED_ON), format!("{who}: report page lacks the submission's date"));
-                check(page.body.contains("已退回"), format!("{who}: report page lacks the review state"));
-                check(page.body.contains(FILE_SUBMITTED), format!("{who}: report page lacks the submitted file"));
-                check(!page.body.contains(FILE_SINCE), format!("{who}: report page lists the file added since"));
+                check(
+                    page.status == StatusCode::OK,
+                    format!("{who}: report page {}", page.status),
+                );
+                check(
+                    never(&page.body),
+                    format!("{who}: report page shows the working copy"),
+                );
+                check(
+                    page.body.contains(SUBMITTED),
+                    format!("{who}: report page lacks the submitted text"),
+                );
+                check(
+                    page.body.contains(SUBMITTED_ON),
+                    format!("{who}: report page lacks the submission's date"),
+                );
+                check(
+                    page.body.contains("已退回"),
+                    format!("{who}: report page lacks the review state"),
+                );
+                check(
+                    page.body.contains(FILE_SUBMITTED),
+                    format!("{who}: report page lacks the submitted file"),
+                );
+                check(
+                    !page.body.contains(FILE_SINCE),
+                    format!("{who}: report page lists the file added since"),
+                );
             }
             Kind::Outsider => {
-                check(page.status == StatusCode::FORBIDDEN, format!("{who}: report page {}", page.status));
-                check(!page.body.contains(SUBMITTED) && never(&page.body), format!("{who}: report page shows text"));
+                check(
+                    page.status == StatusCode::FORBIDDEN,
+                    format!("{who}: report page {}", page.status),
+                );
+                check(
+                    !page.body.contains(SUBMITTED) && never(&page.body),
+                    format!("{who}: report page shows text"),
+                );
             }
         }
         let draft_page = client.get(&format!("/reports/{}", fx.draft)).await;
         if kind == Kind::Writer {
-            check(draft_page.status == StatusCode::OK && draft_page.body.contains(DRAFT), format!("{who}: the draft's own form ({})", draft_page.status));
+            check(
+                draft_page.status == StatusCode::OK && draft_page.body.contains(DRAFT),
+                format!("{who}: the draft's own form ({})", draft_page.status),
+            );
         } else {
-            check(draft_page.status == StatusCode::NOT_FOUND, format!("{who}: a draft never submitted answers {}, not 404", draft_page.status));
-            check(never(&draft_page.body), format!("{who}: the draft's text on its page"));
+            check(
+                draft_page.status == StatusCode::NOT_FOUND,
+                format!(
+                    "{who}: a draft never submitted answers {}, not 404",
+                    draft_page.status
+                ),
+            );
+            check(
+                never(&draft_page.body),
+                format!("{who}: the draft's text on its page"),
+            );
         }
 
         // Attachments: the working copy's file exists only for its writers.
         for (id, name, expected) in [
-            (fx.file_submitted, FILE_SUBMITTED, match kind {
-                Kind::Writer | Kind::Reader => StatusCode::OK,
-                Kind::Outsider => StatusCode::FORBIDDEN,
-            }),
-            (fx.file_since, FILE_SINCE, match kind {
-                Kind::Writer => StatusCode::OK,
-                _ => StatusCode::NOT_FOUND,
-            }),
+            (
+                fx.file_submitted,
+                FILE_SUBMITTED,
+                match kind {
+                    Kind::Writer | Kind::Reader => StatusCode::OK,
+                    Kind::Outsider => StatusCode::FORBIDDEN,
+                },
+            ),
+            (
+                fx.file_since,
+                FILE_SINCE,
+                match kind {
+                    Kind::Writer => StatusCode::OK,
+                    _ => StatusCode::NOT_FOUND,
+                },
+            ),
         ] {
             let got = client.get(&format!("/attachments/{id}")).await.status;
-            check(got == expected, format!("{who}: /attachments/{id} ({name}) answers {got}, expected {expected}"));
+            check(
+                got == expected,
+                format!("{who}: /attachments/{id} ({name}) answers {got}, expected {expected}"),
+            );
         }
 
         // The task pages: 最新进展 is never the working copy, and a returned submission is not
         // shown as the latest progress unless marked as returned.
         let task = client.get(&format!("/tasks/{}", fx.code)).await;
-        check(task.status == StatusCode::OK, format!("{who}: task page {}", task.status));
-        check(never(&task.body), format!("{who}: task page shows the working copy"));
+        check(
+            task.status == StatusCode::OK,
+            format!("{who}: task page {}", task.status),
+        );
+        check(
+            never(&task.body),
+            format!("{who}: task page shows the working copy"),
+        );
         match kind {
-            Kind::Outsider => check(!task.body.contains(SUBMITTED), format!("{who}: task page shows another unit's text")),
-            _ => check(!task.body.contains(SUBMITTED) || task.body.contains("已退回"), format!("{who}: task page shows a returned submission as the latest progress")),
+            Kind::Outsider => check(
+                !task.body.contains(SUBMITTED),
+                format!("{who}: task page shows another unit's text"),
+            ),
+            _ => check(
+                !task.body.contains(SUBMITTED) || task.body.contains("已退回"),
+                format!("{who}: task page shows a returned submission as the latest progress"),
+            ),
         }
         let draft_task = client.get(&format!("/tasks/{}", fx.draft_code)).await;
-        check(never(&draft_task.body), format!("{who}: the draft's task page shows its text"));
+        check(
+            never(&draft_task.body),
+            format!("{who}: the draft's task page shows its text"),
+        );
         if kind != Kind::Writer {
-            check(!draft_task.body.contains(&format!("/reports/{}\"", fx.draft)), format!("{who}: the draft's task page links to it"));
+            check(
+                !draft_task
+                    .body
+                    .contains(&format!("/reports/{}\"", fx.draft)),
+                format!("{who}: the draft's task page links to it"),
+            );
         }
 
         // The API.
@@ -338,8 +430,14 @@ async fn each_reader_sees_one_version_of_a_report_everywhere(pool: PgPool) {
             token,
         )
         .await;
-        check(api.status == StatusCode::OK, format!("{who}: API {}", api.status));
-        check(never(&api.body), format!("{who}: API shows the working copy"));
+        check(
+            api.status == StatusCode::OK,
+            format!("{who}: API {}", api.status),
+        );
+        check(
+            never(&api.body),
+            format!("{who}: API shows the working copy"),
+        );
         let item = api.json()["reports"]
             .as_array()
             .and_then(|a| a.iter().find(|r| r["id"] == fx.report).cloned());
@@ -348,22 +446,40 @@ async fn each_reader_sees_one_version_of_a_report_everywhere(pool: PgPool) {
             let day = chrono::DateTime::parse_from_rfc3339(at)
                 .map(|d| d.with_timezone(&chrono::Local).date_naive().to_string())
                 .unwrap_or_default();
-            (day, r["work_done"].as_str().unwrap_or_default().to_string(), r["review_state"].clone())
+            (
+                day,
+                r["work_done"].as_str().unwrap_or_default().to_string(),
+                r["review_state"].clone(),
+            )
         });
         match kind {
-            Kind::Outsider => check(api_cell.is_none(), format!("{who}: API lists another unit's report")),
+            Kind::Outsider => check(
+                api_cell.is_none(),
+                format!("{who}: API lists another unit's report"),
+            ),
             _ => {
                 let (day, text, state) = api_cell.clone().unwrap_or_default();
-                check(text == SUBMITTED && day == SUBMITTED_ON && state == Value::from("returned"), format!("{who}: API answers ({day}, {text}, {state}), not the submitted version"));
+                check(
+                    text == SUBMITTED && day == SUBMITTED_ON && state == Value::from("returned"),
+                    format!(
+                        "{who}: API answers ({day}, {text}, {state}), not the submitted version"
+                    ),
+                );
             }
         }
         let draft_api = get_with_token(
             &w.app,
-            &format!("/api/v1/plans/{}/tasks/{}/reports", w.plan_id, fx.draft_code),
+            &format!(
+                "/api/v1/plans/{}/tasks/{}/reports",
+                w.plan_id, fx.draft_code
+            ),
             token,
         )
         .await;
-        check(never(&draft_api.body), format!("{who}: API shows the draft's text"));
+        check(
+            never(&draft_api.body),
+            format!("{who}: API shows the draft's text"),
+        );
         let listed = draft_api.json()["reports"]
             .as_array()
             .is_some_and(|a| a.iter().any(|r| r["id"] == fx.draft));
@@ -378,27 +494,58 @@ async fn each_reader_sees_one_version_of_a_report_everywhere(pool: PgPool) {
         let (status, xlsx) = raw(client, "/tasks.xlsx").await;
         check(status == StatusCode::OK, format!("{who}: XLSX {status}"));
         let rows = xlsx_rows(&xlsx);
-        check(rows.iter().flatten().all(|c| never(c)), format!("{who}: XLSX shows unsubmitted text"));
+        check(
+            rows.iter().flatten().all(|c| never(c)),
+            format!("{who}: XLSX shows unsubmitted text"),
+        );
         let xlsx_cell = ledger_cell(&rows, &fx.code, UNIT_A);
-        check(csv_cell == xlsx_cell, format!("{who}: CSV {csv_cell:?} and XLSX {xlsx_cell:?} differ"));
+        check(
+            csv_cell == xlsx_cell,
+            format!("{who}: CSV {csv_cell:?} and XLSX {xlsx_cell:?} differ"),
+        );
         if let Some((day, text)) = &csv_cell {
-            check(text == SUBMITTED && day == SUBMITTED_ON, format!("{who}: the ledger says ({day}, {text})"));
-            check(kind != Kind::Outsider, format!("{who}: the ledger holds another unit's row"));
+            check(
+                text == SUBMITTED && day == SUBMITTED_ON,
+                format!("{who}: the ledger says ({day}, {text})"),
+            );
+            check(
+                kind != Kind::Outsider,
+                format!("{who}: the ledger holds another unit's row"),
+            );
             if let Some((api_day, api_text, _)) = &api_cell {
-                check((api_day, api_text) == (day, text), format!("{who}: the API and the ledger differ"));
+                check(
+                    (api_day, api_text) == (day, text),
+                    format!("{who}: the API and the ledger differ"),
+                );
             }
         }
 
         // The summary: the submitted versions only, and a liaison's shows no other unit's
         // text (the world's accepted report of 公安部 says WORLD_TEXT).
         let summary = client.get("/summary").await;
-        check(summary.status == StatusCode::OK, format!("{who}: summary {}", summary.status));
-        check(never(&summary.body), format!("{who}: summary shows unsubmitted text"));
+        check(
+            summary.status == StatusCode::OK,
+            format!("{who}: summary {}", summary.status),
+        );
+        check(
+            never(&summary.body),
+            format!("{who}: summary shows unsubmitted text"),
+        );
         if who == "lead liaison" || who == "other liaison" {
-            check(!summary.body.contains(WORLD_TEXT), format!("{who}: summary shows another unit's report text"));
+            check(
+                !summary.body.contains(WORLD_TEXT),
+                format!("{who}: summary shows another unit's report text"),
+            );
         } else {
-            check(summary.body.contains(WORLD_TEXT), format!("{who}: summary lacks the latest accepted report"));
+            check(
+                summary.body.contains(WORLD_TEXT),
+                format!("{who}: summary lacks the latest accepted report"),
+            );
         }
     }
-    assert!(failures.is_empty(), "visibility failures:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "visibility failures:\n{}",
+        failures.join("\n")
+    );
 }
