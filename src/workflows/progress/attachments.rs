@@ -1,4 +1,6 @@
 //! 附件: adding and deleting the files attached to a report while it may still be edited.
+//! Both change the working copy only: a file added goes out with the next submission, and a
+//! file that already went out stays in the submitted version others read until then.
 
 use super::error::field;
 use super::{Caller, ProgressError};
@@ -71,6 +73,7 @@ pub async fn delete_attachment(
 ) -> Result<i64, ProgressError> {
     let meta = db::attachments::meta(pool, attachment_id)
         .await?
+        .filter(|m| !m.withdrawn)
         .ok_or_else(|| ProgressError::NotFound("附件不存在".into()))?;
     let mut tx = pool.begin().await?;
     let report = db::reports::lock(&mut tx, meta.report_id)
@@ -87,7 +90,11 @@ pub async fn delete_attachment(
             report.review_state.label()
         )));
     }
-    db::attachments::delete(&mut tx, attachment_id).await?;
+    if meta.went_out {
+        db::attachments::withdraw(&mut tx, attachment_id).await?;
+    } else {
+        db::attachments::delete(&mut tx, attachment_id).await?;
+    }
     db::audit::record(
         &mut *tx,
         &caller.actor,

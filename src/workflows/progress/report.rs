@@ -209,6 +209,7 @@ pub async fn save_report_in(
     db::coordination::replace_open(&mut *tx, id, &input.coordination).await?;
     if input.submit {
         db::reports::mark_submitted(&mut *tx, id).await?;
+        db::attachments::mark_submitted(&mut *tx, id).await?;
     }
     let row = db::reports::get(&mut *tx, id)
         .await?
