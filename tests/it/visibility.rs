@@ -30,6 +30,9 @@ const WORLD_TEXT: &str = "开展专项行动。";
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF";
 const FILE_SUBMITTED: &str = "随报告报送.pdf";
 const FILE_SINCE: &str = "退回后补充.pdf";
+/// The coordination request submitted with it, and the one its working copy asks instead.
+const ASKED: &str = "请协调邮政数据共享";
+const ASKED_SINCE: &str = "请协调快递企业名录";
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
@@ -55,6 +58,10 @@ struct Fixture {
 }
 
 fn input(text: &str, submit: bool) -> ReportInput {
+    with_request(text, "", submit)
+}
+
+fn with_request(text: &str, request: &str, submit: bool) -> ReportInput {
     ReportInput {
         period: "2022-Q2".into(),
         content: ReportContent {
@@ -64,7 +71,11 @@ fn input(text: &str, submit: bool) -> ReportInput {
             problems: String::new(),
             next_steps: String::new(),
         },
-        coordination: Vec::new(),
+        coordination: [request]
+            .into_iter()
+            .filter(|r| !r.is_empty())
+            .map(String::from)
+            .collect(),
         submit,
     }
 }
@@ -84,22 +95,22 @@ async fn fixture(pool: PgPool) -> Fixture {
     let lead_token = token_for(&pool, lead_id).await;
     let lead = Client::signed_in(&w.app, "yzj").await;
     let caller = office_caller(w.ids.office);
-    let save = |text: &str, submit: bool| {
+    let save = |text: &str, request: &str, submit: bool| {
         progress::save_report(
             &pool,
             &caller,
             w.plan_id,
             &code,
             w.unit_a,
-            input(text, submit),
+            with_request(text, request, submit),
             None,
         )
     };
-    let report = save(SUBMITTED, false).await.expect("draft").id;
+    let report = save(SUBMITTED, ASKED, false).await.expect("draft").id;
     let file_submitted = progress::add_attachment(&pool, &caller, report, FILE_SUBMITTED, PDF)
         .await
         .expect("attachment before submitting");
-    save(SUBMITTED, true).await.expect("submitted");
+    save(SUBMITTED, ASKED, true).await.expect("submitted");
     // The submission's day, distinct from every later write.
     for sql in [
         "UPDATE reports SET submitted_at = '2022-07-03 10:00+08', first_submitted_at = '2022-07-03 10:00+08' WHERE id = $1",
@@ -124,7 +135,9 @@ async fn fixture(pool: PgPool) -> Fixture {
     )
     .await
     .expect("returned");
-    save(WORKING, false).await.expect("edited after the return");
+    save(WORKING, ASKED_SINCE, false)
+        .await
+        .expect("edited after the return");
     let file_since = progress::add_attachment(&pool, &caller, report, FILE_SINCE, PDF)
         .await
         .expect("attachment since");
@@ -282,7 +295,9 @@ async fn each_reader_sees_one_version_of_a_report_everywhere(pool: PgPool) {
     for (who, client, token, kind) in readers {
         // Nothing but the report's own page, for its writers, shows the working copy or the
         // draft; the submitted text and its date wherever a reader of it looks.
-        let never = |body: &str| !body.contains(WORKING) && !body.contains(DRAFT);
+        let never = |body: &str| {
+            !body.contains(WORKING) && !body.contains(DRAFT) && !body.contains(ASKED_SINCE)
+        };
 
         // The report's own page.
         let page = client.get(&format!("/reports/{}", fx.report)).await;
@@ -300,6 +315,10 @@ async fn each_reader_sees_one_version_of_a_report_everywhere(pool: PgPool) {
                     page.body.contains(FILE_SINCE),
                     format!("{who}: the form lists the file added since"),
                 );
+                check(
+                    page.body.contains(ASKED_SINCE) && !page.body.contains(ASKED),
+                    format!("{who}: the form lists the working copy's coordination requests"),
+                );
             }
             Kind::Reader => {
                 check(
@@ -315,7 +334,7 @@ async fn each_reader_sees_one_version_of_a_report_everywhere(pool: PgPool) {
                     format!("{who}: report page lacks the submitted text"),
                 );
                 check(
-                    page.body.contains(SUBMITTED_ON),
+                    page.body.contains(&format!("以下为 {SUBMITTED_ON}")),
                     format!("{who}: report page lacks the submission's date"),
                 );
                 check(
@@ -329,6 +348,10 @@ async fn each_reader_sees_one_version_of_a_report_everywhere(pool: PgPool) {
                 check(
                     !page.body.contains(FILE_SINCE),
                     format!("{who}: report page lists the file added since"),
+                );
+                check(
+                    page.body.contains(ASKED),
+                    format!("{who}: report page lacks the submitted coordination request"),
                 );
             }
             Kind::Outsider => {
@@ -452,6 +475,12 @@ async fn each_reader_sees_one_version_of_a_report_everywhere(pool: PgPool) {
                 r["review_state"].clone(),
             )
         });
+        if let Some(item) = &item {
+            check(
+                item["coordination"][0]["text"] == ASKED,
+                format!("{who}: API lacks the submitted coordination request"),
+            );
+        }
         match kind {
             Kind::Outsider => check(
                 api_cell.is_none(),
@@ -503,6 +532,12 @@ async fn each_reader_sees_one_version_of_a_report_everywhere(pool: PgPool) {
             csv_cell == xlsx_cell,
             format!("{who}: CSV {csv_cell:?} and XLSX {xlsx_cell:?} differ"),
         );
+        if who == "office" || who == "leader" {
+            check(
+                csv_cell.is_some(),
+                format!("{who}: the ledger lacks 公安部's row"),
+            );
+        }
         if let Some((day, text)) = &csv_cell {
             check(
                 text == SUBMITTED && day == SUBMITTED_ON,
@@ -543,9 +578,124 @@ async fn each_reader_sees_one_version_of_a_report_everywhere(pool: PgPool) {
             );
         }
     }
+    // The office's list of open coordination requests holds what went out, not the working
+    // copy's.
+    let review = w.office.get("/review").await.body;
+    check(
+        review.contains(ASKED) && !review.contains(ASKED_SINCE),
+        "office: /review lists the working copy's coordination request".into(),
+    );
     assert!(
         failures.is_empty(),
         "visibility failures:\n{}",
         failures.join("\n")
     );
+}
+
+/// A file removed from the working copy after it went out stays in the submitted version until
+/// the next submission; resubmitting makes the working copy what everyone reads: its text, its
+/// date, its files, and the task's latest progress.
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn resubmitting_makes_the_working_copy_the_submitted_version(pool: PgPool) {
+    let fx = fixture(pool).await;
+    let w = &fx.w;
+    let page = format!("/reports/{}", fx.report);
+    let removed = w
+        .liaison_a
+        .post(&format!("/attachments/{}/delete", fx.file_submitted), &[])
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
+    let own = w.liaison_a.get(&page).await.body;
+    assert!(!own.contains(FILE_SUBMITTED) && own.contains(FILE_SINCE));
+    let leader = w.leader.get(&page).await.body;
+    assert!(leader.contains(FILE_SUBMITTED) && !leader.contains(FILE_SINCE));
+    assert_eq!(
+        w.leader
+            .get(&format!("/attachments/{}", fx.file_submitted))
+            .await
+            .status,
+        StatusCode::OK,
+        "the submitted version still holds the file removed since"
+    );
+    // Removed twice: the working copy holds it no more.
+    let again = w
+        .liaison_a
+        .post(&format!("/attachments/{}/delete", fx.file_submitted), &[])
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+
+    progress::save_report(
+        &w.pool,
+        &office_caller(w.ids.office),
+        w.plan_id,
+        &fx.code,
+        w.unit_a,
+        input(WORKING, true),
+        None,
+    )
+    .await
+    .expect("resubmitted");
+    let today = chrono::Local::now().date_naive().to_string();
+    for (who, client, token) in [
+        ("leader", &w.leader, &w.tokens.leader),
+        ("lead liaison", &fx.lead, &fx.lead_token),
+    ] {
+        let body = client.get(&page).await.body;
+        assert!(body.contains(WORKING), "{who}: {body}");
+        assert!(
+            body.contains(&format!("以下为 {today}")),
+            "{who}: the version's date"
+        );
+        assert!(
+            body.contains(FILE_SINCE) && !body.contains(FILE_SUBMITTED),
+            "{who}"
+        );
+        for (id, expected) in [
+            (fx.file_since, StatusCode::OK),
+            (fx.file_submitted, StatusCode::NOT_FOUND),
+        ] {
+            let got = client.get(&format!("/attachments/{id}")).await.status;
+            assert_eq!(got, expected, "{who}: /attachments/{id}");
+        }
+        let api = get_with_token(
+            &w.app,
+            &format!("/api/v1/plans/{}/tasks/{}/reports", w.plan_id, fx.code),
+            token,
+        )
+        .await
+        .json();
+        let item = &api["reports"][0];
+        assert_eq!(item["work_done"], WORKING, "{who}");
+        assert_eq!(item["review_state"], "submitted", "{who}");
+        assert!(
+            item["submitted_at"]
+                .as_str()
+                .is_some_and(|at| !at.starts_with(SUBMITTED_ON)),
+            "{who}: the resubmission's date"
+        );
+        // Awaiting review, it is the task's latest progress, with its own date.
+        let task = client.get(&format!("/tasks/{}", fx.code)).await.body;
+        assert!(
+            task.contains("最新进展") && task.contains(WORKING),
+            "{who}: {task}"
+        );
+        assert!(
+            task.contains(&format!("{today} 报送")),
+            "{who}: the latest progress's date"
+        );
+    }
+    assert_eq!(
+        w.liaison_b
+            .get(&format!("/attachments/{}", fx.file_since))
+            .await
+            .status,
+        StatusCode::FORBIDDEN,
+        "gone out, the file is refused, not hidden, to a liaison who may not read the report"
+    );
+    let files: i64 = sqlx::query_scalar("SELECT count(*) FROM attachments WHERE report_id = $1")
+        .bind(fx.report)
+        .fetch_one(&w.pool)
+        .await
+        .unwrap();
+    assert_eq!(files, 1, "the file withdrawn left with the resubmission");
 }

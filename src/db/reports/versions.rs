@@ -9,15 +9,16 @@ use crate::rules::vocabulary::{Assessment, ReportSnapshot, ReviewState};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgExecutor;
 
-/// A report's last submitted version.
+/// A report's last submitted version: its own type, so that a read which must not show a
+/// working copy says so in its signature.
 #[derive(Debug, Clone)]
 pub struct SubmittedVersion {
     /// The report with the content the unit submitted; `submitted_at` and `updated_at` are
     /// the submission's time. The review state, the office's assessment and the return reason
     /// are the office's answer to that submission (a report is reviewed only as submitted).
+    /// Its files and coordination requests are those marked as gone out
+    /// (`db::attachments`, `db::coordination`).
     pub report: ReportRow,
-    /// 需协调事项 as submitted.
-    pub coordination: Vec<String>,
 }
 
 /// The columns of a submitted version, before its snapshot is read.
@@ -46,8 +47,7 @@ struct VersionRow {
 
 impl From<VersionRow> for SubmittedVersion {
     fn from(v: VersionRow) -> Self {
-        let snapshot = ReportSnapshot::from_json(&v.snapshot);
-        let c = snapshot.content;
+        let c = ReportSnapshot::from_json(&v.snapshot).content;
         SubmittedVersion {
             report: ReportRow {
                 id: v.id,
@@ -75,7 +75,6 @@ impl From<VersionRow> for SubmittedVersion {
                 accepted_at: v.accepted_at,
                 updated_at: v.submitted_at,
             },
-            coordination: snapshot.coordination,
         }
     }
 }

@@ -78,10 +78,8 @@ pub async fn list(
     let versions =
         progress::task_reports_window(&pool, access, task.id, &task.lead_ids, window).await?;
     let ids: Vec<i64> = versions.iter().map(|v| v.report.id).collect();
-    let coordination = progress::coordination_of_versions(
-        &versions,
-        &db::coordination::of_reports(&pool, &ids).await?,
-    );
+    let coordination =
+        progress::submitted_coordination(db::coordination::of_reports(&pool, &ids).await?);
     let items = versions
         .iter()
         .map(|v| json_of(&v.report, &coordination))
@@ -199,7 +197,12 @@ pub async fn create(
         Some(version),
     )
     .await?;
-    let coordination = db::coordination::for_report(&mut *tx, row.id).await?;
+    // The caller wrote it: the working copy's requests.
+    let coordination: Vec<_> = db::coordination::for_report(&mut *tx, row.id)
+        .await?
+        .into_iter()
+        .filter(|c| !c.withdrawn)
+        .collect();
     tx.commit().await?;
     Ok(Json(json_of(&row, &coordination)))
 }

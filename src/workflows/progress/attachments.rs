@@ -5,6 +5,7 @@
 use super::error::field;
 use super::{Caller, ProgressError};
 use crate::db;
+use crate::rules::access::ReportSight;
 use serde_json::json;
 use sqlx::PgPool;
 
@@ -80,9 +81,15 @@ pub async fn delete_attachment(
         .await?
         .ok_or_else(|| ProgressError::NotFound("报告不存在".into()))?;
     if !caller.may_write_for(report.unit_id) {
-        return Err(ProgressError::Forbidden(
-            "您只能删除本单位报告的附件".into(),
-        ));
+        // A file of the working copy does not exist for those who do not write for the unit.
+        let sight = caller
+            .access()
+            .report_sight(report.unit_id, &[], meta.went_out);
+        return Err(if sight == ReportSight::Absent {
+            ProgressError::NotFound("附件不存在".into())
+        } else {
+            ProgressError::Forbidden("您只能删除本单位报告的附件".into())
+        });
     }
     if !report.review_state.editable() {
         return Err(ProgressError::Conflict(format!(

@@ -11,7 +11,6 @@ use crate::db::{
     reports::{ReportRow, SubmittedVersion},
 };
 use crate::rules::access::{Access, ReportSight, Scope};
-use crate::rules::vocabulary::CoordinationState;
 use sqlx::PgPool;
 
 /// A report as one reader is shown it on its own page.
@@ -21,45 +20,24 @@ pub struct SeenReport {
     pub report: ReportRow,
     /// True: the working copy, for one who may write for the unit.
     pub working_copy: bool,
-    /// The submitted version's coordination requests (unused for the working copy).
-    submitted_coordination: Vec<String>,
 }
 
 impl SeenReport {
-    /// The coordination requests this version shows, of the report's `rows`: all of them in
-    /// the working copy; in the submitted version those it went out with (answered ones
-    /// included: only a submitted request is answered).
+    /// The coordination requests this version shows, of the report's `rows`: the working
+    /// copy's, or those that went out with the submitted version.
     pub fn coordination(&self, rows: Vec<CoordinationRow>) -> Vec<CoordinationRow> {
         if self.working_copy {
-            return rows;
+            rows.into_iter().filter(|c| !c.withdrawn).collect()
+        } else {
+            submitted_coordination(rows)
         }
-        submitted_requests(self.report.id, &self.submitted_coordination, rows)
     }
 }
 
-/// The coordination rows of `report_id` that went out with its submitted version.
-fn submitted_requests(
-    report_id: i64,
-    submitted: &[String],
-    rows: Vec<CoordinationRow>,
-) -> Vec<CoordinationRow> {
-    rows.into_iter()
-        .filter(|c| {
-            c.report_id == report_id
-                && (c.state != CoordinationState::Open || submitted.contains(&c.text))
-        })
-        .collect()
-}
-
-/// The coordination rows of several submitted versions (the API's list), each version's own.
-pub fn coordination_of_versions(
-    versions: &[SubmittedVersion],
-    rows: &[CoordinationRow],
-) -> Vec<CoordinationRow> {
-    versions
-        .iter()
-        .flat_map(|v| submitted_requests(v.report.id, &v.coordination, rows.to_vec()))
-        .collect()
+/// The coordination requests of submitted versions, of the reports' `rows`: those that went
+/// out with a submission.
+pub fn submitted_coordination(rows: Vec<CoordinationRow>) -> Vec<CoordinationRow> {
+    rows.into_iter().filter(|c| c.went_out).collect()
 }
 
 /// The lead units of a task (牵头单位), looked up only when the answer depends on them.
@@ -104,16 +82,11 @@ pub async fn report_as_seen(
         ReportSight::WorkingCopy => Ok(SeenReport {
             report: live,
             working_copy: true,
-            submitted_coordination: Vec::new(),
         }),
-        ReportSight::Submitted => {
-            let v = submitted.ok_or_else(absent)?;
-            Ok(SeenReport {
-                report: v.report,
-                working_copy: false,
-                submitted_coordination: v.coordination,
-            })
-        }
+        ReportSight::Submitted => Ok(SeenReport {
+            report: submitted.ok_or_else(absent)?.report,
+            working_copy: false,
+        }),
         ReportSight::Absent => Err(absent()),
         ReportSight::Refused => Err(ProgressError::Forbidden("您无权查看该报告".into())),
     }
@@ -126,7 +99,9 @@ pub async fn attachments_seen(
     seen: &SeenReport,
 ) -> sqlx::Result<Vec<AttachmentMeta>> {
     let mut files = db::attachments::for_report(pool, seen.report.id).await?;
-    if !seen.working_copy {
+    if seen.working_copy {
+        files.retain(|f| !f.withdrawn);
+    } else {
         files.retain(|f| f.went_out);
     }
     Ok(files)
