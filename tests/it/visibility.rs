@@ -13,7 +13,6 @@ use chrono::NaiveDate;
 use duban::rules::auth::Role;
 use duban::rules::vocabulary::ReportContent;
 use duban::workflows::progress::{self, Assessment, Decision, ReportInput, ReportStatus};
-use serde_json::Value;
 use sqlx::PgPool;
 use std::io::Cursor;
 
@@ -489,7 +488,7 @@ async fn each_reader_sees_one_version_of_a_report_everywhere(pool: PgPool) {
             _ => {
                 let (day, text, state) = api_cell.clone().unwrap_or_default();
                 check(
-                    text == SUBMITTED && day == SUBMITTED_ON && state == Value::from("returned"),
+                    text == SUBMITTED && day == SUBMITTED_ON && state == "returned",
                     format!(
                         "{who}: API answers ({day}, {text}, {state}), not the submitted version"
                     ),
