@@ -13,9 +13,15 @@ pub struct CoordinationRow {
     pub state: CoordinationState,
     pub answer: Option<String>,
     pub answered_at: Option<DateTime<Utc>>,
+    /// It went out with a submission, so the report's submitted version holds it.
+    pub went_out: bool,
+    /// Removed from the working copy after it went out; the submitted version still holds it
+    /// until the next submission.
+    pub withdrawn: bool,
 }
 
-/// A report's requests, in the order they were raised.
+/// A report's requests, in the order they were raised: those of the working copy and those of
+/// the submitted version (see [`CoordinationRow`]).
 pub async fn for_report(
     db: impl PgExecutor<'_>,
     report_id: i64,
@@ -23,7 +29,8 @@ pub async fn for_report(
     sqlx::query_as!(
         CoordinationRow,
         r#"SELECT id, report_id, text, state AS "state: CoordinationState", answer,
-                  answered_at AS "answered_at: DateTime<Utc>"
+                  answered_at AS "answered_at: DateTime<Utc>",
+                  submitted_at IS NOT NULL AS "went_out!", withdrawn_at IS NOT NULL AS "withdrawn!"
            FROM coordination_requests WHERE report_id = $1 ORDER BY id"#,
         report_id,
     )
@@ -39,7 +46,8 @@ pub async fn of_reports(
     sqlx::query_as!(
         CoordinationRow,
         r#"SELECT id, report_id, text, state AS "state: CoordinationState", answer,
-                  answered_at AS "answered_at: DateTime<Utc>"
+                  answered_at AS "answered_at: DateTime<Utc>",
+                  submitted_at IS NOT NULL AS "went_out!", withdrawn_at IS NOT NULL AS "withdrawn!"
            FROM coordination_requests WHERE report_id = ANY($1) ORDER BY report_id, id"#,
         report_ids,
     )
@@ -57,15 +65,27 @@ pub async fn report_of(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<
     .await
 }
 
-/// Replaces the report's unanswered requests with `texts` (answered ones stay).
+/// Makes `texts` the working copy's unanswered requests (answered ones stay): requests not yet
+/// submitted are replaced; one that went out and is no longer asked is withdrawn (the submitted
+/// version keeps it), one asked again is restored.
 pub async fn replace_open(
     conn: &mut PgConnection,
     report_id: i64,
     texts: &[String],
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "DELETE FROM coordination_requests WHERE report_id = $1 AND state = 'open'",
+        "DELETE FROM coordination_requests
+         WHERE report_id = $1 AND state = 'open' AND submitted_at IS NULL",
         report_id,
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE coordination_requests
+         SET withdrawn_at = CASE WHEN text = ANY($2) THEN NULL ELSE COALESCE(withdrawn_at, now()) END
+         WHERE report_id = $1 AND state = 'open'",
+        report_id,
+        texts,
     )
     .execute(&mut *conn)
     .await?;
@@ -81,11 +101,31 @@ pub async fn replace_open(
     .map(|_| ())
 }
 
+/// At a submission: the working copy's requests go out with it, and those withdrawn from it
+/// leave the report.
+pub async fn mark_submitted(conn: &mut PgConnection, report_id: i64) -> sqlx::Result<()> {
+    sqlx::query!(
+        "DELETE FROM coordination_requests WHERE report_id = $1 AND withdrawn_at IS NOT NULL",
+        report_id,
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE coordination_requests SET submitted_at = now()
+         WHERE report_id = $1 AND submitted_at IS NULL",
+        report_id,
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
 pub async fn lock(conn: &mut PgConnection, id: i64) -> sqlx::Result<Option<CoordinationRow>> {
     sqlx::query_as!(
         CoordinationRow,
         r#"SELECT id, report_id, text, state AS "state: CoordinationState", answer,
-                  answered_at AS "answered_at: DateTime<Utc>"
+                  answered_at AS "answered_at: DateTime<Utc>",
+                  submitted_at IS NOT NULL AS "went_out!", withdrawn_at IS NOT NULL AS "withdrawn!"
            FROM coordination_requests WHERE id = $1 FOR UPDATE"#,
         id,
     )
@@ -124,7 +164,8 @@ pub struct OpenCoordination {
     pub created_at: DateTime<Utc>,
 }
 
-/// Requests still open in a plan (of reports sent at least once), oldest first: a window of them.
+/// Requests still open in a plan that went out with a submission, oldest first: a window of
+/// them.
 pub async fn open_in_plan(
     db: impl PgExecutor<'_>,
     plan_id: i64,
@@ -137,7 +178,7 @@ pub async fn open_in_plan(
                 c.created_at AS "created_at: DateTime<Utc>"
          FROM coordination_requests c JOIN reports r ON r.id = c.report_id
          JOIN tasks t ON t.id = r.task_id JOIN units u ON u.id = r.unit_id
-         WHERE t.plan_id = $1 AND c.state = 'open' AND r.review_state <> 'draft'
+         WHERE t.plan_id = $1 AND c.state = 'open' AND c.submitted_at IS NOT NULL
          ORDER BY c.created_at, c.id LIMIT $2 OFFSET $3"#,
         plan_id,
         window.limit,
@@ -152,7 +193,7 @@ pub async fn count_open_in_plan(db: impl PgExecutor<'_>, plan_id: i64) -> sqlx::
         r#"SELECT count(*) AS "count!"
            FROM coordination_requests c JOIN reports r ON r.id = c.report_id
            JOIN tasks t ON t.id = r.task_id JOIN units u ON u.id = r.unit_id
-           WHERE t.plan_id = $1 AND c.state = 'open' AND r.review_state <> 'draft'"#,
+           WHERE t.plan_id = $1 AND c.state = 'open' AND c.submitted_at IS NOT NULL"#,
         plan_id,
     )
     .fetch_one(db)

@@ -34,6 +34,20 @@ impl Scope {
     }
 }
 
+/// What one reader is shown of one report, or of one file attached to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportSight {
+    /// 工作稿: the report as it stands, with the text saved and the files attached since its
+    /// last submission.
+    WorkingCopy,
+    /// 报送版本: the last submitted version only, with that submission's date.
+    Submitted,
+    /// Nothing, as if it did not exist (404): never submitted, and not theirs to write.
+    Absent,
+    /// Refused (403): submitted, but not theirs to read.
+    Refused,
+}
+
 /// A user as the policy sees them: a role, and for a liaison their unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Access {
@@ -80,6 +94,42 @@ impl Access {
     /// Whether one may read one report of a unit on a task with these lead units.
     pub fn may_read_report(self, report_unit: i64, lead_unit_ids: &[i64]) -> bool {
         self.task_report_scope(lead_unit_ids).includes(report_unit)
+    }
+
+    /// 工作稿: whether one sees the working copy of a unit's report — a draft, or the text
+    /// saved and the files attached since its last submission. It is the unit's own until
+    /// submitted: only those who may write for the unit (its liaisons; the office, which may
+    /// file on its behalf) see it, and only on the report's own page and form. Every list,
+    /// summary, export, task page, edition and API read shows everyone, these included, the
+    /// last submitted version.
+    pub fn may_read_working_copy(self, report_unit: i64) -> bool {
+        self.may_write_for(report_unit)
+    }
+
+    /// What one sees of a report on its own page (`/reports/{id}`), `submitted` saying
+    /// whether it has a submitted version: its writers the working copy; those who may read
+    /// the report ([`Access::may_read_report`]) its last submitted version; a report never
+    /// submitted does not exist for anyone else (未报送); a submitted one not theirs is
+    /// refused.
+    ///
+    /// A file attached to a report is judged the same way, `submitted` then saying whether it
+    /// went out with a submission: one attached since is part of the working copy, and does not
+    /// exist for others.
+    pub fn report_sight(
+        self,
+        report_unit: i64,
+        lead_unit_ids: &[i64],
+        submitted: bool,
+    ) -> ReportSight {
+        if self.may_read_working_copy(report_unit) {
+            ReportSight::WorkingCopy
+        } else if !submitted {
+            ReportSight::Absent
+        } else if self.may_read_report(report_unit, lead_unit_ids) {
+            ReportSight::Submitted
+        } else {
+            ReportSight::Refused
+        }
     }
 
     /// Write (draft, submit, attach) a unit's reports: the office for any unit, a liaison for
@@ -189,5 +239,38 @@ mod tests {
         assert!(LIAISON.may_acknowledge_urge(7) && !OFFICE.may_acknowledge_urge(7));
         assert_eq!(LIAISON.own_unit(), Some(7));
         assert_eq!(OFFICE.own_unit(), None);
+    }
+
+    #[test]
+    fn the_working_copy_is_the_writers_own() {
+        // The unit's liaison and the office write for it; a leader and a lead unit's liaison
+        // read it; another liaison does neither.
+        assert!(LIAISON.may_read_working_copy(7) && OFFICE.may_read_working_copy(7));
+        assert!(!LEADER.may_read_working_copy(7) && !LIAISON.may_read_working_copy(8));
+        assert!(!UNITLESS.may_read_working_copy(7));
+        for submitted in [true, false] {
+            assert_eq!(
+                LIAISON.report_sight(7, &[], submitted),
+                ReportSight::WorkingCopy
+            );
+            assert_eq!(
+                OFFICE.report_sight(8, &[], submitted),
+                ReportSight::WorkingCopy
+            );
+        }
+        assert_eq!(LEADER.report_sight(7, &[], true), ReportSight::Submitted);
+        assert_eq!(LIAISON.report_sight(8, &[7], true), ReportSight::Submitted);
+        assert_eq!(LIAISON.report_sight(8, &[9], true), ReportSight::Refused);
+        assert_eq!(UNITLESS.report_sight(7, &[7], true), ReportSight::Refused);
+    }
+
+    #[test]
+    fn a_report_never_submitted_does_not_exist_for_others() {
+        // Not even for those who would read it once submitted, nor (404 rather than 403) for
+        // those who could not.
+        assert_eq!(LEADER.report_sight(7, &[], false), ReportSight::Absent);
+        assert_eq!(LIAISON.report_sight(8, &[7], false), ReportSight::Absent);
+        assert_eq!(LIAISON.report_sight(8, &[9], false), ReportSight::Absent);
+        assert_eq!(UNITLESS.report_sight(7, &[], false), ReportSight::Absent);
     }
 }

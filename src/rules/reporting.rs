@@ -179,6 +179,24 @@ pub fn due_for_unit(
     due
 }
 
+/// 最新进展: the report a task page shows as the task's latest progress, of the submitted
+/// versions given: the latest accepted one (by period, then acceptance), else the latest one
+/// awaiting review (by period, then submission). A returned submission is never the latest
+/// progress: the office sent it back.
+pub fn latest_progress<'a>(
+    versions: impl IntoIterator<Item = &'a ReportRow>,
+) -> Option<&'a ReportRow> {
+    let versions: Vec<&ReportRow> = versions.into_iter().collect();
+    let latest = |state: ReviewState| {
+        versions
+            .iter()
+            .copied()
+            .filter(|r| r.review_state == state)
+            .max_by_key(|r| (r.period_end, r.accepted_at, r.submitted_at, r.id))
+    };
+    latest(ReviewState::Accepted).or_else(|| latest(ReviewState::Submitted))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,5 +268,55 @@ mod tests {
         let p = plan();
         let q2 = &task_periods(&p, &Deadline::Ongoing, Cycle::Quarterly)[0];
         assert_eq!(q2.due, d(2022, 7, 10));
+    }
+
+    fn version(id: i64, state: ReviewState, period_end: NaiveDate) -> ReportRow {
+        use crate::rules::vocabulary::{Assessment, ReportStatus};
+        let at = period_end.and_hms_opt(12, 0, 0).map(|t| t.and_utc());
+        ReportRow {
+            id,
+            task_id: 1,
+            unit_id: id,
+            unit_name: format!("单位{id}"),
+            code: "1.1.1".into(),
+            plan_id: 1,
+            period: String::new(),
+            period_start: period_end,
+            period_end,
+            due_on: period_end,
+            version: 2,
+            review_state: state,
+            status: ReportStatus::InProgress,
+            self_assessment: Assessment::OnTrack,
+            office_assessment: None,
+            work_done: format!("进展{id}"),
+            problems: String::new(),
+            next_steps: String::new(),
+            return_reason: None,
+            first_submitted_at: at,
+            submitted_at: at,
+            reviewed_at: None,
+            accepted_at: (state == ReviewState::Accepted).then_some(at).flatten(),
+            updated_at: at.unwrap_or_default(),
+        }
+    }
+
+    #[test]
+    fn the_latest_progress_is_accepted_else_awaiting_review_never_returned() {
+        let (q2, q3) = (d(2022, 6, 30), d(2022, 9, 30));
+        let accepted = version(1, ReviewState::Accepted, q2);
+        let awaiting = version(2, ReviewState::Submitted, q3);
+        let returned = version(3, ReviewState::Returned, q3);
+        let newer_accepted = version(4, ReviewState::Accepted, q3);
+        let id = |v: Option<&ReportRow>| v.map(|r| r.id);
+        // An accepted report wins over a later one awaiting review.
+        assert_eq!(
+            id(latest_progress([&accepted, &awaiting, &returned])),
+            Some(1)
+        );
+        assert_eq!(id(latest_progress([&accepted, &newer_accepted])), Some(4));
+        assert_eq!(id(latest_progress([&awaiting, &returned])), Some(2));
+        assert_eq!(id(latest_progress([&returned])), None);
+        assert_eq!(id(latest_progress([])), None);
     }
 }

@@ -1,6 +1,6 @@
 //! 台账: the ledger of the tasks a `/tasks` query selects — one row per task and responsible
-//! unit with its light, status and latest report, and the units' figures — limited to what the
-//! reader may see. The files are written by [`crate::formats::export`].
+//! unit with its light, status and latest report (its submitted version, dated by its
+//! submission), and the units' figures — limited to what the reader may see. The files are written by [`crate::formats::export`].
 
 use crate::db::{self, tasks::TaskRow};
 use crate::formats::export::{Ledger, LedgerRow, UnitSummaryRow};

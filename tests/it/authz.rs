@@ -80,11 +80,13 @@ impl Fixture {
         tokens.insert("other", w.tokens.liaison_b.clone());
         tokens.insert("gone", token_for(&pool, disabled_id).await);
         // The world's submitted report (1.3.1) and draft (1.2.2) of 公安部, with an attachment
-        // (and the world's coordination request) on the submitted one.
+        // that went out with the submission (and the world's coordination request) on the
+        // submitted one.
         let reports = w.reports();
         sqlx::query(
-            "INSERT INTO attachments (report_id, file_name, content_type, size, sha256, data)
-             VALUES ($1, 'a.png', 'image/png', 4, 'x', '\\x89504e47')",
+            "INSERT INTO attachments (report_id, file_name, content_type, size, sha256, data,
+                                      submitted_at)
+             VALUES ($1, 'a.png', 'image/png', 4, 'x', '\\x89504e47', now())",
         )
         .bind(reports.submitted)
         .execute(&pool)
@@ -468,7 +470,8 @@ async fn row(
                     ("work_done", format!("修改{n}")),
                     ("action", "draft".into()),
                 ]),
-                [303, 303, 403, 303, 403, 303, 303],
+                // A draft does not exist for those who do not write for its unit.
+                [303, 303, 404, 303, 404, 303, 303],
             )
         }
         (false, "/reports/{id}/review") => {
@@ -502,7 +505,7 @@ async fn row(
             (
                 format!("/reports/{}/attachments", fx.draft_report),
                 vec![],
-                [303, 303, 403, 303, 403, 303, 303],
+                [303, 303, 404, 303, 404, 303, 303],
             )
         }
         (true, "/attachments/{id}") => {
@@ -531,7 +534,8 @@ async fn row(
             (
                 format!("/attachments/{id}/delete"),
                 vec![],
-                [303, 303, 403, 303, 403, 303, 303],
+                // A draft's file is its working copy's: not found by anyone else.
+                [303, 303, 404, 303, 404, 303, 303],
             )
         }
         (true, "/summary") => (path.into(), vec![], SIGNED_IN),
@@ -701,7 +705,8 @@ async fn every_route_by_every_caller(pool: PgPool) {
 
 /// A report in every review state (草稿、已提交、已退回、已采纳) is read by exactly whom the
 /// policy names: the office and leaders, its own unit's liaison, and the liaison of a lead unit
-/// of its task; any other liaison is refused.
+/// of its task; any other liaison is refused. A draft, never submitted, exists only for those
+/// who write for its unit (the office, its liaison): 404 for everyone else.
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn reports_in_every_state_are_read_by_whom_the_policy_names(pool: PgPool) {
     let w = World::build(pool, Setup::default().with_every_state()).await;
@@ -722,14 +727,25 @@ async fn reports_in_every_state_are_read_by_whom_the_policy_names(pool: PgPool) 
         .fetch_one(&w.pool)
         .await
         .unwrap();
+        let draft = id == r.draft;
         for (who, client, expected) in [
             ("office", &w.office, StatusCode::OK),
-            ("leader", &w.leader, StatusCode::OK),
+            (
+                "leader",
+                &w.leader,
+                if draft {
+                    StatusCode::NOT_FOUND
+                } else {
+                    StatusCode::OK
+                },
+            ),
             ("liaison_a", &w.liaison_a, StatusCode::OK),
             (
                 "liaison_b",
                 &w.liaison_b,
-                if b_leads {
+                if draft {
+                    StatusCode::NOT_FOUND
+                } else if b_leads {
                     StatusCode::OK
                 } else {
                     StatusCode::FORBIDDEN
@@ -746,4 +762,52 @@ async fn reports_in_every_state_are_read_by_whom_the_policy_names(pool: PgPool) 
             .await
             .unwrap();
     assert_eq!(states, ["draft", "submitted", "returned", "accepted"]);
+}
+
+/// The rows of the matrix whose answer depends on the version a caller reads: a draft, a file
+/// attached to it, and a file attached to a returned report since its submission exist only
+/// for those who write for the unit (the office, its liaison); everyone else is answered 404,
+/// as for an id never used, not 403.
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn working_copies_exist_only_for_their_writers(pool: PgPool) {
+    let fx = Fixture::new(pool).await;
+    let returned: i64 = sqlx::query_scalar(
+        "SELECT id FROM reports WHERE review_state = 'returned' AND unit_id = $1",
+    )
+    .bind(fx.unit_id)
+    .fetch_one(&fx.pool)
+    .await
+    .unwrap();
+    let mut files = Vec::new();
+    for report in [fx.draft_report, returned] {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO attachments (report_id, file_name, content_type, size, sha256, data)
+             VALUES ($1, 'w.png', 'image/png', 4, 'x', '\\x89504e47') RETURNING id",
+        )
+        .bind(report)
+        .fetch_one(&fx.pool)
+        .await
+        .unwrap();
+        files.push(id);
+    }
+    const WRITERS_ONLY: Row = [303, 200, 404, 200, 404, 303, 303];
+    let uris = [
+        format!("/reports/{}", fx.draft_report),
+        format!("/attachments/{}", files[0]),
+        format!("/attachments/{}", files[1]),
+    ];
+    let mut failures = Vec::new();
+    for uri in &uris {
+        for (i, caller) in CALLERS.iter().enumerate() {
+            let got = fx.call(*caller, &Method::GET, uri, &[]).await;
+            if got.as_u16() != WRITERS_ONLY[i] {
+                failures.push(format!(
+                    "GET {uri} as {caller:?}: expected {}, got {got}",
+                    WRITERS_ONLY[i]
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let _ = accounts::set_active(&fx.pool, &Actor::default(), fx.disabled_id, true).await;
 }

@@ -26,4 +26,5 @@ mod progress;
 mod queries;
 mod roundtrip;
 mod summary;
+mod visibility;
 mod web;

@@ -572,9 +572,10 @@ async fn attachments_are_checked_by_content_and_only_downloaded(pool: PgPool) {
         StatusCode::PAYLOAD_TOO_LARGE,
         "over the size limit"
     );
+    // A draft does not exist for another unit's liaison.
     assert_eq!(
         upload(&w.liaison_b, id, "x.pdf", pdf).await.status,
-        StatusCode::FORBIDDEN
+        StatusCode::NOT_FOUND
     );
 
     let (aid, name): (i64, String) = sqlx::query_as("SELECT id, file_name FROM attachments")
@@ -587,9 +588,10 @@ async fn attachments_are_checked_by_content_and_only_downloaded(pool: PgPool) {
     assert_eq!(r.header("content-type"), "application/octet-stream");
     assert!(r.header("content-disposition").starts_with("attachment;"));
     assert!(r.body.starts_with("%PDF-1.4"));
+    // Nor does a file of its working copy.
     assert_eq!(
         w.liaison_b.get(&format!("/attachments/{aid}")).await.status,
-        StatusCode::FORBIDDEN
+        StatusCode::NOT_FOUND
     );
     for i in 0..4 {
         assert_eq!(

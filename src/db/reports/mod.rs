@@ -1,13 +1,16 @@
-//! Progress reports (进展情况): the reports themselves, their events (the history of each) and
-//! the briefs the lights are judged from. Coordination requests, attachments and urges have
+//! Progress reports (进展情况): the reports themselves (the working copy, as the unit last
+//! saved it), their events (the history of each), their submitted versions (what everyone else
+//! reads) and the briefs the lights are judged from. Coordination requests, attachments and urges have
 //! their own modules (`db::coordination`, `db::attachments`, `db::urges`).
 
 mod briefs;
 mod events;
+mod versions;
 mod write;
 
 pub use briefs::*;
 pub use events::*;
+pub use versions::*;
 pub use write::*;
 
 use super::Window;
@@ -122,63 +125,11 @@ pub async fn for_task(db: impl PgExecutor<'_>, task_id: i64) -> sqlx::Result<Vec
     .await
 }
 
-/// A page of a task's reports (of one unit, or all with `None`), by period then unit.
-pub async fn for_task_page(
-    db: impl PgExecutor<'_>,
-    task_id: i64,
-    unit_id: Option<i64>,
-    window: Window,
-) -> sqlx::Result<Vec<ReportRow>> {
-    select_reports!(
-        "WHERE r.task_id = $1 AND ($2::bigint IS NULL OR r.unit_id = $2)
-         ORDER BY r.period_end DESC, u.sort_order, u.id LIMIT $3 OFFSET $4",
-        task_id,
-        unit_id,
-        window.limit,
-        window.offset,
-    )
-    .fetch_all(db)
-    .await
-}
-
-pub async fn count_for_task(
-    db: impl PgExecutor<'_>,
-    task_id: i64,
-    unit_id: Option<i64>,
-) -> sqlx::Result<i64> {
-    sqlx::query_scalar!(
-        r#"SELECT count(*) AS "count!" FROM reports
-           WHERE task_id = $1 AND ($2::bigint IS NULL OR unit_id = $2)"#,
-        task_id,
-        unit_id,
-    )
-    .fetch_one(db)
-    .await
-}
-
 /// How many reports the database holds (the demo data is generated only where there are none).
 pub async fn count_all(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
     sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM reports"#)
         .fetch_one(db)
         .await
-}
-
-/// The unit's report on the same task for the period before `period_end`.
-pub async fn previous(
-    db: impl PgExecutor<'_>,
-    task_id: i64,
-    unit_id: i64,
-    period_end: NaiveDate,
-) -> sqlx::Result<Option<ReportRow>> {
-    select_reports!(
-        "WHERE r.task_id = $1 AND r.unit_id = $2 AND r.period_end < $3
-         AND r.review_state <> 'draft' ORDER BY r.period_end DESC LIMIT 1",
-        task_id,
-        unit_id,
-        period_end as _,
-    )
-    .fetch_optional(db)
-    .await
 }
 
 /// Reports waiting for review, oldest first, optionally for one unit or section: a window of
@@ -257,55 +208,4 @@ pub async fn submitted_pairs(
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(|r| (r.task_id, r.unit_id)).collect())
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct AcceptedReport {
-    pub id: i64,
-    pub code: String,
-    pub unit_name: String,
-    pub period: String,
-    pub accepted_at: DateTime<Utc>,
-    pub work_done: String,
-}
-
-/// The latest accepted reports of a plan.
-pub async fn latest_accepted(
-    db: impl PgExecutor<'_>,
-    plan_id: i64,
-    limit: i64,
-) -> sqlx::Result<Vec<AcceptedReport>> {
-    sqlx::query_as!(
-        AcceptedReport,
-        r#"SELECT r.id, t.code, u.short_name AS unit_name, r.period,
-                  r.accepted_at AS "accepted_at!: DateTime<Utc>", r.work_done
-           FROM reports r JOIN tasks t ON t.id = r.task_id JOIN units u ON u.id = r.unit_id
-           WHERE t.plan_id = $1 AND r.accepted_at IS NOT NULL
-           ORDER BY r.accepted_at DESC LIMIT $2"#,
-        plan_id,
-        limit,
-    )
-    .fetch_all(db)
-    .await
-}
-
-/// The latest submitted report of each task and unit of a plan: `(task_id, unit_id, date, text)`.
-pub async fn latest_per_pair(
-    db: impl PgExecutor<'_>,
-    plan_id: i64,
-) -> sqlx::Result<Vec<(i64, i64, DateTime<Utc>, String)>> {
-    let rows = sqlx::query!(
-        r#"SELECT DISTINCT ON (r.task_id, r.unit_id) r.task_id, r.unit_id,
-                  r.submitted_at AS "submitted_at!: DateTime<Utc>", r.work_done
-           FROM reports r JOIN tasks t ON t.id = r.task_id
-           WHERE t.plan_id = $1 AND r.submitted_at IS NOT NULL AND r.review_state <> 'draft'
-           ORDER BY r.task_id, r.unit_id, r.period_end DESC, r.submitted_at DESC"#,
-        plan_id,
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| (r.task_id, r.unit_id, r.submitted_at, r.work_done))
-        .collect())
 }

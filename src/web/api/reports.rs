@@ -1,10 +1,11 @@
 //! `GET|POST /api/v1/plans/{id}/tasks/{code}/reports`: a unit's own system files reports with a
-//! liaison token, under the same rules as the pages and with JSON errors.
+//! liaison token, under the same rules as the pages and with JSON errors. `GET` reads the
+//! submitted versions only (as `Access::may_read_working_copy` says of every API read): a
+//! working copy is seen on the report's own page alone.
 
 use super::plans::known_plan;
 use super::{Paging, paged};
 use crate::db::{self, reports::ReportRow};
-use crate::rules::access::Scope;
 use crate::rules::vocabulary::ReportContent;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::{ApiError, AppError};
@@ -64,27 +65,25 @@ pub async fn list(
                 "本工作要点中没有编号为“{code}”的任务"
             )))
         })?;
-    // What `progress::may_read` allows, for every report of the task at once: the office
-    // and leaders read all, a lead unit's liaison all of the task's, others their own.
-    let (pager, rows) = match user.access().task_report_scope(&task.lead_ids) {
-        Scope::Nothing => (paging.pager(0), Vec::new()),
-        scope => {
-            let unit = match scope {
-                Scope::Unit(u) => Some(u),
-                _ => None,
-            };
-            let pager = paging.pager(db::reports::count_for_task(&pool, task.id, unit).await?);
-            let window = db::Window {
-                limit: pager.per_page,
-                offset: pager.offset(),
-            };
-            let rows = db::reports::for_task_page(&pool, task.id, unit, window).await?;
-            (pager, rows)
-        }
+    // The submitted versions of the reports the caller may read (the office and leaders all,
+    // a lead unit's liaison all of the task's, others their own): an API read never shows a
+    // working copy, nor a report never submitted.
+    let access = user.access();
+    let total = progress::count_task_reports(&pool, access, task.id, &task.lead_ids).await?;
+    let pager = paging.pager(total);
+    let window = db::Window {
+        limit: pager.per_page,
+        offset: pager.offset(),
     };
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let coordination = db::coordination::of_reports(&pool, &ids).await?;
-    let items = rows.iter().map(|r| json_of(r, &coordination)).collect();
+    let versions =
+        progress::task_reports_window(&pool, access, task.id, &task.lead_ids, window).await?;
+    let ids: Vec<i64> = versions.iter().map(|v| v.report.id).collect();
+    let coordination =
+        progress::submitted_coordination(db::coordination::of_reports(&pool, &ids).await?);
+    let items = versions
+        .iter()
+        .map(|v| json_of(&v.report, &coordination))
+        .collect();
     Ok(Json(paged("reports", items, &pager)))
 }
 
@@ -198,7 +197,12 @@ pub async fn create(
         Some(version),
     )
     .await?;
-    let coordination = db::coordination::for_report(&mut *tx, row.id).await?;
+    // The caller wrote it: the working copy's requests.
+    let coordination: Vec<_> = db::coordination::for_report(&mut *tx, row.id)
+        .await?
+        .into_iter()
+        .filter(|c| !c.withdrawn)
+        .collect();
     tx.commit().await?;
     Ok(Json(json_of(&row, &coordination)))
 }

@@ -1,5 +1,7 @@
 //! `/reports/{id}`: one report with its versions, attachments, coordination requests, the
-//! change since the unit's previous report, and the office's review.
+//! change since the unit's previous report, and the office's review. Those who write for the
+//! unit see its working copy here; every other reader its last submitted version
+//! (`progress::report_as_seen`).
 
 use super::reports::{ReportForm, caller};
 use crate::db::{self, reports::ReportRow};
@@ -10,7 +12,7 @@ use crate::web::ids::{AttachmentId, CoordinationId, ReportId};
 use crate::web::plan_context::{Layout, bare_layout};
 use crate::web::{AppError, render};
 use crate::workflows::progress::{
-    self, Assessment, Decision, ProgressError, ReportStatus, ReviewState,
+    self, Assessment, Decision, ProgressError, ReportStatus, ReviewState, SeenReport,
 };
 use askama::Template;
 use axum::extract::{Multipart, State};
@@ -41,7 +43,10 @@ struct Version {
 #[template(path = "report.html")]
 struct ReportPage {
     layout: Layout,
+    /// The working copy or the submitted version, as the reader is shown it.
     report: ReportRow,
+    /// The reader sees the working copy (they write for the unit).
+    working_copy: bool,
     task_text: String,
     coordination: Vec<db::coordination::CoordinationRow>,
     attachments: Vec<db::attachments::AttachmentMeta>,
@@ -69,13 +74,15 @@ impl ReportPage {
     }
 }
 
-async fn readable(pool: &PgPool, user: &CurrentUser, id: i64) -> Result<ReportRow, AppError> {
-    let missing = ReportId::missing;
-    let report = db::reports::get(pool, id).await?.ok_or_else(missing)?;
-    if !progress::may_read(pool, user.role, user.unit_id, &report).await? {
-        return Err(AppError::Forbidden);
-    }
-    Ok(report)
+/// The report as the user is shown it: 404 where it does not exist for them (the same answer
+/// as for an id never used), 403 where they may not read it.
+async fn readable(pool: &PgPool, user: &CurrentUser, id: i64) -> Result<SeenReport, AppError> {
+    progress::report_as_seen(pool, user.access(), id)
+        .await
+        .map_err(|e| match e {
+            ProgressError::NotFound(_) => ReportId::missing(),
+            e => e.into(),
+        })
 }
 
 fn diff_lines(old: &str, new: &str) -> (Vec<DiffLine>, u32) {
@@ -98,15 +105,16 @@ fn diff_lines(old: &str, new: &str) -> (Vec<DiffLine>, u32) {
 async fn page(
     pool: &PgPool,
     user: &CurrentUser,
-    report: ReportRow,
+    seen: SeenReport,
     form: Option<ReportForm>,
     errors: FieldErrors,
     notice: Option<String>,
 ) -> Result<ReportPage, AppError> {
+    let report = &seen.report;
     let task = db::tasks::get_by_code(pool, report.plan_id, &report.code)
         .await?
         .ok_or_else(|| AppError::NotFound("任务不存在".into()))?;
-    let coordination = db::coordination::for_report(pool, report.id).await?;
+    let coordination = seen.coordination(db::coordination::for_report(pool, report.id).await?);
     let texts: Vec<String> = coordination
         .iter()
         .filter(|c| c.answer.is_none())
@@ -129,12 +137,13 @@ async fn page(
         })
         .collect();
     let previous =
-        db::reports::previous(pool, report.task_id, report.unit_id, report.period_start).await?;
+        db::reports::previous_submitted(pool, report.task_id, report.unit_id, report.period_start)
+            .await?;
     let (diff, near_copy, previous_period) = match &previous {
         Some(p) => {
-            let (lines, ratio) = diff_lines(&p.work_done, &report.work_done);
+            let (lines, ratio) = diff_lines(&p.report.work_done, &report.work_done);
             let warn = (ratio as f32 / 100.0 >= NEAR_COPY).then_some(ratio);
-            (lines, warn, Some(p.period.clone()))
+            (lines, warn, Some(p.report.period.clone()))
         }
         None => (Vec::new(), None, None),
     };
@@ -144,8 +153,8 @@ async fn page(
         can_edit: caller.may_write_for(report.unit_id) && report.review_state.editable() && !closed,
         can_review: user.access().may_review() && report.review_state == ReviewState::Submitted,
         can_answer: user.access().may_answer(),
-        form: form.unwrap_or_else(|| ReportForm::of(&report, &texts)),
-        attachments: db::attachments::for_report(pool, report.id).await?,
+        form: form.unwrap_or_else(|| ReportForm::of(report, &texts)),
+        attachments: progress::attachments_seen(pool, &seen).await?,
         layout: bare_layout("tasks", Some(user)),
         task_text: task.text,
         coordination,
@@ -157,7 +166,8 @@ async fn page(
         notice,
         statuses: ReportStatus::ALL,
         assessments: Assessment::ALL,
-        report,
+        working_copy: seen.working_copy,
+        report: seen.report,
     })
 }
 
@@ -172,10 +182,10 @@ pub async fn show(
     ReportId(id): ReportId,
     super::query::PageQuery(q): super::query::PageQuery<ShowQuery>,
 ) -> Result<Response, AppError> {
-    let report = readable(&pool, &user, id).await?;
+    let seen = readable(&pool, &user, id).await?;
     let notice = q.saved.map(|_| "已保存。".to_string());
     Ok(render::ok(
-        &page(&pool, &user, report, None, FieldErrors::default(), notice).await?,
+        &page(&pool, &user, seen, None, FieldErrors::default(), notice).await?,
     ))
 }
 
@@ -189,15 +199,13 @@ async fn refused(
     field: &'static str,
     message: String,
 ) -> Result<Response, AppError> {
-    let report = db::reports::get(pool, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("找不到该报告。".into()))?;
+    let seen = readable(pool, user, id).await?;
     Ok(render::page(
         status,
         &page(
             pool,
             user,
-            report,
+            seen,
             form,
             FieldErrors::single(field, message),
             None,
@@ -214,7 +222,7 @@ pub async fn update(
     ReportId(id): ReportId,
     Form(f): Form<ReportForm>,
 ) -> Result<Response, AppError> {
-    let report = readable(&pool, &user, id).await?;
+    let report = readable(&pool, &user, id).await?.report;
     let version = super::reports::form_version(&f.version)?
         .ok_or_else(|| AppError::BadRequest("表单缺少版本号,请刷新页面后重试。".into()))?;
     let result = match f.clone().input_for(&report) {
@@ -295,7 +303,7 @@ pub async fn review(
     ReportId(id): ReportId,
     Form(f): Form<ReviewForm>,
 ) -> Result<Response, AppError> {
-    let report = readable(&pool, &user, id).await?;
+    let report = readable(&pool, &user, id).await?.report;
     let version: i32 = f
         .version
         .trim()
@@ -364,7 +372,7 @@ pub async fn upload(
     ReportId(id): ReportId,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let report = readable(&pool, &user, id).await?;
+    let report = readable(&pool, &user, id).await?.report;
     let bad = |m: &'static str| super::multipart_error(m);
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Some(field) = multipart
@@ -411,21 +419,20 @@ pub async fn upload(
     }
 }
 
-/// `GET /attachments/{id}`: always a download, never rendered inline; readable only by those
-/// who may read the report.
+/// `GET /attachments/{id}`: always a download, never rendered inline; only for those who may
+/// read the version of the report that holds it (a file of the working copy is not found by
+/// anyone else).
 pub async fn download(
     State(pool): State<PgPool>,
     user: CurrentUser,
     AttachmentId(id): AttachmentId,
 ) -> Result<Response, AppError> {
-    let missing = AttachmentId::missing;
-    let meta = db::attachments::meta(&pool, id)
-        .await?
-        .ok_or_else(missing)?;
-    readable(&pool, &user, meta.report_id).await?;
-    let data = db::attachments::data(&pool, id)
-        .await?
-        .ok_or_else(missing)?;
+    let (meta, data) = progress::attachment_for(&pool, user.access(), id)
+        .await
+        .map_err(|e| match e {
+            ProgressError::NotFound(_) => AttachmentId::missing(),
+            e => e.into(),
+        })?;
     Ok(render::download(
         data,
         "application/octet-stream",

@@ -3,6 +3,7 @@
 
 use super::query::PageQuery;
 use crate::db::{self, reports::ReportRow};
+use crate::rules::access::Access;
 use crate::rules::reporting;
 use crate::rules::schedule::Period;
 use crate::rules::vocabulary::ReportContent;
@@ -11,7 +12,7 @@ use crate::web::forms::{FieldErrors, Form};
 use crate::web::plan_context::{self, Layout, PlanContext};
 use crate::web::{AppError, render};
 use crate::workflows::progress::{
-    self, Assessment, Caller, ProgressError, ReportInput, ReportStatus, ReviewState,
+    self, Assessment, Caller, ProgressError, ReportInput, ReportStatus,
 };
 use askama::Template;
 use axum::extract::{Path, State};
@@ -142,6 +143,7 @@ pub struct NewQuery {
 
 async fn form_context(
     pool: &PgPool,
+    access: Access,
     ctx: &PlanContext,
     code: &str,
     unit_id: i64,
@@ -160,20 +162,18 @@ async fn form_context(
         .iter()
         .find(|u| u.unit_id == unit_id)
         .ok_or_else(|| AppError::NotFound("该单位不是此任务的责任单位。".into()))?;
-    // The lead consolidates: the co-units' reports of the period are in view.
+    // The lead consolidates: the co-units' reports of the period are in view, as submitted.
     let mut siblings = Vec::new();
     if me.role == db::tasks::UnitRole::Lead {
-        for r in db::reports::for_task(pool, task.id).await? {
-            if r.period == period.key
-                && r.unit_id != unit_id
-                && r.review_state != ReviewState::Draft
-            {
+        for v in progress::task_reports(pool, access, task.id, &task.lead_ids).await? {
+            let r = v.report;
+            if r.period == period.key && r.unit_id != unit_id {
                 siblings.push(Sibling {
                     id: r.id,
                     unit: r.unit_name.clone(),
                     state: r.review_state.label(),
                     status: r.status.label(),
-                    work_done: r.work_done.clone(),
+                    work_done: r.work_done,
                 });
             }
         }
@@ -201,8 +201,15 @@ pub async fn new_form(
         return Err(AppError::Forbidden);
     }
     let period_key = q.period.unwrap_or_default();
-    let (task, unit_name, period, siblings) =
-        form_context(&pool, &ctx, &code, unit_id, period_key.trim()).await?;
+    let (task, unit_name, period, siblings) = form_context(
+        &pool,
+        user.access(),
+        &ctx,
+        &code,
+        unit_id,
+        period_key.trim(),
+    )
+    .await?;
     if let Some(existing) = db::reports::for_task(&pool, task.id)
         .await?
         .into_iter()
@@ -269,7 +276,7 @@ pub async fn save(
         Ok(row) => Ok(Redirect::to(&format!("/reports/{}", row.id)).into_response()),
         Err(ProgressError::Field { field, message }) if field != "period" => {
             let (task, unit_name, period, siblings) =
-                form_context(&pool, &ctx, &code, unit_id, f.period.trim()).await?;
+                form_context(&pool, user.access(), &ctx, &code, unit_id, f.period.trim()).await?;
             Ok(render::page(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &FormPage {
@@ -290,7 +297,7 @@ pub async fn save(
         Err(e @ ProgressError::Stale { .. }) => {
             // Keep what was typed, say why it was not saved, and carry the current version.
             let (task, unit_name, period, siblings) =
-                form_context(&pool, &ctx, &code, unit_id, f.period.trim()).await?;
+                form_context(&pool, user.access(), &ctx, &code, unit_id, f.period.trim()).await?;
             let mut form = f;
             if let ProgressError::Stale { current } = &e {
                 form.version = current.to_string();

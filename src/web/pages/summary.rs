@@ -10,6 +10,7 @@ use crate::web::charts::{
 use crate::web::ids::EditionId;
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, Clock, render};
+use crate::workflows::progress;
 use crate::workflows::summary::{self, Summary, SummaryCache};
 use askama::Template;
 use axum::extract::State;
@@ -25,7 +26,8 @@ struct SummaryPage {
     layout: Layout,
     s: Summary,
     plan_title: String,
-    latest: Vec<crate::db::reports::AcceptedReport>,
+    /// The latest accepted reports the reader may read, as accepted (a liaison's own unit's).
+    latest: Vec<crate::db::reports::ReportRow>,
     as_of_param: String,
     /// A liaison sees the unit rows of their own unit only.
     own_unit: Option<i64>,
@@ -172,7 +174,11 @@ pub async fn show(
         share,
         section_bars,
         trend_chart,
-        latest: crate::db::reports::latest_accepted(&pool, ctx.plan.id, 10).await?,
+        latest: progress::latest_accepted(&pool, user.access(), ctx.plan.id, 10)
+            .await?
+            .into_iter()
+            .map(|v| v.report)
+            .collect(),
         plan_title: ctx.plan.title,
         layout: ctx.layout,
         s,

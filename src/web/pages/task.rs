@@ -10,6 +10,7 @@ use crate::db::{
     plans::PlanSettings,
     tasks::{TaskRow, UnitRole},
 };
+use crate::rules::access::ReportSight;
 use crate::rules::lights::{Light, Punctuality};
 use crate::rules::reporting;
 use crate::rules::schedule::{Cycle, Deadline, DeadlineKind, Period, parse_checkpoints};
@@ -57,8 +58,9 @@ struct TaskPage {
     status: TaskStatus,
     closed: Option<(String, String)>,
     report_rows: Vec<PeriodRow>,
-    /// The latest report submitted on the task: (id, unit, period, text).
-    latest: Option<(i64, String, String, String)>,
+    /// 最新进展: the submitted version `rules::reporting::latest_progress` picks of those the
+    /// reader may read: (id, unit, period, date submitted, text).
+    latest: Option<(i64, String, String, String, String)>,
 }
 
 /// One reporting period of the task: each unit's report, or what is owed.
@@ -151,16 +153,19 @@ impl ScheduleForm {
     }
 }
 
-/// Each period's reports of the task, newest period first.
+/// Each period's reports of the task, newest period first: their review states (a report never
+/// submitted is, for those who do not write for its unit, 未报送 like a missing one).
 fn report_rows(
     periods: &[Period],
     units: &[AssignedUnit],
     reports: &[db::reports::ReportRow],
+    lead_ids: &[i64],
     user: &CurrentUser,
     closed: bool,
     today: NaiveDate,
 ) -> Vec<PeriodRow> {
     let caller = super::reports::caller(user, String::new());
+    let access = user.access();
     periods
         .iter()
         .rev()
@@ -172,7 +177,13 @@ fn report_rows(
                 .map(|u| {
                     let report = reports
                         .iter()
-                        .find(|r| r.unit_id == u.unit_id && r.period == p.key);
+                        .find(|r| r.unit_id == u.unit_id && r.period == p.key)
+                        .filter(|r| {
+                            let submitted = r.first_submitted_at.is_some();
+                            access.report_sight(r.unit_id, lead_ids, submitted)
+                                != ReportSight::Absent
+                        });
+                    let writer = caller.may_write_for(u.unit_id);
                     let brief = report.map(db::reports::ReportBrief::from);
                     let punctuality = progress::status::punctuality_of(p, brief.as_ref(), today);
                     Cell {
@@ -180,11 +191,12 @@ fn report_rows(
                         unit_id: u.unit_id,
                         period: p.key.clone(),
                         report_id: report.map(|r| r.id),
-                        state: report.map_or("未填报".to_string(), |r| {
-                            r.review_state.label().to_string()
-                        }),
+                        state: report.map_or(
+                            if writer { "未填报" } else { "未报送" }.to_string(),
+                            |r| r.review_state.label().to_string(),
+                        ),
                         punctuality,
-                        can_fill: report.is_none() && !closed && caller.may_write_for(u.unit_id),
+                        can_fill: report.is_none() && !closed && writer,
                     }
                 })
                 .collect(),
@@ -266,21 +278,33 @@ async fn page(
             row.closing_note.clone().unwrap_or_default(),
         )
     });
-    let latest = reports
-        .iter()
-        .filter(|r| r.first_submitted_at.is_some())
-        .max_by_key(|r| (r.period_end, r.submitted_at))
-        .map(|r| {
-            (
-                r.id,
-                r.unit_name.clone(),
-                r.period.clone(),
-                r.work_done.clone(),
-            )
-        });
+    let versions = progress::task_reports(pool, user.access(), row.id, &row.lead_ids).await?;
+    let latest = reporting::latest_progress(versions.iter().map(|v| &v.report)).map(|r| {
+        (
+            r.id,
+            r.unit_name.clone(),
+            r.period.clone(),
+            r.submitted_at
+                .map(|at| {
+                    at.with_timezone(&chrono::Local)
+                        .format("%Y-%m-%d")
+                        .to_string()
+                })
+                .unwrap_or_default(),
+            r.work_done.clone(),
+        )
+    });
     Ok(TaskPage {
         latest,
-        report_rows: report_rows(&periods, &units, &reports, user, closed_flag, today),
+        report_rows: report_rows(
+            &periods,
+            &units,
+            &reports,
+            &row.lead_ids,
+            user,
+            closed_flag,
+            today,
+        ),
         light: state.as_ref().map_or(Light::Green, |s| s.light),
         reasons: state
             .as_ref()

@@ -1,8 +1,11 @@
 //! 附件: adding and deleting the files attached to a report while it may still be edited.
+//! Both change the working copy only: a file added goes out with the next submission, and a
+//! file that already went out stays in the submitted version others read until then.
 
 use super::error::field;
 use super::{Caller, ProgressError};
 use crate::db;
+use crate::rules::access::ReportSight;
 use serde_json::json;
 use sqlx::PgPool;
 
@@ -71,15 +74,22 @@ pub async fn delete_attachment(
 ) -> Result<i64, ProgressError> {
     let meta = db::attachments::meta(pool, attachment_id)
         .await?
+        .filter(|m| !m.withdrawn)
         .ok_or_else(|| ProgressError::NotFound("附件不存在".into()))?;
     let mut tx = pool.begin().await?;
     let report = db::reports::lock(&mut tx, meta.report_id)
         .await?
         .ok_or_else(|| ProgressError::NotFound("报告不存在".into()))?;
     if !caller.may_write_for(report.unit_id) {
-        return Err(ProgressError::Forbidden(
-            "您只能删除本单位报告的附件".into(),
-        ));
+        // A file of the working copy does not exist for those who do not write for the unit.
+        let sight = caller
+            .access()
+            .report_sight(report.unit_id, &[], meta.went_out);
+        return Err(if sight == ReportSight::Absent {
+            ProgressError::NotFound("附件不存在".into())
+        } else {
+            ProgressError::Forbidden("您只能删除本单位报告的附件".into())
+        });
     }
     if !report.review_state.editable() {
         return Err(ProgressError::Conflict(format!(
@@ -87,7 +97,11 @@ pub async fn delete_attachment(
             report.review_state.label()
         )));
     }
-    db::attachments::delete(&mut tx, attachment_id).await?;
+    if meta.went_out {
+        db::attachments::withdraw(&mut tx, attachment_id).await?;
+    } else {
+        db::attachments::delete(&mut tx, attachment_id).await?;
+    }
     db::audit::record(
         &mut *tx,
         &caller.actor,

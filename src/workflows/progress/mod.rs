@@ -13,6 +13,7 @@ mod report;
 mod review;
 pub mod status;
 mod urge;
+mod visible;
 
 // One flat namespace for the callers, as when all of this lived in one file.
 pub use attachments::*;
@@ -25,6 +26,7 @@ pub use report::*;
 pub use review::*;
 pub use status::{TaskState, TaskStatus, judge_all, plan_states, task_states};
 pub use urge::*;
+pub use visible::*;
 
 // The report's words live in the pure rules; re-exported here for the workflow's callers.
 pub use crate::rules::vocabulary::{

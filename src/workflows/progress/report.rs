@@ -209,6 +209,8 @@ pub async fn save_report_in(
     db::coordination::replace_open(&mut *tx, id, &input.coordination).await?;
     if input.submit {
         db::reports::mark_submitted(&mut *tx, id).await?;
+        db::attachments::mark_submitted(&mut *tx, id).await?;
+        db::coordination::mark_submitted(&mut *tx, id).await?;
     }
     let row = db::reports::get(&mut *tx, id)
         .await?
@@ -255,7 +257,7 @@ async fn unchanged(
     let open: Vec<String> = db::coordination::for_report(conn, existing.id)
         .await?
         .into_iter()
-        .filter(|c| c.state == CoordinationState::Open)
+        .filter(|c| c.state == CoordinationState::Open && !c.withdrawn)
         .map(|c| c.text)
         .collect();
     Ok(open == coordination)
