@@ -373,6 +373,14 @@ pub async fn add_unit(
     if full.is_empty() || full.chars().count() > 100 {
         return Err(field("full_name", "全称应为 1 至 100 个字"));
     }
+    // A name is one line: no control character at all, line breaks included.
+    use crate::rules::input::{control_message, has_any_control};
+    if has_any_control(short) {
+        return Err(field("short_name", control_message("简称")));
+    }
+    if has_any_control(full) {
+        return Err(field("full_name", control_message("全称")));
+    }
     let mut tx = pool.begin().await?;
     let plan = db::plans::settings(&mut *tx, plan_id)
         .await?

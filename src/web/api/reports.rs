@@ -111,11 +111,7 @@ pub async fn create(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let plan_id = known_plan(&pool, &id).await?;
-    let body: Value = serde_json::from_slice(&body)
-        .map_err(|_| ApiError(AppError::BadRequest("请求体不是有效的 JSON".into())))?;
-    let obj = body
-        .as_object()
-        .ok_or_else(|| ApiError(AppError::BadRequest("请求体应为 JSON 对象".into())))?;
+    let obj = &super::json_object(&body)?;
     if let Some(k) = obj.keys().find(|k| !FIELDS.contains(&k.as_str())) {
         return Err(bad(k, "未知字段"));
     }

@@ -11,7 +11,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use chrono::NaiveDate;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use sqlx::PgPool;
 
 const FIELDS: &[&str] = &[
@@ -128,11 +128,7 @@ pub async fn patch(
     let task = db::tasks::get_by_code(&pool, plan_id, &code)
         .await?
         .ok_or_else(missing)?;
-    let body: Value = serde_json::from_slice(&body)
-        .map_err(|_| ApiError(AppError::BadRequest("请求体不是有效的 JSON".into())))?;
-    let obj: &Map<String, Value> = body
-        .as_object()
-        .ok_or_else(|| ApiError(AppError::BadRequest("请求体应为 JSON 对象".into())))?;
+    let obj = &super::json_object(&body)?;
     if let Some(k) = obj.keys().find(|k| !FIELDS.contains(&k.as_str())) {
         return Err(bad(k, "未知字段"));
     }

@@ -4,6 +4,7 @@ use super::error::field;
 use super::limits::{MAX_COORDINATION, MAX_COORDINATION_CHARS, MAX_TEXT};
 use super::{Caller, CoordinationState, ProgressError, ReportAction};
 use crate::db::{self, reports::ReportRow};
+use crate::rules::input::check_text;
 use crate::rules::reporting;
 use crate::rules::vocabulary::{ReportContent, ReportSnapshot};
 use serde_json::json;
@@ -33,6 +34,7 @@ impl ReportInput {
             if text.chars().count() > MAX_TEXT {
                 return Err(field(name, format!("{label}不能超过 {MAX_TEXT} 字")));
             }
+            check_text(label, text).map_err(|m| field(name, m))?;
         }
         self.coordination = self
             .coordination
@@ -55,6 +57,10 @@ impl ReportInput {
                 "coordination",
                 format!("第 {} 项需协调事项超过 {MAX_COORDINATION_CHARS} 字", i + 1),
             ));
+        }
+        for (i, c) in self.coordination.iter().enumerate() {
+            check_text(&format!("第 {} 项需协调事项", i + 1), c)
+                .map_err(|m| field("coordination", m))?;
         }
         Ok(self)
     }
