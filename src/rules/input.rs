@@ -60,14 +60,27 @@ mod tests {
         assert_eq!(control_char("第一行\r\n第二行\t完"), None);
         assert!(has_any_control("a\nb"));
         assert!(!has_any_control("剑网 2022"));
-        assert!(check_text("办结说明", "完成\u{0}").unwrap_err().contains("办结说明"));
+        assert!(
+            check_text("办结说明", "完成\u{0}")
+                .unwrap_err()
+                .contains("办结说明")
+        );
     }
 
     #[test]
     fn dates_in_range_only() {
-        assert_eq!(parse_date(" 2022-07-01 "), NaiveDate::from_ymd_opt(2022, 7, 1));
-        assert_eq!(parse_date("1900-01-01"), NaiveDate::from_ymd_opt(1900, 1, 1));
-        assert_eq!(parse_date("9999-12-31"), NaiveDate::from_ymd_opt(9999, 12, 31));
+        assert_eq!(
+            parse_date(" 2022-07-01 "),
+            NaiveDate::from_ymd_opt(2022, 7, 1)
+        );
+        assert_eq!(
+            parse_date("1900-01-01"),
+            NaiveDate::from_ymd_opt(1900, 1, 1)
+        );
+        assert_eq!(
+            parse_date("9999-12-31"),
+            NaiveDate::from_ymd_opt(9999, 12, 31)
+        );
         for bad in [
             "",
             "-5000-01-01",

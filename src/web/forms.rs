@@ -96,9 +96,7 @@ impl AddressFault {
         match (self, in_query) {
             (AddressFault::NotUtf8, false) => "请求有误:网址中含有无效的字符。",
             (AddressFault::NotUtf8, true) => "网址中的查询参数无效:含有无效的字符。",
-            (AddressFault::Control, false) => {
-                "请求有误：网址中含有不可见的控制字符（如 NUL）。"
-            }
+            (AddressFault::Control, false) => "请求有误：网址中含有不可见的控制字符（如 NUL）。",
             (AddressFault::Control, true) => {
                 "网址中的查询参数无效：含有不可见的控制字符（如 NUL）。"
             }
@@ -225,5 +223,31 @@ impl FieldErrors {
         let mut e = FieldErrors::default();
         e.add(field, message);
         e
+    }
+}
+
+/// A field a form may leave out: `None` when it was not sent, which means “unchanged”, never
+/// “empty”. Shown as its text (nothing when not sent).
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Sent(pub Option<String>);
+
+impl Sent {
+    pub fn of(s: impl Into<String>) -> Sent {
+        Sent(Some(s.into()))
+    }
+
+    pub fn text(&self) -> &str {
+        self.0.as_deref().unwrap_or_default()
+    }
+
+    pub fn unsent(&self) -> bool {
+        self.0.is_none()
+    }
+}
+
+impl std::fmt::Display for Sent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.text())
     }
 }

@@ -29,7 +29,9 @@ pub fn json_object(
     let body: serde_json::Value = serde_json::from_slice(body)
         .map_err(|_| ApiError(AppError::BadRequest("请求体不是有效的 JSON".into())))?;
     let serde_json::Value::Object(obj) = body else {
-        return Err(ApiError(AppError::BadRequest("请求体应为 JSON 对象".into())));
+        return Err(ApiError(AppError::BadRequest(
+            "请求体应为 JSON 对象".into(),
+        )));
     };
     for (k, v) in &obj {
         if let Some(field) = control_in(k, v) {

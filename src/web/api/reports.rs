@@ -8,7 +8,9 @@ use crate::rules::access::Scope;
 use crate::rules::vocabulary::ReportContent;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::{ApiError, AppError};
-use crate::workflows::progress::{self, Assessment, Caller, ReportInput, ReportStatus};
+use crate::workflows::progress::{
+    self, Assessment, Caller, ReportEdit, ReportInput, ReportStatus, Unsent,
+};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -163,6 +165,12 @@ pub async fn create(
         (None, None) => return Err(bad("unit", "请指明填报单位(单位简称)")),
         (Some(_), _) => return Err(bad("unit", "应为单位简称")),
     };
+    // An optional part left out of the body stays as stored (`null` or `[]` clears it).
+    let unsent = Unsent {
+        problems: !obj.contains_key("problems"),
+        next_steps: !obj.contains_key("next_steps"),
+        coordination: !obj.contains_key("coordination"),
+    };
     let input = ReportInput {
         period,
         content: ReportContent {
@@ -175,6 +183,7 @@ pub async fn create(
         coordination,
         submit,
     };
+    let input = ReportEdit { input, unsent };
     let caller = Caller {
         actor: user.actor(addr),
         role: user.role,

@@ -6,7 +6,7 @@ use crate::db::{self, tasks::UnitRole};
 use crate::rules::schedule::{Checkpoint, Cycle, Deadline};
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::{ApiError, AppError};
-use crate::workflows::assignments::{self, ChangeError, TaskChange, UnitAssignment};
+use crate::workflows::assignments::{self, ChangeError, TaskChange, UnitAssignment, UnitsChange};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -173,7 +173,7 @@ pub async fn patch(
                 role: UnitRole::Co,
             }))
             .collect();
-        change.units = Some(units);
+        change.units = Some(UnitsChange::Replace(units));
     }
     if let Some(v) = obj.get("deadline") {
         change.deadline = Some(read_deadline(v)?);

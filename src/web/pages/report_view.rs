@@ -269,7 +269,7 @@ pub async fn update(
 
 impl ReportForm {
     /// The form's input, for this report's period.
-    fn input_for(mut self, report: &ReportRow) -> Result<progress::ReportInput, ProgressError> {
+    fn input_for(mut self, report: &ReportRow) -> Result<progress::ReportEdit, ProgressError> {
         self.period = report.period.clone();
         self.input()
     }
@@ -283,8 +283,9 @@ pub struct ReviewForm {
     decision: String,
     #[serde(default)]
     reason: String,
+    /// Left out: the assessment stored stays; empty: 不评估.
     #[serde(default)]
-    office_assessment: String,
+    office_assessment: Option<String>,
 }
 
 /// `POST /reports/{id}/review`: 采纳 or 退回.
@@ -301,9 +302,10 @@ pub async fn review(
         .trim()
         .parse()
         .map_err(|_| AppError::BadRequest("表单缺少版本号,请刷新页面。".into()))?;
-    let office_assessment = match f.office_assessment.trim() {
-        "" => None,
-        s => Some(
+    let office_assessment = match f.office_assessment.as_deref().map(str::trim) {
+        None => report.office_assessment,
+        Some("") => None,
+        Some(s) => Some(
             Assessment::parse(s).ok_or_else(|| AppError::BadRequest("办公室评估无效。".into()))?,
         ),
     };

@@ -13,7 +13,7 @@ use crate::rules::vocabulary::ReportContent;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::plan_context::{self, Layout, PlanContext};
 use crate::web::{AppError, Clock, render};
-use crate::workflows::progress::{self, Assessment, ReportInput, ReportStatus};
+use crate::workflows::progress::{self, Assessment, ReportEdit, ReportInput, ReportStatus, Unsent};
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -327,15 +327,18 @@ pub async fn confirm(
         .rows
         .into_iter()
         .map(|PendingRow { code, content }| {
-            (
-                code,
-                ReportInput {
-                    period: pending.period.clone(),
-                    content,
-                    coordination: Vec::new(),
-                    submit: false,
-                },
-            )
+            // The workbook has no column of coordination requests: a report's stay as they are.
+            let input = ReportInput {
+                period: pending.period.clone(),
+                content,
+                coordination: Vec::new(),
+                submit: false,
+            };
+            let unsent = Unsent {
+                coordination: true,
+                ..Unsent::default()
+            };
+            (code, ReportEdit { input, unsent })
         })
         .collect::<Vec<_>>();
     let n = reports.len();
