@@ -283,9 +283,8 @@ pub struct ReviewForm {
     decision: String,
     #[serde(default)]
     reason: String,
-    /// Left out: the assessment stored stays; empty: 不评估.
     #[serde(default)]
-    office_assessment: Option<String>,
+    office_assessment: String,
 }
 
 /// `POST /reports/{id}/review`: 采纳 or 退回.
@@ -302,10 +301,9 @@ pub async fn review(
         .trim()
         .parse()
         .map_err(|_| AppError::BadRequest("表单缺少版本号,请刷新页面。".into()))?;
-    let office_assessment = match f.office_assessment.as_deref().map(str::trim) {
-        None => report.office_assessment,
-        Some("") => None,
-        Some(s) => Some(
+    let office_assessment = match f.office_assessment.trim() {
+        "" => None,
+        s => Some(
             Assessment::parse(s).ok_or_else(|| AppError::BadRequest("办公室评估无效。".into()))?,
         ),
     };

@@ -301,7 +301,8 @@ async fn reports_keep_the_parts_not_sent(pool: PgPool) {
     super::record("partial_reports", n);
 }
 
-/// A review (采纳 or 退回) without `office_assessment` keeps the assessment the report has.
+/// A review (采纳 or 退回) without `office_assessment` keeps the assessment the report has (the
+/// statement keeps it: `COALESCE` in `db::reports::mark_reviewed`).
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn a_review_without_an_assessment_keeps_the_stored_one(pool: PgPool) {
     let w = World::new(pool.clone()).await;
