@@ -239,3 +239,28 @@ async fn the_round_trip_keeps_a_drafts_coordination_requests(pool: PgPool) {
         "the round trip emptied them"
     );
 }
+
+/// A cell holding a control character (Excel writes U+0001 as `_x0001_`) is named by its cell,
+/// like any other bad cell, and nothing is saved.
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn a_control_character_in_a_cell_is_named_by_cell(pool: PgPool) {
+    let c = liaison(&pool).await;
+    let (_, template) = get_bytes(&c, "/my/template.xlsx?period=2022-Q2").await;
+    let filled = fill(
+        &template,
+        &[
+            (3, 3, "推进中"),
+            (3, 4, "正常推进"),
+            (3, 5, "查处\u{1}案件"),
+        ],
+    );
+    let r = upload(&c, &filled).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("<th scope=\"row\">F4</th>"), "{}", r.body);
+    assert!(
+        r.body.contains("工作进展及成效中含有不可见的控制字符"),
+        "{}",
+        r.body
+    );
+    assert_eq!(probe::count(&pool, "reports").await, 0);
+}

@@ -345,6 +345,16 @@ async fn control_characters_are_refused_where_they_enter(pool: PgPool) {
             "leads[0]",
         ),
     ]);
+    // The upload form's text fields (multipart, read by their own helper).
+    cases.push(
+        Case::new("an upload's period with NUL", l, Method::POST, "/my/upload")
+            .body(
+                "multipart/form-data; boundary=B",
+                b"--B\r\nContent-Disposition: form-data; name=\"period\"\r\n\r\n2022-Q2\x00\r\n--B--\r\n"
+                    .to_vec(),
+            )
+            .expect(422, form_field("报送期次")),
+    );
     let before = fingerprint(&pool).await;
     let n = run(&w, &cases).await;
     assert_eq!(
