@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod input;
 pub mod lights;
 pub mod plan;
 pub mod reporting;

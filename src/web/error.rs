@@ -64,6 +64,7 @@ impl AppError {
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Unavailable(_) | AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(e) if crate::db::is_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Db(e) if is_refused_value(e) => StatusCode::BAD_REQUEST,
             AppError::Db(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -90,6 +91,7 @@ impl AppError {
         }
         match self.status() {
             _ if matches!(self, AppError::Busy(_)) => self.to_string(),
+            _ if matches!(self, AppError::Db(e) if is_refused_value(e)) => REFUSED_VALUE.into(),
             StatusCode::SERVICE_UNAVAILABLE => "数据库暂时不可用,请稍后再试。".into(),
             s if s.is_server_error() => "服务器内部错误,请稍后再试。".into(),
             _ => self.to_string(),
@@ -97,10 +99,30 @@ impl AppError {
     }
 
     fn log(&self) {
+        if let AppError::Db(e) = self
+            && is_refused_value(e)
+        {
+            // The edge should have refused it: seen, but not an outage.
+            tracing::warn!(error = %self, "a value the database refused reached it");
+            return;
+        }
         if self.status().is_server_error() && !matches!(self, AppError::Busy(_)) {
             tracing::error!(error = %self, "request failed");
         }
     }
+}
+
+/// What a request is told when PostgreSQL refused one of its values.
+const REFUSED_VALUE: &str =
+    "提交的内容含有无法保存的字符（如 NUL）或超出范围的日期，请检查后重新提交。";
+
+/// PostgreSQL refusing a value the request carried: U+0000 or bytes it cannot store in text
+/// (22021 invalid byte sequence, 22P05 untranslatable character in JSON), a date or time out
+/// of its range (22008) or unreadable (22007). The request is at fault, not the server.
+fn is_refused_value(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .is_some_and(|c| matches!(c.as_ref(), "22021" | "22P05" | "22008" | "22007"))
 }
 
 #[derive(Template)]

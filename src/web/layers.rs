@@ -131,18 +131,19 @@ async fn overloaded(
     )
 }
 
-/// A path or query whose percent-escapes are not UTF-8 names nothing: a 400 for every route,
-/// before any handler could read it with U+FFFD in place of the bad bytes.
+/// A path or query whose percent-escapes are not UTF-8, or decode to a control character
+/// (`%00`, which PostgreSQL cannot store), names nothing: a 400 for every route, before any
+/// handler could read it.
 async fn refuse_malformed_address(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response<Body> {
+    use super::forms::address_fault;
     let uri = req.uri();
-    let ok = |s: &str| super::forms::decodes_to_utf8(s.as_bytes());
-    let message = if !ok(uri.path()) {
-        "请求有误:网址中含有无效的字符。"
-    } else if !ok(uri.query().unwrap_or("")) {
-        "网址中的查询参数无效:含有无效的字符。"
+    let message = if let Some(f) = address_fault(uri.path()) {
+        f.message(false)
+    } else if let Some(f) = address_fault(uri.query().unwrap_or("")) {
+        f.message(true)
     } else {
         return next.run(req).await;
     };

@@ -43,13 +43,62 @@ pub struct UnitAssignment {
     pub role: UnitRole,
 }
 
+/// How a task's units change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnitsChange {
+    /// The whole list, in order, replacing the current one (the API's `leads` and `co`).
+    Replace(Vec<UnitAssignment>),
+    /// The units named change role, or leave (`None`); `add` join at the end. A unit not
+    /// named keeps its role and place: what a form does not send is unchanged, never removed.
+    Edit {
+        roles: Vec<(i64, Option<UnitRole>)>,
+        add: Vec<UnitAssignment>,
+    },
+}
+
+impl UnitsChange {
+    /// The units wanted, from those the task has now.
+    fn wanted(&self, current: &[AssignedUnit]) -> Vec<UnitAssignment> {
+        let (roles, add) = match self {
+            UnitsChange::Replace(all) => return all.clone(),
+            UnitsChange::Edit { roles, add } => (roles, add),
+        };
+        let role_of = |id: i64| roles.iter().find(|(u, _)| *u == id).map(|(_, r)| *r);
+        let mut out: Vec<UnitAssignment> = current
+            .iter()
+            .filter_map(|u| match role_of(u.unit_id) {
+                Some(role) => role.map(|role| UnitAssignment {
+                    unit_id: u.unit_id,
+                    role,
+                }),
+                None => Some(UnitAssignment {
+                    unit_id: u.unit_id,
+                    role: u.role,
+                }),
+            })
+            .collect();
+        // A role given for a unit the task does not have: it joins in that role.
+        for (unit_id, role) in roles {
+            if let Some(role) = role
+                && !current.iter().any(|u| u.unit_id == *unit_id)
+            {
+                out.push(UnitAssignment {
+                    unit_id: *unit_id,
+                    role: *role,
+                });
+            }
+        }
+        out.extend(add.iter().copied());
+        out
+    }
+}
+
 /// What to change; `None` leaves a part as it is.
 #[derive(Debug, Clone, Default)]
 pub struct TaskChange {
     /// The version the change was made from.
     pub version: i32,
-    /// The task's units, replacing the current ones, in order.
-    pub units: Option<Vec<UnitAssignment>>,
+    pub units: Option<UnitsChange>,
     /// `Some(None)`: back to the plan's default.
     pub deadline: Option<Option<Deadline>>,
     /// `Some(None)`: back to the plan's cycle.
@@ -92,7 +141,9 @@ pub async fn change_task(
     }
     let mut changed = false;
     if let Some(units) = &change.units {
-        changed |= change_units(&mut tx, actor, &task, units).await?;
+        let current = db::assignments::units(&mut *tx, task.id).await?;
+        let wanted = units.wanted(&current);
+        changed |= change_units(&mut tx, actor, &task, &wanted).await?;
     }
     if let Some(deadline) = &change.deadline {
         changed |= change_deadline(&mut tx, actor, &task, deadline).await?;
@@ -373,6 +424,14 @@ pub async fn add_unit(
     if full.is_empty() || full.chars().count() > 100 {
         return Err(field("full_name", "全称应为 1 至 100 个字"));
     }
+    // A name is one line: no control character at all, line breaks included.
+    use crate::rules::input::{control_message, has_any_control};
+    if has_any_control(short) {
+        return Err(field("short_name", control_message("简称")));
+    }
+    if has_any_control(full) {
+        return Err(field("full_name", control_message("全称")));
+    }
     let mut tx = pool.begin().await?;
     let plan = db::plans::settings(&mut *tx, plan_id)
         .await?
@@ -390,4 +449,43 @@ pub async fn add_unit(
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(unit_id: i64, role: UnitRole) -> AssignedUnit {
+        AssignedUnit {
+            unit_id,
+            short_name: String::new(),
+            role,
+            designated: true,
+        }
+    }
+
+    fn a(unit_id: i64, role: UnitRole) -> UnitAssignment {
+        UnitAssignment { unit_id, role }
+    }
+
+    #[test]
+    fn an_edit_leaves_the_units_it_does_not_name() {
+        use UnitRole::{Co, Lead};
+        let current = [unit(1, Lead), unit(2, Co), unit(3, Co)];
+        let add_only = UnitsChange::Edit {
+            roles: vec![],
+            add: vec![a(9, Co)],
+        };
+        assert_eq!(
+            add_only.wanted(&current),
+            [a(1, Lead), a(2, Co), a(3, Co), a(9, Co)]
+        );
+        let some = UnitsChange::Edit {
+            roles: vec![(2, None), (3, Some(Lead)), (7, Some(Co))],
+            add: vec![],
+        };
+        assert_eq!(some.wanted(&current), [a(1, Lead), a(3, Lead), a(7, Co)]);
+        let all = UnitsChange::Replace(vec![a(5, Lead)]);
+        assert_eq!(all.wanted(&current), [a(5, Lead)]);
+    }
 }

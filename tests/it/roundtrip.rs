@@ -191,3 +191,76 @@ async fn a_bad_file_is_named_by_cell_and_nothing_is_saved(pool: PgPool) {
     let saved: i64 = probe::count(&pool, "reports").await;
     assert_eq!(saved, 0);
 }
+
+/// The workbook has no column of coordination requests: a draft's requests stay as they are
+/// when the round trip saves it again (a part not sent is unchanged, never emptied).
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn the_round_trip_keeps_a_drafts_coordination_requests(pool: PgPool) {
+    let c = liaison(&pool).await;
+    let (_, template) = get_bytes(&c, "/my/template.xlsx?period=2022-Q2").await;
+    let first = rows_of(&template)[3][0].to_string();
+    let unit = probe::unit_id(&pool, "公安部").await.to_string();
+    let r = c
+        .post(
+            &format!("/tasks/{first}/report"),
+            &[
+                ("unit", &unit),
+                ("period", "2022-Q2"),
+                ("status", "in_progress"),
+                ("self_assessment", "on_track"),
+                ("work_done", "先存草稿"),
+                ("coordination", "请协调甲\n请协调乙"),
+                ("action", "draft"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (_, template) = get_bytes(&c, "/my/template.xlsx?period=2022-Q2").await;
+    let filled = fill(&template, &[(3, 5, "改在表格中填写")]);
+    let r = upload(&c, &filled).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        c.post("/my/upload/confirm", &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let (work_done, requests): (String, Vec<String>) = sqlx::query_as(
+        "SELECT r.work_done, array(SELECT c.text FROM coordination_requests c
+                                    WHERE c.report_id = r.id AND c.state = 'open' ORDER BY c.id)
+           FROM reports r JOIN tasks t ON t.id = r.task_id WHERE t.code = $1",
+    )
+    .bind(&first)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(work_done, "改在表格中填写");
+    assert_eq!(
+        requests,
+        ["请协调甲", "请协调乙"],
+        "the round trip emptied them"
+    );
+}
+
+/// A cell holding a control character (Excel writes U+0001 as `_x0001_`) is named by its cell,
+/// like any other bad cell, and nothing is saved.
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn a_control_character_in_a_cell_is_named_by_cell(pool: PgPool) {
+    let c = liaison(&pool).await;
+    let (_, template) = get_bytes(&c, "/my/template.xlsx?period=2022-Q2").await;
+    let filled = fill(
+        &template,
+        &[
+            (3, 3, "推进中"),
+            (3, 4, "正常推进"),
+            (3, 5, "查处\u{1}案件"),
+        ],
+    );
+    let r = upload(&c, &filled).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("<th scope=\"row\">F4</th>"), "{}", r.body);
+    assert!(
+        r.body.contains("工作进展及成效中含有不可见的控制字符"),
+        "{}",
+        r.body
+    );
+    assert_eq!(probe::count(&pool, "reports").await, 0);
+}

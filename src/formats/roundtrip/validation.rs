@@ -80,6 +80,8 @@ impl Errors {
                 row,
                 format!("{name}不能超过 {MAX_TEXT_CHARS} 字(现有 {n} 字)"),
             );
+        } else if let Err(m) = crate::rules::input::check_text(name, &text) {
+            self.push(col, row, m);
         }
         text
     }

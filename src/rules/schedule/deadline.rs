@@ -131,6 +131,8 @@ impl Deadline {
                             format!("第 {n} 个节点的说明应为 1 至 200 个字"),
                         ));
                     }
+                    crate::rules::input::check_text(&format!("第 {n} 个节点的说明"), t)
+                        .map_err(|m| ("deadline.checkpoints", m))?;
                 }
                 Ok(())
             }

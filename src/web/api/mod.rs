@@ -19,6 +19,55 @@ pub fn office_routes() -> super::Routes {
     super::Routes::default().patch("/plans/{id}/tasks/{code}", tasks::patch)
 }
 
+/// A JSON body that must be an object: 400 when it is not JSON or not an object; 422 naming
+/// the first field whose text (or name) holds a control character (tab and line breaks aside),
+/// refused here for every body since PostgreSQL cannot store U+0000.
+pub fn json_object(
+    body: &[u8],
+) -> Result<serde_json::Map<String, serde_json::Value>, super::ApiError> {
+    use super::{ApiError, AppError};
+    let body: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|_| ApiError(AppError::BadRequest("请求体不是有效的 JSON".into())))?;
+    let serde_json::Value::Object(obj) = body else {
+        return Err(ApiError(AppError::BadRequest(
+            "请求体应为 JSON 对象".into(),
+        )));
+    };
+    for (k, v) in &obj {
+        if let Some(field) = control_in(k, v) {
+            return Err(ApiError(AppError::Unprocessable {
+                message: format!("“{field}”中含有不可见的控制字符（如 NUL），请删除后重新提交"),
+                field,
+            }));
+        }
+    }
+    Ok(obj)
+}
+
+/// The path (`coordination[1]`, `deadline.checkpoints[0].title`) of the first string under
+/// `at` holding a control character.
+fn control_in(at: &str, v: &serde_json::Value) -> Option<String> {
+    use crate::rules::input::{control_char, has_any_control};
+    use serde_json::Value;
+    if has_any_control(at) {
+        return Some(at.escape_debug().to_string());
+    }
+    match v {
+        Value::String(s) => control_char(s).map(|_| at.to_string()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| control_in(&format!("{at}[{i}]"), v)),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            if has_any_control(k) {
+                return Some(format!("{at}.{}", k.escape_debug()));
+            }
+            control_in(&format!("{at}.{k}"), v)
+        }),
+        _ => None,
+    }
+}
+
 /// `?page=&per_page=` of the API's lists. Bad values are clamped, never refused: a page
 /// below 1 or not a number is the first, one past the end the last; `per_page` is 1 to
 /// [`MAX_PER_PAGE`]. Each list answers `{items…, page, per_page, max_per_page, total, pages}`.

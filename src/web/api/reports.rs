@@ -9,7 +9,9 @@ use crate::db::{self, reports::ReportRow};
 use crate::rules::vocabulary::ReportContent;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::{ApiError, AppError};
-use crate::workflows::progress::{self, Assessment, Caller, ReportInput, ReportStatus};
+use crate::workflows::progress::{
+    self, Assessment, Caller, ReportEdit, ReportInput, ReportStatus, Unsent,
+};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -110,11 +112,7 @@ pub async fn create(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let plan_id = known_plan(&pool, &id).await?;
-    let body: Value = serde_json::from_slice(&body)
-        .map_err(|_| ApiError(AppError::BadRequest("请求体不是有效的 JSON".into())))?;
-    let obj = body
-        .as_object()
-        .ok_or_else(|| ApiError(AppError::BadRequest("请求体应为 JSON 对象".into())))?;
+    let obj = &super::json_object(&body)?;
     if let Some(k) = obj.keys().find(|k| !FIELDS.contains(&k.as_str())) {
         return Err(bad(k, "未知字段"));
     }
@@ -166,6 +164,12 @@ pub async fn create(
         (None, None) => return Err(bad("unit", "请指明填报单位(单位简称)")),
         (Some(_), _) => return Err(bad("unit", "应为单位简称")),
     };
+    // An optional part left out of the body stays as stored (`null` or `[]` clears it).
+    let unsent = Unsent {
+        problems: !obj.contains_key("problems"),
+        next_steps: !obj.contains_key("next_steps"),
+        coordination: !obj.contains_key("coordination"),
+    };
     let input = ReportInput {
         period,
         content: ReportContent {
@@ -178,6 +182,7 @@ pub async fn create(
         coordination,
         submit,
     };
+    let input = ReportEdit { input, unsent };
     let caller = Caller {
         actor: user.actor(addr),
         role: user.role,

@@ -6,12 +6,12 @@ use crate::db::{self, tasks::UnitRole};
 use crate::rules::schedule::{Checkpoint, Cycle, Deadline};
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::{ApiError, AppError};
-use crate::workflows::assignments::{self, ChangeError, TaskChange, UnitAssignment};
+use crate::workflows::assignments::{self, ChangeError, TaskChange, UnitAssignment, UnitsChange};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use chrono::NaiveDate;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use sqlx::PgPool;
 
 const FIELDS: &[&str] = &[
@@ -128,11 +128,7 @@ pub async fn patch(
     let task = db::tasks::get_by_code(&pool, plan_id, &code)
         .await?
         .ok_or_else(missing)?;
-    let body: Value = serde_json::from_slice(&body)
-        .map_err(|_| ApiError(AppError::BadRequest("请求体不是有效的 JSON".into())))?;
-    let obj: &Map<String, Value> = body
-        .as_object()
-        .ok_or_else(|| ApiError(AppError::BadRequest("请求体应为 JSON 对象".into())))?;
+    let obj = &super::json_object(&body)?;
     if let Some(k) = obj.keys().find(|k| !FIELDS.contains(&k.as_str())) {
         return Err(bad(k, "未知字段"));
     }
@@ -177,7 +173,7 @@ pub async fn patch(
                 role: UnitRole::Co,
             }))
             .collect();
-        change.units = Some(units);
+        change.units = Some(UnitsChange::Replace(units));
     }
     if let Some(v) = obj.get("deadline") {
         change.deadline = Some(read_deadline(v)?);

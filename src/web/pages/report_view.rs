@@ -277,7 +277,7 @@ pub async fn update(
 
 impl ReportForm {
     /// The form's input, for this report's period.
-    fn input_for(mut self, report: &ReportRow) -> Result<progress::ReportInput, ProgressError> {
+    fn input_for(mut self, report: &ReportRow) -> Result<progress::ReportEdit, ProgressError> {
         self.period = report.period.clone();
         self.input()
     }

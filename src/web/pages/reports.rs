@@ -8,11 +8,12 @@ use crate::rules::reporting;
 use crate::rules::schedule::Period;
 use crate::rules::vocabulary::ReportContent;
 use crate::web::auth::{ClientAddr, CurrentUser};
-use crate::web::forms::{FieldErrors, Form};
+use crate::web::forms::{FieldErrors, Form, Sent};
 use crate::web::plan_context::{self, Layout, PlanContext};
 use crate::web::{AppError, render};
 use crate::workflows::progress::{
-    self, Assessment, Caller, ProgressError, ReportInput, ReportStatus,
+    self, Assessment, Caller, ProgressError, ReportEdit, ReportInput, ReportStatus, ReviewState,
+    Unsent,
 };
 use askama::Template;
 use axum::extract::{Path, State};
@@ -58,13 +59,14 @@ pub struct ReportForm {
     pub self_assessment: String,
     #[serde(default)]
     pub work_done: String,
+    /// Left out: unchanged (as the next two).
     #[serde(default)]
-    pub problems: String,
+    pub problems: Sent,
     #[serde(default)]
-    pub next_steps: String,
+    pub next_steps: Sent,
     /// One request per line.
     #[serde(default)]
-    pub coordination: String,
+    pub coordination: Sent,
     /// `draft` or `submit`.
     #[serde(default)]
     pub action: String,
@@ -80,19 +82,20 @@ impl ReportForm {
             status: r.status.as_str().into(),
             self_assessment: r.self_assessment.as_str().into(),
             work_done: r.work_done.clone(),
-            problems: r.problems.clone(),
-            next_steps: r.next_steps.clone(),
-            coordination: coordination.join("\n"),
+            problems: Sent::of(&r.problems),
+            next_steps: Sent::of(&r.next_steps),
+            coordination: Sent::of(coordination.join("\n")),
             action: String::new(),
         }
     }
 
-    pub fn input(&self) -> Result<ReportInput, ProgressError> {
+    /// What the form files; the optional texts it left out stay as stored.
+    pub fn input(&self) -> Result<ReportEdit, ProgressError> {
         let bad = |f: &'static str, m: &str| ProgressError::Field {
             field: f,
             message: m.into(),
         };
-        Ok(ReportInput {
+        let input = ReportInput {
             period: self.period.trim().to_string(),
             content: ReportContent {
                 status: ReportStatus::parse(&self.status)
@@ -100,11 +103,24 @@ impl ReportForm {
                 self_assessment: Assessment::parse(&self.self_assessment)
                     .ok_or_else(|| bad("self_assessment", "请选择自评"))?,
                 work_done: self.work_done.clone(),
-                problems: self.problems.clone(),
-                next_steps: self.next_steps.clone(),
+                problems: self.problems.text().to_string(),
+                next_steps: self.next_steps.text().to_string(),
             },
-            coordination: self.coordination.lines().map(str::to_string).collect(),
+            coordination: self
+                .coordination
+                .text()
+                .lines()
+                .map(str::to_string)
+                .collect(),
             submit: self.action == "submit",
+        };
+        Ok(ReportEdit {
+            input,
+            unsent: Unsent {
+                problems: self.problems.unsent(),
+                next_steps: self.next_steps.unsent(),
+                coordination: self.coordination.unsent(),
+            },
         })
     }
 }

@@ -13,7 +13,7 @@ use crate::rules::vocabulary::ReportContent;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::plan_context::{self, Layout, PlanContext};
 use crate::web::{AppError, Clock, render};
-use crate::workflows::progress::{self, Assessment, ReportInput, ReportStatus};
+use crate::workflows::progress::{self, Assessment, ReportEdit, ReportInput, ReportStatus, Unsent};
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -202,13 +202,28 @@ struct PendingRow {
 }
 
 /// A text field of the upload form. multer's `text()` replaces bytes that are not UTF-8; such a
-/// field is refused instead, so that it is never read as some other plan or period.
+/// field is refused instead, so that it is never read as some other plan or period; so is one
+/// with a control character, as in every other form.
 async fn utf8(field: axum::extract::multipart::Field<'_>) -> Result<String, AppError> {
+    let name = field.name().unwrap_or_default().to_string();
     let bytes = field
         .bytes()
         .await
         .map_err(super::multipart_error("上传的内容无效。"))?;
-    String::from_utf8(bytes.to_vec()).map_err(|_| AppError::BadRequest("上传的内容无效。".into()))
+    let text = String::from_utf8(bytes.to_vec())
+        .map_err(|_| AppError::BadRequest("上传的内容无效。".into()))?;
+    if crate::rules::input::has_any_control(&text) {
+        let label = if name == "plan" {
+            "工作要点"
+        } else {
+            "报送期次"
+        };
+        return Err(AppError::Unprocessable {
+            message: format!("“{label}”中含有不可见的控制字符（如 NUL），请删除后重新提交。"),
+            field: name,
+        });
+    }
+    Ok(text)
 }
 
 pub async fn upload(
@@ -327,15 +342,18 @@ pub async fn confirm(
         .rows
         .into_iter()
         .map(|PendingRow { code, content }| {
-            (
-                code,
-                ReportInput {
-                    period: pending.period.clone(),
-                    content,
-                    coordination: Vec::new(),
-                    submit: false,
-                },
-            )
+            // The workbook has no column of coordination requests: a report's stay as they are.
+            let input = ReportInput {
+                period: pending.period.clone(),
+                content,
+                coordination: Vec::new(),
+                submit: false,
+            };
+            let unsent = Unsent {
+                coordination: true,
+                ..Unsent::default()
+            };
+            (code, ReportEdit { input, unsent })
         })
         .collect::<Vec<_>>();
     let n = reports.len();

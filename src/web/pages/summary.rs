@@ -143,8 +143,7 @@ pub async fn show(
     let as_of_param = q.as_of.unwrap_or_default().trim().to_string();
     let as_of = match as_of_param.as_str() {
         "" => today,
-        s => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .ok()
+        s => crate::rules::input::parse_date(s)
             .filter(|d| *d <= today)
             .ok_or_else(|| {
                 AppError::BadRequest(format!(

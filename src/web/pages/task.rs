@@ -19,7 +19,7 @@ use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::forms::{FieldErrors, Form};
 use crate::web::plan_context::{self, Layout, PlanContext};
 use crate::web::{AppError, render};
-use crate::workflows::assignments::{self, ChangeError, TaskChange, UnitAssignment};
+use crate::workflows::assignments::{self, ChangeError, TaskChange, UnitAssignment, UnitsChange};
 use crate::workflows::progress::{self, TaskStatus};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -427,7 +427,8 @@ async fn outcome(
 }
 
 /// `POST /tasks/{code}/units`: each current unit's role (`role_ID` = lead, co or remove), one
-/// unit to add, and whether designation is complete.
+/// unit to add, and whether designation is complete (the checkbox counts only beside its
+/// hidden `designation_field`). A unit the form does not name keeps its role.
 pub async fn save_units(
     State(pool): State<PgPool>,
     State(clock): State<Clock>,
@@ -445,29 +446,28 @@ pub async fn save_units(
         "remove" => Ok(None),
         _ => Err(AppError::BadRequest("职责只能是牵头、配合或移除。".into())),
     };
-    let mut units = Vec::new();
+    let mut roles = Vec::new();
     for (name, value) in &fields {
         if let Some(id) = name.strip_prefix("role_") {
             let unit_id: i64 = id
                 .parse()
                 .map_err(|_| AppError::BadRequest("单位编号无效。".into()))?;
-            if let Some(role) = role(value)? {
-                units.push(UnitAssignment { unit_id, role });
-            }
+            roles.push((unit_id, role(value.trim())?));
         }
     }
-    if let Some(add) = get("add_unit").filter(|v| !v.is_empty()) {
-        let unit_id: i64 = add
+    let mut add = Vec::new();
+    if let Some(unit) = get("add_unit").filter(|v| !v.is_empty()) {
+        let unit_id: i64 = unit
             .parse()
             .map_err(|_| AppError::BadRequest("单位编号无效。".into()))?;
         let role = role(get("add_role").unwrap_or("co"))?.unwrap_or(UnitRole::Co);
-        units.push(UnitAssignment { unit_id, role });
+        add.push(UnitAssignment { unit_id, role });
     }
     let designation_complete =
         get("designation_field").map(|_| get("designation_complete").is_some());
     let change = TaskChange {
         version,
-        units: Some(units),
+        units: Some(UnitsChange::Edit { roles, add }),
         designation_complete,
         ..TaskChange::default()
     };
@@ -476,19 +476,57 @@ pub async fn save_units(
     outcome(&pool, clock, ctx, &user, &code, result, None).await
 }
 
+/// The schedule form as sent: a part it leaves out (no `deadline_kind`, no `cycle`) is
+/// unchanged, never reset to the plan's default.
 #[derive(Debug, Deserialize)]
 pub struct ScheduleSubmit {
     plan: Option<String>,
-    #[serde(flatten)]
-    form: ScheduleForm,
+    #[serde(default)]
+    version: String,
+    deadline_kind: Option<String>,
+    deadline_date: Option<String>,
+    checkpoints: Option<String>,
+    cycle: Option<String>,
 }
 
-/// A deadline and cycle read from the form (`None`: the plan's default).
-type Schedule = (Option<Deadline>, Option<Cycle>);
+impl ScheduleSubmit {
+    /// What was typed, to show again.
+    fn typed(&self) -> ScheduleForm {
+        let text = |s: &Option<String>| s.clone().unwrap_or_default();
+        ScheduleForm {
+            version: self.version.clone(),
+            deadline_kind: text(&self.deadline_kind),
+            deadline_date: text(&self.deadline_date),
+            checkpoints: text(&self.checkpoints),
+            cycle: text(&self.cycle),
+        }
+    }
+}
+
+/// A deadline and cycle read from the form (inner `None`: the plan's default; outer `None`:
+/// not sent, unchanged).
+type Schedule = (Option<Option<Deadline>>, Option<Option<Cycle>>);
 
 /// Reads the schedule form into a deadline and cycle; messages name the field.
-fn read_schedule(f: &ScheduleForm) -> Result<Schedule, (&'static str, String)> {
-    let deadline = match f.deadline_kind.as_str() {
+fn read_schedule(s: &ScheduleSubmit) -> Result<Schedule, (&'static str, String)> {
+    let f = s.typed();
+    let deadline = match s.deadline_kind.as_deref() {
+        None => None,
+        Some(_) => Some(read_deadline(&f)?),
+    };
+    let cycle = match s.cycle.as_deref() {
+        None => None,
+        Some("default" | "") => Some(None),
+        Some(other) => Some(Some(
+            Cycle::parse(other).ok_or(("cycle", "请选择报送周期".to_string()))?,
+        )),
+    };
+    Ok((deadline, cycle))
+}
+
+/// The deadline the form chose (`None`: the plan's default).
+fn read_deadline(f: &ScheduleForm) -> Result<Option<Deadline>, (&'static str, String)> {
+    Ok(match f.deadline_kind.as_str() {
         "default" | "" => None,
         "date" => {
             let d = NaiveDate::parse_from_str(f.deadline_date.trim(), "%Y-%m-%d")
@@ -501,12 +539,7 @@ fn read_schedule(f: &ScheduleForm) -> Result<Schedule, (&'static str, String)> {
             parse_checkpoints(&f.checkpoints).map_err(|m| ("deadline", m))?,
         )),
         _ => return Err(("deadline", "请选择时限类型".into())),
-    };
-    let cycle = match f.cycle.as_str() {
-        "default" | "" => None,
-        other => Some(Cycle::parse(other).ok_or(("cycle", "请选择报送周期".to_string()))?),
-    };
-    Ok((deadline, cycle))
+    })
 }
 
 /// `POST /tasks/{code}/schedule`: deadline and reporting cycle.
@@ -519,8 +552,8 @@ pub async fn save_schedule(
     Form(s): Form<ScheduleSubmit>,
 ) -> Result<Response, AppError> {
     let ctx = plan_context::require(&pool, s.plan.as_deref(), "tasks", &user).await?;
-    let version = parse_version(&s.form.version)?;
-    let (deadline, cycle) = match read_schedule(&s.form) {
+    let version = parse_version(&s.version)?;
+    let (deadline, cycle) = match read_schedule(&s) {
         Ok(v) => v,
         Err((field, message)) => {
             return rerender(
@@ -531,7 +564,7 @@ pub async fn save_schedule(
                 &code,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Extras {
-                    form: Some(s.form),
+                    form: Some(s.typed()),
                     errors: FieldErrors::single(field, message),
                     ..Extras::default()
                 },
@@ -541,13 +574,13 @@ pub async fn save_schedule(
     };
     let change = TaskChange {
         version,
-        deadline: Some(deadline),
-        cycle: Some(cycle),
+        deadline,
+        cycle,
         ..TaskChange::default()
     };
     let result =
         assignments::change_task(&pool, &user.actor(addr), ctx.plan.id, &code, change).await;
-    outcome(&pool, clock, ctx, &user, &code, result, Some(s.form)).await
+    outcome(&pool, clock, ctx, &user, &code, result, Some(s.typed())).await
 }
 
 #[cfg(test)]

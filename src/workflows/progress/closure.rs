@@ -26,6 +26,7 @@ pub async fn set_closed(
         if n.chars().count() > 2000 {
             return Err(field("closing_note", "办结说明不能超过 2000 字"));
         }
+        crate::rules::input::check_text("办结说明", n).map_err(|m| field("closing_note", m))?;
     }
     let mut tx = pool.begin().await?;
     // One lock on the task row gives its version and whether it is closed.

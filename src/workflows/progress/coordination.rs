@@ -26,6 +26,7 @@ pub async fn answer_coordination(
     if answer.chars().count() > 2000 {
         return Err(field("answer", "答复不能超过 2000 字"));
     }
+    crate::rules::input::check_text("答复", answer).map_err(|m| field("answer", m))?;
     let mut tx = pool.begin().await?;
     let c = db::coordination::lock(&mut tx, id)
         .await?

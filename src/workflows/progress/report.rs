@@ -4,6 +4,7 @@ use super::error::field;
 use super::limits::{MAX_COORDINATION, MAX_COORDINATION_CHARS, MAX_TEXT};
 use super::{Caller, CoordinationState, ProgressError, ReportAction};
 use crate::db::{self, reports::ReportRow};
+use crate::rules::input::check_text;
 use crate::rules::reporting;
 use crate::rules::vocabulary::{ReportContent, ReportSnapshot};
 use serde_json::json;
@@ -20,6 +21,33 @@ pub struct ReportInput {
     pub submit: bool,
 }
 
+/// Optional parts of a report that its caller did not send (a form or a body without the
+/// field, a workbook without the column): an existing report keeps them as stored, a new one
+/// has them empty. A part left out never clears anything.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Unsent {
+    pub problems: bool,
+    pub next_steps: bool,
+    pub coordination: bool,
+}
+
+/// A report as filed, with what of it was not sent.
+#[derive(Debug, Clone)]
+pub struct ReportEdit {
+    pub input: ReportInput,
+    pub unsent: Unsent,
+}
+
+/// Everything sent: what the callers that always send every part file.
+impl From<ReportInput> for ReportEdit {
+    fn from(input: ReportInput) -> Self {
+        ReportEdit {
+            input,
+            unsent: Unsent::default(),
+        }
+    }
+}
+
 impl ReportInput {
     /// Trims the texts and checks the limits; messages name the field.
     pub fn validate(mut self) -> Result<Self, ProgressError> {
@@ -33,6 +61,7 @@ impl ReportInput {
             if text.chars().count() > MAX_TEXT {
                 return Err(field(name, format!("{label}不能超过 {MAX_TEXT} 字")));
             }
+            check_text(label, text).map_err(|m| field(name, m))?;
         }
         self.coordination = self
             .coordination
@@ -55,6 +84,10 @@ impl ReportInput {
                 "coordination",
                 format!("第 {} 项需协调事项超过 {MAX_COORDINATION_CHARS} 字", i + 1),
             ));
+        }
+        for (i, c) in self.coordination.iter().enumerate() {
+            check_text(&format!("第 {} 项需协调事项", i + 1), c)
+                .map_err(|m| field("coordination", m))?;
         }
         Ok(self)
     }
@@ -84,14 +117,14 @@ async fn lock_task_row(
 
 /// Saves (and, when asked, submits) a unit's report for a period: creates it, or edits it
 /// while it is a draft or returned. `version` is the report version the form was loaded from.
-#[tracing::instrument(skip(pool, caller, input), fields(period = %input.period))]
+#[tracing::instrument(skip(pool, caller, input))]
 pub async fn save_report(
     pool: &PgPool,
     caller: &Caller,
     plan_id: i64,
     code: &str,
     unit_id: i64,
-    input: ReportInput,
+    input: impl Into<ReportEdit>,
     version: Option<i32>,
 ) -> Result<ReportRow, ProgressError> {
     let mut tx = pool.begin().await?;
@@ -106,7 +139,7 @@ pub async fn save_reports(
     caller: &Caller,
     plan_id: i64,
     unit_id: i64,
-    reports: Vec<(String, ReportInput)>,
+    reports: Vec<(String, impl Into<ReportEdit>)>,
 ) -> Result<Vec<ReportRow>, ProgressError> {
     let mut tx = pool.begin().await?;
     let mut saved = Vec::with_capacity(reports.len());
@@ -124,7 +157,7 @@ pub async fn save_report_in(
     plan_id: i64,
     code: &str,
     unit_id: i64,
-    input: ReportInput,
+    input: impl Into<ReportEdit>,
     version: Option<i32>,
 ) -> Result<ReportRow, ProgressError> {
     if !caller.may_write_for(unit_id) {
@@ -132,7 +165,9 @@ pub async fn save_report_in(
             "您只能为本单位填报进展情况".into(),
         ));
     }
-    let input = input.validate()?;
+    let ReportEdit { input, unsent } = input.into();
+    tracing::debug!(period = %input.period, ?unsent, "saving a report");
+    let mut input = input.validate()?;
     let task = db::tasks::get_by_code(&mut *conn, plan_id, code)
         .await?
         .ok_or_else(|| ProgressError::NotFound(format!("本工作要点中没有编号为“{code}”的任务")))?;
@@ -164,7 +199,7 @@ pub async fn save_report_in(
             "该单位不是此任务的责任单位".into(),
         ));
     }
-    let content = input.content.clone();
+    let mut content = input.content.clone();
     let actor_id = caller.actor.user_id;
     let id = match db::reports::find(&mut *tx, task_id, unit_id, &period.key).await? {
         Some(existing) => {
@@ -180,6 +215,16 @@ pub async fn save_report_in(
                     "该报告{},不能再修改",
                     existing.review_state.label()
                 )));
+            }
+            // What was not sent stays as stored.
+            if unsent.problems {
+                content.problems = existing.problems.clone();
+            }
+            if unsent.next_steps {
+                content.next_steps = existing.next_steps.clone();
+            }
+            if unsent.coordination {
+                input.coordination = open_requests(&mut *tx, existing.id).await?;
             }
             // Saving a draft again exactly as stored (a double click, a re-sent form) writes
             // nothing and keeps the version, so the form that sent it stays current.
@@ -206,7 +251,10 @@ pub async fn save_report_in(
             .await?
         }
     };
-    db::coordination::replace_open(&mut *tx, id, &input.coordination).await?;
+    // Requests not sent are left as they are (a new report has none).
+    if !unsent.coordination {
+        db::coordination::replace_open(&mut *tx, id, &input.coordination).await?;
+    }
     if input.submit {
         db::reports::mark_submitted(&mut *tx, id).await?;
         db::attachments::mark_submitted(&mut *tx, id).await?;
@@ -254,11 +302,15 @@ async fn unchanged(
     if existing.content() != *content {
         return Ok(false);
     }
-    let open: Vec<String> = db::coordination::for_report(conn, existing.id)
+    Ok(open_requests(conn, existing.id).await? == coordination)
+}
+
+/// The texts of a report's open coordination requests, in their order.
+async fn open_requests(conn: &mut sqlx::PgConnection, report_id: i64) -> sqlx::Result<Vec<String>> {
+    Ok(db::coordination::for_report(conn, report_id)
         .await?
         .into_iter()
         .filter(|c| c.state == CoordinationState::Open && !c.withdrawn)
         .map(|c| c.text)
-        .collect();
-    Ok(open == coordination)
+        .collect())
 }

@@ -46,6 +46,7 @@ pub async fn review(
                 format!("退回理由不能超过 {MAX_REASON_CHARS} 字"),
             ));
         }
+        crate::rules::input::check_text("退回理由", reason).map_err(|m| field("reason", m))?;
     }
     let mut tx = pool.begin().await?;
     let report = db::reports::lock(&mut tx, report_id)

@@ -50,6 +50,7 @@ pub async fn urge(
             format!("催办内容不能超过 {MAX_URGE_CHARS} 字"),
         ));
     }
+    crate::rules::input::check_text("催办内容", message).map_err(|m| field("message", m))?;
     let mut tx = pool.begin().await?;
     let settings = db::plans::settings(&mut *tx, plan_id)
         .await?

@@ -10,6 +10,8 @@ mod api;
 mod forms;
 mod limits;
 mod markup;
+mod nul;
+mod partial;
 mod signin;
 mod uploads;
 

@@ -69,9 +69,11 @@ fn date(raw: &str, field: &'static str, errors: &mut FieldErrors) -> Option<Naiv
     if raw.is_empty() {
         return None;
     }
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .map_err(|_| errors.add(field, "日期格式应为 2022-07-01"))
-        .ok()
+    let parsed = crate::rules::input::parse_date(raw);
+    if parsed.is_none() {
+        errors.add(field, "日期格式应为 2022-07-01");
+    }
+    parsed
 }
 
 fn trimmed(s: &Option<String>) -> String {
