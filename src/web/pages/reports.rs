@@ -12,8 +12,7 @@ use crate::web::forms::{FieldErrors, Form, Sent};
 use crate::web::plan_context::{self, Layout, PlanContext};
 use crate::web::{AppError, render};
 use crate::workflows::progress::{
-    self, Assessment, Caller, ProgressError, ReportEdit, ReportInput, ReportStatus, ReviewState,
-    Unsent,
+    self, Assessment, Caller, ProgressError, ReportEdit, ReportInput, ReportStatus, Unsent,
 };
 use askama::Template;
 use axum::extract::{Path, State};
