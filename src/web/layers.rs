@@ -131,14 +131,16 @@ async fn overloaded(
     )
 }
 
-/// A path or query whose percent-escapes are not UTF-8 names nothing: a 400 for every route,
-/// before any handler could read it with U+FFFD in place of the bad bytes.
+/// A path or query whose percent-escapes are not UTF-8, or escape a NUL byte (which no duban
+/// address has and PostgreSQL cannot hold in text), names nothing: a 400 for every route, before
+/// any handler could read it with U+FFFD in place of the bad bytes or send the NUL to the database.
 async fn refuse_malformed_address(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response<Body> {
     let uri = req.uri();
-    let ok = |s: &str| super::forms::decodes_to_utf8(s.as_bytes());
+    // In a string whose escapes are well formed, each `%` starts one: `%00` is an escaped NUL.
+    let ok = |s: &str| super::forms::decodes_to_utf8(s.as_bytes()) && !s.contains("%00");
     let message = if !ok(uri.path()) {
         "请求有误:网址中含有无效的字符。"
     } else if !ok(uri.query().unwrap_or("")) {
