@@ -176,7 +176,7 @@ pub async fn known_plan(pool: &PgPool, id: &str) -> Result<i64, ApiError> {
     path = "/api/v1/plans/{id}/tasks",
     operation_id = "list_tasks",
     tag = "plans",
-    params(("id" = i64, Path, description = "The plan's id"), Paging),
+    params(("id" = i64, Path, description = "The plan's id", example = 1), Paging),
     responses(
         (status = 200, description = "The page of tasks", body = TaskPage),
         (status = 400, response = BadRequest),

@@ -86,6 +86,10 @@ pub struct ReportPage {
 // a unit test holds the two to the same fields.
 #[derive(utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "period": "2022-Q3", "status": "in_progress", "self_assessment": "on_track",
+    "work_done": "已召开专题部署会,制定实施方案。", "coordination": ["请协调数据共享"], "submit": false
+}))]
 #[allow(dead_code)]
 pub struct NewReport {
     /// A period the task reports in, e.g. `2022-Q3`.
@@ -150,8 +154,8 @@ fn json_of(r: &ReportRow, coordination: &[db::coordination::CoordinationRow]) ->
     operation_id = "list_reports",
     tag = "reports",
     params(
-        ("id" = i64, Path, description = "The plan's id"),
-        ("code" = String, Path, description = "The task's code, e.g. `1.3.6`"),
+        ("id" = i64, Path, description = "The plan's id", example = 1),
+        ("code" = String, Path, description = "The task's code", example = "1.1.1", pattern = r"^[^\x00]*$"),
         Paging,
     ),
     responses(
@@ -225,8 +229,8 @@ fn text(obj: &Map<String, Value>, key: &str, required: bool) -> Result<String, A
     operation_id = "file_report",
     tag = "reports",
     params(
-        ("id" = i64, Path, description = "The plan's id"),
-        ("code" = String, Path, description = "The task's code, e.g. `1.3.6`"),
+        ("id" = i64, Path, description = "The plan's id", example = 1),
+        ("code" = String, Path, description = "The task's code", example = "1.1.1", pattern = r"^[^\x00]*$"),
     ),
     request_body = NewReport,
     responses(

@@ -32,6 +32,10 @@ const FIELDS: &[&str] = &[
 // a unit test holds the two to the same fields.
 #[derive(utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "version": 1, "cycle": "monthly",
+    "deadline": {"kind": "staged", "checkpoints": [{"date": "2022-09-30", "title": "完成部署"}]}
+}))]
 #[allow(dead_code)]
 pub struct TaskPatch {
     /// The task's version as read; a newer one answers 409.
@@ -150,8 +154,8 @@ fn read_units(v: &Value, field: &str, directory: &[(i64, String)]) -> Result<Vec
     operation_id = "change_task",
     tag = "tasks",
     params(
-        ("id" = i64, Path, description = "The plan's id"),
-        ("code" = String, Path, description = "The task's code, e.g. `1.3.6`"),
+        ("id" = i64, Path, description = "The plan's id", example = 1),
+        ("code" = String, Path, description = "The task's code", example = "1.1.1", pattern = r"^[^\x00]*$"),
     ),
     request_body = TaskPatch,
     responses(
