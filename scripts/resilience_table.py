@@ -14,6 +14,7 @@ COLUMNS = [
     ("found", "writes found"),
     ("unacked_found", "refused but stored"),
     ("lost", "requests lost"),
+    ("api_failures", "API failures"),
 ]
 
 
@@ -35,6 +36,7 @@ def main():
     parser.add_argument("folder")
     parser.add_argument("--tests-status", type=int, default=0)
     parser.add_argument("--fuzz-status", type=int, default=0)
+    parser.add_argument("--api-status", type=int, default=0)
     args = parser.parse_args()
 
     rows = read_rows(args.folder)
@@ -67,6 +69,10 @@ def main():
         failures.append(f"tests failed (exit status {args.tests_status})")
     if args.fuzz_status != 0:
         failures.append(f"scripts/fuzz failed (exit status {args.fuzz_status})")
+    if args.api_status != 0:
+        failures.append(f"scripts/schemathesis failed (exit status {args.api_status})")
+    if total["api_failures"] > 0:
+        failures.append(f"{total['api_failures']} API answers not as described (schemathesis)")
     if not rows:
         failures.append("no figures recorded")
     if total["lost"] > 0:

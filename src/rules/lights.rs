@@ -38,9 +38,22 @@ pub const WARNING_DAYS: i64 = 14;
 /// A traffic light. The derived order `Green < Yellow < Red < Grey` is the "worst of" order:
 /// grey (closed) wins over everything, then red, then yellow.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "lowercase")]
+#[schema(
+    description = "红黄绿灯: `grey` closed, `red` overdue or behind, `yellow` due soon or at risk, `green` on track."
+)]
 pub enum Light {
     Green,
     Yellow,

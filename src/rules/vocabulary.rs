@@ -19,7 +19,9 @@ macro_rules! display_as_stored_name {
 display_as_stored_name!(ReportStatus, Assessment, ReviewState, ReportAction);
 
 /// 进展状态, as the unit reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[sqlx(type_name = "report_status", rename_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum ReportStatus {
@@ -57,7 +59,9 @@ impl ReportStatus {
 }
 
 /// 自评 (by the unit) or 办公室评估 (by the office).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[sqlx(type_name = "assessment", rename_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum Assessment {
@@ -91,7 +95,9 @@ impl Assessment {
 }
 
 /// Where a report stands in review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[sqlx(type_name = "review_state", rename_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewState {
@@ -144,7 +150,9 @@ impl ReviewState {
 }
 
 /// A coordination request's state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[sqlx(type_name = "coordination_state", rename_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum CoordinationState {

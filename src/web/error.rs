@@ -69,17 +69,17 @@ impl AppError {
         }
     }
 
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self.status() {
-            StatusCode::NOT_FOUND => "not_found",
-            StatusCode::BAD_REQUEST => "bad_request",
-            StatusCode::UNAUTHORIZED => "unauthorized",
-            StatusCode::FORBIDDEN => "forbidden",
-            StatusCode::UNPROCESSABLE_ENTITY => "unprocessable",
-            StatusCode::CONFLICT => "conflict",
-            StatusCode::PAYLOAD_TOO_LARGE => "too_large",
-            StatusCode::SERVICE_UNAVAILABLE => "unavailable",
-            _ => "internal",
+            StatusCode::NOT_FOUND => ErrorCode::NotFound,
+            StatusCode::BAD_REQUEST => ErrorCode::BadRequest,
+            StatusCode::UNAUTHORIZED => ErrorCode::Unauthorized,
+            StatusCode::FORBIDDEN => ErrorCode::Forbidden,
+            StatusCode::UNPROCESSABLE_ENTITY => ErrorCode::Unprocessable,
+            StatusCode::CONFLICT => ErrorCode::Conflict,
+            StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::TooLarge,
+            StatusCode::SERVICE_UNAVAILABLE => ErrorCode::Unavailable,
+            _ => ErrorCode::Internal,
         }
     }
 
@@ -238,24 +238,59 @@ impl From<tower_sessions::session::Error> for AppError {
     }
 }
 
+/// The API's error answer, `{"error": {…}}`, as served and as the OpenAPI description names it.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    pub code: ErrorCode,
+    /// What went wrong, in Chinese, for a person to read; a generic sentence for a 5xx.
+    pub message: String,
+    /// 422: the field of the body whose value was refused (`work_done`, `deadline.date`,
+    /// `leads[1]`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// 409: the version the object now has; read it again before changing it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i32>,
+}
+
+/// The error's kind, one per status (405 and 415 answer `bad_request`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Conflict,
+    TooLarge,
+    Unprocessable,
+    Unavailable,
+    Internal,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.0.log();
-        let mut error =
-            serde_json::json!({ "code": self.0.code(), "message": self.0.public_message() });
+        let mut error = ErrorDetail {
+            code: self.0.code(),
+            message: self.0.public_message(),
+            field: None,
+            current_version: None,
+        };
         match &self.0 {
-            AppError::Unprocessable { field, message } => {
-                error["field"] = field.clone().into();
-                error["message"] = message.clone().into();
-            }
+            AppError::Unprocessable { field, .. } => error.field = Some(field.clone()),
             AppError::Conflict {
                 current_version, ..
-            } => {
-                error["current_version"] = (*current_version).into();
-            }
+            } => error.current_version = Some(*current_version),
             _ => {}
         }
-        let body = serde_json::json!({ "error": error });
-        (self.0.status(), Json(body)).into_response()
+        (self.0.status(), Json(ErrorBody { error })).into_response()
     }
 }

@@ -136,7 +136,7 @@ fn routes(state: &AppState) -> Routes {
         .merge(pages::public_routes())
         .merge(signed_in)
         .merge(exports)
-        .nest("/api/v1", api)
+        .nest("/api/v1", api::public_routes().merge(api))
         .merge(health::routes())
         .merge(assets::routes())
 }

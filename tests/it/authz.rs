@@ -256,7 +256,9 @@ async fn row(
         | (true, "/static/style.css")
         | (true, "/static/print.css")
         | (true, "/static/favicon.svg")
-        | (true, "/favicon.ico") => (path.into(), vec![], PUBLIC),
+        | (true, "/favicon.ico")
+        // The API's description: the interface, not data.
+        | (true, "/api/v1/openapi.json") => (path.into(), vec![], PUBLIC),
         // Signed-in users are sent on from the sign-in page.
         (true, "/login") => ("/login".into(), vec![], [200, 303, 303, 303, 303, 200, 200]),
         (false, "/login") => (

@@ -1,11 +1,17 @@
 //! JSON API, version 1, for callers holding an API token: reads of plans, tasks and reports,
 //! and filing a report for one's unit.
 
+pub mod doc;
 mod plans;
 mod reports;
 mod tasks;
 
-/// Every API route; all need a token (the guard is applied by `web::routes`).
+/// API routes anyone may read, without a token: the description of the interface itself.
+pub fn public_routes() -> super::Routes {
+    super::Routes::default().get("/openapi.json", doc::openapi_json)
+}
+
+/// Every API route that needs a token (the guard is applied by `web::routes`).
 pub fn routes() -> super::Routes {
     super::Routes::default()
         .get("/plans", plans::list)
@@ -71,9 +77,15 @@ fn control_in(at: &str, v: &serde_json::Value) -> Option<String> {
 /// `?page=&per_page=` of the API's lists. Bad values are clamped, never refused: a page
 /// below 1 or not a number is the first, one past the end the last; `per_page` is 1 to
 /// [`MAX_PER_PAGE`]. Each list answers `{items…, page, per_page, max_per_page, total, pages}`.
-#[derive(Debug, Default, serde::Deserialize)]
+/// (No address may hold a NUL byte: the pattern says so, `web::layers` refuses one.)
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Paging {
+    /// The page, from 1; anything else is page 1, past the end the last page.
+    #[param(value_type = Option<String>, example = "1", pattern = r"^[^\x00]*$")]
     page: Option<String>,
+    /// Items per page, 100 by default, clamped to 1 to 500; not a number is the default.
+    #[param(value_type = Option<String>, example = "100", pattern = r"^[^\x00]*$")]
     per_page: Option<String>,
 }
 
@@ -96,18 +108,32 @@ impl Paging {
     }
 }
 
-/// A page of `items` under `key`, with where it stands in the whole list.
-pub fn paged(
-    key: &str,
-    items: Vec<serde_json::Value>,
-    p: &super::pager::Pager,
-) -> serde_json::Value {
-    let mut out = serde_json::Map::new();
-    out.insert(key.into(), serde_json::Value::Array(items));
-    out.insert("page".into(), p.page.into());
-    out.insert("per_page".into(), p.per_page.into());
-    out.insert("max_per_page".into(), MAX_PER_PAGE.into());
-    out.insert("total".into(), p.total.into());
-    out.insert("pages".into(), p.pages().into());
-    serde_json::Value::Object(out)
+/// Where a page of a list stands in the whole list (flattened into each list's answer).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PageInfo {
+    /// The page answered, from 1 (a page asked past the end is the last).
+    #[schema(minimum = 1)]
+    page: i64,
+    #[schema(minimum = 1, maximum = 500)]
+    per_page: i64,
+    /// The largest `per_page` honoured.
+    max_per_page: i64,
+    /// Items in the whole list.
+    #[schema(minimum = 0)]
+    total: i64,
+    /// Pages in the whole list, at least 1.
+    #[schema(minimum = 1)]
+    pages: i64,
+}
+
+impl PageInfo {
+    pub fn of(p: &super::pager::Pager) -> PageInfo {
+        PageInfo {
+            page: p.page,
+            per_page: p.per_page,
+            max_per_page: MAX_PER_PAGE,
+            total: p.total,
+            pages: p.pages(),
+        }
+    }
 }

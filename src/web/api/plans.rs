@@ -1,9 +1,10 @@
 //! `GET /api/v1/plans` and `GET /api/v1/plans/{id}/tasks`.
 
-use super::{Paging, paged};
+use super::doc::{BadRequest, NotFound, Unauthorized, Unavailable};
+use super::{PageInfo, Paging};
 use crate::db::{self, tasks::TaskFilter, tasks::TaskRow};
 use crate::rules::lights::Light;
-use crate::rules::schedule::Cycle;
+use crate::rules::schedule::{Checkpoint, Cycle, Deadline, DeadlineKind};
 use crate::web::Clock;
 use crate::web::{ApiError, AppError};
 use crate::workflows::progress::{self, TaskStatus};
@@ -12,10 +13,12 @@ use axum::extract::{Path, Query, State};
 use serde::Serialize;
 use sqlx::PgPool;
 
-#[derive(Serialize)]
+/// 工作要点: one plan.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct PlanJson {
     id: i64,
     year: i32,
+    /// 文号, e.g. `打假办发〔2022〕3号`.
     doc_number: Option<String>,
     title: String,
     /// `YYYY-MM-DD` (chrono's serde form of a date).
@@ -23,13 +26,15 @@ pub struct PlanJson {
     task_count: i64,
 }
 
-#[derive(Serialize)]
+/// A section (一、) or subsection ((一)) of the plan: its number and title.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Heading {
     number: i32,
     title: String,
 }
 
-#[derive(Serialize)]
+/// A task with its units and the deadline and cycle in force.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct TaskJson {
     /// The task's code within its plan, e.g. `1.3.6`.
     code: String,
@@ -37,29 +42,74 @@ pub struct TaskJson {
     subsection: Heading,
     number: i32,
     text: String,
+    /// 牵头单位: the lead units' short names.
     leads: Vec<String>,
+    /// 配合单位: the co-responsible units' short names.
     co: Vec<String>,
+    /// True where the document names units loosely (“领导小组有关成员单位”, “等”).
     unnamed_members: bool,
+    /// The version to send back with a change (`PATCH`).
     version: i32,
-    /// `{kind, date?, checkpoints?}`: the deadline in force.
-    deadline: serde_json::Value,
+    /// The deadline in force.
+    deadline: DeadlineJson,
     /// `monthly`, `quarterly`, `half_yearly` or `none`: the cycle in force.
     cycle: Cycle,
     /// True where nothing is left to designate.
     designation_complete: bool,
     /// `red`, `yellow`, `green` or `grey`, computed for today (in the task list).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     light: Option<Light>,
     /// `not_started`, `in_progress`, `done`, `behind` or `closed` (in the task list).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     status: Option<TaskStatus>,
+}
+
+/// 办理时限: `{kind}`, with `date` for `date` and `checkpoints` for `staged`.
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineJson {
+    pub kind: DeadlineKind,
+    /// `YYYY-MM-DD`, for `date` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub date: Option<chrono::NaiveDate>,
+    /// The checkpoints in date order, for `staged` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub checkpoints: Option<Vec<Checkpoint>>,
+}
+
+impl From<Deadline> for DeadlineJson {
+    fn from(d: Deadline) -> Self {
+        let kind = d.kind();
+        let (date, checkpoints) = match d {
+            Deadline::Date(date) => (Some(date), None),
+            Deadline::Staged(points) => (None, Some(points)),
+            _ => (None, None),
+        };
+        DeadlineJson {
+            kind,
+            date,
+            checkpoints,
+        }
+    }
+}
+
+/// A page of a plan's tasks, in plan order.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TaskPage {
+    tasks: Vec<TaskJson>,
+    #[serde(flatten)]
+    page: PageInfo,
 }
 
 impl From<TaskRow> for TaskJson {
     fn from(t: TaskRow) -> Self {
         TaskJson {
             version: t.version,
-            deadline: t.deadline().to_json(),
+            deadline: t.deadline().into(),
             cycle: t.effective_cycle(),
             designation_complete: t.designation_complete,
             light: None,
@@ -82,6 +132,19 @@ impl From<TaskRow> for TaskJson {
     }
 }
 
+/// The plans loaded, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans",
+    operation_id = "list_plans",
+    tag = "plans",
+    responses(
+        (status = 200, description = "Every plan, with its task count", body = Vec<PlanJson>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub async fn list(State(pool): State<PgPool>) -> Result<Json<Vec<PlanJson>>, ApiError> {
     let plans = db::plans::list(&pool).await?;
     Ok(Json(
@@ -107,12 +170,27 @@ pub async fn known_plan(pool: &PgPool, id: &str) -> Result<i64, ApiError> {
     Ok(plan_id)
 }
 
+/// A page of a plan's tasks with their lights and status for today.
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/{id}/tasks",
+    operation_id = "list_tasks",
+    tag = "plans",
+    params(("id" = i64, Path, description = "The plan's id", example = 1), Paging),
+    responses(
+        (status = 200, description = "The page of tasks", body = TaskPage),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub async fn tasks(
     State(pool): State<PgPool>,
     State(clock): State<Clock>,
     Path(id): Path<String>,
     Query(paging): Query<Paging>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<TaskPage>, ApiError> {
     let plan_id = known_plan(&pool, &id).await?;
     let settings = db::plans::settings(&pool, plan_id)
         .await?
@@ -137,8 +215,11 @@ pub async fn tasks(
             let mut json = TaskJson::from(t);
             json.light = state.map(|s| s.0);
             json.status = state.map(|s| s.1);
-            serde_json::to_value(json).unwrap_or_default()
+            json
         })
         .collect();
-    Ok(Json(paged("tasks", items, &pager)))
+    Ok(Json(TaskPage {
+        tasks: items,
+        page: PageInfo::of(&pager),
+    }))
 }

@@ -3,10 +3,13 @@
 //! submitted versions only (as `Access::may_read_working_copy` says of every API read): a
 //! working copy is seen on the report's own page alone.
 
+use super::doc::{
+    BadRequest, Conflict, Forbidden, NotFound, TooLarge, Unauthorized, Unavailable, Unprocessable,
+};
 use super::plans::known_plan;
-use super::{Paging, paged};
+use super::{PageInfo, Paging};
 use crate::db::{self, reports::ReportRow};
-use crate::rules::vocabulary::ReportContent;
+use crate::rules::vocabulary::{CoordinationState, ReportContent, ReviewState};
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::{ApiError, AppError};
 use crate::workflows::progress::{
@@ -15,7 +18,9 @@ use crate::workflows::progress::{
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use serde_json::{Map, Value, json};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use serde_json::{Map, Value};
 use sqlx::PgPool;
 
 const FIELDS: &[&str] = &[
@@ -38,27 +43,138 @@ fn bad(field: &str, message: impl Into<String>) -> ApiError {
     })
 }
 
-fn json_of(r: &ReportRow, coordination: &[db::coordination::CoordinationRow]) -> Value {
-    let coordination: Vec<Value> = coordination
-        .iter()
-        .filter(|c| c.report_id == r.id)
-        .map(|c| json!({ "text": c.text, "state": c.state, "answer": c.answer }))
-        .collect();
-    json!({
-        "id": r.id, "period": r.period, "unit": r.unit_name, "version": r.version,
-        "review_state": r.review_state, "status": r.status, "self_assessment": r.self_assessment,
-        "office_assessment": r.office_assessment, "work_done": r.work_done, "problems": r.problems,
-        "next_steps": r.next_steps, "coordination": coordination, "due_on": r.due_on,
-        "submitted_at": r.submitted_at, "return_reason": r.return_reason,
-    })
+/// A report as the API answers it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReportJson {
+    id: i64,
+    /// The reporting period, e.g. `2022-Q3`, `2022-H1`, `2022-07`.
+    period: String,
+    /// The reporting unit's short name.
+    unit: String,
+    /// The version to send back with a change.
+    version: i32,
+    review_state: ReviewState,
+    status: ReportStatus,
+    self_assessment: Assessment,
+    /// The office's assessment, once it has reviewed the report.
+    office_assessment: Option<Assessment>,
+    work_done: String,
+    problems: String,
+    next_steps: String,
+    coordination: Vec<CoordinationJson>,
+    due_on: NaiveDate,
+    submitted_at: Option<DateTime<Utc>>,
+    /// The office's reason, when it returned the report.
+    return_reason: Option<String>,
 }
 
+/// 协调事项: a coordination request raised with a report, and the office's answer.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CoordinationJson {
+    text: String,
+    state: CoordinationState,
+    answer: Option<String>,
+}
+
+/// A page of a task's reports the caller may read.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReportPage {
+    reports: Vec<ReportJson>,
+    #[serde(flatten)]
+    page: PageInfo,
+}
+
+/// The body of `POST …/reports`; unknown fields are refused.
+// For the description only: `create` reads the JSON itself, to name the field of a bad value;
+// a unit test holds the two to the same fields.
+#[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "period": "2022-Q3", "status": "in_progress", "self_assessment": "on_track",
+    "work_done": "已召开专题部署会,制定实施方案。", "coordination": ["请协调数据共享"], "submit": false
+}))]
+#[allow(dead_code)]
+pub struct NewReport {
+    /// A period the task reports in, e.g. `2022-Q3`.
+    #[schema(example = "2022-Q3")]
+    period: String,
+    status: ReportStatus,
+    self_assessment: Assessment,
+    /// 工作进展及成效: required, not blank.
+    #[schema(max_length = 5000, pattern = r"\S")]
+    work_done: String,
+    #[schema(max_length = 5000)]
+    problems: Option<String>,
+    #[schema(max_length = 5000)]
+    next_steps: Option<String>,
+    /// 需协调事项, one per item.
+    coordination: Option<Vec<String>>,
+    /// `true` submits the report to the office; `false` (the default) keeps a draft.
+    #[schema(required = false)]
+    submit: bool,
+    /// The unit's short name: an office token names it; a liaison's is its own.
+    #[schema(required = false, nullable = false)]
+    unit: Option<String>,
+    /// The version read, to change an existing report; 0 or absent for a new one.
+    #[schema(minimum = 0, maximum = 2147483647)]
+    version: Option<i32>,
+}
+
+fn json_of(r: &ReportRow, coordination: &[db::coordination::CoordinationRow]) -> ReportJson {
+    let coordination = coordination
+        .iter()
+        .filter(|c| c.report_id == r.id)
+        .map(|c| CoordinationJson {
+            text: c.text.clone(),
+            state: c.state,
+            answer: c.answer.clone(),
+        })
+        .collect();
+    ReportJson {
+        id: r.id,
+        period: r.period.clone(),
+        unit: r.unit_name.clone(),
+        version: r.version,
+        review_state: r.review_state,
+        status: r.status,
+        self_assessment: r.self_assessment,
+        office_assessment: r.office_assessment,
+        work_done: r.work_done.clone(),
+        problems: r.problems.clone(),
+        next_steps: r.next_steps.clone(),
+        coordination,
+        due_on: r.due_on,
+        submitted_at: r.submitted_at,
+        return_reason: r.return_reason.clone(),
+    }
+}
+
+/// A page of the task's reports the caller may read: the office and leaders all, a lead unit's
+/// liaison all of the task's, other liaisons their unit's own.
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/{id}/tasks/{code}/reports",
+    operation_id = "list_reports",
+    tag = "reports",
+    params(
+        ("id" = i64, Path, description = "The plan's id", example = 1),
+        ("code" = String, Path, description = "The task's code", example = "1.1.1", pattern = r"^[^\x00]*$"),
+        Paging,
+    ),
+    responses(
+        (status = 200, description = "The page of reports", body = ReportPage),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub async fn list(
     State(pool): State<PgPool>,
     user: CurrentUser,
     Path((id, code)): Path<(String, String)>,
     Query(paging): Query<Paging>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ReportPage>, ApiError> {
     let plan_id = known_plan(&pool, &id).await?;
     let task = db::tasks::get_by_code(&pool, plan_id, &code)
         .await?
@@ -86,7 +202,10 @@ pub async fn list(
         .iter()
         .map(|v| json_of(&v.report, &coordination))
         .collect();
-    Ok(Json(paged("reports", items, &pager)))
+    Ok(Json(ReportPage {
+        reports: items,
+        page: PageInfo::of(&pager),
+    }))
 }
 
 fn text(obj: &Map<String, Value>, key: &str, required: bool) -> Result<String, ApiError> {
@@ -104,13 +223,36 @@ fn text(obj: &Map<String, Value>, key: &str, required: bool) -> Result<String, A
     }
 }
 
+/// Files (or changes) the report of a unit for the task and a period, as a draft or submitted.
+#[utoipa::path(
+    post,
+    path = "/api/v1/plans/{id}/tasks/{code}/reports",
+    operation_id = "file_report",
+    tag = "reports",
+    params(
+        ("id" = i64, Path, description = "The plan's id", example = 1),
+        ("code" = String, Path, description = "The task's code", example = "1.1.1", pattern = r"^[^\x00]*$"),
+    ),
+    request_body = NewReport,
+    responses(
+        (status = 200, description = "The report as stored", body = ReportJson),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = TooLarge),
+        (status = 422, response = Unprocessable),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub async fn create(
     State(pool): State<PgPool>,
     user: CurrentUser,
     ClientAddr(addr): ClientAddr,
     Path((id, code)): Path<(String, String)>,
     body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ReportJson>, ApiError> {
     let plan_id = known_plan(&pool, &id).await?;
     let obj = &super::json_object(&body)?;
     if let Some(k) = obj.keys().find(|k| !FIELDS.contains(&k.as_str())) {
@@ -210,4 +352,36 @@ pub async fn create(
         .collect();
     tx.commit().await?;
     Ok(Json(json_of(&row, &coordination)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn documented(schema: utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>) -> Value {
+        serde_json::to_value(schema).unwrap()
+    }
+
+    /// The description names exactly the fields the handler reads, with the text limit in force.
+    #[test]
+    fn new_report_documents_the_fields_read() {
+        let schema = documented(<NewReport as utoipa::PartialSchema>::schema());
+        let mut named: Vec<&str> = schema["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut read = FIELDS.to_vec();
+        named.sort_unstable();
+        read.sort_unstable();
+        assert_eq!(named, read);
+        for text in ["work_done", "problems", "next_steps"] {
+            assert_eq!(
+                schema["properties"][text]["maxLength"],
+                crate::rules::vocabulary::MAX_TEXT_CHARS,
+                "{text}"
+            );
+        }
+    }
 }

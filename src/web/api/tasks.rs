@@ -1,7 +1,10 @@
 //! `PATCH /api/v1/plans/{id}/tasks/{code}`: the office's changes to a task, under the same
 //! rules as the pages: the `version` read, 409 when stale, 422 naming the field of a bad value.
 
-use super::plans::{TaskJson, known_plan};
+use super::doc::{
+    BadRequest, Conflict, Forbidden, NotFound, TooLarge, Unauthorized, Unavailable, Unprocessable,
+};
+use super::plans::{DeadlineJson, TaskJson, known_plan};
 use crate::db::{self, tasks::UnitRole};
 use crate::rules::schedule::{Checkpoint, Cycle, Deadline};
 use crate::web::auth::{ClientAddr, CurrentUser};
@@ -22,6 +25,38 @@ const FIELDS: &[&str] = &[
     "cycle",
     "designation_complete",
 ];
+
+/// The body of `PATCH …/tasks/{code}`: absent fields are left as they are; unknown fields are
+/// refused.
+// For the description only: `patch` reads the JSON itself, to name the field of a bad value;
+// a unit test holds the two to the same fields.
+#[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "version": 1, "cycle": "monthly",
+    "deadline": {"kind": "staged", "checkpoints": [{"date": "2022-09-30", "title": "完成部署"}]}
+}))]
+#[allow(dead_code)]
+pub struct TaskPatch {
+    /// The task's version as read; a newer one answers 409.
+    #[schema(minimum = -2147483648, maximum = 2147483647)]
+    version: i32,
+    /// 牵头单位: unit short names of the plan's directory, replacing the lead units.
+    #[schema(required = false, nullable = false)]
+    leads: Option<Vec<String>>,
+    /// 配合单位: unit short names, replacing the co-responsible units.
+    #[schema(required = false, nullable = false)]
+    co: Option<Vec<String>>,
+    /// The task's own deadline, or `null` for the plan's default.
+    #[schema(required = false)]
+    deadline: Option<DeadlineJson>,
+    /// The task's own reporting cycle, or `null` for the plan's.
+    #[schema(required = false)]
+    cycle: Option<Cycle>,
+    /// True once every unit is designated.
+    #[schema(required = false, nullable = false)]
+    designation_complete: Option<bool>,
+}
 
 fn bad(field: &str, message: impl Into<String>) -> ApiError {
     ApiError(AppError::Unprocessable {
@@ -112,6 +147,29 @@ fn read_units(v: &Value, field: &str, directory: &[(i64, String)]) -> Result<Vec
         .collect()
 }
 
+/// The office changes a task's units, deadline, cycle or designation, from the version read.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/plans/{id}/tasks/{code}",
+    operation_id = "change_task",
+    tag = "tasks",
+    params(
+        ("id" = i64, Path, description = "The plan's id", example = 1),
+        ("code" = String, Path, description = "The task's code", example = "1.1.1", pattern = r"^[^\x00]*$"),
+    ),
+    request_body = TaskPatch,
+    responses(
+        (status = 200, description = "The task as changed", body = TaskJson),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = TooLarge),
+        (status = 422, response = Unprocessable),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub async fn patch(
     State(pool): State<PgPool>,
     user: CurrentUser,
@@ -216,5 +274,26 @@ pub async fn patch(
         Err(ChangeError::Field { field, message }) => Err(bad(field, message)),
         Err(ChangeError::NotFound) => Err(missing()),
         Err(ChangeError::Db(e)) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The description names exactly the fields the handler reads.
+    #[test]
+    fn task_patch_documents_the_fields_read() {
+        let schema = serde_json::to_value(<TaskPatch as utoipa::PartialSchema>::schema()).unwrap();
+        let mut named: Vec<&str> = schema["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut read = FIELDS.to_vec();
+        named.sort_unstable();
+        read.sort_unstable();
+        assert_eq!(named, read);
     }
 }

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use std::collections::HashMap;
 
 /// A task's state in one word: closed, or the status of its latest submitted report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskStatus {
     NotStarted,
