@@ -103,6 +103,18 @@ impl AppError {
     }
 }
 
+/// Marks an answer that says the database is unavailable (a pool timeout, a broken or refused
+/// connection), so that `web::busy` can first check whether the database really is away: a
+/// pool exhausted by busy requests times out alike, and is answered as busy instead.
+#[derive(Debug, Clone, Copy)]
+pub struct DatabaseUnavailable;
+
+impl AppError {
+    fn says_database_unavailable(&self) -> bool {
+        self.status() == StatusCode::SERVICE_UNAVAILABLE && !matches!(self, AppError::Busy(_))
+    }
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
@@ -127,7 +139,7 @@ impl IntoResponse for AppError {
             StatusCode::SERVICE_UNAVAILABLE => "服务暂时不可用",
             _ => "服务器错误",
         };
-        render::page(
+        let mut res = render::page(
             status,
             &ErrorPage {
                 layout: super::plan_context::bare_layout("", None),
@@ -135,7 +147,11 @@ impl IntoResponse for AppError {
                 heading,
                 message: self.public_message(),
             },
-        )
+        );
+        if self.says_database_unavailable() {
+            res.extensions_mut().insert(DatabaseUnavailable);
+        }
+        res
     }
 }
 
@@ -234,6 +250,10 @@ impl IntoResponse for ApiError {
             _ => {}
         }
         let body = serde_json::json!({ "error": error });
-        (self.0.status(), Json(body)).into_response()
+        let mut res = (self.0.status(), Json(body)).into_response();
+        if self.0.says_database_unavailable() {
+            res.extensions_mut().insert(DatabaseUnavailable);
+        }
+        res
     }
 }

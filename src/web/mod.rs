@@ -4,6 +4,8 @@
 mod api;
 mod assets;
 pub mod auth;
+mod busy;
+mod edge;
 pub mod charts;
 mod error;
 mod forms;
@@ -33,6 +35,7 @@ struct Inner {
     pool: PgPool,
     config: WebConfig,
     summaries: Arc<crate::workflows::summary::SummaryCache>,
+    reachability: busy::Reachability,
 }
 
 /// Settings of the web layer.
@@ -48,6 +51,9 @@ pub struct WebConfig {
     pub max_concurrency: usize,
     /// A request not answered within this is answered 503.
     pub request_timeout: std::time::Duration,
+    /// The only `Host` (`host` or `host:port`, lower case) served, from `DUBAN_PUBLIC_URL`;
+    /// `None`: any.
+    pub public_host: Option<String>,
 }
 
 /// "Today" as the lights see it: the real date, or the one configured for demos and tests.
@@ -74,6 +80,7 @@ impl Default for WebConfig {
             today: None,
             max_concurrency: 512,
             request_timeout: std::time::Duration::from_secs(30),
+            public_host: None,
         }
     }
 }
@@ -88,11 +95,16 @@ impl AppState {
             pool,
             config,
             summaries: Arc::new(crate::workflows::summary::SummaryCache::new(SUMMARIES_KEPT)),
+            reachability: busy::Reachability::default(),
         }))
     }
 
     pub fn config(&self) -> &WebConfig {
         &self.0.config
+    }
+
+    fn reachability(&self) -> &busy::Reachability {
+        &self.0.reachability
     }
 }
 

@@ -6,6 +6,7 @@
 use crate::common;
 
 mod addresses;
+mod edge;
 mod api;
 mod forms;
 mod limits;
