@@ -226,10 +226,16 @@ async fn another_host_is_refused_when_the_public_url_is_set(pool: PgPool) {
 async fn csv_neutralises_full_width_formula_starts(pool: PgPool) {
     let w = World::new(pool).await;
     let starts = ["＝1+1", "＋1", "－1", "＠SUM(A1)", "\u{3000}＝1", "\t=1", "\r=1"];
-    for (i, text) in starts.iter().enumerate() {
+    let codes: Vec<String> =
+        sqlx::query_scalar("SELECT code FROM tasks WHERE plan_id = $1 ORDER BY id LIMIT 7")
+            .bind(w.plan_id)
+            .fetch_all(&w.pool)
+            .await
+            .unwrap();
+    for (text, code) in starts.iter().zip(&codes) {
         sqlx::query("UPDATE tasks SET text = $1 WHERE code = $2")
             .bind(text)
-            .bind(format!("1.1.{}", i + 1))
+            .bind(code)
             .execute(&w.pool)
             .await
             .unwrap();
