@@ -125,14 +125,19 @@ mod tests {
             ("https://Duban.Example.gov.cn/", "duban.example.gov.cn"),
             ("https://duban.example.gov.cn:443/", "duban.example.gov.cn"),
             ("http://duban.example.gov.cn:80", "duban.example.gov.cn"),
-            ("https://duban.example.gov.cn:8443", "duban.example.gov.cn:8443"),
+            (
+                "https://duban.example.gov.cn:8443",
+                "duban.example.gov.cn:8443",
+            ),
             ("http://10.1.2.3:3000/duban", "10.1.2.3:3000"),
         ];
         for (url, authority) in cases {
             assert_eq!(parse_public_url(url).unwrap().authority, authority, "{url}");
         }
         assert_eq!(
-            parse_public_url("https://duban.example.gov.cn/").unwrap().base,
+            parse_public_url("https://duban.example.gov.cn/")
+                .unwrap()
+                .base,
             "https://duban.example.gov.cn"
         );
     }

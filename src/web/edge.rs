@@ -22,7 +22,11 @@ const HSTS: &str = "max-age=31536000";
 
 /// `Cache-Control: private, no-store` (and `Vary`) where the handler set no caching of its
 /// own; `Strict-Transport-Security` when duban is reached over HTTPS (`DUBAN_SECURE_COOKIES`).
-pub async fn edge_headers(State(state): State<AppState>, req: Request, next: Next) -> Response<Body> {
+pub async fn edge_headers(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response<Body> {
     let mut res = next.run(req).await;
     let headers = res.headers_mut();
     if !headers.contains_key(header::CACHE_CONTROL) {
@@ -30,7 +34,10 @@ pub async fn edge_headers(State(state): State<AppState>, req: Request, next: Nex
         headers.append(header::VARY, HeaderValue::from_static(VARY));
     }
     if state.config().secure_cookies {
-        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
     }
     res
 }
@@ -69,9 +76,7 @@ fn host_matches(req: &Request, expected: &str) -> bool {
     if given == expected {
         return true;
     }
-    let default_port = [":80", ":443"]
-        .iter()
-        .find_map(|p| given.strip_suffix(p));
+    let default_port = [":80", ":443"].iter().find_map(|p| given.strip_suffix(p));
     !expected.contains(':') && default_port == Some(expected)
 }
 

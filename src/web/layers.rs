@@ -136,9 +136,7 @@ fn csrf_rejection(_: ProtectionError) -> Response<Body> {
 }
 
 /// Too many requests at once: answered at once, so that clients retry rather than pile up.
-async fn overloaded(
-    _: tower::BoxError,
-) -> (StatusCode, [(HeaderName, &'static str); 1], String) {
+async fn overloaded(_: tower::BoxError) -> (StatusCode, [(HeaderName, &'static str); 1], String) {
     (
         StatusCode::SERVICE_UNAVAILABLE,
         [(header::RETRY_AFTER, "1")],

@@ -29,17 +29,29 @@ async fn an_exhausted_pool_is_busy_not_down(pool: PgPool) {
     let token = common::token_for(&pool, office).await;
     let duban = Duban::start_with(
         &common::database_url(&pool),
-        &[("DUBAN_DB_POOL_SIZE", "2"), ("DUBAN_MAX_CONCURRENCY", "1000")],
+        &[
+            ("DUBAN_DB_POOL_SIZE", "2"),
+            ("DUBAN_MAX_CONCURRENCY", "1000"),
+        ],
     )
     .await;
     let tally = Arc::new(Tally::default());
     let http = Http::new();
-    let session = Arc::new(Session::new(&http, std::slice::from_ref(&duban.base), &tally));
+    let session = Arc::new(Session::new(
+        &http,
+        std::slice::from_ref(&duban.base),
+        &tally,
+    ));
     session.sign_in("office").await;
 
     let stop = Arc::new(AtomicBool::new(false));
     let health = tokio::spawn({
-        let (http, tally, stop, base) = (http.clone(), tally.clone(), stop.clone(), duban.base.clone());
+        let (http, tally, stop, base) = (
+            http.clone(),
+            tally.clone(),
+            stop.clone(),
+            duban.base.clone(),
+        );
         async move {
             let mut seen = Vec::new();
             while !stop.load(Ordering::Relaxed) {
@@ -99,10 +111,17 @@ async fn an_exhausted_pool_is_busy_not_down(pool: PgPool) {
                     let v: serde_json::Value = serde_json::from_str(&a.body).expect("JSON");
                     assert_eq!(v["error"]["message"], BUSY, "{}", a.body);
                 } else {
-                    assert!(a.content_type.starts_with("text/html"), "{}", a.content_type);
+                    assert!(
+                        a.content_type.starts_with("text/html"),
+                        "{}",
+                        a.content_type
+                    );
                 }
             }
-            s => other.push(format!("{s}: {}", a.body.chars().take(200).collect::<String>())),
+            s => other.push(format!(
+                "{s}: {}",
+                a.body.chars().take(200).collect::<String>()
+            )),
         }
     }
     let health_down: Vec<_> = health
@@ -131,8 +150,14 @@ async fn an_exhausted_pool_is_busy_not_down(pool: PgPool) {
         }),
     );
     assert_eq!(down, 0, "a busy pool was reported as a database outage");
-    assert!(health_down.is_empty(), "/healthz said the database was down: {health_down:?}");
+    assert!(
+        health_down.is_empty(),
+        "/healthz said the database was down: {health_down:?}"
+    );
     assert!(other.is_empty(), "{other:?}");
-    assert!(busy > 0, "the pool was never exhausted: the test proves nothing");
+    assert!(
+        busy > 0,
+        "the pool was never exhausted: the test proves nothing"
+    );
     assert!(ok > 0, "nothing was served");
 }

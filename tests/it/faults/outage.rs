@@ -376,7 +376,10 @@ async fn database_stopped_under_load() {
             told_busy.push(a.body.chars().take(200).collect::<String>());
         }
     }
-    assert!(told_busy.is_empty(), "an outage answered as something else: {told_busy:?}");
+    assert!(
+        told_busy.is_empty(),
+        "an outage answered as something else: {told_busy:?}"
+    );
     assert!(told_down > 0, "no answer said the database was unavailable");
     for (i, (down, up, _)) in windows.iter().enumerate() {
         let said = health
@@ -387,7 +390,8 @@ async fn database_stopped_under_load() {
             .map(|a| a.body.trim().to_string())
             .collect::<Vec<_>>();
         assert!(
-            said.iter().all(|b| b == "database unavailable" || b == "database timeout"),
+            said.iter()
+                .all(|b| b == "database unavailable" || b == "database timeout"),
             "outage {i}: /healthz said {said:?}"
         );
     }

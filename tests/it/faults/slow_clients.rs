@@ -90,7 +90,9 @@ async fn slow_silent_and_idle_clients_are_cut(pool: PgPool) {
     let trickle = tokio::spawn({
         let started = Instant::now();
         async move {
-            slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+            slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+                .await
+                .unwrap();
             let (mut reader, mut writer) = slow.into_split();
             let writing = tokio::spawn(async move {
                 for i in 0..12 {
@@ -141,7 +143,10 @@ async fn slow_silent_and_idle_clients_are_cut(pool: PgPool) {
         "the slow head was served"
     );
     let silent_closed = silent_closed.expect("a silent connection was never cut");
-    assert!(said.is_empty() || said.starts_with("HTTP/1.1 408"), "{said}");
+    assert!(
+        said.is_empty() || said.starts_with("HTTP/1.1 408"),
+        "{said}"
+    );
     assert!(
         silent_closed < HEADER_TIMEOUT + SLACK,
         "the silent connection was cut only after {silent_closed:?}"
@@ -252,14 +257,23 @@ async fn a_request_refused_before_its_body_closes_the_connection(pool: PgPool) {
     ];
     for (name, head, body, status) in cases {
         let (answer, mut s) = refused(&duban, head, body).await;
-        let head = answer.split("\r\n\r\n").next().unwrap_or("").to_ascii_lowercase();
-        assert!(head.starts_with(&format!("http/1.1 {status}")), "{name}: {answer}");
+        let head = answer
+            .split("\r\n\r\n")
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        assert!(
+            head.starts_with(&format!("http/1.1 {status}")),
+            "{name}: {answer}"
+        );
         assert!(
             head.contains("connection: close"),
             "{name}: the refusal does not close the connection: {head}"
         );
         // A next request on that connection is never read out of the unread body.
-        let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").await;
+        let _ = s
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await;
         let (rest, _) = read_until_closed(&mut s, Duration::from_secs(10)).await;
         let after = rest.trim_start_matches(|c| c != 'H');
         assert!(

@@ -61,9 +61,10 @@ async fn every_answer_of_every_route_is_private(pool: PgPool) {
         for who in ["office", "liaison", "anonymous"] {
             let mut req = Request::builder().method(route.method.clone()).uri(&uri);
             if route.method != Method::GET {
-                req = req
-                    .header("sec-fetch-site", "same-origin")
-                    .header("content-type", if api { "application/json" } else { super::FORM });
+                req = req.header("sec-fetch-site", "same-origin").header(
+                    "content-type",
+                    if api { "application/json" } else { super::FORM },
+                );
             }
             if api && who != "anonymous" {
                 let token = if who == "office" {
@@ -73,7 +74,11 @@ async fn every_answer_of_every_route_is_private(pool: PgPool) {
                 };
                 req = req.header("authorization", format!("Bearer {token}"));
             }
-            let body = if api && route.method != Method::GET { "{}" } else { "" };
+            let body = if api && route.method != Method::GET {
+                "{}"
+            } else {
+                ""
+            };
             let req = req.body(Body::from(body)).unwrap();
             let r = match who {
                 "office" if !api => w.office.request(req).await,
@@ -94,7 +99,11 @@ async fn every_answer_of_every_route_is_private(pool: PgPool) {
     // The sign-in page sets a cookie and carries a CSRF-bound form: private too.
     let login = Client::new(&w.app).get("/login").await;
     assert_eq!(login.header("cache-control"), "private, no-store");
-    assert!(wrong.is_empty(), "answers a shared cache may keep:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "answers a shared cache may keep:\n{}",
+        wrong.join("\n")
+    );
     record("cache_headers", tried);
 }
 
@@ -218,14 +227,27 @@ async fn another_host_is_refused_when_the_public_url_is_set(pool: PgPool) {
     }
     // Unset, any host is served as before.
     let open = app_with(&pool, WebConfig::default());
-    assert_eq!(with_host(&open, "/login", Some("evil.example.com")).await.status, 200);
+    assert_eq!(
+        with_host(&open, "/login", Some("evil.example.com"))
+            .await
+            .status,
+        200
+    );
     record("host_check", bad);
 }
 
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn csv_neutralises_full_width_formula_starts(pool: PgPool) {
     let w = World::new(pool).await;
-    let starts = ["＝1+1", "＋1", "－1", "＠SUM(A1)", "\u{3000}＝1", "\t=1", "\r=1"];
+    let starts = [
+        "＝1+1",
+        "＋1",
+        "－1",
+        "＠SUM(A1)",
+        "\u{3000}＝1",
+        "\t=1",
+        "\r=1",
+    ];
     let codes: Vec<String> =
         sqlx::query_scalar("SELECT code FROM tasks WHERE plan_id = $1 ORDER BY id LIMIT 7")
             .bind(w.plan_id)

@@ -6,8 +6,8 @@
 use crate::common;
 
 mod addresses;
-mod edge;
 mod api;
+mod edge;
 mod forms;
 mod limits;
 mod markup;
