@@ -43,15 +43,23 @@ pub static MIGRATOR: Migrator = sqlx::migrate!();
 /// a busy machine; long against the milliseconds a query holds a connection.
 pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(1);
 
+/// Connections a process keeps by default (`DUBAN_DB_POOL_SIZE`): a few per core of a small
+/// database server, and room for several duban processes under PostgreSQL's default limit of
+/// 100 connections.
+pub const DEFAULT_POOL_SIZE: u32 = 16;
+
 /// A pool that fails fast when the database is away, so requests answer 503 instead of hanging.
 pub fn pool_options() -> PgPoolOptions {
     PgPoolOptions::new()
-        .max_connections(16)
+        .max_connections(DEFAULT_POOL_SIZE)
         .acquire_timeout(ACQUIRE_TIMEOUT)
 }
 
-pub async fn connect(options: PgConnectOptions) -> Result<PgPool, sqlx::Error> {
-    pool_options().connect_with(oltp(options)).await
+pub async fn connect(options: PgConnectOptions, size: u32) -> Result<PgPool, sqlx::Error> {
+    pool_options()
+        .max_connections(size)
+        .connect_with(oltp(options))
+        .await
 }
 
 /// Session settings for many small queries at once on a few cores: no JIT compilation (it
@@ -67,6 +75,30 @@ pub async fn ping(db: impl sqlx::PgExecutor<'_>) -> Result<(), sqlx::Error> {
         .fetch_one(db)
         .await
         .map(|_| ())
+}
+
+/// Every connection of the pool is in use: a request now waits for one, and may time out
+/// although the database answers.
+pub fn pool_exhausted(pool: &PgPool) -> bool {
+    pool.num_idle() == 0 && pool.size() >= pool.options().get_max_connections()
+}
+
+/// Whether the database answers, over a connection of its own outside the pool (which may be
+/// exhausted by busy requests, or hold only broken connections): the honest answer to "is the
+/// database up?" when the pool cannot give one.
+pub async fn ping_outside_pool(pool: &PgPool) -> Result<(), sqlx::Error> {
+    use sqlx::Connection;
+    let options = pool.connect_options();
+    let attempt = async {
+        let mut conn = sqlx::PgConnection::connect_with(&options).await?;
+        let result = ping(&mut conn).await;
+        let _ = conn.close().await;
+        result
+    };
+    match tokio::time::timeout(ACQUIRE_TIMEOUT, attempt).await {
+        Ok(result) => result,
+        Err(_) => Err(sqlx::Error::PoolTimedOut),
+    }
 }
 
 /// True when the error means the database cannot be reached (rather than a bad query): no

@@ -140,8 +140,8 @@ const HEADER_FILL: u32 = 0xDDE6F0;
 const BORDER_COLOUR: u32 = 0xA6A6A6;
 
 /// Neutralises a cell value that a spreadsheet would read as a formula: values beginning with
-/// `=`, `+`, `-` or `@` (also after leading whitespace, and tab/CR which Excel treats similarly)
-/// are prefixed with a single quote `'`.
+/// `=`, `+`, `-` or `@` or their full-width forms `＝＋－＠` (also after leading whitespace, and
+/// tab/CR which Excel treats similarly) are prefixed with a single quote `'`.
 ///
 /// "Leading whitespace" is any Unicode whitespace, the ideographic space `U+3000` included; a
 /// value whose first non-space character is a tab or a carriage return is prefixed as well.
@@ -149,7 +149,11 @@ const BORDER_COLOUR: u32 = 0xA6A6A6;
 pub fn neutralize(value: &str) -> Cow<'_, str> {
     let rest = value.trim_start_matches(|c: char| c.is_whitespace() && c != '\t' && c != '\r');
     match rest.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{value}")),
+        // Full-width ＝＋－＠ too: Excel and WPS read them as their ASCII forms at a cell's
+        // start, and a Chinese input method types them by default.
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '＝' | '＋' | '－' | '＠') => {
+            Cow::Owned(format!("'{value}"))
+        }
         _ => Cow::Borrowed(value),
     }
 }
@@ -558,6 +562,11 @@ mod tests {
             "  =1+1",
             "\u{3000}=1+1",
             "\n-2",
+            "＝1+1",
+            "＋1",
+            "－1",
+            "＠SUM(A1)",
+            "\u{3000}＝HYPERLINK(\"x\")",
         ] {
             assert_eq!(neutralize(value), format!("'{value}"), "{value:?}");
         }

@@ -42,7 +42,7 @@ impl Database {
                 (cluster.connect_options("duban"), Some(cluster))
             }
         };
-        let pool = crate::db::connect(options)
+        let pool = crate::db::connect(options, args.db_pool_size)
             .await
             .context("无法连接数据库")?;
         Ok(Database { pool, embedded })

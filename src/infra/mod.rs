@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod config;
+mod connections;
 pub mod database;
 pub mod embedded;
 pub mod server;

@@ -1,6 +1,7 @@
 //! `duban serve`: migrate, import the seeds, listen, and shut down gracefully.
 
 use crate::infra::config::ServeArgs;
+use crate::infra::connections;
 use crate::infra::database::Database;
 use crate::workflows::{accounts, importer};
 use crate::{db, web};
@@ -36,8 +37,9 @@ pub async fn serve(
         secure_cookies: args.secure_cookies,
         session_idle: std::time::Duration::from_secs(args.session_idle_hours * 3600),
         today: args.today,
-        max_concurrency: args.max_concurrency as usize,
+        max_concurrency: max_concurrency(args, pool),
         trusted_proxies: args.trusted_proxies.clone(),
+        public_host: args.public_url.as_ref().map(|u| u.authority.clone()),
         ..web::WebConfig::default()
     };
     let app = web::create_app(web::AppState::with_config(pool.clone(), config));
@@ -45,19 +47,20 @@ pub async fn serve(
     // The line scripts and tests wait for; printed once the socket accepts connections.
     println!("duban 已启动: http://{addr}");
     tracing::info!(%addr, "listening");
+    let limits = connections::Limits {
+        header_timeout: std::time::Duration::from_secs(args.header_timeout_secs),
+        idle_timeout: std::time::Duration::from_secs(args.idle_timeout_secs),
+        max_connections: args.max_connections as usize,
+    };
     // On the signal the listener closes at once and requests in flight run to their end; a
     // client that never finishes its request is not waited for beyond DRAIN_LIMIT.
-    let server = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown.clone().wait());
+    let server = connections::serve(listener, app, limits, shutdown.clone());
     let drain_limit = async {
         shutdown.wait().await;
         tokio::time::sleep(DRAIN_LIMIT).await;
     };
     tokio::select! {
-        result = server => result.context("HTTP 服务出错")?,
+        () = server => {},
         () = drain_limit => {
             tracing::warn!(limit = ?DRAIN_LIMIT, "connections still open after the drain limit; closing them");
         }
@@ -66,6 +69,20 @@ pub async fn serve(
     tracing::info!("HTTP server stopped");
     Ok(())
 }
+
+/// Requests handled at once: `DUBAN_MAX_CONCURRENCY` if set, else [`REQUESTS_PER_CONNECTION`]
+/// per database connection.
+fn max_concurrency(args: &ServeArgs, pool: &sqlx::PgPool) -> usize {
+    let connections = pool.options().get_max_connections() as usize;
+    args.max_concurrency
+        .map_or(connections * REQUESTS_PER_CONNECTION, |n| n as usize)
+}
+
+/// Requests let in per database connection. A page holds its connection for a few
+/// milliseconds of its work; with eight requests per connection the queue for one stays short
+/// against the pool's acquire timeout (1 s), and beyond it requests are answered “busy” at
+/// once instead of waiting and timing out.
+pub const REQUESTS_PER_CONNECTION: usize = 8;
 
 /// The first office login, printed once on the console (never logged).
 fn print_first_login(password: &str) {

@@ -125,6 +125,18 @@ fn is_refused_value(e: &sqlx::Error) -> bool {
         .is_some_and(|c| matches!(c.as_ref(), "22021" | "22P05" | "22008" | "22007"))
 }
 
+/// Marks an answer that says the database is unavailable (a pool timeout, a broken or refused
+/// connection), so that `web::busy` can first check whether the database really is away: a
+/// pool exhausted by busy requests times out alike, and is answered as busy instead.
+#[derive(Debug, Clone, Copy)]
+pub struct DatabaseUnavailable;
+
+impl AppError {
+    fn says_database_unavailable(&self) -> bool {
+        self.status() == StatusCode::SERVICE_UNAVAILABLE && !matches!(self, AppError::Busy(_))
+    }
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
@@ -149,7 +161,7 @@ impl IntoResponse for AppError {
             StatusCode::SERVICE_UNAVAILABLE => "服务暂时不可用",
             _ => "服务器错误",
         };
-        render::page(
+        let mut res = render::page(
             status,
             &ErrorPage {
                 layout: super::plan_context::bare_layout("", None),
@@ -157,7 +169,11 @@ impl IntoResponse for AppError {
                 heading,
                 message: self.public_message(),
             },
-        )
+        );
+        if self.says_database_unavailable() {
+            res.extensions_mut().insert(DatabaseUnavailable);
+        }
+        res
     }
 }
 
@@ -291,6 +307,10 @@ impl IntoResponse for ApiError {
             } => error.current_version = Some(*current_version),
             _ => {}
         }
-        (self.0.status(), Json(ErrorBody { error })).into_response()
+        let mut res = (self.0.status(), Json(ErrorBody { error })).into_response();
+        if self.0.says_database_unavailable() {
+            res.extensions_mut().insert(DatabaseUnavailable);
+        }
+        res
     }
 }

@@ -25,6 +25,11 @@ pub fn apply(router: Router, state: &AppState) -> Router {
     router
         .layer(session_layer(state))
         .layer(axum::middleware::from_fn(session_store_down))
+        // Outside the session layer: its store's pool timeouts are told apart too.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            super::busy::tell_busy_from_down,
+        ))
         .layer(CsrfLayer::new().with_rejection_response(csrf_rejection))
         // Extractors read this limit; the upload route raises it for itself.
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
@@ -47,8 +52,18 @@ pub fn apply(router: Router, state: &AppState) -> Router {
                 )),
         )
         .layer(axum::middleware::from_fn(refuse_malformed_address))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            super::edge::check_host,
+        ))
         .layer(axum::middleware::from_fn(localize_rejections))
         .layer(CatchPanicLayer::custom(panic_response))
+        // Outermost, so that every answer is covered, refusals and panics included.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            super::edge::edge_headers,
+        ))
+        .layer(axum::middleware::from_fn(super::edge::close_unread_body))
         // Failures are logged once, where they happen (`AppError::log`, `panic_response`).
         .layer(TraceLayer::new_for_http().on_failure(()))
 }
@@ -121,13 +136,11 @@ fn csrf_rejection(_: ProtectionError) -> Response<Body> {
 }
 
 /// Too many requests at once: answered at once, so that clients retry rather than pile up.
-async fn overloaded(
-    _: tower::BoxError,
-) -> (StatusCode, [(HeaderName, &'static str); 1], &'static str) {
+async fn overloaded(_: tower::BoxError) -> (StatusCode, [(HeaderName, &'static str); 1], String) {
     (
         StatusCode::SERVICE_UNAVAILABLE,
         [(header::RETRY_AFTER, "1")],
-        "服务繁忙,请稍后再试。\n",
+        format!("{}\n", super::busy::BUSY),
     )
 }
 
@@ -162,6 +175,10 @@ async fn localize_rejections(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response<Body> {
+    // The health check's few words are for probes, and say what is wrong: kept as they are.
+    if req.uri().path() == "/healthz" {
+        return next.run(req).await;
+    }
     let api = req.uri().path().starts_with("/api/");
     let res = next.run(req).await;
     let status = res.status();
@@ -178,7 +195,7 @@ async fn localize_rejections(
     let timed_out = axum::body::HttpBody::size_hint(res.body()).exact() == Some(0);
     let message = match status {
         StatusCode::SERVICE_UNAVAILABLE if timed_out => "请求处理超时,请稍后再试。",
-        StatusCode::SERVICE_UNAVAILABLE => "服务繁忙,请稍后再试。",
+        StatusCode::SERVICE_UNAVAILABLE => super::busy::BUSY,
         StatusCode::PAYLOAD_TOO_LARGE => "提交的内容过大。",
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "提交的内容格式不对。",
         StatusCode::METHOD_NOT_ALLOWED => "不支持这种请求方式。",

@@ -4,7 +4,9 @@
 mod api;
 mod assets;
 pub mod auth;
+mod busy;
 pub mod charts;
+mod edge;
 mod error;
 mod forms;
 mod health;
@@ -34,6 +36,7 @@ struct Inner {
     pool: PgPool,
     config: WebConfig,
     summaries: Arc<crate::workflows::summary::SummaryCache>,
+    reachability: busy::Reachability,
 }
 
 /// Settings of the web layer.
@@ -51,6 +54,9 @@ pub struct WebConfig {
     pub request_timeout: std::time::Duration,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`DUBAN_TRUSTED_PROXIES`).
     pub trusted_proxies: proxies::TrustedProxies,
+    /// The only `Host` (`host` or `host:port`, lower case) served, from `DUBAN_PUBLIC_URL`;
+    /// `None`: any.
+    pub public_host: Option<String>,
 }
 
 /// "Today" as the lights see it: the real date, or the one configured for demos and tests.
@@ -78,6 +84,7 @@ impl Default for WebConfig {
             max_concurrency: 512,
             request_timeout: std::time::Duration::from_secs(30),
             trusted_proxies: proxies::TrustedProxies::default(),
+            public_host: None,
         }
     }
 }
@@ -92,11 +99,16 @@ impl AppState {
             pool,
             config,
             summaries: Arc::new(crate::workflows::summary::SummaryCache::new(SUMMARIES_KEPT)),
+            reachability: busy::Reachability::default(),
         }))
     }
 
     pub fn config(&self) -> &WebConfig {
         &self.0.config
+    }
+
+    fn reachability(&self) -> &busy::Reachability {
+        &self.0.reachability
     }
 }
 

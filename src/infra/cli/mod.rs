@@ -19,8 +19,13 @@ const ENV_HELP: &str = "\
   DUBAN_SECURE_COOKIES      为 1 时会话 Cookie 带 Secure 标记(经 HTTPS 访问时)
   DUBAN_SESSION_IDLE_HOURS  会话闲置多少小时后失效 (默认 8)
   DUBAN_TODAY       红黄绿灯按此日期计算 (YYYY-MM-DD,用于演示和测试;默认当天)
-  DUBAN_MAX_CONCURRENCY  同时处理的请求数上限,超出时立即返回 503 (默认 512)
-  DUBAN_TRUSTED_PROXIES  可信反向代理的 IP 地址或 CIDR 网段,逗号分隔;只有来自它们的请求才按 X-Forwarded-For 认定客户端地址 (默认无)
+  DUBAN_DB_POOL_SIZE     每个进程的数据库连接数上限（默认 16）
+  DUBAN_MAX_CONCURRENCY  同时处理的请求数上限，超出时立即返回 503（默认为连接数的 8 倍）
+  DUBAN_HEADER_TIMEOUT_SECS  客户端须在此秒数内发完请求头，否则断开连接（默认 10）
+  DUBAN_IDLE_TIMEOUT_SECS    保持连接空闲多少秒后关闭（默认 60）
+  DUBAN_MAX_CONNECTIONS      同时打开的客户端连接数上限，超出的在内核队列中等待（默认 1024）
+  DUBAN_PUBLIC_URL  对外访问地址（如 https://duban.example.gov.cn）；设置后拒绝其他主机名的请求（/healthz 除外）
+  DUBAN_TRUSTED_PROXIES  可信反向代理的 IP 地址或 CIDR 网段，逗号分隔；只有来自它们的请求才按 X-Forwarded-For 认定客户端地址（默认无）
   RUST_LOG          日志级别 (默认 duban=info,tower_http=info)";
 
 /// 督办 duban: 工作要点落实情况督办系统

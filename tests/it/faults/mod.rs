@@ -5,9 +5,11 @@
 
 // The outage test times its failures: it runs alone, the others together (`common::turns`).
 
+mod busy;
 mod http;
 mod outage;
 mod plan;
 mod process;
 mod quarter;
 mod shutdown;
+mod slow_clients;

@@ -360,6 +360,41 @@ async fn database_stopped_under_load() {
             duban.log()
         );
     }
+    // An outage is told as one, not as a busy server: the pool times out alike in both, and
+    // duban looks at the database itself before it says which.
+    let answered_503 = writes
+        .iter()
+        .map(|w| (w.answered, &w.reply))
+        .chain(pages.iter().map(|(at, r)| (*at, r)))
+        .filter_map(|(at, r)| r.as_ref().ok().filter(|a| a.status == 503).map(|a| (at, a)));
+    let (mut told_down, mut told_busy) = (0, Vec::new());
+    for (at, a) in answered_503 {
+        let down_then = windows.iter().any(|(down, up, _)| at > *down && at < *up);
+        if a.body.contains("数据库暂时不可用") {
+            told_down += 1;
+        } else if down_then {
+            told_busy.push(a.body.chars().take(200).collect::<String>());
+        }
+    }
+    assert!(
+        told_busy.is_empty(),
+        "an outage answered as something else: {told_busy:?}"
+    );
+    assert!(told_down > 0, "no answer said the database was unavailable");
+    for (i, (down, up, _)) in windows.iter().enumerate() {
+        let said = health
+            .iter()
+            .filter(|(at, _)| at > down && at < up)
+            .filter_map(|(_, r)| r.as_ref().ok())
+            .filter(|a| a.status == 503)
+            .map(|a| a.body.trim().to_string())
+            .collect::<Vec<_>>();
+        assert!(
+            said.iter()
+                .all(|b| b == "database unavailable" || b == "database timeout"),
+            "outage {i}: /healthz said {said:?}"
+        );
+    }
     let refused = writes
         .iter()
         .filter(|w| status(&w.reply) == Some(503))

@@ -20,6 +20,11 @@ pub struct Duban {
 impl Duban {
     /// Starts `duban serve` and waits for its `duban 已启动: http://ADDR` line.
     pub async fn start(database_url: &str) -> Duban {
+        Duban::start_with(database_url, &[]).await
+    }
+
+    /// Starts `duban serve` with these settings besides.
+    pub async fn start_with(database_url: &str, settings: &[(&str, &str)]) -> Duban {
         let dir = tempfile::tempdir().expect("temp dir");
         let log = dir.path().join("duban.log");
         let stderr = std::fs::File::create(&log).expect("log file");
@@ -30,6 +35,7 @@ impl Duban {
             .env("DUBAN_BIND", "127.0.0.1:0")
             .env("DUBAN_SEEDS_DIR", crate::common::seeds())
             .env("RUST_LOG", "duban=warn")
+            .envs(settings.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(stderr)

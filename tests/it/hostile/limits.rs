@@ -86,12 +86,14 @@ async fn beyond_the_concurrency_limit_the_answer_is_503_at_once(pool: PgPool) {
     let a = stall(addr, STALLED_FORM).await;
     let b = stall(addr, STALLED_FORM).await;
     let healthz = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    // A page, answered with the busy page (the health check answers probes in plain words).
+    let page = "GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
     let api = "GET /api/v1/plans HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
     // Once they are in, others are answered at once (the stalled ones never finish, so an
     // answer proves nothing queued behind them).
     let mut busy = String::new();
     for _ in 0..100 {
-        busy = request(addr, healthz).await;
+        busy = request(addr, page).await;
         if busy.starts_with("HTTP/1.1 503") {
             break;
         }
@@ -103,13 +105,13 @@ async fn beyond_the_concurrency_limit_the_answer_is_503_at_once(pool: PgPool) {
         "{busy}"
     );
     assert!(
-        busy.contains("服务繁忙,请稍后再试。") && busy.contains("text/html"),
+        busy.contains("服务繁忙，请稍后再试。") && busy.contains("text/html"),
         "{busy}"
     );
     let json = request(addr, api).await;
     assert!(json.starts_with("HTTP/1.1 503"), "{json}");
     assert!(
-        json.contains("\"message\":\"服务繁忙,请稍后再试。\""),
+        json.contains("\"message\":\"服务繁忙，请稍后再试。\""),
         "{json}"
     );
     // The stalled clients go away; their places are free again.

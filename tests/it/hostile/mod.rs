@@ -7,6 +7,7 @@ use crate::common;
 
 mod addresses;
 mod api;
+mod edge;
 mod forms;
 mod limits;
 mod markup;
