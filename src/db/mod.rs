@@ -77,12 +77,6 @@ pub async fn ping(db: impl sqlx::PgExecutor<'_>) -> Result<(), sqlx::Error> {
         .map(|_| ())
 }
 
-/// Every connection of the pool is in use: a request now waits for one, and may time out
-/// although the database answers.
-pub fn pool_exhausted(pool: &PgPool) -> bool {
-    pool.num_idle() == 0 && pool.size() >= pool.options().get_max_connections()
-}
-
 /// Whether the database answers, over a connection of its own outside the pool (which may be
 /// exhausted by busy requests, or hold only broken connections): the honest answer to "is the
 /// database up?" when the pool cannot give one.
@@ -97,6 +91,7 @@ pub async fn ping_outside_pool(pool: &PgPool) -> Result<(), sqlx::Error> {
     };
     match tokio::time::timeout(ACQUIRE_TIMEOUT, attempt).await {
         Ok(result) => result,
+        // No answer in time: told apart from a refusal by the callers.
         Err(_) => Err(sqlx::Error::PoolTimedOut),
     }
 }

@@ -46,7 +46,12 @@ impl Reachability {
         if let Some(up) = self.recent() {
             return up;
         }
-        let up = crate::db::ping_outside_pool(pool).await.is_ok();
+        // Only a refusal or a failure is an outage: a connection merely slow to come (a
+        // saturated machine) is not, or overload would be reported as the database away.
+        let up = !matches!(
+            crate::db::ping_outside_pool(pool).await,
+            Err(e) if !matches!(e, sqlx::Error::PoolTimedOut)
+        );
         *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), up));
         up
     }

@@ -127,7 +127,7 @@ async fn an_exhausted_pool_is_busy_not_down(pool: PgPool) {
     let health_down: Vec<_> = health
         .iter()
         .filter_map(|r| r.as_ref().ok())
-        .filter(|a| a.status != 200 || a.body.contains("unavailable"))
+        .filter(|a| a.status != 200 || a.body.contains("database"))
         .map(|a| format!("{} {}", a.status, a.body.trim()))
         .collect();
     let health_busy = health
