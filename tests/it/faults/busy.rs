@@ -155,8 +155,10 @@ async fn an_exhausted_pool_is_busy_not_down(pool: PgPool) {
         "/healthz said the database was down: {health_down:?}"
     );
     assert!(other.is_empty(), "{other:?}");
+    // The pool was exhausted if a page waited out the acquire timeout or `/healthz` found every
+    // pooled connection in use; on a fast machine pages may all get one within the second.
     assert!(
-        busy > 0,
+        busy > 0 || health_busy > 0,
         "the pool was never exhausted: the test proves nothing"
     );
     assert!(ok > 0, "nothing was served");
