@@ -131,3 +131,50 @@ error_responses! {
     Unavailable: "`unavailable`: the database is away, or duban is busy or timed out; try again",
         "Retry-After" = "Seconds to wait, when duban is busy";
 }
+
+/// The refusals a list may answer besides its page: [`BadRequest`], [`Unauthorized`],
+/// [`NotFound`], [`Unavailable`].
+pub struct ReadRefusals;
+
+/// The refusals a write may answer besides its result: those of a read and [`Forbidden`],
+/// [`Conflict`], [`TooLarge`], [`Unprocessable`].
+pub struct WriteRefusals;
+
+/// Responses named by their status, each a reference to its component above.
+fn refusals(named: &[(u16, &str)]) -> std::collections::BTreeMap<String, RefOr<Response>> {
+    named
+        .iter()
+        .map(|(status, name)| {
+            (
+                status.to_string(),
+                RefOr::Ref(Ref::from_response_name(*name)),
+            )
+        })
+        .collect()
+}
+
+const READ: [(u16, &str); 4] = [
+    (400, "BadRequest"),
+    (401, "Unauthorized"),
+    (404, "NotFound"),
+    (503, "Unavailable"),
+];
+
+impl utoipa::IntoResponses for ReadRefusals {
+    fn responses() -> std::collections::BTreeMap<String, RefOr<Response>> {
+        refusals(&READ)
+    }
+}
+
+impl utoipa::IntoResponses for WriteRefusals {
+    fn responses() -> std::collections::BTreeMap<String, RefOr<Response>> {
+        let mut all = refusals(&READ);
+        all.extend(refusals(&[
+            (403, "Forbidden"),
+            (409, "Conflict"),
+            (413, "TooLarge"),
+            (422, "Unprocessable"),
+        ]));
+        all
+    }
+}

@@ -1,6 +1,7 @@
 //! JSON API, version 1, for callers holding an API token: reads of plans, tasks and reports,
 //! and filing a report for one's unit.
 
+mod addresses;
 pub mod doc;
 mod plans;
 mod reports;
@@ -77,15 +78,15 @@ fn control_in(at: &str, v: &serde_json::Value) -> Option<String> {
 /// `?page=&per_page=` of the API's lists. Bad values are clamped, never refused: a page
 /// below 1 or not a number is the first, one past the end the last; `per_page` is 1 to
 /// [`MAX_PER_PAGE`]. Each list answers `{items…, page, per_page, max_per_page, total, pages}`.
-/// (No address may hold a NUL byte: the pattern says so, `web::layers` refuses one.)
+/// (No address may hold a control character: the pattern says so, `web::layers` refuses one.)
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Paging {
     /// The page, from 1; anything else is page 1, past the end the last page.
-    #[param(value_type = Option<String>, example = "1", pattern = r"^[^\x00]*$")]
+    #[param(value_type = Option<String>, example = "1", pattern = r"^[^\x00-\x1F\x7F]*$")]
     page: Option<String>,
     /// Items per page, 100 by default, clamped to 1 to 500; not a number is the default.
-    #[param(value_type = Option<String>, example = "100", pattern = r"^[^\x00]*$")]
+    #[param(value_type = Option<String>, example = "100", pattern = r"^[^\x00-\x1F\x7F]*$")]
     per_page: Option<String>,
 }
 

@@ -1,6 +1,7 @@
 //! `GET /api/v1/plans` and `GET /api/v1/plans/{id}/tasks`.
 
-use super::doc::{BadRequest, NotFound, Unauthorized, Unavailable};
+use super::addresses::PlanAddress;
+use super::doc::{BadRequest, ReadRefusals, Unauthorized, Unavailable};
 use super::{PageInfo, Paging};
 use crate::db::{self, tasks::TaskFilter, tasks::TaskRow};
 use crate::rules::lights::Light;
@@ -176,22 +177,19 @@ pub async fn known_plan(pool: &PgPool, id: &str) -> Result<i64, ApiError> {
     path = "/api/v1/plans/{id}/tasks",
     operation_id = "list_tasks",
     tag = "plans",
-    params(("id" = i64, Path, description = "The plan's id", example = 1), Paging),
+    params(PlanAddress, Paging),
     responses(
         (status = 200, description = "The page of tasks", body = TaskPage),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 404, response = NotFound),
-        (status = 503, response = Unavailable),
+        ReadRefusals,
     )
 )]
 pub async fn tasks(
     State(pool): State<PgPool>,
     State(clock): State<Clock>,
-    Path(id): Path<String>,
+    Path(address): Path<PlanAddress>,
     Query(paging): Query<Paging>,
 ) -> Result<Json<TaskPage>, ApiError> {
-    let plan_id = known_plan(&pool, &id).await?;
+    let plan_id = known_plan(&pool, &address.id).await?;
     let settings = db::plans::settings(&pool, plan_id)
         .await?
         .ok_or_else(|| AppError::NotFound("找不到该工作要点".into()))?;

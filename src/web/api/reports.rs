@@ -3,10 +3,8 @@
 //! submitted versions only (as `Access::may_read_working_copy` says of every API read): a
 //! working copy is seen on the report's own page alone.
 
-use super::doc::{
-    BadRequest, Conflict, Forbidden, NotFound, TooLarge, Unauthorized, Unavailable, Unprocessable,
-};
-use super::plans::known_plan;
+use super::addresses::TaskAddress;
+use super::doc::{ReadRefusals, WriteRefusals};
 use super::{PageInfo, Paging};
 use crate::db::{self, reports::ReportRow};
 use crate::rules::vocabulary::{CoordinationState, ReportContent, ReviewState};
@@ -157,32 +155,21 @@ fn json_of(r: &ReportRow, coordination: &[db::coordination::CoordinationRow]) ->
     operation_id = "list_reports",
     tag = "reports",
     params(
-        ("id" = i64, Path, description = "The plan's id", example = 1),
-        ("code" = String, Path, description = "The task's code", example = "1.1.1", pattern = r"^[^\x00]*$"),
+        TaskAddress,
         Paging,
     ),
     responses(
         (status = 200, description = "The page of reports", body = ReportPage),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 404, response = NotFound),
-        (status = 503, response = Unavailable),
+        ReadRefusals,
     )
 )]
 pub async fn list(
     State(pool): State<PgPool>,
     user: CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Path(address): Path<TaskAddress>,
     Query(paging): Query<Paging>,
 ) -> Result<Json<ReportPage>, ApiError> {
-    let plan_id = known_plan(&pool, &id).await?;
-    let task = db::tasks::get_by_code(&pool, plan_id, &code)
-        .await?
-        .ok_or_else(|| {
-            ApiError(AppError::NotFound(format!(
-                "本工作要点中没有编号为“{code}”的任务"
-            )))
-        })?;
+    let (_, task) = address.find(&pool).await?;
     // The submitted versions of the reports the caller may read (the office and leaders all,
     // a lead unit's liaison all of the task's, others their own): an API read never shows a
     // working copy, nor a report never submitted.
@@ -230,30 +217,22 @@ fn text(obj: &Map<String, Value>, key: &str, required: bool) -> Result<String, A
     operation_id = "file_report",
     tag = "reports",
     params(
-        ("id" = i64, Path, description = "The plan's id", example = 1),
-        ("code" = String, Path, description = "The task's code", example = "1.1.1", pattern = r"^[^\x00]*$"),
+        TaskAddress,
     ),
     request_body = NewReport,
     responses(
         (status = 200, description = "The report as stored", body = ReportJson),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-        (status = 413, response = TooLarge),
-        (status = 422, response = Unprocessable),
-        (status = 503, response = Unavailable),
+        WriteRefusals,
     )
 )]
 pub async fn create(
     State(pool): State<PgPool>,
     user: CurrentUser,
     ClientAddr(addr): ClientAddr,
-    Path((id, code)): Path<(String, String)>,
+    Path(address): Path<TaskAddress>,
     body: Bytes,
 ) -> Result<Json<ReportJson>, ApiError> {
-    let plan_id = known_plan(&pool, &id).await?;
+    let plan_id = super::plans::known_plan(&pool, &address.id).await?;
     let obj = &super::json_object(&body)?;
     if let Some(k) = obj.keys().find(|k| !FIELDS.contains(&k.as_str())) {
         return Err(bad(k, "未知字段"));
@@ -338,7 +317,7 @@ pub async fn create(
         &mut tx,
         &caller,
         plan_id,
-        &code,
+        &address.code,
         unit_id,
         input,
         Some(version),

@@ -1,10 +1,9 @@
 //! `PATCH /api/v1/plans/{id}/tasks/{code}`: the office's changes to a task, under the same
 //! rules as the pages: the `version` read, 409 when stale, 422 naming the field of a bad value.
 
-use super::doc::{
-    BadRequest, Conflict, Forbidden, NotFound, TooLarge, Unauthorized, Unavailable, Unprocessable,
-};
-use super::plans::{DeadlineJson, TaskJson, known_plan};
+use super::addresses::TaskAddress;
+use super::doc::WriteRefusals;
+use super::plans::{DeadlineJson, TaskJson};
 use crate::db::{self, tasks::UnitRole};
 use crate::rules::schedule::{Checkpoint, Cycle, Deadline};
 use crate::web::auth::{ClientAddr, CurrentUser};
@@ -154,38 +153,24 @@ fn read_units(v: &Value, field: &str, directory: &[(i64, String)]) -> Result<Vec
     operation_id = "change_task",
     tag = "tasks",
     params(
-        ("id" = i64, Path, description = "The plan's id", example = 1),
-        ("code" = String, Path, description = "The task's code", example = "1.1.1", pattern = r"^[^\x00]*$"),
+        TaskAddress,
     ),
     request_body = TaskPatch,
     responses(
         (status = 200, description = "The task as changed", body = TaskJson),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-        (status = 413, response = TooLarge),
-        (status = 422, response = Unprocessable),
-        (status = 503, response = Unavailable),
+        WriteRefusals,
     )
 )]
 pub async fn patch(
     State(pool): State<PgPool>,
     user: CurrentUser,
     ClientAddr(addr): ClientAddr,
-    Path((id, code)): Path<(String, String)>,
+    Path(address): Path<TaskAddress>,
     body: Bytes,
 ) -> Result<Json<TaskJson>, ApiError> {
-    let plan_id = known_plan(&pool, &id).await?;
-    let missing = || {
-        ApiError(AppError::NotFound(format!(
-            "本工作要点中没有编号为“{code}”的任务"
-        )))
-    };
-    let task = db::tasks::get_by_code(&pool, plan_id, &code)
-        .await?
-        .ok_or_else(missing)?;
+    let (plan_id, task) = address.find(&pool).await?;
+    let code = &address.code;
+    let missing = || address.missing();
     let obj = &super::json_object(&body)?;
     if let Some(k) = obj.keys().find(|k| !FIELDS.contains(&k.as_str())) {
         return Err(bad(k, "未知字段"));
@@ -260,9 +245,9 @@ pub async fn patch(
         );
     }
     let actor = user.actor(addr);
-    match assignments::change_task(&pool, &actor, plan_id, &code, change).await {
+    match assignments::change_task(&pool, &actor, plan_id, code, change).await {
         Ok(_) => {
-            let row = db::tasks::get_by_code(&pool, plan_id, &code)
+            let row = db::tasks::get_by_code(&pool, plan_id, code)
                 .await?
                 .ok_or_else(missing)?;
             Ok(Json(row.into()))
