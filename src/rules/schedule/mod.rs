@@ -2,7 +2,9 @@
 //! Pure functions on dates; the database stores the choices, these compute from them.
 
 mod deadline;
+mod focus;
 mod period;
 
 pub use deadline::{Checkpoint, Deadline, DeadlineKind, parse_checkpoints};
+pub use focus::{FOCUS_LEAD_DAYS, focus_of_cycle, in_focus};
 pub use period::{Cycle, Period, periods_between};
