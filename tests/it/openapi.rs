@@ -101,6 +101,40 @@ async fn call(
     (r.status, json)
 }
 
+/// A caller of the API holding a token, or none.
+struct Caller<'w> {
+    w: &'w World,
+    token: Option<&'w str>,
+}
+
+impl<'w> Caller<'w> {
+    fn new(w: &'w World, token: Option<&'w str>) -> Self {
+        Caller { w, token }
+    }
+
+    async fn get(&self, uri: &str) -> (StatusCode, Value) {
+        call(self.w, Method::GET, uri, self.token, None).await
+    }
+
+    async fn post(&self, uri: &str, body: &Value) -> (StatusCode, Value) {
+        self.send(Method::POST, uri, body.to_string()).await
+    }
+
+    async fn patch(&self, uri: &str, body: &Value) -> (StatusCode, Value) {
+        self.send(Method::PATCH, uri, body.to_string()).await
+    }
+
+    /// A body as given, JSON or not.
+    async fn send(
+        &self,
+        method: Method,
+        uri: &str,
+        body: impl Into<String>,
+    ) -> (StatusCode, Value) {
+        call(self.w, method, uri, self.token, Some(body.into())).await
+    }
+}
+
 /// Every route under `/api/v1` the router serves is described, and the description names no
 /// route the router lacks; every operation documents its error answers and its security.
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
@@ -190,111 +224,70 @@ async fn real_answers_match_the_documented_schemas(pool: PgPool) {
     };
 
     // The description describes itself as an object.
-    let (s, a) = call(&w, Method::GET, "/api/v1/openapi.json", None, None).await;
-    expect("/api/v1/openapi.json", "get", 200, (s, a));
+    let r = Caller::new(&w, None).get("/api/v1/openapi.json").await;
+    expect("/api/v1/openapi.json", "get", 200, r);
 
     for token in [&t.office, &t.leader, &t.liaison_a, &t.liaison_b] {
-        let token = Some(token.as_str());
-        let r = call(&w, Method::GET, "/api/v1/plans", token, None).await;
-        expect("/api/v1/plans", "get", 200, r);
+        let caller = Caller::new(&w, Some(token));
+        expect(
+            "/api/v1/plans",
+            "get",
+            200,
+            caller.get("/api/v1/plans").await,
+        );
         for query in ["", "?page=2&per_page=7", "?page=x&per_page=99999"] {
             let uri = format!("/api/v1/plans/{plan}/tasks{query}");
-            let r = call(&w, Method::GET, &uri, token, None).await;
-            expect(tasks, "get", 200, r);
+            expect(tasks, "get", 200, caller.get(&uri).await);
         }
         // Reports in every review state (1.3.1 submitted, 1.2.2 draft, 3.1.x returned and
         // accepted), of which a liaison of another unit reads none.
         for code in ["1.3.1", "1.2.2", "3.1.2", "3.1.1"] {
             let uri = format!("/api/v1/plans/{plan}/tasks/{code}/reports");
-            let r = call(&w, Method::GET, &uri, token, None).await;
-            expect(reports, "get", 200, r);
+            expect(reports, "get", 200, caller.get(&uri).await);
         }
     }
 
     // A report filed, then changed and submitted, by the unit's liaison.
+    let liaison = Caller::new(&w, Some(&t.liaison_a));
+    let office = Caller::new(&w, Some(&t.office));
+    let leader = Caller::new(&w, Some(&t.leader));
+    let anonymous = Caller::new(&w, None);
     let uri = format!("/api/v1/plans/{plan}/tasks/3.1.2/reports");
     let body = json!({
         "period": "2022-Q3", "status": "in_progress", "self_assessment": "at_risk",
         "work_done": "已部署专项行动", "problems": "经费不足", "coordination": ["请协调经费"],
     });
-    let (s, filed) = call(
-        &w,
-        Method::POST,
-        &uri,
-        Some(&t.liaison_a),
-        Some(body.to_string()),
-    )
-    .await;
+    let (s, filed) = liaison.post(&uri, &body).await;
     expect(reports, "post", 200, (s, filed.clone()));
     let mut again = body.clone();
     again["version"] = filed["version"].clone();
     again["submit"] = json!(true);
-    let r = call(
-        &w,
-        Method::POST,
-        &uri,
-        Some(&t.liaison_a),
-        Some(again.to_string()),
-    )
-    .await;
-    expect(reports, "post", 200, r);
+    expect(reports, "post", 200, liaison.post(&uri, &again).await);
     // The same version again is stale: 409 with the current version.
-    let r = call(
-        &w,
-        Method::POST,
-        &uri,
-        Some(&t.liaison_a),
-        Some(again.to_string()),
-    )
-    .await;
-    expect(reports, "post", 409, r);
+    expect(reports, "post", 409, liaison.post(&uri, &again).await);
     // A leader files nothing; another unit's liaison not for this one.
     let mut for_unit = body.clone();
     for_unit["unit"] = json!(common::world::UNIT_A);
-    let r = call(
-        &w,
-        Method::POST,
-        &uri,
-        Some(&t.leader),
-        Some(for_unit.to_string()),
-    )
-    .await;
-    expect(reports, "post", 403, r);
+    expect(reports, "post", 403, leader.post(&uri, &for_unit).await);
     let bad = json!({ "period": "2022-Q3", "status": "fine", "self_assessment": "on_track",
                       "work_done": "x" });
-    let r = call(
-        &w,
-        Method::POST,
-        &uri,
-        Some(&t.liaison_a),
-        Some(bad.to_string()),
-    )
-    .await;
-    expect(reports, "post", 422, r);
-    let r = call(
-        &w,
-        Method::POST,
-        &uri,
-        Some(&t.liaison_a),
-        Some("[1,".into()),
-    )
-    .await;
-    expect(reports, "post", 400, r);
+    expect(reports, "post", 422, liaison.post(&uri, &bad).await);
+    expect(
+        reports,
+        "post",
+        400,
+        liaison.send(Method::POST, &uri, "[1,").await,
+    );
     let huge = format!(r#"{{"work_done": "{}"}}"#, "字".repeat(400_000));
-    let r = call(&w, Method::POST, &uri, Some(&t.liaison_a), Some(huge)).await;
-    expect(reports, "post", 413, r);
-    let r = call(&w, Method::POST, &uri, None, Some(body.to_string())).await;
-    expect(reports, "post", 401, r);
+    expect(
+        reports,
+        "post",
+        413,
+        liaison.send(Method::POST, &uri, huge).await,
+    );
+    expect(reports, "post", 401, anonymous.post(&uri, &body).await);
     let nowhere = format!("/api/v1/plans/{plan}/tasks/9.9.9/reports");
-    let r = call(
-        &w,
-        Method::POST,
-        &nowhere,
-        Some(&t.liaison_a),
-        Some(body.to_string()),
-    )
-    .await;
-    expect(reports, "post", 404, r);
+    expect(reports, "post", 404, liaison.post(&nowhere, &body).await);
 
     // The office's changes: a staged deadline (checkpoints in the answer), a date, the plan's
     // default again; then a stale version, a bad value, another role.
@@ -303,86 +296,44 @@ async fn real_answers_match_the_documented_schemas(pool: PgPool) {
     let staged = json!({ "version": version, "cycle": "monthly", "deadline": { "kind": "staged",
         "checkpoints": [{ "date": "2022-09-30", "title": "完成部署" },
                         { "date": "2022-06-30", "title": "制定方案" }] } });
-    let (s, changed) = call(
-        &w,
-        Method::PATCH,
-        &uri,
-        Some(&t.office),
-        Some(staged.to_string()),
-    )
-    .await;
+    let (s, changed) = office.patch(&uri, &staged).await;
     expect(task, "patch", 200, (s, changed.clone()));
     let dated = json!({ "version": changed["version"], "cycle": null,
                         "deadline": { "kind": "date", "date": "2022-11-30" } });
-    let (s, changed) = call(
-        &w,
-        Method::PATCH,
-        &uri,
-        Some(&t.office),
-        Some(dated.to_string()),
-    )
-    .await;
+    let (s, changed) = office.patch(&uri, &dated).await;
     expect(task, "patch", 200, (s, changed.clone()));
     let reset = json!({ "version": changed["version"], "deadline": null });
-    let r = call(
-        &w,
-        Method::PATCH,
-        &uri,
-        Some(&t.office),
-        Some(reset.to_string()),
-    )
-    .await;
-    expect(task, "patch", 200, r);
-    let r = call(
-        &w,
-        Method::PATCH,
-        &uri,
-        Some(&t.office),
-        Some(dated.to_string()),
-    )
-    .await;
-    expect(task, "patch", 409, r);
+    expect(task, "patch", 200, office.patch(&uri, &reset).await);
+    expect(task, "patch", 409, office.patch(&uri, &dated).await);
     let wrong = json!({ "version": 1, "leads": ["没有这个单位"] });
-    let r = call(
-        &w,
-        Method::PATCH,
-        &uri,
-        Some(&t.office),
-        Some(wrong.to_string()),
-    )
-    .await;
-    expect(task, "patch", 422, r);
-    let r = call(
-        &w,
-        Method::PATCH,
-        &uri,
-        Some(&t.leader),
-        Some(reset.to_string()),
-    )
-    .await;
-    expect(task, "patch", 403, r);
+    expect(task, "patch", 422, office.patch(&uri, &wrong).await);
+    expect(task, "patch", 403, leader.patch(&uri, &reset).await);
 
     // Refusals of the reads: no token, a revoked-looking one, an unknown plan or task, a bad
     // escape in the address.
-    let r = call(&w, Method::GET, "/api/v1/plans", None, None).await;
-    expect("/api/v1/plans", "get", 401, r);
-    let r = call(&w, Method::GET, "/api/v1/plans", Some("not-a-token"), None).await;
-    expect("/api/v1/plans", "get", 401, r);
-    let r = call(
-        &w,
-        Method::GET,
-        "/api/v1/plans/999999/tasks",
-        Some(&t.office),
-        None,
-    )
-    .await;
-    expect(tasks, "get", 404, r);
+    expect(
+        "/api/v1/plans",
+        "get",
+        401,
+        anonymous.get("/api/v1/plans").await,
+    );
+    let forged = Caller::new(&w, Some("not-a-token"));
+    expect(
+        "/api/v1/plans",
+        "get",
+        401,
+        forged.get("/api/v1/plans").await,
+    );
+    expect(
+        tasks,
+        "get",
+        404,
+        office.get("/api/v1/plans/999999/tasks").await,
+    );
     let uri = format!("/api/v1/plans/{plan}/tasks/9.9.9/reports");
-    let r = call(&w, Method::GET, &uri, Some(&t.office), None).await;
-    expect(reports, "get", 404, r);
+    expect(reports, "get", 404, office.get(&uri).await);
     let uri = format!("/api/v1/plans/{plan}/tasks?page=%FF");
-    let r = call(&w, Method::GET, &uri, Some(&t.office), None).await;
-    expect(tasks, "get", 400, r);
+    expect(tasks, "get", 400, office.get(&uri).await);
 
     assert!(
         failures.is_empty(),
@@ -401,7 +352,7 @@ async fn a_nul_byte_in_the_address_is_a_bad_request(pool: PgPool) {
     let w = World::build(pool, Setup::default()).await;
     let doc = description(&w.app).await;
     let plan = w.plan_id;
-    let token = Some(w.tokens.office.as_str());
+    let office = Caller::new(&w, Some(&w.tokens.office));
     let api = [
         (
             format!("/api/v1/plans/{plan}/tasks/1.3%00/reports"),
@@ -413,20 +364,13 @@ async fn a_nul_byte_in_the_address_is_a_bad_request(pool: PgPool) {
         ),
     ];
     for (uri, path) in api {
-        let (status, answer) = call(&w, Method::GET, &uri, token, None).await;
+        let (status, answer) = office.get(&uri).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {answer}");
         let failures = check(&doc, path, "get", status, &answer);
         assert!(failures.is_empty(), "{failures:?}");
     }
     let patch = format!("/api/v1/plans/{plan}/tasks/1.3%00");
-    let (status, answer) = call(
-        &w,
-        Method::PATCH,
-        &patch,
-        token,
-        Some(r#"{"version": 1}"#.into()),
-    )
-    .await;
+    let (status, answer) = office.patch(&patch, &json!({"version": 1})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{patch}: {answer}");
     for page in ["/tasks/1.3%00", "/tasks?q=%00"] {
         let r = w.office.get(page).await;

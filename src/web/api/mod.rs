@@ -138,3 +138,21 @@ impl PageInfo {
         }
     }
 }
+
+/// Asserts that the documented body `T` names exactly the `fields` its handler reads, and gives
+/// its schema for further checks.
+#[cfg(test)]
+fn assert_documents<T: utoipa::PartialSchema>(fields: &[&str]) -> serde_json::Value {
+    let schema = serde_json::to_value(T::schema()).unwrap();
+    let mut named: Vec<&str> = schema["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut read = fields.to_vec();
+    named.sort_unstable();
+    read.sort_unstable();
+    assert_eq!(named, read);
+    schema
+}

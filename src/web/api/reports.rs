@@ -337,24 +337,10 @@ pub async fn create(
 mod tests {
     use super::*;
 
-    fn documented(schema: utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>) -> Value {
-        serde_json::to_value(schema).unwrap()
-    }
-
     /// The description names exactly the fields the handler reads, with the text limit in force.
     #[test]
     fn new_report_documents_the_fields_read() {
-        let schema = documented(<NewReport as utoipa::PartialSchema>::schema());
-        let mut named: Vec<&str> = schema["properties"]
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
-        let mut read = FIELDS.to_vec();
-        named.sort_unstable();
-        read.sort_unstable();
-        assert_eq!(named, read);
+        let schema = super::super::assert_documents::<NewReport>(FIELDS);
         for text in ["work_done", "problems", "next_steps"] {
             assert_eq!(
                 schema["properties"][text]["maxLength"],

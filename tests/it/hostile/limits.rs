@@ -2,28 +2,13 @@
 //! 503 and a message; beyond the concurrency limit, requests are answered 503 at once, not
 //! queued behind the stalled ones.
 
-use super::app_with;
+use super::serve_with as serve;
 use duban::web::WebConfig;
 use sqlx::PgPool;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-
-async fn serve(pool: &PgPool, config: WebConfig) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = app_with(pool, config);
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
-    addr
-}
+use tokio::net::TcpStream;
 
 /// Opens a connection and sends `head` (and no more): a client that stalls.
 async fn stall(addr: SocketAddr, head: &str) -> TcpStream {

@@ -39,6 +39,22 @@ pub fn app_with(pool: &PgPool, config: WebConfig) -> axum::Router {
     ))
 }
 
+/// Serves [`app_with`] over real HTTP on a free port, with the peer's address known.
+pub async fn serve_with(pool: &PgPool, config: WebConfig) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = app_with(pool, config);
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    addr
+}
+
 /// The common world (with its reports of 公安部, judging on [`today`]), and what else the
 /// hostile cases aim at.
 pub struct World {

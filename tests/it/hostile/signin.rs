@@ -3,7 +3,7 @@
 //! among them clears nobody else's failures; the current-password check of the account page
 //! shares the lock; and `X-Forwarded-For` counts only from a trusted proxy.
 
-use super::app_with;
+use super::serve_with as serve;
 use crate::common::{self, Client, create_user, password_of, probe};
 use axum::body::Bytes;
 use axum::http::Request;
@@ -16,21 +16,6 @@ use hyper_util::client::legacy::{Client as HttpClient, connect::HttpConnector};
 use hyper_util::rt::TokioExecutor;
 use sqlx::PgPool;
 use std::net::SocketAddr;
-
-async fn serve(pool: &PgPool, config: WebConfig) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = app_with(pool, config);
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
-    addr
-}
 
 fn http() -> HttpClient<HttpConnector, Full<Bytes>> {
     HttpClient::builder(TokioExecutor::new()).build_http()
@@ -103,54 +88,54 @@ async fn failures_of(pool: &PgPool, login: &str) -> i64 {
     .await
 }
 
-#[sqlx::test(migrator = "duban::db::MIGRATOR")]
-async fn parallel_wrong_passwords_on_one_account_are_evaluated_at_most_the_limit(pool: PgPool) {
-    create_user(&pool, "zhang", Role::Leader, None).await;
-    let addr = serve(&pool, WebConfig::default()).await;
-    let attempts = (0..100)
-        .map(|i| ("zhang".to_string(), format!("wrong-guess-{i}")))
-        .collect();
+/// Sends the 100 `attempts` at once and checks that at most `limit` were evaluated (401) and
+/// the rest throttled (429), none a 5xx, each evaluated one audited; records the figures under
+/// `name`. The number evaluated.
+async fn burst(pool: &PgPool, attempts: Vec<(String, String)>, limit: i64, name: &str) -> i64 {
+    let addr = serve(pool, WebConfig::default()).await;
     let statuses = all_at_once(addr, attempts).await;
     assert_no_server_error(&statuses);
     let evaluated = tally(&statuses, 401);
     assert_eq!(evaluated + tally(&statuses, 429), 100, "{statuses:?}");
-    assert!(
-        evaluated as i64 <= LOGIN_FAILURE_LIMIT,
-        "{evaluated} of 100 evaluated"
-    );
-    assert_eq!(audited(&pool, "sign_in_failed").await, evaluated as i64);
-    assert_eq!(failures_of(&pool, "zhang").await, evaluated as i64);
-    assert_eq!(
-        audited(&pool, "sign_in_throttled").await,
-        100 - evaluated as i64
-    );
+    assert!(evaluated as i64 <= limit, "{evaluated} of 100 evaluated");
+    assert_eq!(audited(pool, "sign_in_failed").await, evaluated as i64);
     common::resilience::record(
         "hostile",
-        "signin_parallel_one_account",
+        name,
         serde_json::json!({ "bad_inputs": 100, "evaluated": evaluated }),
     );
+    evaluated as i64
+}
+
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn parallel_wrong_passwords_on_one_account_are_evaluated_at_most_the_limit(pool: PgPool) {
+    create_user(&pool, "zhang", Role::Leader, None).await;
+    let attempts = (0..100)
+        .map(|i| ("zhang".to_string(), format!("wrong-guess-{i}")))
+        .collect();
+    let evaluated = burst(
+        &pool,
+        attempts,
+        LOGIN_FAILURE_LIMIT,
+        "signin_parallel_one_account",
+    )
+    .await;
+    assert_eq!(failures_of(&pool, "zhang").await, evaluated);
+    assert_eq!(audited(&pool, "sign_in_throttled").await, 100 - evaluated);
 }
 
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn parallel_attempts_from_one_address_are_evaluated_at_most_the_limit(pool: PgPool) {
-    let addr = serve(&pool, WebConfig::default()).await;
     let attempts = (0..100)
         .map(|i| (format!("guess{i}"), "wrong-password".to_string()))
         .collect();
-    let statuses = all_at_once(addr, attempts).await;
-    assert_no_server_error(&statuses);
-    let evaluated = tally(&statuses, 401);
-    assert_eq!(evaluated + tally(&statuses, 429), 100, "{statuses:?}");
-    assert!(
-        evaluated as i64 <= ADDR_FAILURE_LIMIT,
-        "{evaluated} of 100 evaluated"
-    );
-    assert_eq!(audited(&pool, "sign_in_failed").await, evaluated as i64);
-    common::resilience::record(
-        "hostile",
+    burst(
+        &pool,
+        attempts,
+        ADDR_FAILURE_LIMIT,
         "signin_parallel_one_address",
-        serde_json::json!({ "bad_inputs": 100, "evaluated": evaluated }),
-    );
+    )
+    .await;
 }
 
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
