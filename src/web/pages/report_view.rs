@@ -202,10 +202,10 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let seen = readable(&pool, &user, id).await?;
     let mut notice = q.saved.map(|_| "已保存。".to_string());
-    if let Some(Ok(decided)) = q.reviewed.as_deref().map(str::parse::<i64>) {
-        if let Some(d) = super::review::decided(&pool, &user, decided).await? {
-            notice = Some(format!("{d}下面是待审核队列中的下一份。"));
-        }
+    if let Some(Ok(decided)) = q.reviewed.as_deref().map(str::parse::<i64>)
+        && let Some(d) = super::review::decided(&pool, &user, decided).await?
+    {
+        notice = Some(format!("{d}下面是待审核队列中的下一份。"));
     }
     let on_behalf = q.edit.is_some();
     Ok(render::ok(
