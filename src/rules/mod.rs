@@ -2,9 +2,11 @@
 
 pub mod access;
 pub mod auth;
+pub mod due_soon;
 pub mod input;
 pub mod lights;
 pub mod plan;
 pub mod reporting;
 pub mod schedule;
+pub mod urgency;
 pub mod vocabulary;

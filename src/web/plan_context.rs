@@ -23,6 +23,8 @@ pub struct Layout {
     pub user: Option<CurrentUser>,
     /// A liaison's urges not yet acknowledged (the badge on “我的任务”).
     pub unread_urges: i64,
+    /// Reports waiting for review in the plan, for one who may review (the count on “审核”).
+    pub awaiting_review: i64,
     pub plans: Vec<PlanSummary>,
     pub plan_id: Option<i64>,
     /// Whether links must carry `plan=ID` (not needed for the default, newest plan).
@@ -117,12 +119,19 @@ pub async fn load(
         Some(unit) => db::urges::unread(pool, unit).await?,
         None => 0,
     };
+    let awaiting_review = match &plan {
+        Some((p, _)) if user.access().may_review() => {
+            db::reports::count_submitted(pool, p.id, None, None).await?
+        }
+        _ => 0,
+    };
     Ok(plan.map(|(plan, settings)| PlanContext {
         settings,
         layout: Layout {
             nav,
             user: Some(user.clone()),
             unread_urges,
+            awaiting_review,
             plan_id: Some(plan.id),
             explicit: Some(plan.id) != newest,
             plans,
@@ -149,6 +158,7 @@ pub fn bare_layout(nav: &'static str, user: Option<&CurrentUser>) -> Layout {
         nav,
         user: user.cloned(),
         unread_urges: 0,
+        awaiting_review: 0,
         plans: Vec::new(),
         plan_id: None,
         explicit: false,

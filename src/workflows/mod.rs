@@ -8,5 +8,6 @@ pub mod demo;
 pub mod editions;
 pub mod importer;
 pub mod ledger;
+pub mod liaisons;
 pub mod progress;
 pub mod summary;

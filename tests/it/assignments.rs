@@ -274,7 +274,7 @@ async fn plan_settings_set_the_defaults(pool: PgPool) {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let home = office.get("/").await.body;
+    let home = office.get("/plan").await.body;
     assert!(home.contains("2022年底前") && home.contains("每半年报送,周期结束后 15 天内"));
     let task = office.get("/tasks/3.1.1").await.body;
     assert!(task.contains("2022年上半年(7月15日前报送)"));
@@ -646,5 +646,5 @@ async fn the_whole_2022_plan_can_be_designated(pool: PgPool) {
         .unwrap();
     assert_eq!(left, 0);
     let office = common::office(&pool).await;
-    assert!(office.get("/").await.body.contains("pending=1\">0 项"));
+    assert!(office.get("/plan").await.body.contains("pending=1\">0 项"));
 }

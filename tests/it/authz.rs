@@ -269,9 +269,12 @@ async fn row(
             ]),
             [401, 401, 401, 401, 401, 401, 401],
         ),
-        (true, "/") | (true, "/tasks") | (true, "/units") | (true, "/account/password") => {
+        (true, "/plan") | (true, "/tasks") | (true, "/units") | (true, "/account/password") => {
             (path.into(), vec![], SIGNED_IN)
         }
+        // A desk per role: the office's 工作台; a leader is sent to the summary, a liaison
+        // to 我的任务.
+        (true, "/") => (path.into(), vec![], [303, 200, 303, 303, 303, 303, 303]),
         (true, "/tasks/{code}") => ("/tasks/1.3.6".into(), vec![], SIGNED_IN),
         (true, "/units/{id}") => (format!("/units/{}", fx.unit_id), vec![], SIGNED_IN),
         (false, "/logout") => (

@@ -585,6 +585,7 @@ async fn main_pages_fit_desktop_and_phone(pool: PgPool) {
             ("summary", "/summary"),
             ("editions", "/editions"),
             ("home", "/"),
+            ("plan", "/plan"),
             ("tasks", "/tasks"),
             ("task", "/tasks/3.1.1"),
             ("units", "/units"),

@@ -15,6 +15,7 @@ mod backup;
 mod browser;
 mod cli;
 mod demo;
+mod desk;
 mod edition_fixture;
 mod embedded;
 mod exports;

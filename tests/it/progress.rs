@@ -98,7 +98,9 @@ async fn a_quarter_runs_through_duban(pool: PgPool) {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let id = report_id(r.location());
     assert!(w.liaison_a.get(r.location()).await.body.contains("草稿"));
-    assert!(w.liaison_a.get("/my").await.body.contains("草稿(1)"));
+    // Q2 is in focus (due 07-10): the draft is listed under 本期应报, as a draft.
+    let my = w.liaison_a.get("/my").await.body;
+    assert!(my.contains("本期应报（") && my.contains(&format!("/reports/{id}\">2022年第二季度")));
     let v = version(&w.pool, id).await;
     let mut fields = report_fields(
         &gab,
@@ -142,7 +144,7 @@ async fn a_quarter_runs_through_duban(pool: PgPool) {
     // The liaison sees the reason, revises, resubmits.
     let page = w.liaison_a.get(&format!("/reports/{id}")).await;
     assert!(page.body.contains("已退回,理由:请补充案件数据来源"));
-    assert!(w.liaison_a.get("/my").await.body.contains("被退回(1)"));
+    assert!(w.liaison_a.get("/my").await.body.contains("被退回（1）"));
     let v = version(&w.pool, id).await;
     let mut fields = report_fields(
         &gab,

@@ -9,9 +9,9 @@ use common::{app, get};
 use sqlx::PgPool;
 
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
-async fn home_shows_the_plan_and_its_sections(pool: PgPool) {
+async fn plan_page_shows_the_plan_and_its_sections(pool: PgPool) {
     common::seed(&pool).await;
-    let r = common::office(&pool).await.get("/").await;
+    let r = common::office(&pool).await.get("/plan").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.header("content-type").starts_with("text/html"));
     for expected in [
@@ -350,10 +350,10 @@ async fn several_plans_get_a_selector_and_the_newest_is_shown(pool: PgPool) {
         panic!("imported");
     };
     let app = common::office(&pool).await;
-    let r = app.get("/").await;
+    let r = app.get("/plan").await;
     assert!(r.body.contains("plan-select"));
     assert!(r.body.contains("<h1>2022年全国"));
-    let r = app.get(&format!("/?plan={old_id}")).await;
+    let r = app.get(&format!("/plan?plan={old_id}")).await;
     assert!(r.body.contains("<h1>2021年全国"));
     // Links keep the chosen plan.
     assert!(r.body.contains(&format!("href=\"/tasks?plan={old_id}\"")));

@@ -1,4 +1,4 @@
-//! `/`: the current plan's title, number and dates, its sections with task counts, and for
+//! `/plan` (工作要点): the current plan's title, number and dates, its sections with task counts, and for
 //! the office the plan's defaults (deadline, reporting cycle, due days).
 
 use super::query::PageQuery;
@@ -211,7 +211,7 @@ pub async fn save_settings(
         Err((field, message)) => Err(ChangeError::Field { field, message }),
     };
     match result {
-        Ok(_) => Ok(Redirect::to(&ctx.layout.href_with("/", "saved=1")).into_response()),
+        Ok(_) => Ok(Redirect::to(&ctx.layout.href_with("/plan", "saved=1")).into_response()),
         Err(ChangeError::Stale { current }) => {
             let conflict = ChangeError::Stale { current }
                 .to_string()

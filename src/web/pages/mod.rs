@@ -2,14 +2,17 @@
 
 mod account;
 mod admin;
+mod desk;
 mod editions;
 mod exports;
 mod home;
 mod login;
+mod my;
 mod query;
 mod report_view;
 mod reporting;
 mod reports;
+mod review;
 mod roundtrip;
 mod summary;
 mod task;
@@ -31,7 +34,8 @@ pub fn public_routes() -> Routes {
 /// Any signed-in user (the guard is applied by `web::routes`).
 pub fn signed_in_routes() -> Routes {
     Routes::default()
-        .get("/", home::show)
+        .get("/", desk::show)
+        .get("/plan", home::show)
         .get("/tasks", tasks::list)
         .get("/tasks/{code}", task::show)
         .get("/units", units::list)
@@ -45,7 +49,7 @@ pub fn signed_in_routes() -> Routes {
         .post("/reports/{id}", report_view::update)
         .post("/attachments/{id}/delete", report_view::delete_attachment)
         .get("/attachments/{id}", report_view::download)
-        .get("/my", work::my)
+        .get("/my", my::my)
         .get("/summary", summary::show)
         .get("/editions", editions::list)
         .get("/editions/{id}", summary::edition)
@@ -94,7 +98,7 @@ pub fn office_routes() -> Routes {
         .post("/tasks/{code}/reopen", task::reopen)
         .post("/reports/{id}/review", report_view::review)
         .post("/coordination/{id}/answer", report_view::answer)
-        .get("/review", work::review)
+        .get("/review", review::review)
         .post("/editions", editions::issue)
         .post("/urges", work::urge)
         .post("/tasks/{code}/units", task::save_units)

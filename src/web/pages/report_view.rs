@@ -56,6 +56,9 @@ struct ReportPage {
     diff: Vec<DiffLine>,
     near_copy: Option<u32>,
     can_edit: bool,
+    /// The office may file this report on the unit's behalf (代为填报), a separate action
+    /// behind its own link, never the page's default view.
+    can_file_on_behalf: bool,
     can_review: bool,
     can_answer: bool,
     form: ReportForm,
@@ -109,6 +112,7 @@ async fn page(
     form: Option<ReportForm>,
     errors: FieldErrors,
     notice: Option<String>,
+    on_behalf: bool,
 ) -> Result<ReportPage, AppError> {
     let report = &seen.report;
     let task = db::tasks::get_by_code(pool, report.plan_id, &report.code)
@@ -149,13 +153,23 @@ async fn page(
     };
     let caller = caller(user, String::new());
     let closed = task.closed_at.is_some();
+    let writable =
+        caller.may_write_for(report.unit_id) && report.review_state.editable() && !closed;
+    // One writing for another unit (the office) does so only when asking to.
+    let own = user.access().own_unit() == Some(report.unit_id);
+    let mut layout = bare_layout("tasks", Some(user));
+    if user.access().may_review() {
+        layout.awaiting_review =
+            db::reports::count_submitted(pool, report.plan_id, None, None).await?;
+    }
     Ok(ReportPage {
-        can_edit: caller.may_write_for(report.unit_id) && report.review_state.editable() && !closed,
+        can_edit: writable && (own || on_behalf),
+        can_file_on_behalf: writable && !own && !on_behalf,
         can_review: user.access().may_review() && report.review_state == ReviewState::Submitted,
         can_answer: user.access().may_answer(),
         form: form.unwrap_or_else(|| ReportForm::of(report, &texts)),
         attachments: progress::attachments_seen(pool, &seen).await?,
-        layout: bare_layout("tasks", Some(user)),
+        layout,
         task_text: task.text,
         coordination,
         versions,
@@ -174,6 +188,10 @@ async fn page(
 #[derive(Debug, Default, Deserialize)]
 pub struct ShowQuery {
     saved: Option<String>,
+    /// `1`: the office's 代为填报 form.
+    edit: Option<String>,
+    /// The report just decided, when the review flowed on to this one.
+    reviewed: Option<String>,
 }
 
 pub async fn show(
@@ -183,9 +201,24 @@ pub async fn show(
     super::query::PageQuery(q): super::query::PageQuery<ShowQuery>,
 ) -> Result<Response, AppError> {
     let seen = readable(&pool, &user, id).await?;
-    let notice = q.saved.map(|_| "已保存。".to_string());
+    let mut notice = q.saved.map(|_| "已保存。".to_string());
+    if let Some(Ok(decided)) = q.reviewed.as_deref().map(str::parse::<i64>)
+        && let Some(d) = super::review::decided(&pool, &user, decided).await?
+    {
+        notice = Some(format!("{d}下面是待审核队列中的下一份。"));
+    }
+    let on_behalf = q.edit.is_some();
     Ok(render::ok(
-        &page(&pool, &user, seen, None, FieldErrors::default(), notice).await?,
+        &page(
+            &pool,
+            &user,
+            seen,
+            None,
+            FieldErrors::default(),
+            notice,
+            on_behalf,
+        )
+        .await?,
     ))
 }
 
@@ -200,6 +233,8 @@ async fn refused(
     message: String,
 ) -> Result<Response, AppError> {
     let seen = readable(pool, user, id).await?;
+    // A refused filing is shown again as the form it came from.
+    let on_behalf = form.is_some();
     Ok(render::page(
         status,
         &page(
@@ -209,6 +244,7 @@ async fn refused(
             form,
             FieldErrors::single(field, message),
             None,
+            on_behalf,
         )
         .await?,
     ))
@@ -335,7 +371,7 @@ pub async fn review(
         }
     };
     match progress::review(&pool, &caller(&user, addr), report.id, version, decision).await {
-        Ok(row) => Ok(Redirect::to(&format!("/reports/{}?saved=1", row.id)).into_response()),
+        Ok(row) => super::review::after_decision(&pool, report.plan_id, row.id).await,
         Err(ProgressError::Field { field, message }) => {
             refused(
                 &pool,

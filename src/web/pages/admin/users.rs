@@ -1,4 +1,5 @@
-//! `/admin/users`: create users, change role or unit, disable and enable, give a one-time
+//! `/admin/users`: the units of the plan's directory with no liaison account (each with a link
+//! that opens the new-user form for it), create users, change role or unit, disable and enable, give a one-time
 //! password, see and revoke API tokens.
 
 use crate::db::{self, tokens::TokenRow, users::UnitChoice, users::UserRow};
@@ -41,6 +42,8 @@ struct UsersPage {
     roles: [Role; 3],
     form: NewUserForm,
     errors: FieldErrors,
+    /// 无联络员的单位: the newest plan's directory units no active liaison serves.
+    without_liaison: Vec<UnitChoice>,
 }
 
 /// Shown once after a password or token was made: the secret is never stored in clear.
@@ -62,7 +65,12 @@ async fn users_page(
     page: i64,
 ) -> Result<UsersPage, AppError> {
     let pager = Pager::new(page, PAGE_SIZE, db::users::count(pool).await?);
+    let without_liaison = match db::plans::list_with_settings(pool).await?.first() {
+        Some((plan, _)) => crate::workflows::liaisons::units_without_liaison(pool, plan.id).await?,
+        None => Vec::new(),
+    };
     Ok(UsersPage {
+        without_liaison,
         layout: bare_layout("users", Some(user)),
         users: db::users::page(
             pool,
@@ -83,6 +91,8 @@ async fn users_page(
 #[derive(Debug, Default, Deserialize)]
 pub struct UsersQuery {
     page: Option<String>,
+    /// A unit to open the form for, as a liaison of it.
+    unit: Option<String>,
 }
 
 pub async fn list(
@@ -91,15 +101,16 @@ pub async fn list(
     PageQuery(q): PageQuery<UsersQuery>,
 ) -> Result<Response, AppError> {
     let page = page_number(q.page.as_deref());
+    let form = match q.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        Some(unit) => NewUserForm {
+            role: Role::Liaison.as_str().to_string(),
+            unit: unit.to_string(),
+            ..NewUserForm::default()
+        },
+        None => NewUserForm::default(),
+    };
     Ok(render::ok(
-        &users_page(
-            &pool,
-            &user,
-            NewUserForm::default(),
-            FieldErrors::default(),
-            page,
-        )
-        .await?,
+        &users_page(&pool, &user, form, FieldErrors::default(), page).await?,
     ))
 }
 
