@@ -25,6 +25,12 @@ impl<S: Send + Sync> FromRequest<S> for ReportPost {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.trim_start().starts_with("multipart/form-data"));
         if !multipart {
+            // The route takes files; a form without them keeps every other form's limit.
+            let (parts, body) = req.into_parts();
+            let bytes = axum::body::to_bytes(body, crate::web::layers::BODY_LIMIT)
+                .await
+                .map_err(|_| AppError::TooLarge)?;
+            let req = Request::from_parts(parts, axum::body::Body::from(bytes));
             let Form(form) = Form::<ReportForm>::from_request(req, state).await?;
             return Ok(ReportPost {
                 form,
