@@ -313,3 +313,43 @@ async fn the_previous_periods_text_is_offered_not_copied(pool: PgPool) {
     );
     assert!(based.body.contains("已带入上期报送的内容"));
 }
+
+/// A draft saved without choices, then written by the unit's system through the API with
+/// both: the form shows the API's choices, not “请选择”.
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn a_choice_made_through_the_api_is_shown(pool: PgPool) {
+    let w = World::build(pool, Setup::on(day(2022, 7, 5))).await;
+    let gab = w.unit_a.to_string();
+    let draft = [
+        ("unit", gab.as_str()),
+        ("period", "2022-Q2"),
+        ("status", ""),
+        ("self_assessment", ""),
+        ("work_done", "未选择"),
+        ("action", "draft"),
+    ];
+    let r = w.liaison_a.post("/tasks/3.1.1/report", &draft).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = report_id(r.location());
+    let version = probe::report_version(&w.pool, id).await;
+    let body = format!(
+        r#"{{"period": "2022-Q2", "status": "behind", "self_assessment": "at_risk", "work_done": "系统写入", "version": {version}, "submit": false}}"#
+    );
+    let r = common::send(
+        &w.app,
+        Request::post(format!("/api/v1/plans/{}/tasks/3.1.1/reports", w.plan_id))
+            .header("authorization", format!("Bearer {}", w.tokens.liaison_a))
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let page = w.liaison_a.get(&format!("/reports/{id}")).await;
+    assert!(
+        page.body.contains("value=\"behind\" selected"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("value=\"at_risk\" selected"));
+}
