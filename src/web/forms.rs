@@ -155,6 +155,19 @@ fn field_with_control(body: &[u8]) -> Option<String> {
     None
 }
 
+/// A field of a multipart form, as [`Form`] checks a url-encoded one: a control character in
+/// its name, or in its value where the field is not a free text, is refused.
+pub fn check_multipart_field(name: &str, value: &str) -> Result<(), AppError> {
+    use crate::rules::input::{control_char, has_any_control};
+    if has_any_control(name) {
+        return Err(control_refusal(""));
+    }
+    if !FREE_TEXT.contains(&name) && control_char(value).is_some() {
+        return Err(control_refusal(name));
+    }
+    Ok(())
+}
+
 /// The field's name in the interface, for a refusal that cannot be shown beside it.
 fn field_label(field: &str) -> &str {
     match field {

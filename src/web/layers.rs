@@ -15,7 +15,8 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
-const BODY_LIMIT: usize = 1024 * 1024;
+/// The largest body of any route that takes no files (those raise it for themselves).
+pub(crate) const BODY_LIMIT: usize = 1024 * 1024;
 
 /// No inline script anywhere, no framing, nothing from another host.
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \

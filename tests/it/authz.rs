@@ -550,7 +550,7 @@ async fn row(
             vec![],
             [303, 400, 400, 200, 200, 303, 303],
         ),
-        (false, "/my/upload") | (false, "/my/upload/confirm") => {
+        (false, "/my/upload") | (false, "/my/upload/confirm") | (false, "/my/upload/submit") => {
             (path.into(), vec![], [303, 400, 400, 400, 400, 303, 303])
         }
         // A session or an API token; a revoked token is refused as the API refuses it.

@@ -7,6 +7,7 @@ use crate::common::probe;
 
 use common::turns::Suite;
 use duban::rules::auth::Role;
+use fantoccini::actions::InputSource;
 use fantoccini::{Client, ClientBuilder, Locator, key::Key};
 use serde_json::{Value, json};
 use sqlx::PgPool;
@@ -360,6 +361,9 @@ async fn a_quarter_clicked_through(pool: PgPool) {
         "对儿童玩具等开展质量执法,立案 86 件,移送公安 12 件。",
     )
     .await;
+    // Nothing is preset: the liaison chooses status and assessment before submitting.
+    b.select("#status", "推进中").await;
+    b.select("#self_assessment", "正常推进").await;
     b.follow("button[value=submit]").await;
     assert!(b.text().await.contains("已提交待审核"));
     let report_url = b.client.current_url().await.unwrap().path().to_string();
@@ -490,6 +494,10 @@ async fn hostile_paths_say_what_is_wrong_and_keep_what_was_typed(pool: PgPool) {
     // The report form with the keyboard alone.
     b.go(&server.url(&format!("/tasks/3.1.2/report?unit={gab}&period=2022-Q2")))
         .await;
+    b.select("#status", "推进中").await;
+    b.select("#self_assessment", "正常推进").await;
+    b.js("document.activeElement.blur(); window.scrollTo(0, 0); return true")
+        .await;
     let mut reached = false;
     for _ in 0..80 {
         b.client
@@ -514,13 +522,15 @@ async fn hostile_paths_say_what_is_wrong_and_keep_what_was_typed(pool: PgPool) {
         .unwrap();
     let mut on_submit = false;
     for _ in 0..20 {
-        b.client
-            .active_element()
-            .await
-            .unwrap()
-            .send_keys(&Key::Tab.to_string())
-            .await
-            .unwrap();
+        // A Tab from the keyboard itself: keys sent to a file input would name a file.
+        let tab = fantoccini::actions::KeyActions::new("keyboard".into())
+            .then(fantoccini::actions::KeyAction::Down {
+                value: Key::Tab.into(),
+            })
+            .then(fantoccini::actions::KeyAction::Up {
+                value: Key::Tab.into(),
+            });
+        b.client.perform_actions(tab).await.unwrap();
         if b.js("return document.activeElement.value").await == "submit" {
             on_submit = true;
             break;
@@ -566,6 +576,8 @@ async fn main_pages_fit_desktop_and_phone(pool: PgPool) {
                 .await;
             b.fill("#work_done", "开展专项行动").await;
             b.fill("#coordination", "请协调数据").await;
+            b.select("#status", "推进中").await;
+            b.select("#self_assessment", "正常推进").await;
             b.follow("button[value=submit]").await;
             report = b.client.current_url().await.unwrap().path().to_string();
         }

@@ -26,6 +26,7 @@ mod openapi;
 mod paging;
 mod progress;
 mod queries;
+mod report_form;
 mod roundtrip;
 mod summary;
 mod visibility;

@@ -183,7 +183,7 @@ async fn a_quarter_runs_through_duban(pool: PgPool) {
     );
     // Every version is kept and shown.
     assert_eq!(
-        page.body.matches("(第 ").count(),
+        page.body.matches("（第 ").count(),
         4,
         "submitted, returned, submitted, accepted"
     );

@@ -4,11 +4,13 @@
 //! their own modules (`db::coordination`, `db::attachments`, `db::urges`).
 
 mod briefs;
+mod choices;
 mod events;
 mod versions;
 mod write;
 
 pub use briefs::*;
+pub use choices::*;
 pub use events::*;
 pub use versions::*;
 pub use write::*;

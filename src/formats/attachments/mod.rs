@@ -15,9 +15,11 @@
 mod bytes;
 mod names;
 mod ole2;
+mod size;
 mod sniff;
 
 pub use names::{content_disposition, safe_file_name};
+pub use size::size_label;
 pub use sniff::sniff;
 
 use names::{join_capped, split_extension};

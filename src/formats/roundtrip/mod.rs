@@ -16,7 +16,7 @@
 //!    anything is decompressed. The `zip` reader itself caps every entry at its declared size,
 //!    so a file cannot lie its way past this check;
 //! 3. the sheet is read cell by cell (calamine's streaming cell reader, never a dense range,
-//!    so a lone cell at `XFD1048576` costs nothing), only columns A–H and at most
+//!    so a lone cell at `XFD1048576` costs nothing), only columns A–I and at most
 //!    [`MAX_ROWS`] data rows are kept;
 //! 4. calamine runs under `catch_unwind`, so a parser bug on a hostile file becomes
 //!    [`RoundTripError::NotXlsx`] instead of a panic. One such bug is known: calamine 0.38
@@ -56,8 +56,9 @@ const EXCEL_MAX_CELL_CHARS: usize = 32_767;
 
 const SHEET_NAME: &str = "进展填报";
 const META_SHEET: &str = "meta";
-const NOTE: &str = "请在黄色列填写;状态、自评请从下拉列表选择;不要修改编号和隐藏行。";
-const HEADERS: [&str; 8] = [
+const NOTE: &str =
+    "请在黄色列填写；状态、自评请从下拉列表选择；需协调事项每行一项；不要修改编号和隐藏行。";
+const HEADERS: [&str; 9] = [
     "编号",
     "任务",
     "职责",
@@ -66,8 +67,9 @@ const HEADERS: [&str; 8] = [
     "工作进展及成效",
     "存在问题",
     "下一步计划",
+    "需协调事项",
 ];
-const COLUMN_WIDTHS: [f64; 8] = [12.0, 48.0, 8.0, 12.0, 12.0, 50.0, 36.0, 36.0];
+const COLUMN_WIDTHS: [f64; 9] = [12.0, 48.0, 8.0, 12.0, 12.0, 50.0, 36.0, 36.0, 36.0];
 /// 0-based row of the header line (Excel row 3); data starts on the next row (Excel row 4).
 const HEADER_ROW: u32 = 2;
 const FIRST_DATA_ROW: u32 = 3;
@@ -78,7 +80,10 @@ const COL_ASSESSMENT: usize = 4;
 const COL_WORK_DONE: usize = 5;
 const COL_PROBLEMS: usize = 6;
 const COL_NEXT_STEPS: usize = 7;
-const NCOLS: usize = 8;
+/// 需协调事项, one request per line. A template downloaded before this column existed has
+/// no header here: its rows leave the report's requests as they are.
+const COL_COORDINATION: usize = 8;
+const NCOLS: usize = 9;
 
 /// (code, Chinese label) of 进展状态.
 fn statuses() -> [(&'static str, &'static str); 4] {
@@ -105,6 +110,8 @@ pub struct TemplateRow {
     pub work_done: String,
     pub problems: String,
     pub next_steps: String,
+    /// The report's open coordination requests, one per line.
+    pub coordination: String,
 }
 
 /// The template of one unit for one reporting period.
@@ -129,6 +136,9 @@ pub struct UploadRow {
     pub work_done: String,
     pub problems: String,
     pub next_steps: String,
+    /// 需协调事项, one per line, blanks dropped; `None` when the workbook has no such column
+    /// (a template of an older version): the report's requests stay as they are.
+    pub coordination: Option<Vec<String>>,
     /// 1-based Excel row.
     pub row: u32,
 }
@@ -166,12 +176,12 @@ impl From<XlsxError> for RoundTripError {
     }
 }
 
-/// The raw content of an upload: the period from `meta`, and the cells A–H of the data rows.
+/// The raw content of an upload: the period from `meta`, and the cells A–I of the data rows.
 pub(super) struct RawSheet {
     pub(super) period: String,
     /// Header cells (row 3) as read, for the column check.
     pub(super) headers: [String; NCOLS],
-    /// 1-based Excel row -> the eight cells (text, or an error to report).
+    /// 1-based Excel row -> the nine cells (text, or an error to report).
     pub(super) rows: BTreeMap<u32, [Cell; NCOLS]>,
     /// Set when the sheet has more than MAX_ROWS data rows: the first row past the limit.
     pub(super) overflow: Option<u32>,

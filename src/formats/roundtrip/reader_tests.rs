@@ -20,6 +20,7 @@ fn untouched_template_returns_only_prefilled_rows() {
             work_done: "已完成调研。".into(),
             problems: String::new(),
             next_steps: "起草方案".into(),
+            coordination: Some(Vec::new()),
             row: 4,
         }]
     );
@@ -49,6 +50,7 @@ fn round_trip_after_user_edit() {
             work_done: "已完成调研,形成报告。\n下发通知。".into(),
             problems: String::new(),
             next_steps: "起草方案".into(),
+            coordination: Some(Vec::new()),
             row: 4,
         },
         UploadRow {
@@ -58,6 +60,7 @@ fn round_trip_after_user_edit() {
             work_done: "协调会议推迟".into(),
             problems: "经费未落实".into(),
             next_steps: "七月召开".into(),
+            coordination: Some(Vec::new()),
             row: 5,
         },
         UploadRow {
@@ -67,6 +70,7 @@ fn round_trip_after_user_edit() {
             work_done: "尚未启动,已列入计划".into(),
             problems: String::new(),
             next_steps: String::new(),
+            coordination: Some(Vec::new()),
             row: 6,
         },
     ];
@@ -486,5 +490,64 @@ fn random_and_mutated_input_never_panics() {
         };
         // Any answer is fine, as long as it is an answer.
         let _ = read_upload(&bytes, PERIOD, &known());
+    }
+}
+
+#[test]
+fn coordination_requests_go_out_and_come_back_one_per_line() {
+    let mut t = sample();
+    t.rows[0].coordination = "请海关提供数据\n请明确分工".into();
+    let bytes = template_xlsx(&t).unwrap();
+    let g = grid(&bytes, SHEET_NAME);
+    assert_eq!(g[2][COL_COORDINATION], "需协调事项");
+    assert_eq!(g[3][COL_COORDINATION], "请海关提供数据\n请明确分工");
+    let upload = edit_template(&bytes, |g| {
+        g[3][COL_COORDINATION] = " 请海关提供数据 \n\n请财政部保障经费".into();
+        g[4][3] = "推进中".into();
+        g[4][4] = "正常推进".into();
+        g[4][5] = "已部署".into();
+    });
+    let rows = read_upload(&upload, PERIOD, &known()).unwrap();
+    assert_eq!(
+        rows[0].coordination,
+        Some(vec![
+            "请海关提供数据".to_string(),
+            "请财政部保障经费".to_string()
+        ])
+    );
+    // A row without requests clears them (the column was sent, empty).
+    assert_eq!(rows[1].coordination, Some(Vec::new()));
+}
+
+#[test]
+fn a_template_without_the_coordination_column_leaves_requests_as_they_are() {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(SHEET_NAME).unwrap();
+    for (c, h) in HEADERS[..COL_COORDINATION].iter().enumerate() {
+        ws.write_string(HEADER_ROW, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["1.1", "", "", "推进中", "正常推进", "旧模板填写"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(3, c as u16, *v).unwrap();
+    }
+    let meta = wb.add_worksheet();
+    meta.set_name(META_SHEET).unwrap();
+    meta.write_string(0, 0, PERIOD).unwrap();
+    let rows = read_upload(&wb.save_to_buffer().unwrap(), PERIOD, &known()).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].work_done, "旧模板填写");
+    assert_eq!(rows[0].coordination, None);
+}
+
+#[test]
+fn a_wrong_header_in_the_coordination_column_is_refused() {
+    let bytes = template_xlsx(&sample()).unwrap();
+    let upload = edit_template(&bytes, |g| g[2][COL_COORDINATION] = "备注".into());
+    match read_upload(&upload, PERIOD, &known()) {
+        Err(RoundTripError::Cells(cells)) => assert_eq!(cells[0].cell, "I3"),
+        other => panic!("{other:?}"),
     }
 }

@@ -153,6 +153,7 @@ pub fn template_xlsx(t: &Template) -> Result<Vec<u8>, RoundTripError> {
         write_text(ws, row, 5, &r.work_done, &f.editable)?;
         write_text(ws, row, 6, &r.problems, &f.editable)?;
         write_text(ws, row, 7, &r.next_steps, &f.editable)?;
+        write_text(ws, row, 8, &r.coordination, &f.editable)?;
     }
 
     if !t.rows.is_empty() {

@@ -32,7 +32,8 @@ fn template_layout() {
             "正常推进",
             "已完成调研。",
             "",
-            "起草方案"
+            "起草方案",
+            ""
         ]
         .map(String::from)
         .to_vec()
@@ -49,7 +50,7 @@ fn template_layout() {
     assert_eq!(meta[1][0], "公安部");
 
     let xml = zip_entry(&bytes, "xl/worksheets/sheet1.xml");
-    assert!(xml.contains(r#"<mergeCell ref="A1:H1"/>"#), "{xml}");
+    assert!(xml.contains(r#"<mergeCell ref="A1:I1"/>"#), "{xml}");
     assert!(xml.contains(r#"ySplit="3""#), "frozen header: {xml}");
     assert!(xml.contains(r#"sqref="D4:D6""#), "{xml}");
     assert!(xml.contains("\"未启动,推进中,已完成,滞后\""), "{xml}");

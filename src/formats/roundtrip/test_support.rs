@@ -23,6 +23,7 @@ pub(super) fn sample() -> Template {
                 work_done: "已完成调研。".into(),
                 problems: String::new(),
                 next_steps: "起草方案".into(),
+                coordination: String::new(),
             },
             TemplateRow {
                 code: "1.2".into(),

@@ -94,12 +94,16 @@ pub(super) fn validate(
     let mut errors = Errors::default();
 
     // A shifted column would silently put texts in the wrong fields: insist on the headers.
+    // Only 需协调事项 may be missing: a template downloaded before it existed.
+    let mut has_coordination = true;
     for (col, expected) in HEADERS.iter().enumerate() {
         let found: String = sheet.headers[col]
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect();
-        if found != *expected {
+        if col == COL_COORDINATION && found.is_empty() {
+            has_coordination = false;
+        } else if found != *expected {
             errors.push(
                 col,
                 HEADER_ROW + 1,
@@ -148,6 +152,15 @@ pub(super) fn validate(
         let work_done = errors.long_text(cells, COL_WORK_DONE, row, true);
         let problems = errors.long_text(cells, COL_PROBLEMS, row, false);
         let next_steps = errors.long_text(cells, COL_NEXT_STEPS, row, false);
+        let coordination = has_coordination.then(|| {
+            errors
+                .long_text(cells, COL_COORDINATION, row, false)
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect()
+        });
 
         // A row with any error is dropped; the whole upload is refused below anyway.
         if let (Some(code), Some(status), Some(assessment)) = (code, status, assessment) {
@@ -158,6 +171,7 @@ pub(super) fn validate(
                 work_done,
                 problems,
                 next_steps,
+                coordination,
                 row,
             });
         }

@@ -9,6 +9,7 @@ mod home;
 mod login;
 mod my;
 mod query;
+mod report_post;
 mod report_view;
 mod reporting;
 mod reports;
@@ -44,9 +45,7 @@ pub fn signed_in_routes() -> Routes {
         .get("/account/password", account::form)
         .post("/account/password", account::submit)
         .get("/tasks/{code}/report", reports::new_form)
-        .post("/tasks/{code}/report", reports::save)
         .get("/reports/{id}", report_view::show)
-        .post("/reports/{id}", report_view::update)
         .post("/attachments/{id}/delete", report_view::delete_attachment)
         .get("/attachments/{id}", report_view::download)
         .get("/my", my::my)
@@ -58,12 +57,16 @@ pub fn signed_in_routes() -> Routes {
         .get("/my/template.xlsx", roundtrip::template)
         .get("/my/upload", roundtrip::form)
         .post("/my/upload/confirm", roundtrip::confirm)
+        .post("/my/upload/submit", roundtrip::submit_all)
         .merge(uploads())
 }
 
 /// Uploads: the only routes that take a large body.
 fn uploads() -> Routes {
+    // The report form posts its texts with the files chosen beside them.
     let attachments = Routes::default()
+        .post("/tasks/{code}/report", reports::save)
+        .post("/reports/{id}", report_view::update)
         .post("/reports/{id}/attachments", report_view::upload)
         .guard(|r| {
             r.route_layer(axum::extract::DefaultBodyLimit::max(

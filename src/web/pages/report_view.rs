@@ -3,11 +3,15 @@
 //! unit see its working copy here; every other reader its last submitted version
 //! (`progress::report_as_seen`).
 
-use super::reports::{ReportForm, caller};
+use super::report_post::ReportPost;
+use super::reports::{
+    PreviousText, ReportForm, after_save, caller, period_label, previous_text, saved_notice,
+};
 use crate::db::{self, reports::ReportRow};
 use crate::rules::vocabulary::ReportSnapshot;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::forms::{FieldErrors, Form};
+
 use crate::web::ids::{AttachmentId, CoordinationId, ReportId};
 use crate::web::plan_context::{Layout, bare_layout};
 use crate::web::{AppError, render};
@@ -34,7 +38,8 @@ struct Version {
     at: String,
     who: String,
     action: &'static str,
-    version: i32,
+    /// 第 N 版: the submission the event belongs to (saves are not counted).
+    number: u32,
     reason: Option<String>,
     work_done: String,
 }
@@ -51,6 +56,16 @@ struct ReportPage {
     coordination: Vec<db::coordination::CoordinationRow>,
     attachments: Vec<db::attachments::AttachmentMeta>,
     versions: Vec<Version>,
+    /// Submissions so far: the report's 第 N 版 (0: never submitted).
+    submissions: u32,
+    /// The period's name, `2022年第三季度`.
+    period_label: String,
+    /// The previous period's submitted text, offered as a start for the form.
+    previous: Option<PreviousText>,
+    /// The form was started from it.
+    based: bool,
+    /// This page, its form started from the previous period's text.
+    base_href: String,
     /// The unit's report for the previous period, and what changed since.
     previous_period: Option<String>,
     diff: Vec<DiffLine>,
@@ -69,6 +84,11 @@ struct ReportPage {
 }
 
 impl ReportPage {
+    /// A file's size as people read it.
+    fn size(&self, bytes: &i32) -> String {
+        crate::formats::attachments::size_label(i64::from(*bytes))
+    }
+
     /// The office judges differently from the unit.
     fn disagreement(&self) -> bool {
         self.report
@@ -113,6 +133,7 @@ async fn page(
     errors: FieldErrors,
     notice: Option<String>,
     on_behalf: bool,
+    based: bool,
 ) -> Result<ReportPage, AppError> {
     let report = &seen.report;
     let task = db::tasks::get_by_code(pool, report.plan_id, &report.code)
@@ -124,10 +145,16 @@ async fn page(
         .filter(|c| c.answer.is_none())
         .map(|c| c.text.clone())
         .collect();
-    let versions = db::reports::events(pool, report.id)
-        .await?
+    let events = db::reports::events(pool, report.id).await?;
+    // Events come newest first; submissions are counted from the oldest.
+    let oldest_first: Vec<_> = events.iter().rev().map(|e| e.action).collect();
+    let mut numbers = progress::submission_numbers(&oldest_first);
+    numbers.reverse();
+    let submissions = numbers.first().copied().unwrap_or(0);
+    let versions = events
         .into_iter()
-        .map(|e| Version {
+        .zip(numbers)
+        .map(|(e, number)| Version {
             at: e
                 .at
                 .with_timezone(&chrono::Local)
@@ -135,7 +162,7 @@ async fn page(
                 .to_string(),
             who: e.actor_name.or(e.actor_login).unwrap_or_else(|| "—".into()),
             action: e.action.label(),
-            version: e.version,
+            number,
             reason: e.reason,
             work_done: ReportSnapshot::from_json(&e.snapshot).content.work_done,
         })
@@ -162,12 +189,34 @@ async fn page(
         layout.awaiting_review =
             db::reports::count_submitted(pool, report.plan_id, None, None).await?;
     }
+    let can_edit = writable && (own || on_behalf);
+    let offered = if can_edit {
+        previous_text(pool, report.task_id, report.unit_id, report.period_start).await?
+    } else {
+        None
+    };
+    let form = match form {
+        Some(f) => f,
+        None => {
+            let chosen = db::reports::choices(pool, report.id).await?;
+            let f = ReportForm::of(report, &texts, chosen);
+            match (&offered, based) {
+                (Some(p), true) => f.based_on(p),
+                _ => f,
+            }
+        }
+    };
     Ok(ReportPage {
-        can_edit: writable && (own || on_behalf),
+        can_edit,
         can_file_on_behalf: writable && !own && !on_behalf,
         can_review: user.access().may_review() && report.review_state == ReviewState::Submitted,
         can_answer: user.access().may_answer(),
-        form: form.unwrap_or_else(|| ReportForm::of(report, &texts)),
+        form,
+        submissions,
+        period_label: period_label(&report.period),
+        previous: offered,
+        based,
+        base_href: format!("/reports/{}?base=previous", report.id),
         attachments: progress::attachments_seen(pool, &seen).await?,
         layout,
         task_text: task.text,
@@ -187,11 +236,16 @@ async fn page(
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ShowQuery {
+    /// `submitted`, `draft` (or anything else: saved).
     saved: Option<String>,
     /// `1`: the office's 代为填报 form.
     edit: Option<String>,
     /// The report just decided, when the review flowed on to this one.
     reviewed: Option<String>,
+    /// Files added with the save.
+    files: Option<usize>,
+    /// `previous`: start the form from the previous period's submitted text.
+    base: Option<String>,
 }
 
 pub async fn show(
@@ -201,13 +255,20 @@ pub async fn show(
     super::query::PageQuery(q): super::query::PageQuery<ShowQuery>,
 ) -> Result<Response, AppError> {
     let seen = readable(&pool, &user, id).await?;
-    let mut notice = q.saved.map(|_| "已保存。".to_string());
+    let label = period_label(&seen.report.period);
+    let based = q.base.as_deref() == Some("previous");
+    let mut notice = match q.saved {
+        Some(saved) => Some(saved_notice(&saved, &label, q.files.unwrap_or(0))),
+        None if based => Some("已带入上期报送的内容，请改为本期的进展后再保存。".to_string()),
+        None => None,
+    };
     if let Some(Ok(decided)) = q.reviewed.as_deref().map(str::parse::<i64>)
         && let Some(d) = super::review::decided(&pool, &user, decided).await?
     {
         notice = Some(format!("{d}下面是待审核队列中的下一份。"));
     }
-    let on_behalf = q.edit.is_some();
+    // Starting from last period's text is writing: for the office, on the unit's behalf.
+    let on_behalf = q.edit.is_some() || (based && user.access().own_unit().is_none());
     Ok(render::ok(
         &page(
             &pool,
@@ -217,6 +278,7 @@ pub async fn show(
             FieldErrors::default(),
             notice,
             on_behalf,
+            based,
         )
         .await?,
     ))
@@ -245,6 +307,7 @@ async fn refused(
             FieldErrors::single(field, message),
             None,
             on_behalf,
+            false,
         )
         .await?,
     ))
@@ -256,20 +319,21 @@ pub async fn update(
     user: CurrentUser,
     ClientAddr(addr): ClientAddr,
     ReportId(id): ReportId,
-    Form(f): Form<ReportForm>,
+    ReportPost { form: f, files }: ReportPost,
 ) -> Result<Response, AppError> {
     let report = readable(&pool, &user, id).await?.report;
     let version = super::reports::form_version(&f.version)?
         .ok_or_else(|| AppError::BadRequest("表单缺少版本号,请刷新页面后重试。".into()))?;
-    let result = match f.clone().input_for(&report) {
-        Ok(input) => {
-            progress::save_report(
+    let n_files = files.len();
+    let result = match f.clone().save_for(&report, files) {
+        Ok(save) => {
+            progress::save_report_with_files(
                 &pool,
                 &caller(&user, addr),
                 report.plan_id,
                 &report.code,
                 report.unit_id,
-                input,
+                save,
                 Some(version),
             )
             .await
@@ -277,8 +341,18 @@ pub async fn update(
         Err(e) => Err(e),
     };
     match result {
-        Ok(row) => Ok(Redirect::to(&format!("/reports/{}?saved=1", row.id)).into_response()),
+        Ok(row) => Ok(Redirect::to(&after_save(
+            row.id,
+            row.review_state == ReviewState::Submitted,
+            n_files,
+        ))
+        .into_response()),
         Err(ProgressError::Field { field, message }) => {
+            let message = if n_files > 0 {
+                format!("{message}（本次未保存任何内容，所选附件请重新选择）")
+            } else {
+                message
+            };
             refused(
                 &pool,
                 &user,
@@ -312,10 +386,14 @@ pub async fn update(
 }
 
 impl ReportForm {
-    /// The form's input, for this report's period.
-    fn input_for(mut self, report: &ReportRow) -> Result<progress::ReportEdit, ProgressError> {
+    /// What the form saves, for this report's period.
+    fn save_for(
+        mut self,
+        report: &ReportRow,
+        files: Vec<progress::NewFile>,
+    ) -> Result<progress::FormSave, ProgressError> {
         self.period = report.period.clone();
-        self.input()
+        self.save(files)
     }
 }
 
@@ -438,7 +516,9 @@ pub async fn upload(
         .await;
     };
     match progress::add_attachment(&pool, &caller(&user, addr), report.id, &name, &bytes).await {
-        Ok(_) => Ok(Redirect::to(&format!("/reports/{}?saved=1", report.id)).into_response()),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/reports/{}?saved=file&files=1", report.id)).into_response())
+        }
         Err(ProgressError::Field { field, message }) => {
             refused(
                 &pool,

@@ -2,22 +2,25 @@
 //! The report's own page, its review and attachments are in `report_view`.
 
 use super::query::PageQuery;
+use super::report_post::ReportPost;
 use crate::db::{self, reports::ReportRow};
 use crate::rules::access::Access;
 use crate::rules::reporting;
 use crate::rules::schedule::Period;
 use crate::rules::vocabulary::ReportContent;
 use crate::web::auth::{ClientAddr, CurrentUser};
-use crate::web::forms::{FieldErrors, Form, Sent};
+use crate::web::forms::{FieldErrors, Sent};
 use crate::web::plan_context::{self, Layout, PlanContext};
 use crate::web::{AppError, render};
 use crate::workflows::progress::{
-    self, Assessment, Caller, ProgressError, ReportEdit, ReportInput, ReportStatus, Unsent,
+    self, Assessment, Caller, Choices, FormSave, NewFile, ProgressError, ReportEdit, ReportInput,
+    ReportStatus, Unsent,
 };
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use sqlx::PgPool;
 
@@ -72,14 +75,20 @@ pub struct ReportForm {
 }
 
 impl ReportForm {
-    pub fn of(r: &ReportRow, coordination: &[String]) -> Self {
+    /// The form of a stored report; a choice its unit has not made shows as “请选择”.
+    pub fn of(r: &ReportRow, coordination: &[String], chosen: (bool, bool)) -> Self {
         ReportForm {
             plan: None,
             unit: r.unit_id.to_string(),
             period: r.period.clone(),
             version: r.version.to_string(),
-            status: r.status.as_str().into(),
-            self_assessment: r.self_assessment.as_str().into(),
+            status: if chosen.0 { r.status.as_str() } else { "" }.into(),
+            self_assessment: if chosen.1 {
+                r.self_assessment.as_str()
+            } else {
+                ""
+            }
+            .into(),
             work_done: r.work_done.clone(),
             problems: Sent::of(&r.problems),
             next_steps: Sent::of(&r.next_steps),
@@ -88,19 +97,34 @@ impl ReportForm {
         }
     }
 
-    /// What the form files; the optional texts it left out stay as stored.
-    pub fn input(&self) -> Result<ReportEdit, ProgressError> {
+    /// What the form files; the optional texts it left out stay as stored. A draft may leave
+    /// 进展状态 and 自评 unchosen (placeholders are stored, and the form shows “请选择” again);
+    /// a submission may not.
+    pub fn input(&self) -> Result<(ReportEdit, Choices), ProgressError> {
         let bad = |f: &'static str, m: &str| ProgressError::Field {
             field: f,
             message: m.into(),
         };
+        let submit = self.action == "submit";
+        let status = match self.status.trim() {
+            "" if submit => return Err(bad("status", "提交前请选择进展状态")),
+            "" => None,
+            s => Some(ReportStatus::parse(s).ok_or_else(|| bad("status", "请选择进展状态"))?),
+        };
+        let self_assessment = match self.self_assessment.trim() {
+            "" if submit => return Err(bad("self_assessment", "提交前请选择自评")),
+            "" => None,
+            s => Some(Assessment::parse(s).ok_or_else(|| bad("self_assessment", "请选择自评"))?),
+        };
+        let choices = Choices {
+            status: status.is_some(),
+            assessment: self_assessment.is_some(),
+        };
         let input = ReportInput {
             period: self.period.trim().to_string(),
             content: ReportContent {
-                status: ReportStatus::parse(&self.status)
-                    .ok_or_else(|| bad("status", "请选择进展状态"))?,
-                self_assessment: Assessment::parse(&self.self_assessment)
-                    .ok_or_else(|| bad("self_assessment", "请选择自评"))?,
+                status: status.unwrap_or(ReportStatus::InProgress),
+                self_assessment: self_assessment.unwrap_or(Assessment::OnTrack),
                 work_done: self.work_done.clone(),
                 problems: self.problems.text().to_string(),
                 next_steps: self.next_steps.text().to_string(),
@@ -111,16 +135,92 @@ impl ReportForm {
                 .lines()
                 .map(str::to_string)
                 .collect(),
-            submit: self.action == "submit",
+            submit,
         };
-        Ok(ReportEdit {
+        let edit = ReportEdit {
             input,
             unsent: Unsent {
                 problems: self.problems.unsent(),
                 next_steps: self.next_steps.unsent(),
                 coordination: self.coordination.unsent(),
             },
+        };
+        Ok((edit, choices))
+    }
+
+    /// The form with the files chosen in it, as the workflow saves it.
+    pub fn save(&self, files: Vec<NewFile>) -> Result<FormSave, ProgressError> {
+        let (edit, choices) = self.input()?;
+        Ok(FormSave {
+            edit,
+            choices,
+            files,
         })
+    }
+
+    /// Starts the form from the previous period's submitted text (offered, never silent).
+    pub fn based_on(mut self, previous: &PreviousText) -> Self {
+        self.work_done = previous.work_done.clone();
+        self.problems = Sent::of(&previous.problems);
+        self.next_steps = Sent::of(&previous.next_steps);
+        self
+    }
+}
+
+/// The unit's submitted text of the previous period, offered as a start for this one.
+pub struct PreviousText {
+    /// `2022年第二季度`.
+    pub label: String,
+    pub work_done: String,
+    pub problems: String,
+    pub next_steps: String,
+}
+
+/// The unit's report on the task for the latest period before `before`, as submitted.
+pub async fn previous_text(
+    pool: &PgPool,
+    task_id: i64,
+    unit_id: i64,
+    before: NaiveDate,
+) -> Result<Option<PreviousText>, AppError> {
+    Ok(
+        db::reports::previous_submitted(pool, task_id, unit_id, before)
+            .await?
+            .map(|p| PreviousText {
+                label: period_label(&p.report.period),
+                work_done: p.report.work_done,
+                problems: p.report.problems,
+                next_steps: p.report.next_steps,
+            }),
+    )
+}
+
+/// A period's name as users read it (`2022年第三季度`); the key where it cannot be read.
+pub fn period_label(key: &str) -> String {
+    Period::parse(key, 0).map_or_else(|| key.to_string(), |(_, p)| p.label)
+}
+
+/// The notice after the form was saved: it says what happened.
+pub fn saved_notice(saved: &str, period_label: &str, files: usize) -> String {
+    let files = if files > 0 {
+        format!("已添加附件 {files} 个。")
+    } else {
+        String::new()
+    };
+    match saved {
+        "submitted" => format!("已提交{period_label}的报送，等待办公室审核。{files}"),
+        "draft" => format!("已保存草稿。{files}"),
+        _ => format!("已保存。{files}"),
+    }
+}
+
+/// Where the form goes after a save: the report's page, with what happened.
+pub fn after_save(report_id: i64, submitted: bool, files: usize) -> String {
+    let saved = if submitted { "submitted" } else { "draft" };
+    if files > 0 {
+        format!("/reports/{report_id}?saved={saved}&files={files}")
+    } else {
+        format!("/reports/{report_id}?saved={saved}")
     }
 }
 
@@ -147,6 +247,12 @@ struct FormPage {
     siblings: Vec<Sibling>,
     statuses: [ReportStatus; 4],
     assessments: [Assessment; 3],
+    /// The previous period's submitted text, offered as a start.
+    previous: Option<PreviousText>,
+    /// The form was started from it.
+    based: bool,
+    /// This form, started from the previous period's text.
+    base_href: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -154,6 +260,8 @@ pub struct NewQuery {
     plan: Option<String>,
     unit: Option<String>,
     period: Option<String>,
+    /// `previous`: start from the previous period's submitted text.
+    base: Option<String>,
 }
 
 async fn form_context(
@@ -196,7 +304,54 @@ async fn form_context(
     Ok((task, me.short_name.clone(), period, siblings))
 }
 
+/// The form page for a new report, with what the form holds and what went wrong.
+struct NewPage {
+    form: ReportForm,
+    errors: FieldErrors,
+    conflict: Option<String>,
+    based: bool,
+}
+
+async fn form_page(
+    pool: &PgPool,
+    user: &CurrentUser,
+    ctx: PlanContext,
+    code: &str,
+    unit_id: i64,
+    period_key: &str,
+    new: NewPage,
+) -> Result<FormPage, AppError> {
+    let (task, unit_name, period, siblings) =
+        form_context(pool, user.access(), &ctx, code, unit_id, period_key).await?;
+    let previous = previous_text(pool, task.id, unit_id, period.start).await?;
+    let mut base_href = format!(
+        "/tasks/{}/report?unit={unit_id}&period={}&base=previous",
+        task.code, period.key
+    );
+    if let Some(id) = ctx.layout.plan_id {
+        base_href.push_str(&format!("&plan={id}"));
+    }
+    Ok(FormPage {
+        code: task.code.clone(),
+        task_text: task.text,
+        unit_name,
+        period,
+        form: new.form,
+        errors: new.errors,
+        conflict: new.conflict,
+        siblings,
+        statuses: ReportStatus::ALL,
+        assessments: Assessment::ALL,
+        previous,
+        based: new.based,
+        base_href,
+        layout: ctx.layout,
+    })
+}
+
 /// `GET /tasks/{code}/report?unit=&period=`: the form for a new report, or the existing one.
+/// Nothing is chosen for the unit: 进展状态 and 自评 start at “请选择”; with `base=previous`
+/// the texts start from the previous period's submitted report.
 pub async fn new_form(
     State(pool): State<PgPool>,
     user: CurrentUser,
@@ -216,7 +371,7 @@ pub async fn new_form(
         return Err(AppError::Forbidden);
     }
     let period_key = q.period.unwrap_or_default();
-    let (task, unit_name, period, siblings) = form_context(
+    let (task, _, period, _) = form_context(
         &pool,
         user.access(),
         &ctx,
@@ -232,36 +387,33 @@ pub async fn new_form(
     {
         return Ok(Redirect::to(&format!("/reports/{}", existing.id)).into_response());
     }
-    let form = ReportForm {
+    let mut form = ReportForm {
         unit: unit_id.to_string(),
         period: period.key.clone(),
-        status: ReportStatus::InProgress.as_str().into(),
-        self_assessment: Assessment::OnTrack.as_str().into(),
         ..ReportForm::default()
     };
-    Ok(render::ok(&FormPage {
-        code: task.code.clone(),
-        task_text: task.text,
-        unit_name,
-        period,
+    let based = q.base.as_deref() == Some("previous");
+    if based && let Some(p) = previous_text(&pool, task.id, unit_id, period.start).await? {
+        form = form.based_on(&p);
+    }
+    let new = NewPage {
         form,
         errors: FieldErrors::default(),
         conflict: None,
-        siblings,
-        statuses: ReportStatus::ALL,
-        assessments: Assessment::ALL,
-        layout: ctx.layout,
-    }))
+        based,
+    };
+    let page = form_page(&pool, &user, ctx, &code, unit_id, &period.key, new).await?;
+    Ok(render::ok(&page))
 }
 
 /// `POST /tasks/{code}/report`: saves a new report (or the existing one of that unit and
-/// period, under its version) as a draft or submits it.
+/// period, under its version) as a draft or submits it, with the files chosen in the form.
 pub async fn save(
     State(pool): State<PgPool>,
     user: CurrentUser,
     ClientAddr(addr): ClientAddr,
     Path(code): Path<String>,
-    Form(f): Form<ReportForm>,
+    ReportPost { form: f, files }: ReportPost,
 ) -> Result<Response, AppError> {
     let ctx = plan_context::require(&pool, f.plan.as_deref(), "tasks", &user).await?;
     let unit_id: i64 = f
@@ -272,67 +424,66 @@ pub async fn save(
     // The new-report form carries no version: it was filled in when there was no report, so
     // one created meanwhile (by a colleague of the same unit) is not silently overwritten.
     let version = Some(form_version(&f.version)?.unwrap_or(0));
-    let result = match f.input() {
-        Ok(input) => {
-            progress::save_report(
+    let n_files = files.len();
+    let result = match f.save(files) {
+        Ok(save) => {
+            progress::save_report_with_files(
                 &pool,
                 &caller(&user, addr),
                 ctx.plan.id,
                 &code,
                 unit_id,
-                input,
+                save,
                 version,
             )
             .await
         }
         Err(e) => Err(e),
     };
+    let period_key = f.period.trim().to_string();
     match result {
-        Ok(row) => Ok(Redirect::to(&format!("/reports/{}", row.id)).into_response()),
+        Ok(row) => Ok(Redirect::to(&after_save(
+            row.id,
+            row.review_state == progress::ReviewState::Submitted,
+            n_files,
+        ))
+        .into_response()),
         Err(ProgressError::Field { field, message }) if field != "period" => {
-            let (task, unit_name, period, siblings) =
-                form_context(&pool, user.access(), &ctx, &code, unit_id, f.period.trim()).await?;
-            Ok(render::page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &FormPage {
-                    code: task.code.clone(),
-                    task_text: task.text,
-                    unit_name,
-                    period,
-                    form: f,
-                    errors: FieldErrors::single(field, message),
-                    conflict: None,
-                    siblings,
-                    statuses: ReportStatus::ALL,
-                    assessments: Assessment::ALL,
-                    layout: ctx.layout,
-                },
-            ))
+            let message = if n_files > 0 {
+                format!("{message}（本次未保存任何内容，所选附件请重新选择）")
+            } else {
+                message
+            };
+            let new = NewPage {
+                form: f,
+                errors: FieldErrors::single(field, message),
+                conflict: None,
+                based: false,
+            };
+            let page = form_page(&pool, &user, ctx, &code, unit_id, &period_key, new).await?;
+            Ok(render::page(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e @ ProgressError::Stale { .. }) => {
             // Keep what was typed, say why it was not saved, and carry the current version.
-            let (task, unit_name, period, siblings) =
-                form_context(&pool, user.access(), &ctx, &code, unit_id, f.period.trim()).await?;
             let mut form = f;
             if let ProgressError::Stale { current } = &e {
                 form.version = current.to_string();
             }
-            Ok(render::page(
-                StatusCode::CONFLICT,
-                &FormPage {
-                    code: task.code.clone(),
-                    task_text: task.text,
-                    unit_name,
-                    period,
-                    form,
-                    errors: FieldErrors::default(),
-                    conflict: Some(format!("{e} 下面保留了您填写的内容,核对后可再次保存。")),
-                    siblings,
-                    statuses: ReportStatus::ALL,
-                    assessments: Assessment::ALL,
-                    layout: ctx.layout,
-                },
-            ))
+            let new = NewPage {
+                form,
+                errors: FieldErrors::default(),
+                conflict: Some(format!(
+                    "{e} 下面保留了您填写的内容，核对后可再次保存{}。",
+                    if n_files > 0 {
+                        "（所选附件请重新选择）"
+                    } else {
+                        ""
+                    }
+                )),
+                based: false,
+            };
+            let page = form_page(&pool, &user, ctx, &code, unit_id, &period_key, new).await?;
+            Ok(render::page(StatusCode::CONFLICT, &page))
         }
         Err(e) => Err(e.into()),
     }

@@ -1,7 +1,9 @@
-//! The Excel round trip for units: download a pre-filled 填报模板 of the unit's tasks for the
-//! period (`/my/template.xlsx`), fill it offline, upload it (`/my/upload`): every row is
-//! checked, a preview shows what will be saved, and on confirmation all rows are saved as
-//! drafts in one transaction. Nothing is saved while any cell is wrong.
+//! The Excel round trip for units: download a pre-filled 填报模板 of the unit's tasks for any
+//! open or overdue period (`/my/template.xlsx`; the period in focus by default), fill it
+//! offline, upload it (`/my/upload`): every row is checked, a preview shows what will be
+//! saved, and on confirmation all rows are saved as drafts in one transaction, and a summary
+//! says what was created and updated. Nothing is saved while any cell is wrong. The drafts
+//! just imported can then be submitted in one step (`/my/upload/submit`, 全部提交).
 
 use super::query::PageQuery;
 use super::reports::caller;
@@ -9,21 +11,26 @@ use crate::db::{self, tasks::TaskFilter};
 use crate::formats::roundtrip::{
     self, CellError, RoundTripError, Template, TemplateRow, UploadRow,
 };
+use crate::rules::reporting;
+use crate::rules::schedule::{Period, focus_of_cycle, in_focus};
 use crate::rules::vocabulary::ReportContent;
 use crate::web::auth::{ClientAddr, CurrentUser};
+use crate::web::forms::Form;
 use crate::web::plan_context::{self, Layout, PlanContext};
 use crate::web::{AppError, Clock, render};
-use crate::workflows::progress::{self, Assessment, ReportEdit, ReportInput, ReportStatus, Unsent};
+use crate::workflows::progress::{
+    self, Assessment, ImportedDraft, ReportEdit, ReportInput, ReportStatus, Unsent,
+};
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use sqlx::PgPool;
 use tower_sessions::Session;
 
 /// The session key of the rows awaiting confirmation; a new key for a new shape, so that a
 /// preview kept in the older shape is not read (it asks for a new upload instead).
-const PENDING: &str = "roundtrip.v2";
+const PENDING: &str = "roundtrip.v3";
 
 #[derive(Debug, Default, Deserialize)]
 pub struct PeriodQuery {
@@ -39,6 +46,16 @@ struct Scope {
     period_key: String,
     period_label: String,
     rows: Vec<TemplateRow>,
+    /// The periods a template may be had for: (key, label, overdue), oldest first.
+    choices: Vec<PeriodChoice>,
+}
+
+/// A period in the chooser.
+pub struct PeriodChoice {
+    key: String,
+    label: String,
+    /// Its due date has passed.
+    overdue: bool,
 }
 
 async fn scope(
@@ -52,15 +69,6 @@ async fn scope(
     let unit_id = user
         .unit_id
         .ok_or_else(|| AppError::BadRequest("填报模板只适用于联络员。".into()))?;
-    let settings = ctx.settings.clone();
-    let current = crate::workflows::summary::current_period(&settings, clock.today());
-    let key = match period.map(str::trim).filter(|p| !p.is_empty()) {
-        Some(p) => p.to_string(),
-        None => current
-            .as_ref()
-            .map(|p| p.key.clone())
-            .ok_or_else(|| AppError::NotFound("当前没有报送期次。".into()))?,
-    };
     let tasks = db::tasks::list(
         pool,
         ctx.plan.id,
@@ -70,14 +78,46 @@ async fn scope(
         },
     )
     .await?;
+    let settings = ctx.settings.clone();
+    let today = clock.today();
     let reports = db::reports::for_unit(pool, ctx.plan.id, unit_id).await?;
+    let open: Vec<_> = tasks.iter().filter(|t| t.closed_at.is_none()).collect();
+    // Every period begun by today in which some task still waits for the unit's report.
+    let mut owed: Vec<Period> = Vec::new();
+    for t in &open {
+        for p in reporting::task_periods(&settings, &t.deadline(), t.effective_cycle()) {
+            let waiting = reports
+                .iter()
+                .find(|r| r.task_id == t.id && r.period == p.key)
+                .is_none_or(|r| r.review_state.editable());
+            if p.start <= today && waiting && !owed.iter().any(|o| o.key == p.key) {
+                owed.push(p);
+            }
+        }
+    }
+    owed.sort_by_key(|p| (p.start, p.end));
+    let key = match period.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => p.to_string(),
+        None => {
+            let focus = focus_of_cycle(
+                settings.cycle,
+                settings.year,
+                settings.due_days.max(0) as u32,
+                today,
+            );
+            focus
+                .filter(|f| owed.iter().any(|o| o.key == f.key))
+                .or_else(|| in_focus(&owed, today).cloned())
+                .map(|p| p.key)
+                .ok_or_else(|| AppError::NotFound("本单位当前没有需要报送的期次。".into()))?
+        }
+    };
     let mut rows = Vec::new();
     let mut label = None;
-    for t in tasks.iter().filter(|t| t.closed_at.is_none()) {
-        let Some(p) =
-            crate::rules::reporting::task_periods(&settings, &t.deadline(), t.effective_cycle())
-                .into_iter()
-                .find(|p| p.key == key)
+    for t in &open {
+        let Some(p) = reporting::task_periods(&settings, &t.deadline(), t.effective_cycle())
+            .into_iter()
+            .find(|p| p.key == key)
         else {
             continue;
         };
@@ -88,6 +128,13 @@ async fn scope(
         if existing.is_some_and(|r| !r.review_state.editable()) {
             continue;
         }
+        let (coordination, chosen) = match existing {
+            Some(r) => (
+                open_requests(pool, r.id).await?.join("\n"),
+                db::reports::choices(pool, r.id).await?,
+            ),
+            None => (String::new(), (true, true)),
+        };
         rows.push(TemplateRow {
             code: t.code.clone(),
             task_text: t.text.clone(),
@@ -97,15 +144,29 @@ async fn scope(
                 "配合"
             }
             .into(),
-            status: existing.map(|r| r.status.as_str().to_string()),
-            self_assessment: existing.map(|r| r.self_assessment.as_str().to_string()),
+            // A choice the unit has not made stays empty in the workbook too.
+            status: existing
+                .filter(|_| chosen.0)
+                .map(|r| r.status.as_str().to_string()),
+            self_assessment: existing
+                .filter(|_| chosen.1)
+                .map(|r| r.self_assessment.as_str().to_string()),
             work_done: existing.map(|r| r.work_done.clone()).unwrap_or_default(),
             problems: existing.map(|r| r.problems.clone()).unwrap_or_default(),
             next_steps: existing.map(|r| r.next_steps.clone()).unwrap_or_default(),
+            coordination,
         });
     }
     let period_label =
         label.ok_or_else(|| AppError::NotFound(format!("本单位在“{key}”没有需要报送的任务。")))?;
+    let choices = owed
+        .into_iter()
+        .map(|p| PeriodChoice {
+            overdue: p.due < today,
+            key: p.key,
+            label: p.label,
+        })
+        .collect();
     Ok(Scope {
         ctx,
         unit_id,
@@ -113,7 +174,18 @@ async fn scope(
         period_key: key,
         period_label,
         rows,
+        choices,
     })
+}
+
+/// The texts of a report's open coordination requests, in their order.
+async fn open_requests(pool: &PgPool, report_id: i64) -> Result<Vec<String>, AppError> {
+    Ok(db::coordination::for_report(pool, report_id)
+        .await?
+        .into_iter()
+        .filter(|c| c.state == progress::CoordinationState::Open && !c.withdrawn)
+        .map(|c| c.text)
+        .collect())
 }
 
 pub async fn template(
@@ -143,8 +215,10 @@ struct UploadPage {
     period_label: String,
     count: usize,
     error: Option<String>,
-    cells: Vec<CellError>,
+    /// The cells in error, by row.
+    cells: Vec<(u32, CellError)>,
     preview: Vec<UploadRow>,
+    choices: Vec<PeriodChoice>,
 }
 
 impl UploadPage {
@@ -155,6 +229,22 @@ impl UploadPage {
     fn assessment_label(&self, code: &str) -> &'static str {
         Assessment::parse(code).map_or("", Assessment::label)
     }
+
+    /// A row's coordination requests as the preview shows them.
+    fn requests(&self, row: &UploadRow) -> String {
+        match &row.coordination {
+            None => "（模板无此列，保持不变）".into(),
+            Some(list) if list.is_empty() => "无".into(),
+            Some(list) => list.join("；"),
+        }
+    }
+}
+
+/// The Excel row of a cell reference such as `D7`.
+fn row_of(cell: &str) -> u32 {
+    cell.trim_start_matches(|c: char| c.is_ascii_alphabetic())
+        .parse()
+        .unwrap_or(0)
 }
 
 fn page(
@@ -163,6 +253,9 @@ fn page(
     cells: Vec<CellError>,
     preview: Vec<UploadRow>,
 ) -> UploadPage {
+    let mut cells: Vec<(u32, CellError)> =
+        cells.into_iter().map(|c| (row_of(&c.cell), c)).collect();
+    cells.sort_by_key(|(row, _)| *row);
     UploadPage {
         count: s.rows.len(),
         layout: s.ctx.layout,
@@ -172,6 +265,7 @@ fn page(
         error,
         cells,
         preview,
+        choices: s.choices,
     }
 }
 
@@ -199,6 +293,8 @@ struct Pending {
 struct PendingRow {
     code: String,
     content: ReportContent,
+    /// `None`: the workbook had no 需协调事项 column; the report's requests stay.
+    coordination: Option<Vec<String>>,
 }
 
 /// A text field of the upload form. multer's `text()` replaces bytes that are not UTF-8; such a
@@ -295,6 +391,7 @@ pub async fn upload(
                                 problems: r.problems.clone(),
                                 next_steps: r.next_steps.clone(),
                             },
+                            coordination: r.coordination.clone(),
                         })
                     })
                     .collect(),
@@ -324,7 +421,31 @@ pub async fn upload(
     }
 }
 
-/// `POST /my/upload/confirm`: saves the previewed rows as drafts, all in one transaction.
+/// One row of the import summary.
+struct ImportedRow {
+    code: String,
+    task_text: String,
+    /// 新建 or 更新.
+    action: &'static str,
+    state: &'static str,
+    report_id: i64,
+}
+
+#[derive(askama::Template)]
+#[template(path = "upload_done.html")]
+struct DonePage {
+    layout: Layout,
+    unit: String,
+    period_label: String,
+    notice: String,
+    rows: Vec<ImportedRow>,
+    /// `id:version,…` of the drafts 全部提交 submits; empty: nothing left to submit.
+    drafts: String,
+    refused: Vec<progress::NotSubmitted>,
+}
+
+/// `POST /my/upload/confirm`: saves the previewed rows as drafts, all in one transaction, and
+/// shows what was imported.
 pub async fn confirm(
     State(pool): State<PgPool>,
     user: CurrentUser,
@@ -334,30 +455,46 @@ pub async fn confirm(
     let pending: Pending = session
         .remove(PENDING)
         .await?
-        .ok_or_else(|| AppError::BadRequest("没有待确认的上传内容,请重新上传。".into()))?;
+        .ok_or_else(|| AppError::BadRequest("没有待确认的上传内容，请重新上传。".into()))?;
     if user.unit_id != Some(pending.unit_id) {
         return Err(AppError::Forbidden);
     }
+    let before = db::reports::for_unit(&pool, pending.plan_id, pending.unit_id).await?;
+    let existed = |code: &str| {
+        before
+            .iter()
+            .any(|r| r.code == code && r.period == pending.period)
+    };
+    let actions: Vec<&'static str> = pending
+        .rows
+        .iter()
+        .map(|r| if existed(&r.code) { "更新" } else { "新建" })
+        .collect();
     let reports = pending
         .rows
         .into_iter()
-        .map(|PendingRow { code, content }| {
-            // The workbook has no column of coordination requests: a report's stay as they are.
-            let input = ReportInput {
-                period: pending.period.clone(),
-                content,
-                coordination: Vec::new(),
-                submit: false,
-            };
-            let unsent = Unsent {
-                coordination: true,
-                ..Unsent::default()
-            };
-            (code, ReportEdit { input, unsent })
-        })
+        .map(
+            |PendingRow {
+                 code,
+                 content,
+                 coordination,
+             }| {
+                // A workbook without the 需协调事项 column leaves a report's requests as they are.
+                let unsent = Unsent {
+                    coordination: coordination.is_none(),
+                    ..Unsent::default()
+                };
+                let input = ReportInput {
+                    period: pending.period.clone(),
+                    content,
+                    coordination: coordination.unwrap_or_default(),
+                    submit: false,
+                };
+                (code, ReportEdit { input, unsent })
+            },
+        )
         .collect::<Vec<_>>();
-    let n = reports.len();
-    progress::save_reports(
+    let saved = progress::save_reports(
         &pool,
         &caller(&user, addr),
         pending.plan_id,
@@ -365,5 +502,131 @@ pub async fn confirm(
         reports,
     )
     .await?;
-    Ok(Redirect::to(&format!("/my?imported={n}")).into_response())
+    let ctx = plan_context::require(&pool, Some(&pending.plan_id.to_string()), "my", &user).await?;
+    let texts = task_texts(&pool, pending.plan_id, pending.unit_id).await?;
+    let drafts = saved
+        .iter()
+        .map(|r| format!("{}:{}", r.id, r.version))
+        .collect::<Vec<_>>()
+        .join(",");
+    let (created, updated) = (
+        actions.iter().filter(|a| **a == "新建").count(),
+        actions.iter().filter(|a| **a == "更新").count(),
+    );
+    let rows = saved
+        .iter()
+        .zip(actions)
+        .map(|(r, action)| ImportedRow {
+            task_text: texts.get(&r.code).cloned().unwrap_or_default(),
+            code: r.code.clone(),
+            action,
+            state: r.review_state.label(),
+            report_id: r.id,
+        })
+        .collect();
+    let period_label = super::reports::period_label(&pending.period);
+    Ok(render::ok(&DonePage {
+        layout: ctx.layout,
+        unit: user.unit_name.clone().unwrap_or_default(),
+        notice: format!(
+            "已导入{period_label}的 {} 项：新建 {created} 项，更新 {updated} 项，均为草稿。核对后可逐项提交，或一次“全部提交”。",
+            created + updated
+        ),
+        period_label,
+        rows,
+        drafts,
+        refused: Vec::new(),
+    }))
+}
+
+/// The unit's tasks' texts by code, for the summary.
+async fn task_texts(
+    pool: &PgPool,
+    plan_id: i64,
+    unit_id: i64,
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    Ok(db::tasks::list(
+        pool,
+        plan_id,
+        &TaskFilter {
+            unit_id: Some(unit_id),
+            ..TaskFilter::default()
+        },
+    )
+    .await?
+    .into_iter()
+    .map(|t| (t.code, t.text))
+    .collect())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SubmitAllForm {
+    #[serde(default)]
+    plan: Option<String>,
+    /// `id:version,…` as the import summary lists them.
+    #[serde(default)]
+    drafts: String,
+}
+
+/// `POST /my/upload/submit`: 全部提交, the drafts just imported, in one transaction; a draft
+/// changed since the import is left as it is and named.
+pub async fn submit_all(
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    ClientAddr(addr): ClientAddr,
+    Form(f): Form<SubmitAllForm>,
+) -> Result<Response, AppError> {
+    let ctx = plan_context::require(&pool, f.plan.as_deref(), "my", &user).await?;
+    let unit_id = user
+        .unit_id
+        .ok_or_else(|| AppError::BadRequest("全部提交只适用于联络员。".into()))?;
+    let drafts = f
+        .drafts
+        .split(',')
+        .filter(|d| !d.trim().is_empty())
+        .map(|d| {
+            let (id, version) = d.trim().split_once(':')?;
+            Some(ImportedDraft {
+                report_id: id.parse().ok()?,
+                version: version.parse().ok()?,
+            })
+        })
+        .collect::<Option<Vec<_>>>()
+        .filter(|d| !d.is_empty())
+        .ok_or_else(|| AppError::BadRequest("没有要提交的草稿，请重新导入。".into()))?;
+    let done = progress::submit_drafts(&pool, &caller(&user, addr), &drafts).await?;
+    let texts = task_texts(&pool, ctx.plan.id, unit_id).await?;
+    let period_label = done
+        .submitted
+        .first()
+        .map(|r| super::reports::period_label(&r.period))
+        .unwrap_or_default();
+    let notice = if done.submitted.is_empty() {
+        "没有提交任何报送。".to_string()
+    } else {
+        format!(
+            "已提交{period_label}的 {} 份报送，等待办公室审核。",
+            done.submitted.len()
+        )
+    };
+    let rows = done
+        .submitted
+        .iter()
+        .map(|r| ImportedRow {
+            task_text: texts.get(&r.code).cloned().unwrap_or_default(),
+            code: r.code.clone(),
+            action: "提交",
+            state: r.review_state.label(),
+            report_id: r.id,
+        })
+        .collect();
+    Ok(render::ok(&DonePage {
+        layout: ctx.layout,
+        unit: user.unit_name.clone().unwrap_or_default(),
+        period_label,
+        notice,
+        rows,
+        drafts: String::new(),
+        refused: done.refused,
+    }))
 }

@@ -5,9 +5,10 @@
 use super::error::field;
 use super::{Caller, ProgressError};
 use crate::db;
+use crate::formats::attachments::Kind;
 use crate::rules::access::ReportSight;
 use serde_json::json;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 /// Adds an attachment to a report its caller may still edit; checks type by content.
 pub async fn add_attachment(
@@ -34,7 +35,22 @@ pub async fn add_attachment(
             report.review_state.label()
         )));
     }
-    if db::attachments::count_for_report(&mut tx, report_id).await?
+    let id = store_checked(&mut tx, caller, report_id, &name, kind, bytes).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Stores a checked file on a report whose caller may edit it (checked by the caller of this
+/// function), within the room left on the report, and records it.
+pub(super) async fn store_checked(
+    conn: &mut PgConnection,
+    caller: &Caller,
+    report_id: i64,
+    name: &str,
+    kind: Kind,
+    bytes: &[u8],
+) -> Result<i64, ProgressError> {
+    if db::attachments::count_for_report(&mut *conn, report_id).await?
         >= crate::formats::attachments::MAX_FILES_PER_REPORT as i64
     {
         return Err(field(
@@ -45,9 +61,9 @@ pub async fn add_attachment(
     use sha2::Digest;
     let sha = hex::encode(sha2::Sha256::digest(bytes));
     let id = db::attachments::insert(
-        &mut tx,
+        &mut *conn,
         report_id,
-        &name,
+        name,
         kind.mime(),
         bytes,
         &sha,
@@ -55,14 +71,13 @@ pub async fn add_attachment(
     )
     .await?;
     db::audit::record(
-        &mut *tx,
+        &mut *conn,
         &caller.actor,
         "attachment_added",
-        Some(&name),
+        Some(name),
         json!({ "report_id": report_id, "attachment_id": id, "size": bytes.len() }),
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 

@@ -7,11 +7,13 @@ mod caller;
 mod closure;
 mod coordination;
 mod error;
+mod form_save;
 pub mod history;
 mod limits;
 mod report;
 mod review;
 pub mod status;
+mod submit_all;
 mod urge;
 mod visible;
 
@@ -21,10 +23,12 @@ pub use caller::*;
 pub use closure::*;
 pub use coordination::*;
 pub use error::ProgressError;
+pub use form_save::*;
 pub use limits::*;
 pub use report::*;
 pub use review::*;
 pub use status::{TaskState, TaskStatus, judge_all, plan_states, task_states};
+pub use submit_all::*;
 pub use urge::*;
 pub use visible::*;
 

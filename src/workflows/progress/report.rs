@@ -251,6 +251,9 @@ pub async fn save_report_in(
             .await?
         }
     };
+    // Every writer here sends both choices; the report form, which may leave them open on a
+    // draft, records that after this (`save_report_with_files`).
+    db::reports::set_choices(&mut *tx, id, true, true).await?;
     // Requests not sent are left as they are (a new report has none).
     if !unsent.coordination {
         db::coordination::replace_open(&mut *tx, id, &input.coordination).await?;

@@ -54,7 +54,7 @@ impl Log {
 
 static REPORT_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^/reports/(\d+)").unwrap());
 static EDIT_VERSION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"action="/reports/\d+" class="stack report-form">\s*<input type="hidden" name="version" value="(\d+)""#).unwrap()
+    Regex::new(r#"action="/reports/\d+"[^>]*class="stack report-form">\s*<input type="hidden" name="version" value="(\d+)""#).unwrap()
 });
 static REVIEW_VERSION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"action="/reports/\d+/review" class="stack">\s*<input type="hidden" name="version" value="(\d+)""#).unwrap()

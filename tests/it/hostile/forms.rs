@@ -1665,6 +1665,31 @@ async fn table(w: &World, path: &str) -> Option<Vec<Case>> {
                 case("a period that is not UTF-8", "multipart/form-data; boundary=B", b"--B\r\nContent-Disposition: form-data; name=\"period\"\r\n\r\n2022-Q\xC3\r\n--B--\r\n", 400, Page("上传的内容无效")),
             ]
         }
+        // 全部提交: the drafts an import listed; an id that is not the unit's is passed over.
+        "/my/upload/submit" => Table::new(
+            Who::Liaison,
+            "/my/upload/submit",
+            &[("drafts", "999999999:1")],
+        )
+        .with(
+            "no drafts",
+            &[("drafts", None)],
+            400,
+            Page("没有要提交的草稿"),
+        )
+        .with(
+            "a draft that is not id:version",
+            &[("drafts", Some("1;1"))],
+            400,
+            Page("没有要提交的草稿"),
+        )
+        .with(
+            "a version past i32",
+            &[("drafts", Some("1:9223372036854775808"))],
+            400,
+            Page("没有要提交的草稿"),
+        )
+        .finish(),
         "/my/upload/confirm" => Table::bodiless(Who::Liaison, "")
             .at(
                 "nothing uploaded",

@@ -157,6 +157,9 @@ async fn markup_and_formulas_stay_text_everywhere(pool: PgPool) {
     let xss_report: i64 = r
         .location()
         .trim_start_matches("/reports/")
+        .split('?')
+        .next()
+        .unwrap()
         .parse()
         .unwrap();
     fields_tried += 4;
