@@ -13,6 +13,7 @@ mod auth;
 mod authz;
 mod backup;
 mod browser;
+mod bulk;
 mod cli;
 mod demo;
 mod edition_fixture;

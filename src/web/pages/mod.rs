@@ -14,6 +14,7 @@ mod roundtrip;
 mod summary;
 mod task;
 mod tasks;
+mod tasks_bulk;
 mod units;
 mod views;
 mod work;
@@ -89,7 +90,9 @@ pub fn office_routes() -> Routes {
         .post("/plans/{id}/settings", home::save_settings)
         .post("/units", units::create)
         .get("/reporting", reporting::show)
-        .post("/tasks/bulk-units", tasks::bulk_units)
+        .post("/tasks/bulk-units", tasks_bulk::preview)
+        .post("/tasks/bulk-units/confirm", tasks_bulk::confirm)
+        .post("/tasks/bulk-units/{id}/undo", tasks_bulk::undo)
         .post("/tasks/{code}/close", task::close)
         .post("/tasks/{code}/reopen", task::reopen)
         .post("/reports/{id}/review", report_view::review)

@@ -99,14 +99,17 @@ async fn markup_and_formulas_stay_text_everywhere(pool: PgPool) {
     .await;
     let formula_unit = crate::common::probe::unit_id(&w.pool, "-1+1").await;
     for (unit, task) in [(new_unit, "3.2.1"), (formula_unit, "3.2.2")] {
+        let version = crate::common::probe::task_version(&w.pool, task).await;
         post(
             o,
-            "/tasks/bulk-units",
+            "/tasks/bulk-units/confirm",
             &[
                 ("back", ""),
                 ("unit", &unit.to_string()),
                 ("role", "co"),
+                ("op", "add"),
                 ("task", task),
+                ("version", &version.to_string()),
             ],
         )
         .await;
