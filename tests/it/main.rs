@@ -9,6 +9,7 @@
 mod common;
 
 mod assignments;
+mod audit_words;
 mod auth;
 mod authz;
 mod backup;
@@ -28,5 +29,6 @@ mod progress;
 mod queries;
 mod roundtrip;
 mod summary;
+mod urge_boxes;
 mod visibility;
 mod web;
