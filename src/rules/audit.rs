@@ -189,11 +189,18 @@ mod tests {
             "before": { "cycle": "quarterly", "due_days": 10 }, "after": { "cycle": "monthly", "due_days": 5 },
         }));
         assert!(
-            lines.contains(&("修改前".into(), "报送周期：按季度；报送期限（天）：10".into()))
-                || lines.iter().any(|(k, v)| k == "修改前" && v.contains("报送周期：") && !v.contains("quarterly")),
+            lines.contains(&(
+                "修改前".into(),
+                "报送周期：按季度；报送期限（天）：10".into()
+            )) || lines.iter().any(|(k, v)| k == "修改前"
+                && v.contains("报送周期：")
+                && !v.contains("quarterly")),
             "{lines:?}"
         );
-        assert_eq!(target_text("1.3.1/公安部/2022-Q3"), "1.3.1/公安部/2022年第三季度");
+        assert_eq!(
+            target_text("1.3.1/公安部/2022-Q3"),
+            "1.3.1/公安部/2022年第三季度"
+        );
         assert_eq!(target_text("2022-07"), "2022年7月");
         assert_eq!(target_text("office"), "office");
         assert_eq!(
@@ -249,7 +256,10 @@ mod tests {
     /// action.
     fn written_actions() -> Vec<String> {
         let mut out = Vec::new();
-        let mut files = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
+        let mut files = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src"
+        ))];
         while let Some(path) = files.pop() {
             if path.is_dir() {
                 files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
@@ -262,7 +272,11 @@ mod tests {
             let text = std::fs::read_to_string(&path).unwrap();
             for (at, _) in text.match_indices("audit::record(") {
                 let args = call_args(&text[at + "audit::record(".len()..]);
-                let action = args.get(2).map(|a| a.trim()).unwrap_or_default().to_string();
+                let action = args
+                    .get(2)
+                    .map(|a| a.trim())
+                    .unwrap_or_default()
+                    .to_string();
                 let found = if action.starts_with('"') {
                     literals(&action)
                 } else if action.contains("report_{}") {
@@ -273,13 +287,19 @@ mod tests {
                 } else {
                     let binding = format!("let {action} = ");
                     let before = &text[..at];
-                    let start = before
-                        .rfind(&binding)
-                        .unwrap_or_else(|| panic!("{}: cannot tell the action {action:?}", path.display()));
-                    let end = before[start..].find(";\n").map_or(before.len(), |e| start + e);
+                    let start = before.rfind(&binding).unwrap_or_else(|| {
+                        panic!("{}: cannot tell the action {action:?}", path.display())
+                    });
+                    let end = before[start..]
+                        .find(";\n")
+                        .map_or(before.len(), |e| start + e);
                     literals(&before[start..end])
                 };
-                assert!(!found.is_empty(), "{}: no action in {action:?}", path.display());
+                assert!(
+                    !found.is_empty(),
+                    "{}: no action in {action:?}",
+                    path.display()
+                );
                 out.extend(found);
             }
         }
@@ -291,12 +311,18 @@ mod tests {
     #[test]
     fn every_action_written_anywhere_has_a_chinese_label() {
         let written = written_actions();
-        assert!(written.len() >= 30, "suspiciously few actions found: {written:?}");
+        assert!(
+            written.len() >= 30,
+            "suspiciously few actions found: {written:?}"
+        );
         let unlabelled: Vec<&String> = written
             .iter()
             .filter(|a| !ACTIONS.iter().any(|(code, _)| code == a))
             .collect();
-        assert!(unlabelled.is_empty(), "actions without a Chinese label: {unlabelled:?}");
+        assert!(
+            unlabelled.is_empty(),
+            "actions without a Chinese label: {unlabelled:?}"
+        );
         for (code, label) in ACTIONS {
             assert!(
                 label.chars().all(|c| !c.is_ascii_alphabetic()),

@@ -15,7 +15,11 @@ async fn the_audit_log_reads_in_chinese(pool: PgPool) {
         .office
         .post(
             "/urges",
-            &[("period", "2022-Q2"), ("unit", &unit), ("message", "请报送")],
+            &[
+                ("period", "2022-Q2"),
+                ("unit", &unit),
+                ("message", "请报送"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -37,7 +41,10 @@ async fn the_audit_log_reads_in_chinese(pool: PgPool) {
             "raw action {a} offered"
         );
     }
-    assert!(!table.contains("{&#34;") && !table.contains("{\""), "no raw JSON");
+    assert!(
+        !table.contains("{&#34;") && !table.contains("{\""),
+        "no raw JSON"
+    );
     assert!(table.contains("报告编号：</span>"));
     assert!(table.contains("任务：</span>"));
     // The urge's target is its period, by label.

@@ -599,7 +599,26 @@ async fn row(
             [303, 200, 200, 200, 200, 303, 401],
         ),
         (true, "/editions") => (path.into(), vec![], SIGNED_IN),
-        (false, "/editions") => (path.into(), vec![], OFFICE_REDIRECT),
+        // The preview: nothing is issued.
+        (false, "/editions") => (path.into(), vec![], OFFICE_PAGE),
+        // A confirmation made beside the last edition, whose content differs from the plan's
+        // now (an empty snapshot), so the office's is issued.
+        (false, "/editions/confirm") => {
+            let last: i64 = sqlx::query_scalar(
+                "INSERT INTO editions (plan_id, year, number, as_of, snapshot)
+                 SELECT $1, 1990, COALESCE(max(number), 0) + 1, '1990-01-01', '{}'
+                 FROM editions WHERE plan_id = $1 AND year = 1990 RETURNING id",
+            )
+            .bind(fx.plan_id)
+            .fetch_one(&fx.pool)
+            .await
+            .unwrap();
+            (
+                path.into(),
+                f(&[("last", last.to_string())]),
+                OFFICE_REDIRECT,
+            )
+        }
         (true, "/editions/{id}") | (true, "/editions/{id}/xlsx") => {
             let today = chrono::Local::now().date_naive();
             let actor = Actor {

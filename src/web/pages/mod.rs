@@ -99,6 +99,7 @@ pub fn office_routes() -> Routes {
         .post("/coordination/{id}/answer", report_view::answer)
         .get("/review", work::review)
         .post("/editions", editions::issue)
+        .post("/editions/confirm", editions::confirm)
         .post("/urges", work::urge)
         .post("/tasks/{code}/units", task::save_units)
         .post("/tasks/{code}/schedule", task::save_schedule)

@@ -1699,6 +1699,43 @@ async fn table(w: &World, path: &str) -> Option<Vec<Case>> {
                 Page("附件不存在"),
             )
             .finish(),
+        "/editions/confirm" => {
+            let t = Table::new(Who::Office, "/editions/confirm", &[("last", "")]);
+            t.with(
+                "a plan that is text",
+                &[("plan", Some("latest"))],
+                400,
+                Page("工作要点编号“latest”无效"),
+            )
+            .with(
+                "a negative plan",
+                &[("plan", Some("-1"))],
+                404,
+                Page("工作要点"),
+            )
+            .with(
+                "a last edition that is text",
+                &[("last", Some("latest"))],
+                400,
+                Page("通报确认表单无效，请重新预览后发布。"),
+            )
+            .with(
+                "a last edition over i64",
+                &[("last", Some(I64_OVERFLOW))],
+                400,
+                Page("通报确认表单无效，请重新预览后发布。"),
+            )
+            .with(
+                "a last edition that is not the last",
+                &[("last", Some("999999"))],
+                409,
+                Beside(
+                    "e-issue",
+                    "自预览以来已有新的一期通报发布（可能是重复提交），未重复发布。请重新预览。",
+                ),
+            )
+            .finish()
+        }
         "/editions" => {
             let t = Table::new(Who::Office, "/editions", &[]);
             t.with(

@@ -365,7 +365,8 @@ async fn markup_and_formulas_stay_text_everywhere(pool: PgPool) {
     }
     assert!(values.contains(&"'-1+1".to_string()));
     // An issued edition's workbook, and a unit's template with formula-like drafts in it.
-    post(o, "/editions", &[]).await;
+    let issued = crate::common::issue_edition(o).await;
+    assert_eq!(issued.status.as_u16(), 303, "{}", issued.body);
     let edition = crate::common::probe::number(&w.pool, "SELECT max(id) FROM editions").await;
     let (status, _, book) = get_bytes(o, &format!("/editions/{edition}/xlsx")).await;
     assert_eq!(status, 200);
