@@ -45,7 +45,7 @@ async fn an_edition_is_previewed_issued_once_and_never_twice_the_same(pool: PgPo
     assert!(
         again
             .body
-            .contains("id=\"e-issue\" role=\"alert\">自预览以来已有新的一期通报发布")
+            .contains("role=\"alert\" id=\"e-issue\">自预览以来已有新的一期通报发布")
     );
     assert_eq!(probe::count(&w.pool, "editions").await, 1);
 
