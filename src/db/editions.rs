@@ -107,3 +107,30 @@ pub async fn get(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Editio
     .fetch_optional(db)
     .await
 }
+
+/// The plan's last issued edition (`id`, title, snapshot): what a new one is compared with.
+pub async fn latest(
+    db: impl PgExecutor<'_>,
+    plan_id: i64,
+) -> sqlx::Result<Option<(i64, String, serde_json::Value)>> {
+    let row = sqlx::query!(
+        "SELECT id, year, number, snapshot FROM editions WHERE plan_id = $1
+         ORDER BY issued_at DESC, id DESC LIMIT 1",
+        plan_id,
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| (r.id, format!("{}年第{}期", r.year, r.number), r.snapshot)))
+}
+
+/// Holds the plan's edition numbering for the transaction (as [`insert`] does), so that what
+/// is checked before issuing stays true until the edition is in.
+pub async fn lock_numbering(conn: &mut PgConnection, plan_id: i64) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"SELECT true AS "locked!" FROM pg_advisory_xact_lock(hashtextextended('duban.editions', $1))"#,
+        plan_id,
+    )
+    .fetch_one(conn)
+    .await
+    .map(|_| ())
+}

@@ -12,6 +12,7 @@ pub mod assignments;
 pub mod attachments;
 pub mod audit;
 pub mod bulk;
+pub mod bulk_changes;
 pub mod cluster;
 pub mod coordination;
 pub mod editions;

@@ -64,3 +64,8 @@ id_in_path!(
     UserId,
     "找不到该用户。"
 );
+id_in_path!(
+    /// 批量调整: a bulk change of tasks' units.
+    BulkChangeId,
+    "找不到该批量调整。"
+);

@@ -29,7 +29,7 @@ pub enum ChangeError {
     Db(#[from] sqlx::Error),
 }
 
-fn field(field: &'static str, message: impl Into<String>) -> ChangeError {
+pub(crate) fn field(field: &'static str, message: impl Into<String>) -> ChangeError {
     ChangeError::Field {
         field,
         message: message.into(),
@@ -112,7 +112,7 @@ fn deadline_json(d: &Option<Deadline>) -> serde_json::Value {
         .map_or(serde_json::Value::Null, Deadline::to_json)
 }
 
-fn units_json(units: &[AssignedUnit]) -> serde_json::Value {
+pub(crate) fn units_json(units: &[AssignedUnit]) -> serde_json::Value {
     json!(
         units
             .iter()
@@ -192,7 +192,7 @@ pub async fn change_task(
     Ok(version)
 }
 
-async fn change_units(
+pub(crate) async fn change_units(
     conn: &mut PgConnection,
     actor: &Actor,
     task: &LockedTask,

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod assignments;
 pub mod attempts;
+pub mod bulk_units;
 pub mod demo;
 pub mod editions;
 pub mod importer;

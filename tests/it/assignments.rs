@@ -319,11 +319,39 @@ async fn bulk_assignment_adds_a_unit_to_every_listed_task(pool: PgPool) {
     let gab = unit_id(&pool, "公安部").await.to_string();
     let mut fields: Vec<(&str, &str)> = vec![("back", "section=3"), ("unit", &gab), ("role", "co")];
     fields.extend(codes.iter().map(|c| ("task", c.as_str())));
-    let r = office.post("/tasks/bulk-units", &fields).await;
+    let preview = office.post("/tasks/bulk-units", &fields).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    // Confirmed: the six tasks the preview listed, at the versions it showed.
+    let mut confirm: Vec<(String, String)> = vec![
+        ("back".into(), "section=3".into()),
+        ("unit".into(), gab.clone()),
+        ("role".into(), "co".into()),
+        ("op".into(), "add".into()),
+    ];
+    for code in &codes {
+        if preview
+            .body
+            .contains(&format!("<td class=\"code\">{code}</td>"))
+        {
+            confirm.push(("task".into(), code.clone()));
+            confirm.push((
+                "version".into(),
+                common::probe::task_version(&pool, code).await.to_string(),
+            ));
+        }
+    }
+    let confirm: Vec<(&str, &str)> = confirm
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = office.post("/tasks/bulk-units/confirm", &confirm).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(r.location(), "/tasks?section=3&added=6&skipped=2");
+    assert!(r.location().starts_with("/tasks?section=3&bulk="));
     let page = office.get(r.location()).await;
-    assert!(page.body.contains("已为 6 项任务增加单位;2 项原已有该单位"));
+    assert!(
+        page.body
+            .contains("已为 6 项任务增加单位“公安部”（配合）。")
+    );
     let in_section: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM task_units tu JOIN tasks t ON t.id = tu.task_id JOIN units u ON u.id = tu.unit_id
          WHERE u.short_name = '公安部' AND t.code LIKE '3.%'",

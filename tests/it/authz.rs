@@ -366,6 +366,7 @@ async fn row(
             ]),
             OFFICE_REDIRECT,
         ),
+        // The confirmation page: nothing is written.
         (false, "/tasks/bulk-units") => (
             path.into(),
             f(&[
@@ -374,8 +375,49 @@ async fn row(
                 ("role", "co".into()),
                 ("task", "3.2.1".into()),
             ]),
-            OFFICE_REDIRECT,
+            OFFICE_PAGE,
         ),
+        // A change to confirm, from the task as it stands: the unit joins 3.2.1, or leaves it
+        // where an earlier call added it.
+        (false, "/tasks/bulk-units/confirm") => {
+            let (op, version) = bulk_target(fx, "3.2.1").await;
+            (
+                path.into(),
+                f(&[
+                    ("back", String::new()),
+                    ("unit", fx.unit_id.to_string()),
+                    ("role", "co".into()),
+                    ("op", op.as_str().into()),
+                    ("task", "3.2.1".into()),
+                    ("version", version.to_string()),
+                ]),
+                OFFICE_REDIRECT,
+            )
+        }
+        // A change made just before, to undo.
+        (false, "/tasks/bulk-units/{id}/undo") => {
+            let (op, version) = bulk_target(fx, "3.2.2").await;
+            let actor = Actor {
+                user_id: Some(fx.office_id),
+                login: Some("office".into()),
+                addr: None,
+            };
+            let made = duban::workflows::bulk_units::apply(
+                &fx.pool,
+                &actor,
+                fx.plan_id,
+                &[("3.2.2".into(), version)],
+                fx.unit_id,
+                op,
+            )
+            .await
+            .unwrap();
+            (
+                format!("/tasks/bulk-units/{}/undo", made.change_id),
+                f(&[("back", String::new())]),
+                OFFICE_REDIRECT,
+            )
+        }
         (false, "/tasks/{code}/units") => {
             // The units as they are: a save that changes nothing still answers like a save.
             let (version, units): (i32, Vec<i64>) = sqlx::query_as(
@@ -560,7 +602,26 @@ async fn row(
             [303, 200, 200, 200, 200, 303, 401],
         ),
         (true, "/editions") => (path.into(), vec![], SIGNED_IN),
-        (false, "/editions") => (path.into(), vec![], OFFICE_REDIRECT),
+        // The preview: nothing is issued.
+        (false, "/editions") => (path.into(), vec![], OFFICE_PAGE),
+        // A confirmation made beside the last edition, whose content differs from the plan's
+        // now (an empty snapshot), so the office's is issued.
+        (false, "/editions/confirm") => {
+            let last: i64 = sqlx::query_scalar(
+                "INSERT INTO editions (plan_id, year, number, as_of, snapshot)
+                 SELECT $1, 1990, COALESCE(max(number), 0) + 1, '1990-01-01', '{}'
+                 FROM editions WHERE plan_id = $1 AND year = 1990 RETURNING id",
+            )
+            .bind(fx.plan_id)
+            .fetch_one(&fx.pool)
+            .await
+            .unwrap();
+            (
+                path.into(),
+                f(&[("last", last.to_string())]),
+                OFFICE_REDIRECT,
+            )
+        }
         (true, "/editions/{id}") | (true, "/editions/{id}/xlsx") => {
             let today = chrono::Local::now().date_naive();
             let actor = Actor {
@@ -667,6 +728,27 @@ async fn row(
         }
         _ => return None,
     })
+}
+
+/// The bulk change that applies to `code` now (the fixture's unit joins, or leaves where it is
+/// there already) and the task's version.
+async fn bulk_target(fx: &Fixture, code: &str) -> (duban::workflows::bulk_units::BulkOp, i32) {
+    use duban::workflows::bulk_units::BulkOp;
+    let (version, has): (i32, bool) = sqlx::query_as(
+        "SELECT t.version, EXISTS (SELECT 1 FROM task_units tu WHERE tu.task_id = t.id AND tu.unit_id = $2)
+         FROM tasks t WHERE t.code = $1",
+    )
+    .bind(code)
+    .bind(fx.unit_id)
+    .fetch_one(&fx.pool)
+    .await
+    .unwrap();
+    let op = if has {
+        BulkOp::Remove
+    } else {
+        BulkOp::Add(duban::db::tasks::UnitRole::Co)
+    };
+    (op, version)
 }
 
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]

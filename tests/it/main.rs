@@ -9,14 +9,17 @@
 mod common;
 
 mod assignments;
+mod audit_words;
 mod auth;
 mod authz;
 mod backup;
 mod browser;
+mod bulk;
 mod cli;
 mod demo;
 mod desk;
 mod edition_fixture;
+mod edition_issue;
 mod embedded;
 mod exports;
 mod faults;
@@ -29,5 +32,6 @@ mod queries;
 mod report_form;
 mod roundtrip;
 mod summary;
+mod urge_boxes;
 mod visibility;
 mod web;

@@ -168,7 +168,7 @@ async fn small(pool: &PgPool) -> (Vec<(&'static str, Client)>, Ids) {
     .unwrap();
     let app = common::app(pool.clone());
     let office = Client::signed_in(&app, "office").await;
-    let r = office.post("/editions", &[]).await;
+    let r = common::issue_edition(&office).await;
     assert_eq!(r.status, axum::http::StatusCode::SEE_OTHER, "{}", r.body);
     let edition: i64 = r
         .location()

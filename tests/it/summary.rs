@@ -352,7 +352,7 @@ async fn editions_are_numbered_frozen_and_comparable(pool: PgPool) {
         },
     ));
     let office = Client::signed_in(&app, "office").await;
-    let r = office.post("/editions", &[]).await;
+    let r = common::issue_edition(&office).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let first = r.location().to_string();
     let page = office.get(&first).await.body;
@@ -364,7 +364,7 @@ async fn editions_are_numbered_frozen_and_comparable(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(figure(&office.get(&first).await.body, "已办结"), 1);
-    let second = office.post("/editions", &[]).await.location().to_string();
+    let second = common::issue_edition(&office).await.location().to_string();
     let page = office.get(&second).await.body;
     assert!(page.contains("2022年第2期"));
     assert_eq!(figure(&page, "已办结"), 2);

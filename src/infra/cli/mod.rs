@@ -1,6 +1,7 @@
 //! The `duban` command line.
 
 mod import;
+mod progress;
 mod user;
 mod with_db;
 
@@ -121,7 +122,11 @@ async fn demo_large(db: &DbArgs, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let database = Database::open(db).await?;
     let result = async {
         crate::db::MIGRATOR.run(&database.pool).await?;
-        large::generate(&database.pool, scale).await
+        let bar = progress::steps(large::STEPS.len() as u64, "生成合成数据");
+        let step = |name: &'static str| progress::step(&bar, name);
+        let done = large::generate_with(&database.pool, scale, &step).await;
+        bar.finish_and_clear();
+        done
     }
     .await;
     database.close().await;

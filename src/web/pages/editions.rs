@@ -10,6 +10,7 @@ use crate::web::{AppError, Clock, render};
 use crate::workflows::editions::{self, Compared};
 use askama::Template;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sqlx::PgPool;
@@ -26,6 +27,8 @@ struct EditionsPage {
     compared: Option<(String, String, Vec<Compared>)>,
     a: String,
     b: String,
+    /// Why issuing was refused.
+    issue_error: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -41,6 +44,18 @@ pub async fn list(
     user: CurrentUser,
     PageQuery(q): PageQuery<EditionsQuery>,
 ) -> Result<Response, AppError> {
+    render_list(&pool, &user, q, None).await
+}
+
+/// The list, with the reason issuing was refused (answered 409).
+async fn render_list(
+    pool: &PgPool,
+    user: &CurrentUser,
+    q: EditionsQuery,
+    issue_error: Option<String>,
+) -> Result<Response, AppError> {
+    let pool = pool.clone();
+    let user = user.clone();
     let ctx = plan_context::require(&pool, q.plan.as_deref(), "editions", &user).await?;
     let plan = ctx.plan.id;
     let pager = Pager::new(
@@ -85,16 +100,25 @@ pub async fn list(
         _ => None,
     };
     let pager = pager.link(ctx.layout.href("/editions"), "page");
-    Ok(render::ok(&EditionsPage {
-        a: q.a.unwrap_or_default(),
-        b: q.b.unwrap_or_default(),
-        can_issue: user.access().may_issue_editions(),
-        editions,
-        pager,
-        choices,
-        compared,
-        layout: ctx.layout,
-    }))
+    let status = if issue_error.is_some() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::OK
+    };
+    Ok(render::page(
+        status,
+        &EditionsPage {
+            issue_error,
+            a: q.a.unwrap_or_default(),
+            b: q.b.unwrap_or_default(),
+            can_issue: user.access().may_issue_editions(),
+            editions,
+            pager,
+            choices,
+            compared,
+            layout: ctx.layout,
+        },
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -102,17 +126,96 @@ pub struct IssueForm {
     plan: Option<String>,
 }
 
-/// `POST /editions`: freezes the summary as it stands into the next numbered edition.
+#[derive(Template)]
+#[template(path = "edition_preview.html")]
+struct PreviewPage {
+    layout: Layout,
+    plan: i64,
+    preview: editions::Preview,
+    /// The figures of the edition to be issued.
+    figures: Vec<(&'static str, u32)>,
+    /// The last edition's id, sent back with the confirmation (empty: none yet).
+    last: String,
+}
+
+/// `POST /editions`: the edition that would be issued now, with 确认发布; nothing is written.
 pub async fn issue(
     State(pool): State<PgPool>,
     State(clock): State<Clock>,
     user: CurrentUser,
-    ClientAddr(addr): ClientAddr,
     crate::web::forms::Form(f): crate::web::forms::Form<IssueForm>,
 ) -> Result<Response, AppError> {
     let ctx = plan_context::require(&pool, f.plan.as_deref(), "editions", &user).await?;
-    let id = editions::issue(&pool, &user.actor(addr), ctx.plan.id, clock.today()).await?;
-    Ok(Redirect::to(&format!("/editions/{id}")).into_response())
+    let preview = editions::preview(&pool, ctx.plan.id, clock.today())
+        .await
+        .map_err(issue_error)?;
+    let t = &preview.summary.totals;
+    let figures = vec![
+        ("任务总数", t.tasks),
+        ("已办结", t.closed),
+        ("正常推进", t.green),
+        ("存在风险", t.yellow),
+        ("逾期/滞后", t.red),
+        ("本期应报", t.due),
+        ("本期未报", t.missing),
+    ];
+    Ok(render::ok(&PreviewPage {
+        plan: ctx.plan.id,
+        last: preview
+            .last
+            .as_ref()
+            .map(|(id, _)| id.to_string())
+            .unwrap_or_default(),
+        figures,
+        preview,
+        layout: ctx.layout,
+    }))
+}
+
+fn issue_error(e: editions::IssueError) -> AppError {
+    match e {
+        editions::IssueError::NotFound => AppError::NotFound("找不到该工作要点".into()),
+        editions::IssueError::Db(e) => e.into(),
+        other => AppError::Internal(other.to_string()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ConfirmForm {
+    plan: Option<String>,
+    /// The last edition the preview was made beside (empty: none).
+    last: Option<String>,
+}
+
+/// `POST /editions/confirm`: 确认发布 — issues the edition previewed, unless its content is that
+/// of the last edition or another was issued since the preview.
+pub async fn confirm(
+    State(pool): State<PgPool>,
+    State(clock): State<Clock>,
+    user: CurrentUser,
+    ClientAddr(addr): ClientAddr,
+    crate::web::forms::Form(f): crate::web::forms::Form<ConfirmForm>,
+) -> Result<Response, AppError> {
+    let ctx = plan_context::require(&pool, f.plan.as_deref(), "editions", &user).await?;
+    let seen = match f.last.as_deref().map(str::trim).unwrap_or("") {
+        "" => None,
+        raw => Some(
+            raw.parse::<i64>()
+                .map_err(|_| AppError::BadRequest("通报确认表单无效，请重新预览后发布。".into()))?,
+        ),
+    };
+    let actor = user.actor(addr);
+    match editions::issue_confirmed(&pool, &actor, ctx.plan.id, clock.today(), seen).await {
+        Ok(id) => Ok(Redirect::to(&format!("/editions/{id}")).into_response()),
+        Err(e @ (editions::IssueError::Identical(_) | editions::IssueError::Superseded)) => {
+            let q = EditionsQuery {
+                plan: f.plan,
+                ..Default::default()
+            };
+            render_list(&pool, &user, q, Some(e.to_string())).await
+        }
+        Err(e) => Err(issue_error(e)),
+    }
 }
 
 /// `GET /editions/{id}/xlsx`: the frozen edition as a workbook.

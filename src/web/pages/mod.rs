@@ -18,6 +18,7 @@ mod roundtrip;
 mod summary;
 mod task;
 mod tasks;
+mod tasks_bulk;
 mod units;
 mod views;
 mod work;
@@ -96,13 +97,16 @@ pub fn office_routes() -> Routes {
         .post("/plans/{id}/settings", home::save_settings)
         .post("/units", units::create)
         .get("/reporting", reporting::show)
-        .post("/tasks/bulk-units", tasks::bulk_units)
+        .post("/tasks/bulk-units", tasks_bulk::preview)
+        .post("/tasks/bulk-units/confirm", tasks_bulk::confirm)
+        .post("/tasks/bulk-units/{id}/undo", tasks_bulk::undo)
         .post("/tasks/{code}/close", task::close)
         .post("/tasks/{code}/reopen", task::reopen)
         .post("/reports/{id}/review", report_view::review)
         .post("/coordination/{id}/answer", report_view::answer)
         .get("/review", review::review)
         .post("/editions", editions::issue)
+        .post("/editions/confirm", editions::confirm)
         .post("/urges", work::urge)
         .post("/tasks/{code}/units", task::save_units)
         .post("/tasks/{code}/schedule", task::save_schedule)

@@ -45,13 +45,14 @@ struct ReportingPage {
 pub struct UrgeDraft {
     pub errors: FieldErrors,
     pub message: Option<String>,
-    /// The units ticked; `None` ticks every outstanding unit (the form's first showing).
+    /// The units the office ticked before the form was refused; `None` (the form's first
+    /// showing, and after sending) ticks none: urging one unit never means unticking others.
     pub units: Option<HashSet<i64>>,
 }
 
 impl ReportingPage {
     fn ticked(&self, unit: &i64) -> bool {
-        self.urge.units.as_ref().is_none_or(|u| u.contains(unit))
+        self.urge.units.as_ref().is_some_and(|u| u.contains(unit))
     }
 }
 
@@ -75,6 +76,23 @@ impl ReportingQuery {
             ..Default::default()
         }
     }
+}
+
+/// `urged=12,34` (the units just urged): the notice naming them.
+fn urged_notice(urged: Option<&str>, owed: &[UnitOwes]) -> Option<String> {
+    let names: Vec<&str> = urged?
+        .split(',')
+        .filter_map(|id| id.trim().parse::<i64>().ok())
+        .filter_map(|id| owed.iter().find(|u| u.unit_id == id))
+        .map(|u| u.unit.as_str())
+        .collect();
+    (!names.is_empty()).then(|| {
+        format!(
+            "已向 {} 个单位发出催办：{}。",
+            names.len(),
+            names.join("、")
+        )
+    })
 }
 
 pub async fn show(
@@ -130,10 +148,7 @@ pub async fn page(
         ),
         None => (Vec::new(), Vec::new()),
     };
-    let notice = q
-        .urged
-        .filter(|n| n.parse::<u32>().is_ok())
-        .map(|n| format!("已向 {n} 个单位发出催办。"));
+    let notice = urged_notice(q.urged.as_deref(), &owed);
     let report_count = owed.iter().map(|u| u.tasks.len()).sum();
     let pager = Pager::new(page_number(q.page.as_deref()), PAGE_SIZE, owed.len() as i64);
     let outstanding_pager = Pager::new(

@@ -11,20 +11,16 @@ use crate::db::{
 };
 use crate::rules::lights::Light;
 use crate::web::Clock;
-use crate::web::auth::ClientAddr;
 use crate::web::auth::CurrentUser;
-use crate::web::forms::Form;
 use crate::web::pager::{PAGE_SIZE, Pager, page_number};
 use crate::web::plan_context::{self, Layout, PlanContext};
 use crate::web::{AppError, render};
-use crate::workflows::assignments::{self, ChangeError};
 use crate::workflows::progress::{self, TaskStatus};
 use askama::Template;
-use axum::extract::{OriginalUri, Query, State};
+use axum::extract::{OriginalUri, State};
 use axum::http::StatusCode;
 use axum::http::Uri;
 use axum::response::Response;
-use axum::response::{IntoResponse, Redirect};
 use sqlx::PgPool;
 use std::collections::HashMap;
 
@@ -47,9 +43,9 @@ pub struct TasksQuery {
     pub status: Option<String>,
     /// The page of the list (the exports take every task).
     pub page: Option<String>,
-    /// Counts reported back after a bulk assignment.
-    pub added: Option<String>,
-    pub skipped: Option<String>,
+    /// The bulk change just made (its notice and 撤销 button), or just undone.
+    pub bulk: Option<String>,
+    pub undone: Option<String>,
 }
 
 /// Messages shown beside the filter fields.
@@ -62,7 +58,7 @@ pub(super) struct FieldErrors {
     light: Option<String>,
     status: Option<String>,
     /// The bulk form's message (not a filter: the list is still shown).
-    bulk: Option<String>,
+    pub(super) bulk: Option<String>,
 }
 
 impl FieldErrors {
@@ -101,7 +97,7 @@ struct TasksPage {
     can_bulk: bool,
     /// This view's query string, for returning to it after a bulk change.
     back: String,
-    notice: Option<String>,
+    notice: Option<super::tasks_bulk::BulkNotice>,
     count: i64,
     groups: Vec<SectionGroup>,
     pager: Pager,
@@ -163,7 +159,7 @@ pub async fn list(
     OriginalUri(uri): OriginalUri,
     PageQuery(q): PageQuery<TasksQuery>,
 ) -> Result<Response, AppError> {
-    render_list(&pool, clock, &user, &uri, q, None).await
+    render_list(&pool, clock, &user, &uri, q, None, &[]).await
 }
 
 /// Which rows [`select`] returns: all of them (the exports) or one page of the list.
@@ -294,13 +290,16 @@ pub(super) async fn select(
     })
 }
 
-async fn render_list(
+/// The list, with the bulk form's message and the boxes the user had ticked (an error never
+/// ticks a box the user did not).
+pub(super) async fn render_list(
     pool: &PgPool,
     clock: Clock,
     user: &CurrentUser,
     uri: &Uri,
     q: TasksQuery,
     bulk_error: Option<String>,
+    picked: &[String],
 ) -> Result<Response, AppError> {
     let Selection {
         ctx,
@@ -324,12 +323,7 @@ async fn render_list(
         Rows::Page(page_number(q.page.as_deref())),
     )
     .await?;
-    let notice = match (q.added.as_deref(), q.skipped.as_deref()) {
-        (Some(a), Some(s)) if a.parse::<u32>().is_ok() && s.parse::<u32>().is_ok() => Some(
-            format!("已为 {a} 项任务增加单位;{s} 项原已有该单位,未作改动。"),
-        ),
-        _ => None,
-    };
+    let notice = super::tasks_bulk::notice(pool, ctx.plan.id, &q).await?;
     errors.bulk = bulk_error;
     let status = if errors.any() {
         StatusCode::BAD_REQUEST
@@ -352,7 +346,15 @@ async fn render_list(
         back: back_query(uri),
         notice,
         own_unit,
-        groups: views::group(rows, &states),
+        groups: views::group(rows, &states)
+            .into_iter()
+            .map(|mut g| {
+                for t in g.subsections.iter_mut().flat_map(|s| s.tasks.iter_mut()) {
+                    t.picked = picked.contains(&t.code);
+                }
+                g
+            })
+            .collect(),
         light,
         status: status_filter,
         lights: Light::ALL,
@@ -376,11 +378,11 @@ async fn render_list(
 }
 
 /// The filters of a `/tasks` address, without the bulk report, for coming back to it.
-fn back_query(uri: &Uri) -> String {
+pub(super) fn back_query(uri: &Uri) -> String {
     uri.query()
         .unwrap_or("")
         .split('&')
-        .filter(|kv| !kv.is_empty() && !kv.starts_with("added=") && !kv.starts_with("skipped="))
+        .filter(|kv| !kv.is_empty() && !kv.starts_with("bulk=") && !kv.starts_with("undone="))
         .collect::<Vec<_>>()
         .join("&")
 }
@@ -396,81 +398,5 @@ fn list_base(uri: &Uri) -> String {
         "/tasks".into()
     } else {
         format!("/tasks?{}", query.join("&"))
-    }
-}
-
-/// `POST /tasks/bulk-units`: one unit, in one role, added to every task ticked in the list.
-pub async fn bulk_units(
-    State(pool): State<PgPool>,
-    State(clock): State<Clock>,
-    user: CurrentUser,
-    ClientAddr(addr): ClientAddr,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
-    let get = |k: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim())
-            .unwrap_or("")
-    };
-    // The list the form was on: its filters come back in `back`.
-    let back = format!("/tasks?{}", get("back"));
-    let back_uri: Uri = back
-        .parse()
-        .map_err(|_| AppError::BadRequest("返回地址无效。".into()))?;
-    let Query(q) = Query::<TasksQuery>::try_from_uri(&back_uri)
-        .map_err(|_| AppError::BadRequest("返回地址无效。".into()))?;
-    let ctx = plan_context::require(&pool, q.plan.as_deref(), "tasks", &user).await?;
-    let codes: Vec<String> = fields
-        .iter()
-        .filter(|(k, _)| k == "task")
-        .map(|(_, v)| v.trim().to_string())
-        .collect();
-    let role = match get("role") {
-        "lead" => UnitRole::Lead,
-        "co" | "" => UnitRole::Co,
-        _ => {
-            let message = "职责只能是“牵头”或“配合”".to_string();
-            return render_list(&pool, clock, &user, &back_uri, q, Some(message)).await;
-        }
-    };
-    let Ok(unit_id) = get("unit").parse::<i64>() else {
-        return render_list(
-            &pool,
-            clock,
-            &user,
-            &back_uri,
-            q,
-            Some("请选择要增加的单位".into()),
-        )
-        .await;
-    };
-    let actor = user.actor(addr);
-    match assignments::add_unit_to_tasks(&pool, &actor, ctx.plan.id, &codes, unit_id, role).await {
-        Ok(outcome) => {
-            let sep = if get("back").is_empty() { "" } else { "&" };
-            Ok(Redirect::to(&format!(
-                "{back}{sep}added={}&skipped={}",
-                outcome.added.len(),
-                outcome.skipped.len()
-            ))
-            .into_response())
-        }
-        Err(ChangeError::Field { message, .. }) => {
-            render_list(&pool, clock, &user, &back_uri, q, Some(message)).await
-        }
-        Err(ChangeError::Stale { .. } | ChangeError::NotFound) => {
-            render_list(
-                &pool,
-                clock,
-                &user,
-                &back_uri,
-                q,
-                Some("部分任务已不存在,请刷新后重试".into()),
-            )
-            .await
-        }
-        Err(ChangeError::Db(e)) => Err(e.into()),
     }
 }

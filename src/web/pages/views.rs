@@ -25,6 +25,8 @@ pub struct TaskView {
     pub source_line: i32,
     pub leads: Vec<UnitLink>,
     pub co: Vec<UnitLink>,
+    /// Its 选择 box is ticked: only ever because the user ticked it (shown back after an error).
+    pub picked: bool,
     pub section_label: String,
     pub subsection_label: String,
 }
@@ -44,6 +46,7 @@ impl From<TaskRow> for TaskView {
         TaskView {
             leads: links(&t.lead_ids, &t.lead_names),
             co: links(&t.co_ids, &t.co_names),
+            picked: false,
             section_label: section_label(t.section_number, &t.section_title),
             subsection_label: subsection_label(t.subsection_number, &t.subsection_title),
             id: t.id,

@@ -66,9 +66,11 @@ pub async fn urge(
     )
     .await
     {
-        Ok(n) => {
+        Ok(urged) => {
+            // The units urged, by id: the page names them in its notice.
             let sep = if back.contains('?') { '&' } else { '?' };
-            Ok(Redirect::to(&format!("{back}{sep}urged={n}")).into_response())
+            let ids: Vec<String> = urged.iter().map(i64::to_string).collect();
+            Ok(Redirect::to(&format!("{back}{sep}urged={}", ids.join(","))).into_response())
         }
         Err(ProgressError::Field { field, message }) => {
             // Shown again with the reason beside the field and what was typed kept.

@@ -1,8 +1,10 @@
 //! 督办通报: issuing a numbered edition freezes the summary and its red and yellow lists as they
 //! stand; editions are kept unchanged and can be compared.
 
+mod preview;
 mod snapshot;
 
+pub use preview::{IssueError, Preview, issue_confirmed, preview, same_content};
 pub use snapshot::{EditionSnapshot, FORMAT};
 
 use crate::db::{self, audit::Actor};
@@ -11,7 +13,8 @@ use chrono::NaiveDate;
 use serde_json::json;
 use sqlx::PgPool;
 
-/// Issues the next edition of the plan (office only, checked by the route); returns its id.
+/// Issues the next edition of the plan at once, unchecked (fixtures; the office's pages go
+/// through [`preview`] and [`issue_confirmed`]); returns its id.
 pub async fn issue(
     pool: &PgPool,
     actor: &Actor,

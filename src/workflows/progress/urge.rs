@@ -27,7 +27,7 @@ pub async fn outstanding(
 /// 催办: urges each of the chosen `units` that still owes reports of the period, about those
 /// reports. Which units owe what is decided here, in the transaction that writes the urges, so
 /// a form naming a unit that owes nothing urges no one; chosen units owing nothing are skipped.
-/// Gives the number of units urged.
+/// Gives the ids of the units urged, in plan order.
 pub async fn urge(
     pool: &PgPool,
     caller: &Caller,
@@ -35,7 +35,7 @@ pub async fn urge(
     period: &str,
     units: &HashSet<i64>,
     message: &str,
-) -> Result<usize, ProgressError> {
+) -> Result<Vec<i64>, ProgressError> {
     let period = period.trim();
     if !caller.access().may_urge() {
         return Err(ProgressError::Forbidden("只有办公室可以催办".into()));
@@ -51,6 +51,9 @@ pub async fn urge(
         ));
     }
     crate::rules::input::check_text("催办内容", message).map_err(|m| field("message", m))?;
+    if units.is_empty() {
+        return Err(field("units", "请选择要催办的单位：尚未勾选任何单位。"));
+    }
     let mut tx = pool.begin().await?;
     let settings = db::plans::settings(&mut *tx, plan_id)
         .await?
@@ -89,7 +92,7 @@ pub async fn urge(
         .await?;
     }
     tx.commit().await?;
-    Ok(outstanding.len())
+    Ok(outstanding.into_iter().map(|(id, _)| id).collect())
 }
 
 /// 签收: the liaison of the urged unit acknowledges.

@@ -326,3 +326,21 @@ pub fn sample_report(submit: bool) -> duban::workflows::progress::ReportInput {
         submit,
     }
 }
+
+/// 发布通报 as the office does it: the preview, then its 确认发布 (the confirmation's answer).
+pub async fn issue_edition(c: &Client) -> Response {
+    let preview = c.post("/editions", &[]).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    let hidden = |name: &str| {
+        preview
+            .body
+            .split(&format!("name=\"{name}\" value=\""))
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (plan, last) = (hidden("plan"), hidden("last"));
+    c.post("/editions/confirm", &[("plan", &plan), ("last", &last)])
+        .await
+}

@@ -851,6 +851,104 @@ async fn table(w: &World, path: &str) -> Option<Vec<Case>> {
             )
             .finish()
         }
+        "/tasks/bulk-units/confirm" => {
+            let unit = w.unit_a.to_string();
+            let version = w.task_version("3.2.1").await.to_string();
+            let t = Table::new(
+                Who::Office,
+                "/tasks/bulk-units/confirm",
+                &[
+                    ("back", "section=3"),
+                    ("unit", &unit),
+                    ("role", "co"),
+                    ("op", "add"),
+                    ("task", "3.2.1"),
+                    ("version", &version),
+                ],
+            );
+            t.with(
+                "no fields",
+                &[
+                    ("back", None),
+                    ("unit", None),
+                    ("role", None),
+                    ("op", None),
+                    ("task", None),
+                    ("version", None),
+                ],
+                422,
+                Beside("e-bulk", "请选择要增加的单位"),
+            )
+            .with(
+                "a version that is text",
+                &[("version", Some("latest"))],
+                422,
+                Beside("e-bulk", "确认表单中的任务与版本不一致，请重新勾选并预览"),
+            )
+            .with(
+                "a task without its version",
+                &[("version", None)],
+                422,
+                Beside("e-bulk", "确认表单中的任务与版本不一致，请重新勾选并预览"),
+            )
+            .with(
+                "no task",
+                &[("task", None), ("version", None)],
+                422,
+                Beside("e-bulk", "请至少选择一项任务"),
+            )
+            .with(
+                "a version the task has left",
+                &[("version", Some("0"))],
+                409,
+                Beside("e-confirm", "任务 3.2.1 在确认前已有改动（或本次调整已经提交过），未作任何修改。请重新勾选并预览。"),
+            )
+            .with(
+                "a task not in the plan",
+                &[("task", Some("9.9.9"))],
+                422,
+                Beside("e-bulk", "所选任务中有不属于本工作要点的编号"),
+            )
+            .with(
+                "a way back that is not an address",
+                &[("back", Some("a b\"<>"))],
+                400,
+                Page("返回地址无效"),
+            )
+            .finish()
+        }
+        "/tasks/bulk-units/{id}/undo" => {
+            let t = Table::new(
+                Who::Office,
+                "/tasks/bulk-units/999999/undo",
+                &[("back", "")],
+            );
+            t.with(
+                "a change that does not exist",
+                &[],
+                404,
+                Page("找不到该批量调整。"),
+            )
+            .at(
+                "an id that is text",
+                "/tasks/bulk-units/latest/undo".into(),
+                404,
+                Page("找不到该批量调整。"),
+            )
+            .at(
+                "an id over i64",
+                format!("/tasks/bulk-units/{I64_OVERFLOW}/undo"),
+                404,
+                Page("找不到该批量调整。"),
+            )
+            .with(
+                "a way back that is not an address",
+                &[("back", Some("a b\"<>"))],
+                400,
+                Page("返回地址无效"),
+            )
+            .finish()
+        }
         "/tasks/{code}/close" | "/tasks/{code}/reopen" => {
             let close = path.ends_with("close");
             let version = w.task_version("7.1.2").await;
@@ -1601,6 +1699,43 @@ async fn table(w: &World, path: &str) -> Option<Vec<Case>> {
                 Page("附件不存在"),
             )
             .finish(),
+        "/editions/confirm" => {
+            let t = Table::new(Who::Office, "/editions/confirm", &[("last", "")]);
+            t.with(
+                "a plan that is text",
+                &[("plan", Some("latest"))],
+                400,
+                Page("工作要点编号“latest”无效"),
+            )
+            .with(
+                "a negative plan",
+                &[("plan", Some("-1"))],
+                404,
+                Page("工作要点"),
+            )
+            .with(
+                "a last edition that is text",
+                &[("last", Some("latest"))],
+                400,
+                Page("通报确认表单无效，请重新预览后发布。"),
+            )
+            .with(
+                "a last edition over i64",
+                &[("last", Some(I64_OVERFLOW))],
+                400,
+                Page("通报确认表单无效，请重新预览后发布。"),
+            )
+            .with(
+                "a last edition that is not the last",
+                &[("last", Some("999999"))],
+                409,
+                Beside(
+                    "e-issue",
+                    "自预览以来已有新的一期通报发布（可能是重复提交），未重复发布。请重新预览。",
+                ),
+            )
+            .finish()
+        }
         "/editions" => {
             let t = Table::new(Who::Office, "/editions", &[]);
             t.with(

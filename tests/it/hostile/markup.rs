@@ -99,14 +99,17 @@ async fn markup_and_formulas_stay_text_everywhere(pool: PgPool) {
     .await;
     let formula_unit = crate::common::probe::unit_id(&w.pool, "-1+1").await;
     for (unit, task) in [(new_unit, "3.2.1"), (formula_unit, "3.2.2")] {
+        let version = crate::common::probe::task_version(&w.pool, task).await;
         post(
             o,
-            "/tasks/bulk-units",
+            "/tasks/bulk-units/confirm",
             &[
                 ("back", ""),
                 ("unit", &unit.to_string()),
                 ("role", "co"),
+                ("op", "add"),
                 ("task", task),
+                ("version", &version.to_string()),
             ],
         )
         .await;
@@ -365,7 +368,8 @@ async fn markup_and_formulas_stay_text_everywhere(pool: PgPool) {
     }
     assert!(values.contains(&"'-1+1".to_string()));
     // An issued edition's workbook, and a unit's template with formula-like drafts in it.
-    post(o, "/editions", &[]).await;
+    let issued = crate::common::issue_edition(o).await;
+    assert_eq!(issued.status.as_u16(), 303, "{}", issued.body);
     let edition = crate::common::probe::number(&w.pool, "SELECT max(id) FROM editions").await;
     let (status, _, book) = get_bytes(o, &format!("/editions/{edition}/xlsx")).await;
     assert_eq!(status, 200);

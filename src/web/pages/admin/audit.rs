@@ -15,25 +15,9 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use sqlx::PgPool;
 
-/// The action codes and their names in the interface.
+/// The action codes and their names in the interface (the list is in [`crate::rules::audit`]).
 pub fn action_label(action: &str) -> &str {
-    match action {
-        "sign_in" => "登录",
-        "sign_in_failed" => "登录失败",
-        "sign_in_throttled" => "登录被限制",
-        "sign_out" => "退出",
-        "user_created" => "新建用户",
-        "user_updated" => "修改用户",
-        "user_disabled" => "停用用户",
-        "user_enabled" => "启用用户",
-        "password_changed" => "修改密码",
-        "password_check_failed" => "当前密码错误",
-        "password_check_throttled" => "当前密码校验被限制",
-        "password_reset" => "设置一次性密码",
-        "token_created" => "生成令牌",
-        "token_revoked" => "撤销令牌",
-        other => other,
-    }
+    crate::rules::audit::action_label(action)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -62,6 +46,16 @@ struct AuditPage {
 impl AuditPage {
     fn label<'a>(&self, action: &'a str) -> &'a str {
         action_label(action)
+    }
+
+    /// The details as `字段：值` lines.
+    fn lines(&self, detail: &serde_json::Value) -> Vec<(String, String)> {
+        crate::rules::audit::detail_lines(detail)
+    }
+
+    /// The target, with periods by their label.
+    fn target(&self, target: &str) -> String {
+        crate::rules::audit::target_text(target)
     }
 }
 

@@ -99,8 +99,30 @@ struct PlanShape {
     tasks: Vec<Task>,
 }
 
+/// The steps of [`generate_with`], in order, as its `step` callback names them.
+pub const STEPS: &[&str] = &[
+    "单位",
+    "用户",
+    "工作要点",
+    "部分与小节",
+    "任务",
+    "责任分工",
+    "进展情况",
+    "审核记录",
+    "统计信息",
+];
+
 /// Loads the data set; refused (with nothing written) where any report exists.
 pub async fn generate(pool: &PgPool, scale: LargeScale) -> anyhow::Result<LargeReport> {
+    generate_with(pool, scale, &|_| {}).await
+}
+
+/// [`generate`], calling `step` with each of [`STEPS`] as it begins (the CLI's progress bar).
+pub async fn generate_with(
+    pool: &PgPool,
+    scale: LargeScale,
+    step: &(dyn Fn(&'static str) + Sync),
+) -> anyhow::Result<LargeReport> {
     let started = Instant::now();
     let hash = crate::rules::auth::hash_password(LARGE_PASSWORD)
         .map_err(|e| anyhow::anyhow!("无法计算密码散列: {e}"))?;
@@ -118,15 +140,20 @@ pub async fn generate(pool: &PgPool, scale: LargeScale) -> anyhow::Result<LargeR
     // One die for plans, outlines and tasks in turn: the order of the calls is the data.
     let mut dice = Dice(2016);
 
+    step(STEPS[0]);
     let (members, n) = org::write_units(&mut tx, &scale).await?;
     out.units = n;
+    step(STEPS[1]);
     let (accounts, n) = org::write_users(&mut tx, &scale, &members.units, &hash).await?;
     out.users = n;
+    step(STEPS[2]);
     let (first_plan, mut plans, n) = plans::write_plans(&mut tx, &scale, &mut dice).await?;
     out.plans = n;
+    step(STEPS[3]);
     let outline = plans::outline(&mut tx, &scale, first_plan, &mut dice).await?;
     out.sections = plans::write_sections(&mut tx, &outline).await?;
     out.subsections = plans::write_subsections(&mut tx, &outline).await?;
+    step(STEPS[4]);
     out.tasks = tasks::write_tasks(
         &mut tx,
         &outline,
@@ -136,8 +163,10 @@ pub async fn generate(pool: &PgPool, scale: LargeScale) -> anyhow::Result<LargeR
         &mut dice,
     )
     .await?;
+    step(STEPS[5]);
     out.task_units = tasks::write_task_units(&mut tx, &plans, &members.units).await?;
 
+    step(STEPS[6]);
     let n_reports = reports::count(&plans);
     let first_report = db::bulk::reserve_ids(&mut tx, "reports", n_reports as i64).await?;
     let periods = reports::periods();
@@ -150,6 +179,7 @@ pub async fn generate(pool: &PgPool, scale: LargeScale) -> anyhow::Result<LargeR
         accounts,
     )
     .await?;
+    step(STEPS[7]);
     out.events =
         reports::write_report_events(&mut tx, first_report, &plans, &periods, accounts).await?;
 
@@ -166,6 +196,7 @@ pub async fn generate(pool: &PgPool, scale: LargeScale) -> anyhow::Result<LargeR
     )
     .await?;
     tx.commit().await?;
+    step(STEPS[8]);
     db::bulk::analyze(&mut conn).await?;
     out.seconds = started.elapsed().as_secs_f64();
     Ok(out)
