@@ -386,12 +386,6 @@ fn conclude(mut findings: Vec<Finding>) -> Judgement {
     Judgement { light, reasons }
 }
 
-/// A period's label from its key (`2022-Q3` → `2022年第三季度`); the key itself when it names
-/// no period.
-fn period_label(key: &str) -> String {
-    crate::rules::schedule::Period::parse(key, 0).map_or_else(|| key.to_string(), |(_, p)| p.label)
-}
-
 /// `2022年7月10日`.
 fn cn_date(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
@@ -529,7 +523,7 @@ fn report_findings_counting(
     }) {
         findings.push(Finding::yellow(format!(
             "{}进展情况被退回，待修改",
-            period_label(&r.period)
+            crate::rules::schedule::period_label(&r.period)
         )));
     }
     let latest = unit

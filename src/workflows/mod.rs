@@ -9,4 +9,6 @@ pub mod editions;
 pub mod importer;
 pub mod ledger;
 pub mod progress;
+pub mod red_list;
 pub mod summary;
+pub mod unit_record;

@@ -18,9 +18,10 @@ pub async fn issue(
     plan_id: i64,
     today: NaiveDate,
 ) -> Result<i64, sqlx::Error> {
-    let s = summary::load(pool, plan_id, today, today)
+    let mut s = summary::load(pool, plan_id, today, today)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
+    crate::workflows::red_list::note(pool, &mut s).await?;
     let snapshot = EditionSnapshot::of(&s).to_json();
     let year = db::plans::settings(pool, plan_id).await?.map_or(
         today.format("%Y").to_string().parse().unwrap_or(2022),
