@@ -27,5 +27,6 @@ mod progress;
 mod queries;
 mod roundtrip;
 mod summary;
+mod truth;
 mod visibility;
 mod web;
