@@ -327,6 +327,7 @@ async fn pages_name_periods_by_their_labels(pool: PgPool) {
     let w = demo(pool).await;
     q3(&w, "3.1.1", RETURNED, returned()).await;
     let key = Regex::new(r"20\d\d-(Q\d|H\d|\d\d)").unwrap();
+    let forms = Regex::new(r"(?s)<form.*?</form>").unwrap();
     let pages = [
         "/summary".to_string(),
         "/tasks/3.1.1".into(),
@@ -340,9 +341,7 @@ async fn pages_name_periods_by_their_labels(pool: PgPool) {
         for c in [&w.office, &w.leader] {
             let body = c.get(page).await.body;
             // Forms are left out: their hints show the format a date is typed in.
-            let body = Regex::new(r"(?s)<form.*?</form>")
-                .unwrap()
-                .replace_all(&body, " ");
+            let body = forms.replace_all(&body, " ");
             let shown = text(&body);
             let found: Vec<&str> = key.find_iter(&shown).map(|m| m.as_str()).collect();
             assert!(found.is_empty(), "{page} shows {found:?}");

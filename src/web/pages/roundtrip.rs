@@ -104,8 +104,12 @@ async fn scope(
             next_steps: existing.map(|r| r.next_steps.clone()).unwrap_or_default(),
         });
     }
-    let period_label =
-        label.ok_or_else(|| AppError::NotFound(format!("本单位在“{key}”没有需要报送的任务。")))?;
+    let period_label = label.ok_or_else(|| {
+        AppError::NotFound(format!(
+            "本单位在“{}”没有需要报送的任务。",
+            crate::rules::schedule::period_label(&key)
+        ))
+    })?;
     Ok(Scope {
         ctx,
         unit_id,

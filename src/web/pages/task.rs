@@ -30,7 +30,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use sqlx::PgPool;
-use std::collections::HashSet;
 
 #[derive(Template)]
 #[template(path = "task.html")]
@@ -179,7 +178,6 @@ fn report_rows(
     user: &CurrentUser,
     closed: bool,
     today: NaiveDate,
-    with_liaison: &HashSet<i64>,
 ) -> Vec<PeriodRow> {
     let caller = super::reports::caller(user, String::new());
     let access = user.access();
@@ -213,7 +211,7 @@ fn report_rows(
                             |r| r.review_state.label().to_string(),
                         ),
                         punctuality,
-                        no_liaison: !with_liaison.contains(&u.unit_id),
+                        no_liaison: false,
                         can_fill: report.is_none() && !closed && writer,
                     }
                 })
@@ -307,18 +305,21 @@ async fn page(
             r.work_done.clone(),
         )
     });
+    let mut rows = report_rows(
+        &periods,
+        &units,
+        &reports,
+        &row.lead_ids,
+        user,
+        closed_flag,
+        today,
+    );
+    for c in rows.iter_mut().flat_map(|r| r.cells.iter_mut()) {
+        c.no_liaison = !with_liaison.contains(&c.unit_id);
+    }
     Ok(TaskPage {
         latest,
-        report_rows: report_rows(
-            &periods,
-            &units,
-            &reports,
-            &row.lead_ids,
-            user,
-            closed_flag,
-            today,
-            &with_liaison,
-        ),
+        report_rows: rows,
         light: state.as_ref().map_or(Light::Green, |s| s.light),
         reasons: crate::workflows::red_list::lines(
             &row,
