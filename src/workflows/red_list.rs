@@ -196,6 +196,82 @@ mod tests {
         }
     }
 
+    fn flag(light: Light, apart: Light, missing: Vec<i64>) -> Flagged {
+        Flagged {
+            code: "1.1.1".into(),
+            text: "任务".into(),
+            light,
+            reasons: Vec::new(),
+            lines: vec![FlagLine {
+                text: "未报送".into(),
+                units: missing
+                    .iter()
+                    .map(|id| FlagUnit {
+                        unit_id: *id,
+                        unit: format!("单位{id}"),
+                        no_liaison: false,
+                    })
+                    .collect(),
+                missing: true,
+            }],
+            missing_units: missing,
+            light_apart_from_missing: apart,
+        }
+    }
+
+    #[test]
+    fn red_only_for_want_of_a_liaison_is_counted() {
+        let mut s = Summary {
+            as_of: NaiveDate::from_ymd_opt(2022, 10, 20).unwrap(),
+            period: None,
+            totals: Default::default(),
+            sections: Vec::new(),
+            subsections: Vec::new(),
+            units: vec![
+                crate::workflows::summary::UnitLine {
+                    unit_id: 1,
+                    missing: 2,
+                    ..Default::default()
+                },
+                crate::workflows::summary::UnitLine {
+                    unit_id: 2,
+                    missing: 3,
+                    returned: 1,
+                    ..Default::default()
+                },
+            ],
+            grid_periods: Vec::new(),
+            grid: Vec::new(),
+            flagged: vec![
+                // Red only for unit 2's missing reports: counted.
+                flag(Light::Red, Light::Green, vec![2]),
+                // Also missing from unit 1, which has a liaison: not counted.
+                flag(Light::Red, Light::Yellow, vec![1, 2]),
+                // Red for its work as well: not counted.
+                flag(Light::Red, Light::Red, vec![2]),
+                // Yellow: not counted.
+                flag(Light::Yellow, Light::Yellow, vec![2]),
+            ],
+            trend: Vec::new(),
+            liaisons: None,
+        };
+        s.note_liaisons(&HashSet::from([1]));
+        let n = s.liaisons.clone().unwrap();
+        assert_eq!(n.units_without, 1);
+        assert_eq!(n.red_only_for_them, 1);
+        assert_eq!(n.missing_from_them, 4);
+        assert!(!s.units[0].no_liaison && s.units[1].no_liaison);
+        let marks: Vec<bool> = s.flagged[1].lines[0]
+            .units
+            .iter()
+            .map(|u| u.no_liaison)
+            .collect();
+        assert_eq!(marks, [false, true]);
+        // Every unit with a liaison: nothing to say.
+        s.note_liaisons(&HashSet::from([1, 2]));
+        assert_eq!(s.liaisons.unwrap(), LiaisonNote::default());
+    }
+
     #[test]
     fn one_line_per_reason_with_its_units() {
         let missing = "2022年第三季度进展情况未报送（应于 2022年10月10日前）";
