@@ -122,3 +122,14 @@ pub async fn insert(
     .fetch_optional(db)
     .await
 }
+
+/// The units with at least one active liaison account (联络员): a unit without one cannot
+/// report by itself, only through the office.
+pub async fn with_liaison(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar!(
+        r#"SELECT DISTINCT unit_id AS "unit_id!" FROM users
+           WHERE role = 'liaison' AND active AND unit_id IS NOT NULL"#
+    )
+    .fetch_all(db)
+    .await
+}

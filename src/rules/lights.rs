@@ -224,6 +224,50 @@ pub fn judge_task(task: &TaskFacts, today: NaiveDate) -> Judgement {
     conclude(findings)
 }
 
+/// The units of a task with a report never submitted past its due date (未报送), in the
+/// task's order; a returned report is not counted here.
+pub fn units_missing_reports(task: &TaskFacts, today: NaiveDate) -> Vec<i64> {
+    if task.closed {
+        return Vec::new();
+    }
+    task.units
+        .iter()
+        .filter(|u| {
+            task.periods.iter().any(|p| {
+                p.due < today
+                    && !u
+                        .reports
+                        .iter()
+                        .any(|r| r.period == p.key && r.state.counts_as_submitted())
+                    && !u
+                        .reports
+                        .iter()
+                        .any(|r| r.period == p.key && r.state == ReviewState::Returned)
+            })
+        })
+        .map(|u| u.unit_id)
+        .collect()
+}
+
+/// The task's light were its missing reports (未报送 past due) not counted: tells a task red
+/// only because reports are missing from one that is red for its work. The light rule itself
+/// is [`judge_task`].
+pub fn light_apart_from_missing_reports(task: &TaskFacts, today: NaiveDate) -> Light {
+    if task.closed {
+        return Light::Grey;
+    }
+    let mut findings = deadline_findings(task, today, |date| {
+        task.units.iter().any(|u| checkpoint_met(u, date))
+    });
+    for unit in &task.units {
+        findings.extend(deadline_findings(task, today, |date| {
+            checkpoint_met(unit, date)
+        }));
+        findings.extend(report_findings_counting(task, unit, today, false));
+    }
+    conclude(findings).light
+}
+
 /// Which state a unit's report for a period is in, for compliance grids: missing before due is "pending".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -419,12 +463,22 @@ fn deadline_findings(
 /// The report rules for one unit: each period's report (missing past due, or due soon), each
 /// currently returned report, and the latest accepted report's status and assessment.
 fn report_findings(task: &TaskFacts, unit: &UnitFacts, today: NaiveDate) -> Vec<Finding> {
+    report_findings_counting(task, unit, today, true)
+}
+
+/// [`report_findings`]; with `count_missing` false, reports never submitted past their due
+/// date are left out (to tell how much of a light comes from them alone).
+fn report_findings_counting(
+    task: &TaskFacts,
+    unit: &UnitFacts,
+    today: NaiveDate,
+    count_missing: bool,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let label_of = |key: &str| -> String {
-        task.periods
+    let returned = |key: &str| {
+        unit.reports
             .iter()
-            .find(|p| p.key == key)
-            .map_or_else(|| key.to_string(), |p| p.label.clone())
+            .any(|r| r.period == key && r.state == ReviewState::Returned)
     };
     for p in &task.periods {
         let submitted = unit
@@ -434,12 +488,26 @@ fn report_findings(task: &TaskFacts, unit: &UnitFacts, today: NaiveDate) -> Vec<
         if submitted {
             continue;
         }
-        if p.due < today {
-            findings.push(Finding::red(format!(
-                "{}进展情况未报送（应于 {}前）",
-                p.label,
-                cn_date(p.due)
-            )));
+        // One state per unit and period: a returned report is “被退回，待修改”, never also
+        // “未报送”; past its due date it is still red, as a report not submitted.
+        if returned(&p.key) {
+            findings.push(if p.due < today {
+                Finding::red(format!(
+                    "{}进展情况被退回，待修改（应于 {}前报送）",
+                    p.label,
+                    cn_date(p.due)
+                ))
+            } else {
+                Finding::yellow(format!("{}进展情况被退回，待修改", p.label))
+            });
+        } else if p.due < today {
+            if count_missing {
+                findings.push(Finding::red(format!(
+                    "{}进展情况未报送（应于 {}前）",
+                    p.label,
+                    cn_date(p.due)
+                )));
+            }
         } else if let Some(days) = due_soon(p.due, today) {
             findings.push(Finding::yellow(format!(
                 "{}进展情况将于 {}到期{}",
@@ -449,14 +517,13 @@ fn report_findings(task: &TaskFacts, unit: &UnitFacts, today: NaiveDate) -> Vec<
             )));
         }
     }
-    for r in unit
-        .reports
-        .iter()
-        .filter(|r| r.state == ReviewState::Returned)
-    {
+    // A returned report of a period the task no longer lists is still flagged, once.
+    for r in unit.reports.iter().filter(|r| {
+        r.state == ReviewState::Returned && !task.periods.iter().any(|p| p.key == r.period)
+    }) {
         findings.push(Finding::yellow(format!(
             "{}进展情况被退回，待修改",
-            label_of(&r.period)
+            crate::rules::schedule::period_label(&r.period)
         )));
     }
     let latest = unit
@@ -783,10 +850,7 @@ mod tests {
         assert_eq!(j.light, Light::Red);
         assert_eq!(
             j.reasons,
-            vec![
-                "2022年第二季度进展情况未报送（应于 2022年7月10日前）",
-                "2022年第二季度进展情况被退回，待修改",
-            ]
+            vec!["2022年第二季度进展情况被退回，待修改（应于 2022年7月10日前报送）"]
         );
     }
 
@@ -1137,10 +1201,9 @@ mod tests {
         let today = d(2022, 10, 8);
         let expected = vec![
             "节点“出台方案”（2022年9月1日）已过",
-            "2022年第二季度进展情况未报送（应于 2022年7月10日前）",
+            "2022年第二季度进展情况被退回，待修改（应于 2022年7月10日前报送）",
             "办理时限 2022年10月20日即将到期（还有 12 天）",
             "2022年第三季度进展情况将于 2022年10月10日到期（还有 2 天）",
-            "2022年第二季度进展情况被退回，待修改",
             "最新采纳的报告自评为“存在风险”",
         ];
         let j = judge_only(&t, today);
@@ -1152,10 +1215,9 @@ mod tests {
             j.reasons,
             vec![
                 "节点“出台方案”（2022年9月1日）已过",
-                "公安部：2022年第二季度进展情况未报送（应于 2022年7月10日前）",
+                "公安部：2022年第二季度进展情况被退回，待修改（应于 2022年7月10日前报送）",
                 "办理时限 2022年10月20日即将到期（还有 12 天）",
                 "公安部：2022年第三季度进展情况将于 2022年10月10日到期（还有 2 天）",
-                "公安部：2022年第二季度进展情况被退回，待修改",
                 "公安部：最新采纳的报告自评为“存在风险”",
             ]
         );
@@ -1224,6 +1286,45 @@ mod tests {
             j.reasons,
             vec!["公安部：2022年第二季度进展情况未报送（应于 2022年7月10日前）"]
         );
+    }
+
+    #[test]
+    fn a_returned_report_due_soon_is_one_state() {
+        let mut t = task(None, vec![q(3)]);
+        t.units
+            .push(unit(1, "公安部", vec![report(3, ReviewState::Returned)]));
+        // 5 days before due: returned, not also “将于…到期”.
+        let j = judge_only(&t, d(2022, 10, 5));
+        assert_eq!(j.light, Light::Yellow);
+        assert_eq!(j.reasons, vec!["2022年第三季度进展情况被退回，待修改"]);
+    }
+
+    #[test]
+    fn missing_reports_apart() {
+        let mut t = task(None, vec![q(2), q(3)]);
+        t.units.push(unit(1, "公安部", vec![]));
+        t.units
+            .push(unit(2, "商务部", vec![report(2, ReviewState::Returned)]));
+        t.units.push(unit(
+            3,
+            "海关总署",
+            vec![
+                report(2, ReviewState::Submitted),
+                report(3, ReviewState::Submitted),
+            ],
+        ));
+        let today = d(2022, 10, 20);
+        // Only 公安部 never submitted; 商务部's Q2 is returned, its Q3 missing.
+        assert_eq!(units_missing_reports(&t, today), vec![1, 2]);
+        assert_eq!(judge_task(&t, today).light, Light::Red);
+        // 商务部's returned Q2 past due stays red without the missing ones.
+        assert_eq!(light_apart_from_missing_reports(&t, today), Light::Red);
+        t.units.remove(1);
+        assert_eq!(light_apart_from_missing_reports(&t, today), Light::Green);
+        assert_eq!(units_missing_reports(&t, d(2022, 7, 10)), Vec::<i64>::new());
+        t.closed = true;
+        assert!(units_missing_reports(&t, today).is_empty());
+        assert_eq!(light_apart_from_missing_reports(&t, today), Light::Grey);
     }
 
     // ---- punctuality ----

@@ -11,4 +11,6 @@ pub mod importer;
 pub mod ledger;
 pub mod liaisons;
 pub mod progress;
+pub mod red_list;
 pub mod summary;
+pub mod unit_record;

@@ -56,6 +56,8 @@ impl Group {
 pub struct UnitLine {
     pub unit_id: i64,
     pub unit: String,
+    /// The unit has no liaison account (set by [`Summary::note_liaisons`]).
+    pub no_liaison: bool,
     pub led: u32,
     pub co: u32,
     /// This period's reports.
@@ -73,6 +75,8 @@ pub struct UnitLine {
 pub struct GridRow {
     pub unit_id: i64,
     pub unit: String,
+    /// The unit has no liaison account (set by [`Summary::note_liaisons`]).
+    pub no_liaison: bool,
     /// One cell per period: the worst of the unit's reports that period, if it owed any.
     pub cells: Vec<Option<Punctuality>>,
     /// On-time share of the reports already due, in percent.
@@ -85,7 +89,15 @@ pub struct Flagged {
     pub text: String,
     pub light: Light,
     pub reasons: Vec<String>,
+    /// The reasons one line each, the units a reason names gathered on its line.
+    pub lines: Vec<FlagLine>,
+    /// The units whose reports on the task are missing past due (未报送).
+    pub missing_units: Vec<i64>,
+    /// The task's light were those missing reports not counted.
+    pub light_apart_from_missing: Light,
 }
+
+pub use crate::workflows::red_list::{FlagLine, FlagUnit, LiaisonNote};
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct TrendPoint {
@@ -106,6 +118,9 @@ pub struct Summary {
     pub grid: Vec<GridRow>,
     pub flagged: Vec<Flagged>,
     pub trend: Vec<TrendPoint>,
+    /// How much of the red and the missing comes from units without a liaison account (set by
+    /// [`Summary::note_liaisons`]; `None` until then).
+    pub liaisons: Option<LiaisonNote>,
 }
 
 /// The period being reported now: the plan-cycle period whose report falls due next.
@@ -152,6 +167,10 @@ pub fn build(
         .map(|r| ((r.task_id, r.unit_id, r.period.as_str()), r))
         .collect();
     let report_of = |task: i64, unit: i64, key: &str| by_key.get(&(task, unit, key)).copied();
+    let mut reports_of: HashMap<i64, Vec<&ReportBrief>> = HashMap::new();
+    for r in reports {
+        reports_of.entry(r.task_id).or_default().push(r);
+    }
     let mut unit_index: HashMap<i64, usize> = HashMap::new();
     let mut grid_keys: Vec<Period> = Vec::new();
     let mut grid_cells: HashMap<(i64, String), Punctuality> = HashMap::new();
@@ -205,12 +224,13 @@ pub fn build(
             s.add(state.light);
         }
         if matches!(state.light, Light::Red | Light::Yellow) {
-            flagged.push(Flagged {
-                code: t.code.clone(),
-                text: t.text.clone(),
-                light: state.light,
-                reasons: state.reasons.clone(),
-            });
+            flagged.push(crate::workflows::red_list::flagged(
+                settings,
+                t,
+                state,
+                reports_of.get(&t.id).map(Vec::as_slice).unwrap_or(&[]),
+                as_of,
+            ));
         }
         let task_periods = reporting::task_periods(settings, &t.deadline(), t.effective_cycle());
         let unit_refs = t
@@ -290,6 +310,7 @@ pub fn build(
             GridRow {
                 unit_id: u.unit_id,
                 unit: u.unit.clone(),
+                no_liaison: false,
                 rate: (due > 0).then(|| on_time * 100 / due),
                 cells,
             }
@@ -306,6 +327,7 @@ pub fn build(
         grid,
         flagged,
         trend: Vec::new(),
+        liaisons: None,
     }
 }
 

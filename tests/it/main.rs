@@ -32,6 +32,7 @@ mod queries;
 mod report_form;
 mod roundtrip;
 mod summary;
+mod truth;
 mod urge_boxes;
 mod visibility;
 mod web;

@@ -538,20 +538,17 @@ async fn each_reader_sees_one_version_of_a_report_everywhere(pool: PgPool) {
             );
         }
         if let Some((day, text)) = &csv_cell {
+            // The ledger's latest report is the latest progress (`rules::reporting::
+            // latest_progress`): the returned version is not it, and 公安部 has no other on
+            // this task (issue 22: returned text is never shown as the latest progress).
             check(
-                text == SUBMITTED && day == SUBMITTED_ON,
+                text.is_empty() && day.is_empty(),
                 format!("{who}: the ledger says ({day}, {text})"),
             );
             check(
                 kind != Kind::Outsider,
                 format!("{who}: the ledger holds another unit's row"),
             );
-            if let Some((api_day, api_text, _)) = &api_cell {
-                check(
-                    (api_day, api_text) == (day, text),
-                    format!("{who}: the API and the ledger differ"),
-                );
-            }
         }
 
         // The summary: the submitted versions only, and a liaison's shows no other unit's
@@ -679,7 +676,10 @@ async fn resubmitting_makes_the_working_copy_the_submitted_version(pool: PgPool)
             "{who}: {task}"
         );
         assert!(
-            task.contains(&format!("{today} 报送")),
+            task.contains(&format!(
+                "{} 报送",
+                duban::rules::schedule::prose_date(chrono::Local::now().date_naive())
+            )),
             "{who}: the latest progress's date"
         );
     }

@@ -198,8 +198,8 @@ async fn units_list_and_unit_page(pool: PgPool) {
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("国家药品监督管理局"));
     // 药监局 leads 1.1.3, 1.3.2, 2.1.3 and is co-responsible in 1.1.4, 1.3.1, 1.3.4, 5.1.2, 5.2.1, 7.2.1.
-    assert!(r.body.contains("牵头的任务(3)"));
-    assert!(r.body.contains("配合的任务(6)"));
+    assert!(r.body.contains("牵头的任务（3）"));
+    assert!(r.body.contains("配合的任务（6）"));
 }
 
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]

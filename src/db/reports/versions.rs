@@ -198,8 +198,9 @@ pub async fn previous_submitted(
     .map(SubmittedVersion::from))
 }
 
-/// The latest submitted version of each task and unit of a plan (the latest period's, in any
-/// review state): `(task_id, unit_id, submitted at, work done)`.
+/// 最新进展 of each task and unit of a plan, as `rules::reporting::latest_progress` picks it:
+/// the latest period's accepted version, else the latest one awaiting review; never a
+/// returned one: `(task_id, unit_id, submitted at, work done)`.
 pub async fn latest_per_pair(
     db: impl PgExecutor<'_>,
     plan_id: i64,
@@ -212,8 +213,9 @@ pub async fn latest_per_pair(
            JOIN LATERAL (SELECT e.at, e.snapshot FROM report_events e
                          WHERE e.report_id = r.id AND e.action = 'submitted'
                          ORDER BY e.at DESC, e.id DESC LIMIT 1) s ON true
-           WHERE t.plan_id = $1
-           ORDER BY r.task_id, r.unit_id, r.period_end DESC, s.at DESC"#,
+           WHERE t.plan_id = $1 AND r.review_state IN ('accepted', 'submitted')
+           ORDER BY r.task_id, r.unit_id, (r.review_state = 'accepted') DESC,
+                    r.period_end DESC, r.accepted_at DESC NULLS LAST, s.at DESC"#,
         plan_id,
     )
     .fetch_all(db)

@@ -162,7 +162,12 @@ pub enum RoundTripError {
     NotXlsx,
     #[error("找不到“进展填报”工作表,请使用从督办系统下载的模板")]
     NoSheet,
-    #[error("这是 {found} 的模板,不是本期({expected})的")]
+    /// The keys stay in the fields; the message names the periods by their labels.
+    #[error(
+        "这是{}的模板，不是本期（{}）的",
+        crate::rules::schedule::period_label(.found),
+        crate::rules::schedule::period_label(.expected)
+    )]
     WrongPeriod { found: String, expected: String },
     #[error("表格中有 {} 处错误", .0.len())]
     Cells(Vec<CellError>),

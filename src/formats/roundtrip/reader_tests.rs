@@ -190,7 +190,10 @@ fn wrong_period_is_refused() {
             expected: PERIOD.into()
         }
     );
-    assert_eq!(err.to_string(), "这是 2022-Q1 的模板,不是本期(2022-Q2)的");
+    assert_eq!(
+        err.to_string(),
+        "这是2022年第一季度的模板，不是本期（2022年第二季度）的"
+    );
 
     let template = template_xlsx(&sample()).unwrap();
     assert!(matches!(

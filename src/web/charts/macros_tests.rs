@@ -152,7 +152,7 @@ fn macro_arguments_may_be_expressions() {
     assert!(html.contains(">各部分进展</title>"));
     assert!(html.contains(">各报告期已办结与红灯任务数</desc>"));
     assert!(html.contains(">一、甲</text>"));
-    assert!(html.contains("<title>红灯 2022-Q3:3</title>"));
+    assert!(html.contains("<title>红灯 2022-Q3：3</title>"));
     assert!(html.contains(">红灯 3(100%)</text>"));
 }
 

@@ -157,8 +157,12 @@ async fn scope(
             coordination,
         });
     }
-    let period_label =
-        label.ok_or_else(|| AppError::NotFound(format!("本单位在“{key}”没有需要报送的任务。")))?;
+    let period_label = label.ok_or_else(|| {
+        AppError::NotFound(format!(
+            "本单位在“{}”没有需要报送的任务。",
+            crate::rules::schedule::period_label(&key)
+        ))
+    })?;
     let choices = owed
         .into_iter()
         .map(|p| PeriodChoice {

@@ -3,6 +3,7 @@
 
 use super::query::PageQuery;
 use crate::rules::lights::Punctuality;
+use crate::rules::schedule::{period_label, point_label, prose_date};
 use crate::web::auth::CurrentUser;
 use crate::web::charts::{
     BarLayout, BarRow, LineChart, LineLayout, Segment, Series, ShareBar, ShareLayout, StackedBars,
@@ -96,7 +97,7 @@ fn charts(s: &Summary, layout: &Layout) -> (ShareLayout, BarLayout, LineLayout) 
     let trend = LineChart {
         title: "已办结与红灯任务的变化".into(),
         description: "各报送期末的已办结任务数和红灯任务数".into(),
-        x_labels: s.trend.iter().map(|p| p.label.clone()).collect(),
+        x_labels: s.trend.iter().map(|p| point_label(&p.label)).collect(),
         series: vec![
             Series {
                 name: "已办结".into(),
@@ -115,8 +116,25 @@ fn charts(s: &Summary, layout: &Layout) -> (ShareLayout, BarLayout, LineLayout) 
 }
 
 impl SummaryPage {
+    /// A trend point (a period key or a date) in words.
+    fn point(&self, label: &str) -> String {
+        point_label(label)
+    }
+
+    fn period_label(&self, key: &str) -> String {
+        period_label(key)
+    }
+
+    fn date(&self, d: &NaiveDate) -> String {
+        prose_date(*d)
+    }
+
     fn cell_class(&self, p: &Option<Punctuality>) -> &'static str {
         p.map_or("none", Punctuality::as_str)
+    }
+
+    fn is_missing(&self, p: &Option<Punctuality>) -> bool {
+        *p == Some(Punctuality::Missing)
     }
 
     fn cell_label(&self, p: &Option<Punctuality>) -> &'static str {
@@ -167,6 +185,7 @@ pub async fn show(
         "led" => s.units.sort_by_key(|u| std::cmp::Reverse(u.led)),
         _ => {}
     }
+    crate::workflows::red_list::note(&pool, &mut s).await?;
     let own_unit = keep_own_unit(&mut s, &user);
     let (share, section_bars, trend_chart) = charts(&s, &ctx.layout);
     Ok(render::ok(&SummaryPage {

@@ -13,7 +13,9 @@ use crate::db::{
 use crate::rules::access::ReportSight;
 use crate::rules::lights::{Light, Punctuality};
 use crate::rules::reporting;
-use crate::rules::schedule::{Cycle, Deadline, DeadlineKind, Period, parse_checkpoints};
+use crate::rules::schedule::{
+    Cycle, Deadline, DeadlineKind, Period, parse_checkpoints, period_label, prose_date,
+};
 use crate::web::Clock;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::forms::{FieldErrors, Form};
@@ -54,7 +56,8 @@ struct TaskPage {
     notice: Option<String>,
     conflict: Option<String>,
     light: Light,
-    reasons: Vec<String>,
+    /// The reasons, one line each with the units it names.
+    reasons: Vec<crate::workflows::red_list::FlagLine>,
     status: TaskStatus,
     closed: Option<(String, String)>,
     report_rows: Vec<PeriodRow>,
@@ -77,7 +80,19 @@ struct Cell {
     report_id: Option<i64>,
     state: String,
     punctuality: Punctuality,
+    /// The unit has no liaison account: a missing report says so.
+    no_liaison: bool,
     can_fill: bool,
+}
+
+impl Cell {
+    /// 报送情况 in words; a report missing from a unit without a liaison account says why.
+    fn punctuality_text(&self) -> String {
+        match (self.punctuality, self.no_liaison) {
+            (Punctuality::Missing, true) => "未报送（该单位尚无联络员账号）".into(),
+            (p, _) => p.label().into(),
+        }
+    }
 }
 
 struct HistoryEntry {
@@ -171,7 +186,7 @@ fn report_rows(
         .rev()
         .map(|p| PeriodRow {
             label: p.label.clone(),
-            due: p.due.to_string(),
+            due: prose_date(p.due),
             cells: units
                 .iter()
                 .map(|u| {
@@ -192,10 +207,11 @@ fn report_rows(
                         period: p.key.clone(),
                         report_id: report.map(|r| r.id),
                         state: report.map_or(
-                            if writer { "未填报" } else { "未报送" }.to_string(),
+                            if writer { "未填报" } else { "尚无报告" }.to_string(),
                             |r| r.review_state.label().to_string(),
                         ),
                         punctuality,
+                        no_liaison: false,
                         can_fill: report.is_none() && !closed && writer,
                     }
                 })
@@ -272,44 +288,51 @@ async fn page(
     let closed_flag = row.closed_at.is_some();
     let closed = row.closed_at.map(|at| {
         (
-            at.with_timezone(&chrono::Local)
-                .format("%Y-%m-%d")
-                .to_string(),
+            prose_date(at.with_timezone(&chrono::Local).date_naive()),
             row.closing_note.clone().unwrap_or_default(),
         )
     });
+    let with_liaison = crate::workflows::red_list::with_liaison(pool).await?;
     let versions = progress::task_reports(pool, user.access(), row.id, &row.lead_ids).await?;
     let latest = reporting::latest_progress(versions.iter().map(|v| &v.report)).map(|r| {
         (
             r.id,
             r.unit_name.clone(),
-            r.period.clone(),
+            period_label(&r.period),
             r.submitted_at
-                .map(|at| {
-                    at.with_timezone(&chrono::Local)
-                        .format("%Y-%m-%d")
-                        .to_string()
-                })
+                .map(|at| prose_date(at.with_timezone(&chrono::Local).date_naive()))
                 .unwrap_or_default(),
             r.work_done.clone(),
         )
     });
+    let mut rows = report_rows(
+        &periods,
+        &units,
+        &reports,
+        &row.lead_ids,
+        user,
+        closed_flag,
+        today,
+    );
+    for c in rows.iter_mut().flat_map(|r| r.cells.iter_mut()) {
+        c.no_liaison = !with_liaison.contains(&c.unit_id);
+    }
     Ok(TaskPage {
         latest,
-        report_rows: report_rows(
-            &periods,
-            &units,
-            &reports,
-            &row.lead_ids,
-            user,
-            closed_flag,
-            today,
-        ),
+        report_rows: rows,
         light: state.as_ref().map_or(Light::Green, |s| s.light),
-        reasons: state
-            .as_ref()
-            .map(|s| s.reasons.clone())
-            .unwrap_or_default(),
+        reasons: crate::workflows::red_list::lines(
+            &row,
+            state.as_ref().map_or(&[][..], |s| s.reasons.as_slice()),
+        )
+        .into_iter()
+        .map(|mut l| {
+            for u in &mut l.units {
+                u.no_liaison = !with_liaison.contains(&u.unit_id);
+            }
+            l
+        })
+        .collect(),
         status: state.as_ref().map_or(TaskStatus::NotStarted, |s| s.status),
         closed,
         plan_title: ctx.plan.title,

@@ -7,6 +7,8 @@ use crate::db::{
     tasks::{TaskFilter, UnitRole},
     units::UnitRow,
 };
+use crate::rules::schedule::period_label;
+use crate::web::Clock;
 use crate::web::auth::ClientAddr;
 use crate::web::auth::CurrentUser;
 use crate::web::forms::{FieldErrors, Form};
@@ -15,6 +17,8 @@ use crate::web::pager::{PAGE_SIZE, Pager, page_number};
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, render};
 use crate::workflows::assignments::{self, ChangeError};
+use crate::workflows::progress;
+use crate::workflows::unit_record::{self, RecordRow};
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -44,6 +48,10 @@ struct UnitPage {
     lead_pager: Pager,
     co_tasks: Vec<TaskView>,
     co_pager: Pager,
+    /// 报送记录: per period, the unit's reports on time, late, missing, returned, not yet due.
+    record: Vec<RecordRow>,
+    /// The unit has no liaison account: it cannot report by itself.
+    no_liaison: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -144,6 +152,7 @@ pub async fn create(
 
 pub async fn show(
     State(pool): State<PgPool>,
+    State(clock): State<Clock>,
     user: CurrentUser,
     UnitId(id): UnitId,
     PageQuery(q): PageQuery<UnitQuery>,
@@ -190,13 +199,54 @@ pub async fn show(
         }),
     )
     .await?;
+    let today = clock.today();
+    // The unit's whole record, over all its tasks (the lists above are pages of them).
+    let all = db::tasks::list(
+        &pool,
+        ctx.plan.id,
+        &TaskFilter {
+            unit_id: Some(id),
+            ..TaskFilter::default()
+        },
+    )
+    .await?;
+    let ids: Vec<i64> = all.iter().map(|t| t.id).collect();
+    let reports = db::reports::briefs_for_tasks(&pool, &ids).await?;
+    let states = progress::judge_all(&ctx.settings, &all, &reports, today);
+    let record = unit_record::build(&ctx.settings, &all, &reports, id, today);
+    // Each row: the unit's own light on the task (the summary's red and yellow by unit count
+    // these), the task's status, the period of its latest report by name.
+    let view = |t: db::tasks::TaskRow| -> TaskView {
+        let state = states.get(&t.id);
+        let mut v = TaskView::from(t);
+        if let Some(s) = state {
+            v.light = Some(
+                s.units
+                    .iter()
+                    .find(|(u, _)| *u == id)
+                    .map_or(s.light, |(_, j)| j.light),
+            );
+            v.status = Some(s.status);
+            v.latest_period = s.latest_period.as_deref().map(period_label);
+        }
+        v
+    };
+    let no_liaison = !db::units::with_liaison(&pool).await?.contains(&id);
     Ok(render::ok(&UnitPage {
         plan_title: ctx.plan.title,
         lead_pager: lead_pager.link(with(&base, "co_page", co_pager.page), "lead_page"),
         co_pager: co_pager.link(with(&base, "lead_page", lead_page), "co_page"),
         unit,
-        lead_tasks: lead_tasks.into_iter().map(Into::into).collect(),
-        co_tasks: co_tasks.into_iter().map(Into::into).collect(),
+        lead_tasks: lead_tasks.into_iter().map(view).collect(),
+        co_tasks: co_tasks.into_iter().map(view).collect(),
+        record,
+        no_liaison,
         layout: ctx.layout,
     }))
+}
+
+impl UnitPage {
+    fn date(&self, d: &chrono::NaiveDate) -> String {
+        crate::rules::schedule::prose_date(*d)
+    }
 }

@@ -14,7 +14,7 @@ pub struct TaskView {
     /// 红黄绿灯 and status, where the page computed them.
     pub light: Option<crate::rules::lights::Light>,
     pub status: Option<crate::workflows::progress::TaskStatus>,
-    /// The period of the latest report submitted, where known.
+    /// The period of the latest report submitted, by its label (`2022年第三季度`), where known.
     pub latest_period: Option<String>,
     pub text: String,
     pub source_text: String,
@@ -86,7 +86,10 @@ pub fn group(
         if let Some(s) = states.get(&view.id) {
             view.light = Some(s.light);
             view.status = Some(s.status);
-            view.latest_period = s.latest_period.clone();
+            view.latest_period = s
+                .latest_period
+                .as_deref()
+                .map(crate::rules::schedule::period_label);
         }
         if out.last().is_none_or(|s| s.label != view.section_label) {
             out.push(SectionGroup {

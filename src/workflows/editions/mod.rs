@@ -8,6 +8,7 @@ pub use preview::{IssueError, Preview, issue_confirmed, preview, same_content};
 pub use snapshot::{EditionSnapshot, FORMAT};
 
 use crate::db::{self, audit::Actor};
+use crate::rules::schedule::prose_date;
 use crate::workflows::summary::{self, Summary};
 use chrono::NaiveDate;
 use serde_json::json;
@@ -21,9 +22,10 @@ pub async fn issue(
     plan_id: i64,
     today: NaiveDate,
 ) -> Result<i64, sqlx::Error> {
-    let s = summary::load(pool, plan_id, today, today)
+    let mut s = summary::load(pool, plan_id, today, today)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
+    crate::workflows::red_list::note(pool, &mut s).await?;
     let snapshot = EditionSnapshot::of(&s).to_json();
     let year = db::plans::settings(pool, plan_id).await?.map_or(
         today.format("%Y").to_string().parse().unwrap_or(2022),
@@ -85,6 +87,35 @@ pub fn compare(a: &Summary, b: &Summary) -> Vec<Compared> {
         .collect()
 }
 
+/// A flagged task's reasons, one a line, each with the units it names (an edition issued
+/// before lines were kept: its reasons as they were).
+fn reason_lines(f: &summary::Flagged) -> Vec<String> {
+    if f.lines.is_empty() {
+        return f.reasons.clone();
+    }
+    f.lines
+        .iter()
+        .map(|l| {
+            let units: Vec<String> = l
+                .units
+                .iter()
+                .map(|u| {
+                    if u.no_liaison && l.missing {
+                        format!("{}（尚无联络员账号）", u.unit)
+                    } else {
+                        u.unit.clone()
+                    }
+                })
+                .collect();
+            if units.is_empty() {
+                l.text.clone()
+            } else {
+                format!("{}：{}", l.text, units.join("、"))
+            }
+        })
+        .collect()
+}
+
 /// An edition as a workbook: its headline, sections, units and the red and yellow lists.
 pub fn xlsx(title: &str, s: &Summary) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use crate::formats::export::neutralize;
@@ -99,7 +130,29 @@ pub fn xlsx(title: &str, s: &Summary) -> Result<Vec<u8>, rust_xlsxwriter::XlsxEr
 
     let sheet = book.add_worksheet().set_name("汇总")?;
     sheet.write_string(0, 0, text(title))?;
-    sheet.write_string(1, 0, format!("截至 {}", s.as_of))?;
+    sheet.write_string(
+        1,
+        0,
+        match &s.period {
+            Some(p) => format!(
+                "截至 {}，本期：{}（应于 {}前报送）",
+                prose_date(s.as_of),
+                p.label,
+                prose_date(p.due)
+            ),
+            None => format!("截至 {}", prose_date(s.as_of)),
+        },
+    )?;
+    if let Some(n) = s.liaisons.as_ref().filter(|n| n.units_without > 0) {
+        sheet.write_string(
+            2,
+            0,
+            format!(
+                "红灯 {} 项，其中 {} 项仅因单位无联络员账号而未报；有 {} 个单位尚无联络员账号。",
+                s.totals.red, n.red_only_for_them, n.units_without
+            ),
+        )?;
+    }
     let t = &s.totals;
     let figures = [
         ("任务总数", t.tasks),
@@ -183,7 +236,7 @@ pub fn xlsx(title: &str, s: &Summary) -> Result<Vec<u8>, rust_xlsxwriter::XlsxEr
         let r = 1 + i as u32;
         sheet.write_string(r, 0, text(&f.code))?;
         sheet.write_string(r, 1, f.light.label())?;
-        sheet.write_string_with_format(r, 2, text(&f.reasons.join(";")), &wrap)?;
+        sheet.write_string_with_format(r, 2, text(&reason_lines(f).join("\n")), &wrap)?;
         sheet.write_string_with_format(r, 3, text(&f.text), &wrap)?;
     }
     sheet.set_column_width(2, 50)?;

@@ -36,6 +36,17 @@ pub struct EditionSnapshot {
     pub grid: Vec<GridRow>,
     pub flagged: Vec<Flagged>,
     pub trend: Vec<TrendPoint>,
+    /// What units without a liaison account accounted for (editions issued before it was
+    /// kept have none).
+    pub liaisons: Option<Liaisons>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Liaisons {
+    pub units_without: u32,
+    pub red_only_for_them: u32,
+    pub missing_from_them: u32,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,6 +98,7 @@ pub struct UnitLine {
     pub pending: u32,
     pub red: u32,
     pub yellow: u32,
+    pub no_liaison: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,6 +106,7 @@ pub struct UnitLine {
 pub struct GridRow {
     pub unit_id: i64,
     pub unit: String,
+    pub no_liaison: bool,
     /// Punctuality by its stored name (`on_time`, `missing`…), one cell per period.
     pub cells: Vec<Option<String>>,
     pub rate: Option<u32>,
@@ -107,6 +120,61 @@ pub struct Flagged {
     /// The light by its stored name (`red`, `yellow`).
     pub light: String,
     pub reasons: Vec<String>,
+    /// The reasons one line each (editions issued before lines were kept: none, and the
+    /// reasons are shown one a line).
+    pub lines: Vec<FlagLine>,
+    pub missing_units: Vec<i64>,
+    pub light_apart_from_missing: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FlagLine {
+    pub text: String,
+    pub units: Vec<FlagUnit>,
+    pub missing: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FlagUnit {
+    pub unit_id: i64,
+    pub unit: String,
+    pub no_liaison: bool,
+}
+
+impl FlagLine {
+    fn of(l: &summary::FlagLine) -> FlagLine {
+        FlagLine {
+            text: l.text.clone(),
+            units: l
+                .units
+                .iter()
+                .map(|u| FlagUnit {
+                    unit_id: u.unit_id,
+                    unit: u.unit.clone(),
+                    no_liaison: u.no_liaison,
+                })
+                .collect(),
+            missing: l.missing,
+        }
+    }
+
+    fn line(&self) -> summary::FlagLine {
+        summary::FlagLine {
+            text: self.text.clone(),
+            units: self
+                .units
+                .iter()
+                .map(|u| summary::FlagUnit {
+                    unit_id: u.unit_id,
+                    unit: u.unit.clone(),
+                    no_liaison: u.no_liaison,
+                })
+                .collect(),
+            missing: self.missing,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,6 +212,7 @@ impl EditionSnapshot {
                 .map(|g| GridRow {
                     unit_id: g.unit_id,
                     unit: g.unit.clone(),
+                    no_liaison: g.no_liaison,
                     cells: g
                         .cells
                         .iter()
@@ -160,6 +229,9 @@ impl EditionSnapshot {
                     text: f.text.clone(),
                     light: f.light.as_str().to_string(),
                     reasons: f.reasons.clone(),
+                    lines: f.lines.iter().map(FlagLine::of).collect(),
+                    missing_units: f.missing_units.clone(),
+                    light_apart_from_missing: f.light_apart_from_missing.as_str().to_string(),
                 })
                 .collect(),
             trend: s
@@ -171,6 +243,11 @@ impl EditionSnapshot {
                     red: p.red,
                 })
                 .collect(),
+            liaisons: s.liaisons.as_ref().map(|n| Liaisons {
+                units_without: n.units_without,
+                red_only_for_them: n.red_only_for_them,
+                missing_from_them: n.missing_from_them,
+            }),
         }
     }
 
@@ -216,6 +293,7 @@ impl EditionSnapshot {
                 .map(|g| summary::GridRow {
                     unit_id: g.unit_id,
                     unit: g.unit.clone(),
+                    no_liaison: g.no_liaison,
                     cells: g
                         .cells
                         .iter()
@@ -233,6 +311,11 @@ impl EditionSnapshot {
                         text: f.text.clone(),
                         light: Light::parse(&f.light)?,
                         reasons: f.reasons.clone(),
+                        lines: f.lines.iter().map(FlagLine::line).collect(),
+                        missing_units: f.missing_units.clone(),
+                        // Unknown (an older edition): as red as the task itself.
+                        light_apart_from_missing: Light::parse(&f.light_apart_from_missing)
+                            .unwrap_or(Light::parse(&f.light)?),
                     })
                 })
                 .collect(),
@@ -245,6 +328,11 @@ impl EditionSnapshot {
                     red: p.red,
                 })
                 .collect(),
+            liaisons: self.liaisons.as_ref().map(|n| summary::LiaisonNote {
+                units_without: n.units_without,
+                red_only_for_them: n.red_only_for_them,
+                missing_from_them: n.missing_from_them,
+            }),
         }
     }
 }
@@ -313,6 +401,7 @@ impl UnitLine {
             pending: u.pending,
             red: u.red,
             yellow: u.yellow,
+            no_liaison: u.no_liaison,
         }
     }
 
@@ -329,6 +418,7 @@ impl UnitLine {
             pending: self.pending,
             red: self.red,
             yellow: self.yellow,
+            no_liaison: self.no_liaison,
         }
     }
 }

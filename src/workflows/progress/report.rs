@@ -180,7 +180,10 @@ pub async fn save_report_in(
         .ok_or_else(|| {
             field(
                 "period",
-                format!("该任务没有“{}”这一报送期次", input.period.trim()),
+                format!(
+                    "该任务没有“{}”这一报送期次",
+                    crate::rules::schedule::period_label(input.period.trim())
+                ),
             )
         })?;
     let tx = conn;
