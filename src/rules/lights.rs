@@ -177,6 +177,9 @@ pub struct UnitFacts {
     pub unit_id: i64,
     pub unit: String,
     pub reports: Vec<ReportInfo>,
+    /// The periods this unit owes (`rules::obligations`: none that ended before it was
+    /// assigned); `None`: all the task's periods.
+    pub owes: Option<Vec<PeriodInfo>>,
 }
 
 /// A light and its reasons (Chinese display text, most severe first; empty when green).
@@ -426,7 +429,7 @@ fn report_findings(task: &TaskFacts, unit: &UnitFacts, today: NaiveDate) -> Vec<
             .find(|p| p.key == key)
             .map_or_else(|| key.to_string(), |p| p.label.clone())
     };
-    for p in &task.periods {
+    for p in unit.owes.as_ref().unwrap_or(&task.periods) {
         let submitted = unit
             .reports
             .iter()
@@ -548,6 +551,7 @@ mod tests {
 
     fn unit(id: i64, name: &str, reports: Vec<ReportInfo>) -> UnitFacts {
         UnitFacts {
+            owes: None,
             unit_id: id,
             unit: name.to_string(),
             reports,

@@ -4,6 +4,7 @@ pub mod access;
 pub mod auth;
 pub mod input;
 pub mod lights;
+pub mod obligations;
 pub mod plan;
 pub mod reporting;
 pub mod schedule;

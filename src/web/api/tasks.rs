@@ -23,6 +23,7 @@ const FIELDS: &[&str] = &[
     "deadline",
     "cycle",
     "designation_complete",
+    "confirm_overdue",
 ];
 
 /// The body of `PATCH …/tasks/{code}`: absent fields are left as they are; unknown fields are
@@ -55,6 +56,10 @@ pub struct TaskPatch {
     /// True once every unit is designated.
     #[schema(required = false, nullable = false)]
     designation_complete: Option<bool>,
+    /// True to save a change that makes reports overdue at once (without it such a change is
+    /// refused with 422 on `confirm_overdue`, listing them).
+    #[schema(required = false, nullable = false)]
+    confirm_overdue: Option<bool>,
 }
 
 fn bad(field: &str, message: impl Into<String>) -> ApiError {
@@ -163,6 +168,7 @@ fn read_units(v: &Value, field: &str, directory: &[(i64, String)]) -> Result<Vec
 )]
 pub async fn patch(
     State(pool): State<PgPool>,
+    State(clock): State<crate::web::Clock>,
     user: CurrentUser,
     ClientAddr(addr): ClientAddr,
     Path(address): Path<TaskAddress>,
@@ -180,8 +186,15 @@ pub async fn patch(
         .and_then(Value::as_i64)
         .and_then(|v| i32::try_from(v).ok())
         .ok_or_else(|| bad("version", "须给出读取时的版本号(整数)"))?;
+    let confirm_overdue = match obj.get("confirm_overdue") {
+        None => false,
+        Some(v) => v
+            .as_bool()
+            .ok_or_else(|| bad("confirm_overdue", "应为 true 或 false"))?,
+    };
     let mut change = TaskChange {
         version,
+        confirm_overdue,
         ..TaskChange::default()
     };
     if obj.contains_key("leads") || obj.contains_key("co") {
@@ -245,7 +258,7 @@ pub async fn patch(
         );
     }
     let actor = user.actor(addr);
-    match assignments::change_task(&pool, &actor, plan_id, code, change).await {
+    match assignments::change_task(&pool, &actor, plan_id, code, change, clock.today()).await {
         Ok(_) => {
             let row = db::tasks::get_by_code(&pool, plan_id, code)
                 .await?
@@ -257,6 +270,7 @@ pub async fn patch(
             current_version: current,
         })),
         Err(ChangeError::Field { field, message }) => Err(bad(field, message)),
+        Err(e @ ChangeError::WouldBeOverdue { .. }) => Err(bad("confirm_overdue", e.to_string())),
         Err(ChangeError::NotFound) => Err(missing()),
         Err(ChangeError::Db(e)) => Err(e.into()),
     }

@@ -239,7 +239,9 @@ pub async fn save_settings(
             .await?;
             Ok(render::page(StatusCode::UNPROCESSABLE_ENTITY, &p))
         }
-        Err(ChangeError::NotFound) => Err(AppError::NotFound("找不到该工作要点".into())),
+        Err(ChangeError::NotFound | ChangeError::WouldBeOverdue { .. }) => {
+            Err(AppError::NotFound("找不到该工作要点".into()))
+        }
         Err(ChangeError::Db(e)) => Err(e.into()),
     }
 }

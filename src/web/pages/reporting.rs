@@ -34,6 +34,8 @@ struct ReportingPage {
     outstanding: Vec<UnitOwes>,
     outstanding_pager: Pager,
     urges: Vec<crate::db::urges::UrgeRow>,
+    /// The urge text offered for the period shown.
+    default_message: String,
     today: chrono::NaiveDate,
     notice: Option<String>,
     urge: UrgeDraft,
@@ -99,20 +101,14 @@ pub async fn page(
     let settings = ctx.settings.clone();
     let tasks = db::tasks::list(&pool, ctx.plan.id, &TaskFilter::default()).await?;
     let periods = reporting::plan_periods(&settings, &tasks);
-    // By default the period whose report is due next (or the last one).
+    // By default 本期, the period in focus: the one just due (or about to be).
     let wanted = q
         .period
         .as_deref()
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .map(str::to_string)
-        .or_else(|| {
-            periods
-                .iter()
-                .find(|p| p.due >= today)
-                .or(periods.last())
-                .map(|p| p.key.clone())
-        });
+        .or_else(|| crate::rules::schedule::in_focus(&periods, today).map(|p| p.key.clone()));
     let (selected, owed, awaiting, error) = match wanted {
         Some(key) => {
             let (period, owed, awaiting) = reporting::owed_in(&settings, &tasks, &key);
@@ -154,6 +150,10 @@ pub async fn page(
     let (p, up) = (pager.page, outstanding_pager.page);
     let pager = pager.link(link("upage", up), "page");
     let outstanding_pager = outstanding_pager.link(link("page", p), "upage");
+    let default_message = selected
+        .as_ref()
+        .map(|p| progress::default_message(p, today))
+        .unwrap_or_default();
     let status = if !urge.errors.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else if error.is_some() {
@@ -175,6 +175,7 @@ pub async fn page(
             error,
             outstanding,
             urges,
+            default_message,
             today,
             notice,
             urge,

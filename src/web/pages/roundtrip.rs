@@ -74,10 +74,10 @@ async fn scope(
     let mut rows = Vec::new();
     let mut label = None;
     for t in tasks.iter().filter(|t| t.closed_at.is_none()) {
-        let Some(p) =
-            crate::rules::reporting::task_periods(&settings, &t.deadline(), t.effective_cycle())
-                .into_iter()
-                .find(|p| p.key == key)
+        // Only what the unit owes: never a period that ended before it was assigned.
+        let Some(p) = crate::rules::reporting::owed_by(&settings, t, unit_id)
+            .into_iter()
+            .find(|p| p.key == key)
         else {
             continue;
         };

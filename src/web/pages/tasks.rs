@@ -447,7 +447,17 @@ pub async fn bulk_units(
         .await;
     };
     let actor = user.actor(addr);
-    match assignments::add_unit_to_tasks(&pool, &actor, ctx.plan.id, &codes, unit_id, role).await {
+    match assignments::add_unit_to_tasks(
+        &pool,
+        &actor,
+        ctx.plan.id,
+        &codes,
+        unit_id,
+        role,
+        clock.today(),
+    )
+    .await
+    {
         Ok(outcome) => {
             let sep = if get("back").is_empty() { "" } else { "&" };
             Ok(Redirect::to(&format!(
@@ -460,7 +470,9 @@ pub async fn bulk_units(
         Err(ChangeError::Field { message, .. }) => {
             render_list(&pool, clock, &user, &back_uri, q, Some(message)).await
         }
-        Err(ChangeError::Stale { .. } | ChangeError::NotFound) => {
+        Err(
+            ChangeError::Stale { .. } | ChangeError::NotFound | ChangeError::WouldBeOverdue { .. },
+        ) => {
             render_list(
                 &pool,
                 clock,
