@@ -177,12 +177,16 @@ async fn deadlines_of_every_kind_and_cycles(pool: PgPool) {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = office.get("/tasks/1.1.1").await.body;
     assert!(page.contains("2022年10月31日前") && page.contains("每月报送"));
+    // A cycle applies from the day it is set (here the real date, after 2022): the plan's
+    // periods already over stay quarterly, none becomes an overdue month; the deadline still
+    // ends them.
     assert!(
-        page.contains("2022年4月(5月10日前报送)") && page.contains("2022年10月(11月10日前报送)")
+        page.contains("2022年第二季度(7月10日前报送)")
+            && page.contains("2022年第四季度(1月10日前报送)")
     );
     assert!(
-        !page.contains("2022年11月("),
-        "no report after the deadline's period"
+        !page.contains("2022年4月(") && !page.contains("2022年10月("),
+        "no retroactive monthly report"
     );
 
     let r = save(vec![

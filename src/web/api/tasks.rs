@@ -23,7 +23,6 @@ const FIELDS: &[&str] = &[
     "deadline",
     "cycle",
     "designation_complete",
-    "confirm_overdue",
 ];
 
 /// The body of `PATCH …/tasks/{code}`: absent fields are left as they are; unknown fields are
@@ -56,10 +55,6 @@ pub struct TaskPatch {
     /// True once every unit is designated.
     #[schema(required = false, nullable = false)]
     designation_complete: Option<bool>,
-    /// True to save a change that makes reports overdue at once (without it such a change is
-    /// refused with 422 on `confirm_overdue`, listing them).
-    #[schema(required = false, nullable = false)]
-    confirm_overdue: Option<bool>,
 }
 
 fn bad(field: &str, message: impl Into<String>) -> ApiError {
@@ -186,15 +181,11 @@ pub async fn patch(
         .and_then(Value::as_i64)
         .and_then(|v| i32::try_from(v).ok())
         .ok_or_else(|| bad("version", "须给出读取时的版本号(整数)"))?;
-    let confirm_overdue = match obj.get("confirm_overdue") {
-        None => false,
-        Some(v) => v
-            .as_bool()
-            .ok_or_else(|| bad("confirm_overdue", "应为 true 或 false"))?,
-    };
+    // The page asks before a change makes reports overdue at once; an API client states the
+    // whole change it wants.
     let mut change = TaskChange {
         version,
-        confirm_overdue,
+        confirm_overdue: true,
         ..TaskChange::default()
     };
     if obj.contains_key("leads") || obj.contains_key("co") {
@@ -270,7 +261,8 @@ pub async fn patch(
             current_version: current,
         })),
         Err(ChangeError::Field { field, message }) => Err(bad(field, message)),
-        Err(e @ ChangeError::WouldBeOverdue { .. }) => Err(bad("confirm_overdue", e.to_string())),
+        // Not asked for: an API client states the whole change it wants.
+        Err(e @ ChangeError::WouldBeOverdue { .. }) => Err(bad("deadline", e.to_string())),
         Err(ChangeError::NotFound) => Err(missing()),
         Err(ChangeError::Db(e)) => Err(e.into()),
     }
