@@ -108,7 +108,13 @@ pub async fn page(
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .map(str::to_string)
-        .or_else(|| crate::rules::schedule::in_focus(&periods, today).map(|p| p.key.clone()));
+        .or_else(|| {
+            // The plan cycle's, as on the summary, when the plan has it; else among all.
+            crate::workflows::summary::current_period(&settings, today)
+                .filter(|c| periods.iter().any(|p| p.key == c.key))
+                .or_else(|| crate::rules::schedule::in_focus(&periods, today).cloned())
+                .map(|p| p.key)
+        });
     let (selected, owed, awaiting, error) = match wanted {
         Some(key) => {
             let (period, owed, awaiting) = reporting::owed_in(&settings, &tasks, &key);
