@@ -197,6 +197,52 @@ pub async fn keep_terms(
     .map(|_| ())
 }
 
+/// Before the plan's default cycle or deadline changes on `today`: every task's history that
+/// leaned on the plan's defaults (`NULL`) gets the defaults as they stood (`cycle`, `kind`,
+/// `date`), and every task that follows them now keeps them as replaced on `today`; so the new
+/// defaults apply from today only, as a task's own change does.
+pub async fn keep_plan_terms(
+    conn: &mut PgConnection,
+    plan_id: i64,
+    cycle: Cycle,
+    kind: DeadlineKind,
+    date: Option<NaiveDate>,
+    today: NaiveDate,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO task_terms_history (task_id, replaced_on, cycle, deadline_kind, deadline_date,
+                                         checkpoints)
+         SELECT t.id, $2, t.cycle, t.deadline_kind, t.deadline_date,
+                COALESCE((SELECT jsonb_agg(jsonb_build_object('date', c.due_on, 'title', c.title)
+                                           ORDER BY c.due_on, c.id)
+                          FROM task_checkpoints c WHERE c.task_id = t.id), '[]')
+         FROM tasks t
+         WHERE t.plan_id = $1 AND (t.cycle IS NULL OR t.deadline_kind IS NULL)
+           AND NOT EXISTS (SELECT 1 FROM task_terms_history h
+                           WHERE h.task_id = t.id AND h.replaced_on >= $2)",
+        plan_id,
+        today as _,
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE task_terms_history h
+         SET cycle = COALESCE(h.cycle, $2),
+             deadline_kind = COALESCE(h.deadline_kind, $3),
+             deadline_date = CASE WHEN h.deadline_kind IS NULL THEN $4 ELSE h.deadline_date END
+         FROM tasks t
+         WHERE t.id = h.task_id AND t.plan_id = $1
+           AND (h.cycle IS NULL OR h.deadline_kind IS NULL)",
+        plan_id,
+        cycle as _,
+        kind as _,
+        date as _,
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
 /// Sets the task's own deadline (`None`: back to the plan's default).
 pub async fn set_deadline(
     conn: &mut PgConnection,

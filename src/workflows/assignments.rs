@@ -426,11 +426,15 @@ pub struct PlanSettingsChange {
     pub due_days: i32,
 }
 
+/// Changes the plan's defaults on `today`: a new default cycle or deadline applies from today
+/// (the tasks that follow them keep the old ones in their history), never to periods already
+/// over.
 pub async fn change_plan_settings(
     pool: &PgPool,
     actor: &Actor,
     plan_id: i64,
     change: PlanSettingsChange,
+    today: NaiveDate,
 ) -> Result<i32, ChangeError> {
     let mut tx = pool.begin().await?;
     let plan = db::plans::lock_settings(&mut tx, plan_id)
@@ -458,6 +462,20 @@ pub async fn change_plan_settings(
     }
     if !(0..=90).contains(&change.due_days) {
         return Err(field("due_days", "报送期限应为周期结束后 0 至 90 天"));
+    }
+    if change.cycle != plan.cycle
+        || kind != plan.default_deadline_kind
+        || date != plan.default_deadline_date
+    {
+        db::assignments::keep_plan_terms(
+            &mut tx,
+            plan_id,
+            plan.cycle,
+            plan.default_deadline_kind,
+            plan.default_deadline_date,
+            today,
+        )
+        .await?;
     }
     let version =
         db::plans::update_settings(&mut *tx, plan_id, kind, date, change.cycle, change.due_days)

@@ -7,7 +7,7 @@ use crate::db::{
 };
 use crate::rules::lights::{Light, Punctuality};
 use crate::rules::reporting;
-use crate::rules::schedule::{Cycle, Period, focus_of_cycle, periods_between};
+use crate::rules::schedule::{Cycle, Period, focus_of_cycle, in_focus, periods_between};
 use crate::workflows::progress::{TaskState, history, judge_all, status::punctuality_of};
 use chrono::{NaiveDate, TimeZone};
 use serde::Serialize;
@@ -149,7 +149,12 @@ pub fn build(
     reports: &[ReportBrief],
     as_of: NaiveDate,
 ) -> Summary {
-    let period = current_period(settings, as_of);
+    // The plan cycle's period in focus when the tasks (as they stood) report it; else, e.g. as
+    // of a day before the plan's cycle changed, the one in focus among the periods they report.
+    let owed_periods = reporting::plan_periods(settings, tasks);
+    let period = current_period(settings, as_of)
+        .filter(|c| owed_periods.iter().any(|p| p.key == c.key))
+        .or_else(|| in_focus(&owed_periods, as_of).cloned());
     let mut totals = Totals::default();
     let mut sections: Vec<Group> = Vec::new();
     let mut subsections: Vec<Group> = Vec::new();

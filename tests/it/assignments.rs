@@ -281,7 +281,10 @@ async fn plan_settings_set_the_defaults(pool: PgPool) {
     let home = office.get("/").await.body;
     assert!(home.contains("2022年底前") && home.contains("每半年报送,周期结束后 15 天内"));
     let task = office.get("/tasks/3.1.1").await.body;
-    assert!(task.contains("2022年上半年(7月15日前报送)"));
+    // The new cycle applies from the day it is set (the real date, after 2022): 2022's periods
+    // stay quarterly, due on the new day; none turns into a half year already over.
+    assert!(task.contains("2022年第二季度(7月15日前报送)"), "{task}");
+    assert!(!task.contains("2022年上半年("));
     // The form from before is stale now.
     let r = office
         .post(

@@ -253,3 +253,48 @@ async fn as_of_replays_the_assignments_and_terms_of_that_day(pool: PgPool) {
     assert!(page.body.contains("本工作要点尚未印发"), "{}", page.body);
     assert!(!page.body.contains("正常推进</span>"));
 }
+
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn the_plans_new_cycle_applies_from_the_day_it_is_set(pool: PgPool) {
+    let w = world(pool).await;
+    let july = d(2022, 7, 15);
+    let before = summary::load(&w.pool, w.plan_id, july, today())
+        .await
+        .unwrap()
+        .unwrap();
+    let version = probe::number(
+        &w.pool,
+        &format!("SELECT version::bigint FROM plans WHERE id = {}", w.plan_id),
+    )
+    .await
+    .to_string();
+    let r = w
+        .office
+        .post(
+            &format!("/plans/{}/settings", w.plan_id),
+            &[
+                ("version", &version),
+                ("deadline_kind", "ongoing"),
+                ("cycle", "monthly"),
+                ("due_days", "10"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        owed(&w, "1.1.3", "药监局").await,
+        ["2022-Q2", "2022-Q3", "2022-10", "2022-11", "2022-12"]
+    );
+    let why = reasons(&w, "1.1.3", "药监局").await;
+    assert!(
+        !why.iter().any(|r| r.contains("月进展情况未报送")),
+        "{why:?}"
+    );
+    // As of July the plan was quarterly.
+    let replay = summary::load(&w.pool, w.plan_id, july, today())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(replay.grid_periods, before.grid_periods);
+    assert_eq!(replay.totals, before.totals);
+}
