@@ -132,6 +132,26 @@ async fn a_unit_added_in_october_owes_nothing_for_q2_and_q3(pool: PgPool) {
         reporting
             .contains("2022年第三季度进展情况应于2022年10月10日前报送，已逾期10天，请尽快报送。")
     );
+    // /my's list for the unit: nothing due on 1.1.3 but the fourth quarter.
+    let settings = db::plans::settings(&w.pool, w.plan_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let scjg = unit_id(&w.pool, "市场监管总局").await;
+    let filter = TaskFilter {
+        unit_id: Some(scjg),
+        ..TaskFilter::default()
+    };
+    let tasks = db::tasks::list(&w.pool, w.plan_id, &filter).await.unwrap();
+    let reports = db::reports::for_unit(&w.pool, w.plan_id, scjg)
+        .await
+        .unwrap();
+    let due: Vec<String> = reporting::due_for(&settings, Some(scjg), &tasks, &reports, today())
+        .into_iter()
+        .filter(|d| d.code == "1.1.3")
+        .map(|d| d.period)
+        .collect();
+    assert_eq!(due, ["2022-Q4"]);
     // The change is kept: the assignment's day.
     let since = probe::number(
         &w.pool,

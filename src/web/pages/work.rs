@@ -78,7 +78,7 @@ pub async fn my(
     // What is due is judged over all the unit's tasks; lights only for the page shown.
     let tasks = db::tasks::list(&pool, ctx.plan.id, &filter).await?;
     let reports = db::reports::for_unit(&pool, ctx.plan.id, unit_id).await?;
-    let due = reporting::due_for_unit(&settings, &tasks, &reports, today);
+    let due = reporting::due_for(&settings, Some(unit_id), &tasks, &reports, today);
     let link = |others: &[(&str, i64)]| {
         let extra: Vec<String> = others.iter().map(|(k, v)| format!("{k}={v}")).collect();
         ctx.layout.href_with("/my", &extra.join("&"))
