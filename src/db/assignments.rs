@@ -86,13 +86,16 @@ pub struct AssignedUnit {
     pub role: UnitRole,
     /// Added by the office rather than named in the document.
     pub designated: bool,
+    /// The day it was assigned (`None`: named in the plan, as of the plan's issue).
+    pub assigned_on: Option<NaiveDate>,
 }
 
 /// A task's units: leads first, each role in its order.
 pub async fn units(db: impl PgExecutor<'_>, task_id: i64) -> sqlx::Result<Vec<AssignedUnit>> {
     sqlx::query_as!(
         AssignedUnit,
-        r#"SELECT tu.unit_id, u.short_name, tu.role AS "role: UnitRole", tu.designated
+        r#"SELECT tu.unit_id, u.short_name, tu.role AS "role: UnitRole", tu.designated,
+                  tu.assigned_on AS "assigned_on: NaiveDate"
            FROM task_units tu JOIN units u ON u.id = tu.unit_id
            WHERE tu.task_id = $1 ORDER BY tu.role, tu.position"#,
         task_id,
@@ -102,11 +105,26 @@ pub async fn units(db: impl PgExecutor<'_>, task_id: i64) -> sqlx::Result<Vec<As
 }
 
 /// Replaces a task's units with `units`, positions following the given order within each role.
+/// A unit no longer listed keeps a row in `task_unit_history`, taken off on `today`.
 pub async fn replace_units(
     conn: &mut PgConnection,
     task_id: i64,
     units: &[AssignedUnit],
+    today: NaiveDate,
 ) -> sqlx::Result<()> {
+    let kept: Vec<i64> = units.iter().map(|u| u.unit_id).collect();
+    sqlx::query!(
+        "INSERT INTO task_unit_history (task_id, unit_id, role, assigned_on, removed_on)
+         SELECT tu.task_id, tu.unit_id, tu.role,
+                LEAST(COALESCE(tu.assigned_on, p.issued_on, make_date(p.year, 1, 1)), $3), $3
+         FROM task_units tu JOIN tasks t ON t.id = tu.task_id JOIN plans p ON p.id = t.plan_id
+         WHERE tu.task_id = $1 AND NOT tu.unit_id = ANY($2)",
+        task_id,
+        &kept,
+        today as _,
+    )
+    .execute(&mut *conn)
+    .await?;
     sqlx::query!("DELETE FROM task_units WHERE task_id = $1", task_id)
         .execute(&mut *conn)
         .await?;
@@ -124,15 +142,18 @@ pub async fn replace_units(
     let ids: Vec<i64> = units.iter().map(|u| u.unit_id).collect();
     let roles: Vec<UnitRole> = units.iter().map(|u| u.role).collect();
     let designated: Vec<bool> = units.iter().map(|u| u.designated).collect();
+    let since: Vec<Option<NaiveDate>> = units.iter().map(|u| u.assigned_on).collect();
     sqlx::query!(
-        "INSERT INTO task_units (task_id, unit_id, role, position, designated)
-         SELECT $1, x.id, x.role, x.pos, x.designated
-         FROM unnest($2::bigint[], $3::unit_role[], $4::int[], $5::bool[]) AS x(id, role, pos, designated)",
+        "INSERT INTO task_units (task_id, unit_id, role, position, designated, assigned_on)
+         SELECT $1, x.id, x.role, x.pos, x.designated, x.since
+         FROM unnest($2::bigint[], $3::unit_role[], $4::int[], $5::bool[], $6::date[])
+              AS x(id, role, pos, designated, since)",
         task_id,
         &ids,
         &roles as _,
         &positions,
         &designated,
+        &since as _,
     )
     .execute(conn)
     .await
@@ -148,6 +169,78 @@ pub async fn checkpoints(db: impl PgExecutor<'_>, task_id: i64) -> sqlx::Result<
     )
     .fetch_all(db)
     .await
+}
+
+/// Keeps the task's own cycle and deadline as they stand, replaced on `today` (call before
+/// changing either; once a day is enough: the first change of the day holds what stood before).
+pub async fn keep_terms(
+    conn: &mut PgConnection,
+    task_id: i64,
+    today: NaiveDate,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO task_terms_history (task_id, replaced_on, cycle, deadline_kind, deadline_date,
+                                         checkpoints)
+         SELECT t.id, $2, t.cycle, t.deadline_kind, t.deadline_date,
+                COALESCE((SELECT jsonb_agg(jsonb_build_object('date', c.due_on, 'title', c.title)
+                                           ORDER BY c.due_on, c.id)
+                          FROM task_checkpoints c WHERE c.task_id = t.id), '[]')
+         FROM tasks t
+         WHERE t.id = $1
+           AND NOT EXISTS (SELECT 1 FROM task_terms_history h
+                           WHERE h.task_id = t.id AND h.replaced_on >= $2)",
+        task_id,
+        today as _,
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Before the plan's default cycle or deadline changes on `today`: every task's history that
+/// leaned on the plan's defaults (`NULL`) gets the defaults as they stood (`cycle`, `kind`,
+/// `date`), and every task that follows them now keeps them as replaced on `today`; so the new
+/// defaults apply from today only, as a task's own change does.
+pub async fn keep_plan_terms(
+    conn: &mut PgConnection,
+    plan_id: i64,
+    cycle: Cycle,
+    kind: DeadlineKind,
+    date: Option<NaiveDate>,
+    today: NaiveDate,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO task_terms_history (task_id, replaced_on, cycle, deadline_kind, deadline_date,
+                                         checkpoints)
+         SELECT t.id, $2, t.cycle, t.deadline_kind, t.deadline_date,
+                COALESCE((SELECT jsonb_agg(jsonb_build_object('date', c.due_on, 'title', c.title)
+                                           ORDER BY c.due_on, c.id)
+                          FROM task_checkpoints c WHERE c.task_id = t.id), '[]')
+         FROM tasks t
+         WHERE t.plan_id = $1 AND (t.cycle IS NULL OR t.deadline_kind IS NULL)
+           AND NOT EXISTS (SELECT 1 FROM task_terms_history h
+                           WHERE h.task_id = t.id AND h.replaced_on >= $2)",
+        plan_id,
+        today as _,
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE task_terms_history h
+         SET cycle = COALESCE(h.cycle, $2),
+             deadline_kind = COALESCE(h.deadline_kind, $3),
+             deadline_date = CASE WHEN h.deadline_kind IS NULL THEN $4 ELSE h.deadline_date END
+         FROM tasks t
+         WHERE t.id = h.task_id AND t.plan_id = $1
+           AND (h.cycle IS NULL OR h.deadline_kind IS NULL)",
+        plan_id,
+        cycle as _,
+        kind as _,
+        date as _,
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
 }
 
 /// Sets the task's own deadline (`None`: back to the plan's default).

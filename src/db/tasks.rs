@@ -2,6 +2,7 @@
 //! (办结) and reopening.
 
 use super::Window;
+use crate::rules::obligations::{PastAssignment, TermsChange};
 use crate::rules::schedule::{Checkpoint, Cycle, Deadline, DeadlineKind};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::types::Json;
@@ -35,8 +36,15 @@ pub struct TaskRow {
     pub source_line: i32,
     pub lead_ids: Vec<i64>,
     pub lead_names: Vec<String>,
+    /// The day each lead was assigned (named in the plan: the plan's issue date).
+    pub lead_since: Vec<NaiveDate>,
     pub co_ids: Vec<i64>,
     pub co_names: Vec<String>,
+    pub co_since: Vec<NaiveDate>,
+    /// Units taken off the task, with their time on it (for `?as_of=`).
+    pub past_units: Json<Vec<PastAssignment>>,
+    /// The task's earlier cycles and deadlines, each with the day it was replaced.
+    pub terms_history: Json<Vec<TermsChange>>,
     /// Bumped by every change; forms and the API send it back (optimistic locking).
     pub version: i32,
     pub designation_complete: bool,
@@ -114,8 +122,24 @@ macro_rules! select_tasks {
                       t.responsibility_text, t.unnamed_members, t.source_line,
                       COALESCE(u.lead_ids, '{}') AS "lead_ids!",
                       COALESCE(u.lead_names, '{}') AS "lead_names!",
+                      COALESCE(u.lead_since, '{}') AS "lead_since!: Vec<NaiveDate>",
                       COALESCE(u.co_ids, '{}') AS "co_ids!",
                       COALESCE(u.co_names, '{}') AS "co_names!",
+                      COALESCE(u.co_since, '{}') AS "co_since!: Vec<NaiveDate>",
+                      COALESCE((SELECT json_agg(json_build_object(
+                                    'unit_id', h.unit_id, 'unit', hu.short_name,
+                                    'lead', h.role = 'lead', 'assigned_on', h.assigned_on,
+                                    'removed_on', h.removed_on) ORDER BY h.removed_on, h.id)
+                                FROM task_unit_history h JOIN units hu ON hu.id = h.unit_id
+                                WHERE h.task_id = t.id), '[]')
+                          AS "past_units!: Json<Vec<PastAssignment>>",
+                      COALESCE((SELECT json_agg(json_build_object(
+                                    'replaced_on', th.replaced_on, 'cycle', th.cycle,
+                                    'deadline_kind', th.deadline_kind,
+                                    'deadline_date', th.deadline_date,
+                                    'checkpoints', th.checkpoints) ORDER BY th.replaced_on, th.id)
+                                FROM task_terms_history th WHERE th.task_id = t.id), '[]')
+                          AS "terms_history!: Json<Vec<TermsChange>>",
                       t.version, t.designation_complete,
                       t.deadline_kind AS "deadline_kind: DeadlineKind",
                       t.deadline_date AS "deadline_date: NaiveDate",
@@ -136,8 +160,10 @@ macro_rules! select_tasks {
                LEFT JOIN LATERAL (
                    SELECT array_agg(un.id ORDER BY tu.position) FILTER (WHERE tu.role = 'lead') AS lead_ids,
                           array_agg(un.short_name ORDER BY tu.position) FILTER (WHERE tu.role = 'lead') AS lead_names,
+                          array_agg(COALESCE(tu.assigned_on, p.issued_on, make_date(p.year, 1, 1)) ORDER BY tu.position) FILTER (WHERE tu.role = 'lead') AS lead_since,
                           array_agg(un.id ORDER BY tu.position) FILTER (WHERE tu.role = 'co') AS co_ids,
-                          array_agg(un.short_name ORDER BY tu.position) FILTER (WHERE tu.role = 'co') AS co_names
+                          array_agg(un.short_name ORDER BY tu.position) FILTER (WHERE tu.role = 'co') AS co_names,
+                          array_agg(COALESCE(tu.assigned_on, p.issued_on, make_date(p.year, 1, 1)) ORDER BY tu.position) FILTER (WHERE tu.role = 'co') AS co_since
                    FROM task_units tu JOIN units un ON un.id = tu.unit_id
                    WHERE tu.task_id = t.id
                ) u ON true

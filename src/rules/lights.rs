@@ -177,6 +177,9 @@ pub struct UnitFacts {
     pub unit_id: i64,
     pub unit: String,
     pub reports: Vec<ReportInfo>,
+    /// The periods this unit owes (`rules::obligations`: none that ended before it was
+    /// assigned); `None`: all the task's periods.
+    pub owes: Option<Vec<PeriodInfo>>,
 }
 
 /// A light and its reasons (Chinese display text, most severe first; empty when green).
@@ -480,7 +483,7 @@ fn report_findings_counting(
             .iter()
             .any(|r| r.period == key && r.state == ReviewState::Returned)
     };
-    for p in &task.periods {
+    for p in unit.owes.as_ref().unwrap_or(&task.periods) {
         let submitted = unit
             .reports
             .iter()
@@ -615,6 +618,7 @@ mod tests {
 
     fn unit(id: i64, name: &str, reports: Vec<ReportInfo>) -> UnitFacts {
         UnitFacts {
+            owes: None,
             unit_id: id,
             unit: name.to_string(),
             reports,

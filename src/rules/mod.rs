@@ -6,6 +6,7 @@ pub mod auth;
 pub mod due_soon;
 pub mod input;
 pub mod lights;
+pub mod obligations;
 pub mod plan;
 pub mod reporting;
 pub mod schedule;

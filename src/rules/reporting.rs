@@ -1,16 +1,19 @@
 //! 报送: which reporting periods each task has, and for a period, which unit owes a report on
-//! which task. Pure functions over loaded tasks.
+//! which task. Pure functions over loaded tasks; what each unit owes is the one rule of
+//! [`crate::rules::obligations`] (never a period that ended before it was assigned).
 
 use crate::db::plans::PlanSettings;
 use crate::db::reports::ReportRow;
 use crate::db::tasks::TaskRow;
-use crate::rules::schedule::{Cycle, Deadline, Period, periods_between};
+use crate::rules::obligations::{periods_of_task, periods_owed_by};
+use crate::rules::schedule::{Cycle, Deadline, Period, in_focus, periods_between};
 use crate::rules::vocabulary::ReviewState;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
-/// The periods a task reports in: from the plan's issue (or 1 January) to its deadline (or
-/// the plan's year end when it has none).
+/// The periods a task's `cycle` cuts its time into: from the plan's issue (or 1 January) to its
+/// deadline (or the plan's year end when it has none). Whether a unit owes each one is for
+/// [`owed_by`] to say.
 pub fn task_periods(plan: &PlanSettings, deadline: &Deadline, cycle: Cycle) -> Vec<Period> {
     let year_start = NaiveDate::from_ymd_opt(plan.year, 1, 1);
     let year_end = NaiveDate::from_ymd_opt(plan.year, 12, 31);
@@ -49,10 +52,7 @@ pub fn owed_in(
     let mut order: Vec<i64> = Vec::new();
     let mut awaiting = Vec::new();
     for t in tasks {
-        let Some(p) = task_periods(plan, &t.deadline(), t.effective_cycle())
-            .into_iter()
-            .find(|p| p.key == key)
-        else {
+        let Some(p) = periods_of_task(plan, t).into_iter().find(|p| p.key == key) else {
             continue;
         };
         period.get_or_insert(p);
@@ -62,6 +62,9 @@ pub fn owed_in(
         let units = t.lead_ids.iter().zip(&t.lead_names).map(|u| (u, true));
         let units = units.chain(t.co_ids.iter().zip(&t.co_names).map(|u| (u, false)));
         for ((id, name), lead) in units {
+            if !owed_by(plan, t, *id).iter().any(|p| p.key == key) {
+                continue;
+            }
             let slot = order.iter().position(|u| u == id).unwrap_or_else(|| {
                 order.push(*id);
                 order.len() - 1
@@ -88,7 +91,7 @@ pub fn owed_in(
 pub fn plan_periods(plan: &PlanSettings, tasks: &[TaskRow]) -> Vec<Period> {
     let mut all: Vec<Period> = Vec::new();
     for t in tasks {
-        for p in task_periods(plan, &t.deadline(), t.effective_cycle()) {
+        for p in periods_of_task(plan, t) {
             if !all.iter().any(|q| q.key == p.key) {
                 all.push(p);
             }
@@ -136,31 +139,73 @@ pub struct Due {
     pub state: String,
 }
 
+/// The periods unit `unit_id` owes on task `task` (the one rule of obligations).
+pub fn owed_by(plan: &PlanSettings, task: &TaskRow, unit_id: i64) -> Vec<Period> {
+    periods_owed_by(plan, task, unit_id)
+}
+
+/// The unit `tasks` and `reports` are about: that of the reports, else the one unit every task
+/// has (`None`: cannot tell).
+fn unit_of(tasks: &[TaskRow], reports: &[ReportRow]) -> Option<i64> {
+    if let Some(r) = reports.first() {
+        return Some(r.unit_id);
+    }
+    let first = tasks.first()?;
+    let mut common = first.lead_ids.iter().chain(&first.co_ids).filter(|u| {
+        tasks
+            .iter()
+            .all(|t| t.lead_ids.contains(u) || t.co_ids.contains(u))
+    });
+    let unit = common.next().copied();
+    common.next().is_none().then_some(unit).flatten()
+}
+
 /// What a unit has to report on `today`, over its open tasks and the reports it has: every
 /// overdue period not yet submitted, and each task's next period coming due; soonest first.
-/// A returned report counts as not submitted, since it has to be sent again.
+/// A returned report counts as not submitted, since it has to be sent again. The unit is that
+/// of `reports`, else the one every task has: prefer [`due_for`], which is told.
 pub fn due_for_unit(
     plan: &PlanSettings,
     tasks: &[TaskRow],
     reports: &[ReportRow],
     today: NaiveDate,
 ) -> Vec<Due> {
+    due_for(plan, unit_of(tasks, reports), tasks, reports, today)
+}
+
+/// [`due_for_unit`] for unit `unit_id` (`None`: every period anyone owes on each task). Only
+/// the periods the unit owes count, so that nothing before its assignment is ever due; the
+/// period in focus ([`in_focus`]) is always among them when owed and not submitted (it is
+/// either overdue or the next coming due).
+pub fn due_for(
+    plan: &PlanSettings,
+    unit_id: Option<i64>,
+    tasks: &[TaskRow],
+    reports: &[ReportRow],
+    today: NaiveDate,
+) -> Vec<Due> {
     let mut due = Vec::new();
     for t in tasks.iter().filter(|t| t.closed_at.is_none()) {
-        let periods = task_periods(plan, &t.deadline(), t.effective_cycle());
+        let periods = match unit_id {
+            Some(u) => owed_by(plan, t, u),
+            None => periods_of_task(plan, t),
+        };
+        let focus = in_focus(&periods, today).map(|p| p.key.clone());
         let next_key = periods
             .iter()
             .find(|p| p.due >= today)
             .map(|p| p.key.clone());
         for p in &periods {
-            let report = reports
-                .iter()
-                .find(|r| r.task_id == t.id && r.period == p.key);
+            let report = reports.iter().find(|r| {
+                r.task_id == t.id && r.period == p.key && unit_id.is_none_or(|u| r.unit_id == u)
+            });
             let submitted = report.is_some_and(|r| {
                 r.first_submitted_at.is_some() && r.review_state != ReviewState::Returned
             });
             let overdue = p.due < today;
-            if submitted || !(overdue || Some(&p.key) == next_key.as_ref()) {
+            let wanted =
+                overdue || Some(&p.key) == next_key.as_ref() || Some(&p.key) == focus.as_ref();
+            if submitted || !wanted {
                 continue;
             }
             due.push(Due {

@@ -8,7 +8,9 @@ use crate::db::{
     audit::Actor,
     tasks::{UnitRole, deadline_of},
 };
+use crate::rules::obligations;
 use crate::rules::schedule::{Checkpoint, Cycle, Deadline, DeadlineKind};
+use chrono::NaiveDate;
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use std::collections::HashSet;
@@ -23,6 +25,10 @@ pub enum ChangeError {
         field: &'static str,
         message: String,
     },
+    /// The change would make these reports overdue at once (“单位：期间”, each with its due
+    /// date): nothing was written; sent again with `confirm_overdue` it is saved.
+    #[error("此项修改将使以下报告立即逾期：{}。确需修改的，请确认后再保存。", .reports.join("；"))]
+    WouldBeOverdue { reports: Vec<String> },
     #[error("找不到该任务")]
     NotFound,
     #[error("数据库错误: {0}")]
@@ -104,6 +110,9 @@ pub struct TaskChange {
     /// `Some(None)`: back to the plan's cycle.
     pub cycle: Option<Option<Cycle>>,
     pub designation_complete: Option<bool>,
+    /// Save even though the change makes reports overdue at once (the office confirmed the
+    /// list [`ChangeError::WouldBeOverdue`] gave).
+    pub confirm_overdue: bool,
 }
 
 /// The deadline a task stores (`None`: the plan's default) in the history's JSON.
@@ -121,7 +130,8 @@ pub(crate) fn units_json(units: &[AssignedUnit]) -> serde_json::Value {
     )
 }
 
-/// Applies `change` to task `code` of the plan; returns the new version.
+/// Applies `change` to task `code` of the plan on `today` (the day new units are assigned and
+/// a new cycle or deadline takes effect); returns the new version.
 #[tracing::instrument(skip(pool, actor, change), fields(version = change.version))]
 pub async fn change_task(
     pool: &PgPool,
@@ -129,6 +139,7 @@ pub async fn change_task(
     plan_id: i64,
     code: &str,
     change: TaskChange,
+    today: NaiveDate,
 ) -> Result<i32, ChangeError> {
     let mut tx = pool.begin().await?;
     let task = db::assignments::lock_task(&mut tx, plan_id, code)
@@ -139,18 +150,20 @@ pub async fn change_task(
             current: task.version,
         });
     }
+    let owed_before = owed_now(&mut tx, plan_id, code).await?;
     let mut changed = false;
     if let Some(units) = &change.units {
         let current = db::assignments::units(&mut *tx, task.id).await?;
         let wanted = units.wanted(&current);
-        changed |= change_units(&mut tx, actor, &task, &wanted).await?;
+        changed |= change_units(&mut tx, actor, &task, &wanted, today).await?;
     }
     if let Some(deadline) = &change.deadline {
-        changed |= change_deadline(&mut tx, actor, &task, deadline).await?;
+        changed |= change_deadline(&mut tx, actor, &task, deadline, today).await?;
     }
     if let Some(cycle) = change.cycle
         && cycle != task.cycle
     {
+        db::assignments::keep_terms(&mut tx, task.id, today).await?;
         db::assignments::set_cycle(&mut *tx, task.id, cycle).await?;
         db::assignments::record_history(
             &mut *tx,
@@ -187,9 +200,66 @@ pub async fn change_task(
     if !changed {
         return Ok(task.version);
     }
+    if !change.confirm_overdue {
+        let after = owed_now(&mut tx, plan_id, code).await?;
+        let overdue = newly_overdue(&owed_before, &after, today);
+        if !overdue.is_empty() {
+            // Dropping the transaction undoes the change.
+            return Err(ChangeError::WouldBeOverdue { reports: overdue });
+        }
+    }
     let version = db::assignments::bump_version(&mut *tx, task.id).await?;
     tx.commit().await?;
     Ok(version)
+}
+
+/// Each unit of the task with the periods it owes, as the transaction sees the task now.
+async fn owed_now(
+    conn: &mut PgConnection,
+    plan_id: i64,
+    code: &str,
+) -> sqlx::Result<Vec<(String, Vec<crate::rules::schedule::Period>)>> {
+    let Some(settings) = db::plans::settings(&mut *conn, plan_id).await? else {
+        return Ok(Vec::new());
+    };
+    let Some(task) = db::tasks::get_by_code(&mut *conn, plan_id, code).await? else {
+        return Ok(Vec::new());
+    };
+    Ok(task
+        .lead_ids
+        .iter()
+        .zip(&task.lead_names)
+        .chain(task.co_ids.iter().zip(&task.co_names))
+        .map(|(id, name)| {
+            (
+                name.clone(),
+                obligations::periods_owed_by(&settings, &task, *id),
+            )
+        })
+        .collect())
+}
+
+/// The reports (“单位：期间（应于…前）”) owed `after` and not `before` that are already overdue.
+fn newly_overdue(
+    before: &[(String, Vec<crate::rules::schedule::Period>)],
+    after: &[(String, Vec<crate::rules::schedule::Period>)],
+    today: NaiveDate,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for (unit, periods) in after {
+        let had = before
+            .iter()
+            .find(|(u, _)| u == unit)
+            .map_or(&[][..], |(_, p)| p.as_slice());
+        for p in obligations::newly_overdue(had, periods, today) {
+            out.push(format!(
+                "{unit}：{}（应于{}前）",
+                p.label,
+                p.due.format("%Y年%-m月%-d日")
+            ));
+        }
+    }
+    out
 }
 
 pub(crate) async fn change_units(
@@ -197,6 +267,7 @@ pub(crate) async fn change_units(
     actor: &Actor,
     task: &LockedTask,
     wanted: &[UnitAssignment],
+    today: NaiveDate,
 ) -> Result<bool, ChangeError> {
     let directory = db::assignments::directory_units(&mut *conn, &task.directory).await?;
     let mut seen = HashSet::new();
@@ -224,22 +295,21 @@ pub(crate) async fn change_units(
                 .find(|(id, _)| *id == w.unit_id)
                 .map(|(_, n)| n.clone())
                 .unwrap_or_default();
-            let designated = before
-                .iter()
-                .find(|b| b.unit_id == w.unit_id)
-                .is_none_or(|b| b.designated);
+            let had = before.iter().find(|b| b.unit_id == w.unit_id);
             after.push(AssignedUnit {
                 unit_id: w.unit_id,
                 short_name: name,
                 role,
-                designated,
+                designated: had.is_none_or(|b| b.designated),
+                // A unit that stays keeps its day; one that joins is assigned today.
+                assigned_on: had.map_or(Some(today), |b| b.assigned_on),
             });
         }
     }
     if after == before {
         return Ok(false);
     }
-    db::assignments::replace_units(&mut *conn, task.id, &after).await?;
+    db::assignments::replace_units(&mut *conn, task.id, &after, today).await?;
     db::assignments::record_history(
         &mut *conn,
         task.id,
@@ -257,6 +327,7 @@ async fn change_deadline(
     actor: &Actor,
     task: &LockedTask,
     wanted: &Option<Deadline>,
+    today: NaiveDate,
 ) -> Result<bool, ChangeError> {
     if let Some(d) = wanted {
         d.validate(task.plan_year).map_err(|(f, m)| field(f, m))?;
@@ -274,6 +345,7 @@ async fn change_deadline(
         Some(Deadline::Staged(c)) => (Some(DeadlineKind::Staged), None, c),
         Some(other) => (Some(other.kind()), None, &[]),
     };
+    db::assignments::keep_terms(&mut *conn, task.id, today).await?;
     db::assignments::set_deadline(&mut *conn, task.id, kind, date, points).await?;
     db::assignments::record_history(
         &mut *conn,
@@ -295,7 +367,7 @@ pub struct BulkOutcome {
     pub skipped: Vec<String>,
 }
 
-/// Adds one unit, in one role, to every task named; all or nothing.
+/// Adds one unit, in one role, to every task named, assigned as of `today`; all or nothing.
 pub async fn add_unit_to_tasks(
     pool: &PgPool,
     actor: &Actor,
@@ -303,6 +375,7 @@ pub async fn add_unit_to_tasks(
     codes: &[String],
     unit_id: i64,
     role: UnitRole,
+    today: NaiveDate,
 ) -> Result<BulkOutcome, ChangeError> {
     if codes.is_empty() {
         return Err(field("tasks", "请至少选择一项任务"));
@@ -330,7 +403,7 @@ pub async fn add_unit_to_tasks(
             })
             .collect();
         wanted.push(UnitAssignment { unit_id, role });
-        change_units(&mut tx, actor, task, &wanted).await?;
+        change_units(&mut tx, actor, task, &wanted, today).await?;
         db::assignments::bump_version(&mut *tx, task.id).await?;
         outcome.added.push(code.clone());
     }
@@ -353,11 +426,15 @@ pub struct PlanSettingsChange {
     pub due_days: i32,
 }
 
+/// Changes the plan's defaults on `today`: a new default cycle or deadline applies from today
+/// (the tasks that follow them keep the old ones in their history), never to periods already
+/// over.
 pub async fn change_plan_settings(
     pool: &PgPool,
     actor: &Actor,
     plan_id: i64,
     change: PlanSettingsChange,
+    today: NaiveDate,
 ) -> Result<i32, ChangeError> {
     let mut tx = pool.begin().await?;
     let plan = db::plans::lock_settings(&mut tx, plan_id)
@@ -385,6 +462,20 @@ pub async fn change_plan_settings(
     }
     if !(0..=90).contains(&change.due_days) {
         return Err(field("due_days", "报送期限应为周期结束后 0 至 90 天"));
+    }
+    if change.cycle != plan.cycle
+        || kind != plan.default_deadline_kind
+        || date != plan.default_deadline_date
+    {
+        db::assignments::keep_plan_terms(
+            &mut tx,
+            plan_id,
+            plan.cycle,
+            plan.default_deadline_kind,
+            plan.default_deadline_date,
+            today,
+        )
+        .await?;
     }
     let version =
         db::plans::update_settings(&mut *tx, plan_id, kind, date, change.cycle, change.due_days)
@@ -461,6 +552,7 @@ mod tests {
             short_name: String::new(),
             role,
             designated: true,
+            assigned_on: None,
         }
     }
 

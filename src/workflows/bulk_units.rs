@@ -2,6 +2,7 @@
 //! applied in one transaction as one recorded change, and undone as one step while none of
 //! its tasks has changed since.
 
+use chrono::NaiveDate;
 use crate::db::{self, audit::Actor, bulk_changes::BulkTask, tasks::UnitRole};
 use crate::workflows::assignments::{ChangeError, UnitAssignment, change_units, field, units_json};
 use serde_json::json;
@@ -146,6 +147,7 @@ pub async fn apply(
     seen: &[(String, i32)],
     unit_id: i64,
     op: BulkOp,
+    today: NaiveDate,
 ) -> Result<Applied, ChangeError> {
     let codes: Vec<String> = seen.iter().map(|(c, _)| c.clone()).collect();
     check_codes(&codes)?;
@@ -196,12 +198,14 @@ pub async fn apply(
             BulkOp::Add(role) => wanted.push(UnitAssignment { unit_id, role }),
             BulkOp::Remove => {}
         }
-        change_units(&mut tx, actor, task, &wanted)
+        // Units added are assigned today, so a bulk change never makes reports overdue.
+        change_units(&mut tx, actor, task, &wanted, today)
             .await
             .map_err(|e| match e {
                 ChangeError::Field { message, .. } => {
                     field("tasks", format!("任务 {code}：{message}"))
                 }
+                e @ ChangeError::WouldBeOverdue { .. } => field("tasks", e.to_string()),
                 e => e,
             })?;
         let version = db::assignments::bump_version(&mut *tx, task.id).await?;
@@ -238,6 +242,9 @@ struct KeptUnit {
     unit_id: i64,
     role: UnitRole,
     designated: bool,
+    /// Kept since obligations date from assignment (absent in changes recorded before).
+    #[serde(default)]
+    assigned_on: Option<NaiveDate>,
 }
 
 /// A bulk change undone.
@@ -256,6 +263,7 @@ pub async fn undo(
     actor: &Actor,
     plan_id: i64,
     change_id: i64,
+    today: NaiveDate,
 ) -> Result<Undone, ChangeError> {
     let mut tx = pool.begin().await?;
     let change = db::bulk_changes::lock(&mut tx, change_id)
@@ -294,10 +302,11 @@ pub async fn undo(
                 short_name: String::new(),
                 role: k.role,
                 designated: k.designated,
+                assigned_on: k.assigned_on,
             })
             .collect();
         let before = db::assignments::units(&mut *tx, t.task_id).await?;
-        db::assignments::replace_units(&mut tx, t.task_id, &restored).await?;
+        db::assignments::replace_units(&mut tx, t.task_id, &restored, today).await?;
         let after = db::assignments::units(&mut *tx, t.task_id).await?;
         db::assignments::record_history(
             &mut *tx,

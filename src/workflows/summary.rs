@@ -7,7 +7,7 @@ use crate::db::{
 };
 use crate::rules::lights::{Light, Punctuality};
 use crate::rules::reporting;
-use crate::rules::schedule::{Cycle, Period, periods_between};
+use crate::rules::schedule::{Cycle, Period, focus_of_cycle, in_focus, periods_between};
 use crate::workflows::progress::{TaskState, history, judge_all, status::punctuality_of};
 use chrono::{NaiveDate, TimeZone};
 use serde::Serialize;
@@ -109,6 +109,8 @@ pub struct TrendPoint {
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
     pub as_of: NaiveDate,
+    /// The plan's issue date when `as_of` is before it: nothing was owed yet.
+    pub before_issue: Option<NaiveDate>,
     pub period: Option<Period>,
     pub totals: Totals,
     pub sections: Vec<Group>,
@@ -123,18 +125,25 @@ pub struct Summary {
     pub liaisons: Option<LiaisonNote>,
 }
 
-/// The period being reported now: the plan-cycle period whose report falls due next.
+/// 本期: the plan-cycle period in focus on `as_of` — the latest one whose due date has passed,
+/// or from [`crate::rules::schedule::FOCUS_LEAD_DAYS`] days before a due date the one about to
+/// be due ([`focus_of_cycle`]). On 2022-10-20 with quarters due ten days after they end, that is
+/// 2022年第三季度, not the open fourth quarter.
 pub fn current_period(settings: &PlanSettings, as_of: NaiveDate) -> Option<Period> {
-    let (start, end) = (
-        NaiveDate::from_ymd_opt(settings.year, 1, 1)?,
-        NaiveDate::from_ymd_opt(settings.year + 1, 12, 31)?,
-    );
-    let periods = periods_between(settings.cycle, start, end, settings.due_days.max(0) as u32);
-    periods
-        .iter()
-        .find(|p| p.due >= as_of && p.start <= as_of)
-        .or_else(|| periods.iter().find(|p| p.due >= as_of))
-        .cloned()
+    focus_of_cycle(
+        settings.cycle,
+        settings.year,
+        settings.due_days.max(0) as u32,
+        as_of,
+    )
+}
+
+/// The day the plan took effect (its issue, else 1 January of its year): before it, nothing
+/// is owed and the summary has nothing to show.
+pub fn plan_start(settings: &PlanSettings) -> Option<NaiveDate> {
+    settings
+        .issued_on
+        .or_else(|| NaiveDate::from_ymd_opt(settings.year, 1, 1))
 }
 
 fn severity(p: Punctuality) -> u8 {
@@ -155,7 +164,12 @@ pub fn build(
     reports: &[ReportBrief],
     as_of: NaiveDate,
 ) -> Summary {
-    let period = current_period(settings, as_of);
+    // The plan cycle's period in focus when the tasks (as they stood) report it; else, e.g. as
+    // of a day before the plan's cycle changed, the one in focus among the periods they report.
+    let owed_periods = reporting::plan_periods(settings, tasks);
+    let period = current_period(settings, as_of)
+        .filter(|c| owed_periods.iter().any(|p| p.key == c.key))
+        .or_else(|| in_focus(&owed_periods, as_of).cloned());
     let mut totals = Totals::default();
     let mut sections: Vec<Group> = Vec::new();
     let mut subsections: Vec<Group> = Vec::new();
@@ -232,7 +246,6 @@ pub fn build(
                 as_of,
             ));
         }
-        let task_periods = reporting::task_periods(settings, &t.deadline(), t.effective_cycle());
         let unit_refs = t
             .lead_ids
             .iter()
@@ -264,7 +277,8 @@ pub fn build(
                 Some(Light::Yellow) => line.yellow += 1,
                 _ => {}
             }
-            for p in task_periods.iter().filter(|p| p.start <= as_of) {
+            let owed = reporting::owed_by(settings, t, *unit_id);
+            for p in owed.iter().filter(|p| p.start <= as_of) {
                 let punct = punctuality_of(p, report_of(t.id, *unit_id, &p.key), as_of);
                 if period.as_ref().is_some_and(|c| c.key == p.key) && t.closed_at.is_none() {
                     totals.due += 1;
@@ -318,6 +332,7 @@ pub fn build(
         .collect();
     Summary {
         as_of,
+        before_issue: plan_start(settings).filter(|start| as_of < *start),
         period,
         totals,
         sections,
@@ -399,10 +414,7 @@ pub async fn load(
     let states = judge_all(&settings, &tasks, &reports, as_of);
     let mut summary = build(&settings, &tasks, &states, &reports, as_of);
     // The trend: at the end of each reporting period of the plan so far, and on the day itself.
-    let start = settings
-        .issued_on
-        .or_else(|| NaiveDate::from_ymd_opt(settings.year, 1, 1))
-        .unwrap_or(as_of);
+    let start = plan_start(&settings).unwrap_or(as_of);
     let cycle = if settings.cycle == Cycle::None {
         Cycle::Quarterly
     } else {

@@ -177,12 +177,16 @@ async fn deadlines_of_every_kind_and_cycles(pool: PgPool) {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = office.get("/tasks/1.1.1").await.body;
     assert!(page.contains("2022年10月31日前") && page.contains("每月报送"));
+    // A cycle applies from the day it is set (here the real date, after 2022): the plan's
+    // periods already over stay quarterly, none becomes an overdue month; the deadline still
+    // ends them.
     assert!(
-        page.contains("2022年4月(5月10日前报送)") && page.contains("2022年10月(11月10日前报送)")
+        page.contains("2022年第二季度(7月10日前报送)")
+            && page.contains("2022年第四季度(1月10日前报送)")
     );
     assert!(
-        !page.contains("2022年11月("),
-        "no report after the deadline's period"
+        !page.contains("2022年4月(") && !page.contains("2022年10月("),
+        "no retroactive monthly report"
     );
 
     let r = save(vec![
@@ -277,7 +281,10 @@ async fn plan_settings_set_the_defaults(pool: PgPool) {
     let home = office.get("/plan").await.body;
     assert!(home.contains("2022年底前") && home.contains("每半年报送,周期结束后 15 天内"));
     let task = office.get("/tasks/3.1.1").await.body;
-    assert!(task.contains("2022年上半年(7月15日前报送)"));
+    // The new cycle applies from the day it is set (the real date, after 2022): 2022's periods
+    // stay quarterly, due on the new day; none turns into a half year already over.
+    assert!(task.contains("2022年第二季度(7月15日前报送)"), "{task}");
+    assert!(!task.contains("2022年上半年("));
     // The form from before is stale now.
     let r = office
         .post(

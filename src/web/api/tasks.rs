@@ -163,6 +163,7 @@ fn read_units(v: &Value, field: &str, directory: &[(i64, String)]) -> Result<Vec
 )]
 pub async fn patch(
     State(pool): State<PgPool>,
+    State(clock): State<crate::web::Clock>,
     user: CurrentUser,
     ClientAddr(addr): ClientAddr,
     Path(address): Path<TaskAddress>,
@@ -180,8 +181,11 @@ pub async fn patch(
         .and_then(Value::as_i64)
         .and_then(|v| i32::try_from(v).ok())
         .ok_or_else(|| bad("version", "须给出读取时的版本号(整数)"))?;
+    // The page asks before a change makes reports overdue at once; an API client states the
+    // whole change it wants.
     let mut change = TaskChange {
         version,
+        confirm_overdue: true,
         ..TaskChange::default()
     };
     if obj.contains_key("leads") || obj.contains_key("co") {
@@ -245,7 +249,7 @@ pub async fn patch(
         );
     }
     let actor = user.actor(addr);
-    match assignments::change_task(&pool, &actor, plan_id, code, change).await {
+    match assignments::change_task(&pool, &actor, plan_id, code, change, clock.today()).await {
         Ok(_) => {
             let row = db::tasks::get_by_code(&pool, plan_id, code)
                 .await?
@@ -257,6 +261,8 @@ pub async fn patch(
             current_version: current,
         })),
         Err(ChangeError::Field { field, message }) => Err(bad(field, message)),
+        // Not asked for: an API client states the whole change it wants.
+        Err(e @ ChangeError::WouldBeOverdue { .. }) => Err(bad("deadline", e.to_string())),
         Err(ChangeError::NotFound) => Err(missing()),
         Err(ChangeError::Db(e)) => Err(e.into()),
     }

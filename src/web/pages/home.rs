@@ -191,6 +191,7 @@ fn read(f: &SettingsForm) -> Result<(i32, Deadline, Cycle, i32), (&'static str, 
 /// `POST /plans/{id}/settings`.
 pub async fn save_settings(
     State(pool): State<PgPool>,
+    State(clock): State<crate::web::Clock>,
     user: CurrentUser,
     ClientAddr(addr): ClientAddr,
     Path(id): Path<String>,
@@ -206,7 +207,8 @@ pub async fn save_settings(
                 cycle,
                 due_days,
             };
-            assignments::change_plan_settings(&pool, &actor, ctx.plan.id, change).await
+            assignments::change_plan_settings(&pool, &actor, ctx.plan.id, change, clock.today())
+                .await
         }
         Err((field, message)) => Err(ChangeError::Field { field, message }),
     };
@@ -239,7 +241,9 @@ pub async fn save_settings(
             .await?;
             Ok(render::page(StatusCode::UNPROCESSABLE_ENTITY, &p))
         }
-        Err(ChangeError::NotFound) => Err(AppError::NotFound("找不到该工作要点".into())),
+        Err(ChangeError::NotFound | ChangeError::WouldBeOverdue { .. }) => {
+            Err(AppError::NotFound("找不到该工作要点".into()))
+        }
         Err(ChangeError::Db(e)) => Err(e.into()),
     }
 }

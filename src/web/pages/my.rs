@@ -80,7 +80,7 @@ pub async fn my(
     };
     let tasks = db::tasks::list(&pool, ctx.plan.id, &filter).await?;
     let reports = db::reports::for_unit(&pool, ctx.plan.id, unit_id).await?;
-    let due = reporting::due_for_unit(&settings, &tasks, &reports, today);
+    let due = reporting::due_for(&settings, Some(unit_id), &tasks, &reports, today);
     let focus = focus_of_cycle(
         settings.cycle,
         settings.year,

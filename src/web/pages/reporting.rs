@@ -34,6 +34,8 @@ struct ReportingPage {
     outstanding: Vec<UnitOwes>,
     outstanding_pager: Pager,
     urges: Vec<crate::db::urges::UrgeRow>,
+    /// The urge text offered for the period shown.
+    default_message: String,
     today: chrono::NaiveDate,
     notice: Option<String>,
     urge: UrgeDraft,
@@ -117,7 +119,7 @@ pub async fn page(
     let settings = ctx.settings.clone();
     let tasks = db::tasks::list(&pool, ctx.plan.id, &TaskFilter::default()).await?;
     let periods = reporting::plan_periods(&settings, &tasks);
-    // By default the period whose report is due next (or the last one).
+    // By default 本期, the period in focus: the one just due (or about to be).
     let wanted = q
         .period
         .as_deref()
@@ -125,11 +127,11 @@ pub async fn page(
         .filter(|p| !p.is_empty())
         .map(str::to_string)
         .or_else(|| {
-            periods
-                .iter()
-                .find(|p| p.due >= today)
-                .or(periods.last())
-                .map(|p| p.key.clone())
+            // The plan cycle's, as on the summary, when the plan has it; else among all.
+            crate::workflows::summary::current_period(&settings, today)
+                .filter(|c| periods.iter().any(|p| p.key == c.key))
+                .or_else(|| crate::rules::schedule::in_focus(&periods, today).cloned())
+                .map(|p| p.key)
         });
     let (selected, owed, awaiting, error) = match wanted {
         Some(key) => {
@@ -169,6 +171,10 @@ pub async fn page(
     let (p, up) = (pager.page, outstanding_pager.page);
     let pager = pager.link(link("upage", up), "page");
     let outstanding_pager = outstanding_pager.link(link("page", p), "upage");
+    let default_message = selected
+        .as_ref()
+        .map(|p| progress::default_message(p, today))
+        .unwrap_or_default();
     let status = if !urge.errors.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else if error.is_some() {
@@ -190,6 +196,7 @@ pub async fn page(
             error,
             outstanding,
             urges,
+            default_message,
             today,
             notice,
             urge,

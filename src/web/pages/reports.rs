@@ -5,7 +5,6 @@ use super::query::PageQuery;
 use super::report_post::ReportPost;
 use crate::db::{self, reports::ReportRow};
 use crate::rules::access::Access;
-use crate::rules::reporting;
 use crate::rules::schedule::Period;
 use crate::rules::vocabulary::ReportContent;
 use crate::web::auth::{ClientAddr, CurrentUser};
@@ -276,7 +275,8 @@ async fn form_context(
         .await?
         .ok_or_else(|| AppError::NotFound(format!("本工作要点中没有编号为“{code}”的任务。")))?;
     let settings = ctx.settings.clone();
-    let period = reporting::task_periods(&settings, &task.deadline(), task.effective_cycle())
+    // Any period of the task's cycles, the earlier ones' too (not only the cycle it has now).
+    let period = crate::rules::obligations::periods_of_task(&settings, &task)
         .into_iter()
         .find(|p| p.key == period_key)
         .ok_or_else(|| AppError::NotFound(format!("该任务没有“{period_key}”这一报送期次。")))?;

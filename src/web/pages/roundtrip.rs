@@ -115,7 +115,8 @@ async fn scope(
     let mut rows = Vec::new();
     let mut label = None;
     for t in &open {
-        let Some(p) = reporting::task_periods(&settings, &t.deadline(), t.effective_cycle())
+        // Only what the unit owes: never a period that ended before it was assigned.
+        let Some(p) = crate::rules::reporting::owed_by(&settings, t, unit_id)
             .into_iter()
             .find(|p| p.key == key)
         else {

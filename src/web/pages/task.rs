@@ -170,9 +170,11 @@ impl ScheduleForm {
 
 /// Each period's reports of the task, newest period first: their review states (a report never
 /// submitted is, for those who do not write for its unit, 未报送 like a missing one).
+#[allow(clippy::too_many_arguments)]
 fn report_rows(
     periods: &[Period],
     units: &[AssignedUnit],
+    owes: &dyn Fn(i64, &str) -> bool,
     reports: &[db::reports::ReportRow],
     lead_ids: &[i64],
     user: &CurrentUser,
@@ -189,6 +191,14 @@ fn report_rows(
             due: prose_date(p.due),
             cells: units
                 .iter()
+                // A unit assigned after a period ended does not owe it (nor appear under it),
+                // unless it reported anyway.
+                .filter(|u| {
+                    owes(u.unit_id, &p.key)
+                        || reports
+                            .iter()
+                            .any(|r| r.unit_id == u.unit_id && r.period == p.key)
+                })
                 .map(|u| {
                     let report = reports
                         .iter()
@@ -217,6 +227,7 @@ fn report_rows(
                 })
                 .collect(),
         })
+        .filter(|row| !row.cells.is_empty())
         .collect()
 }
 
@@ -283,7 +294,18 @@ async fn page(
     let briefs = db::reports::briefs_for_task(pool, row.id).await?;
     let state =
         progress::judge_all(settings, std::slice::from_ref(&row), &briefs, today).remove(&row.id);
-    let periods = reporting::task_periods(settings, &deadline, cycle);
+    let periods = crate::rules::obligations::periods_of_task(settings, &row);
+    let owed: std::collections::HashMap<i64, Vec<String>> = units
+        .iter()
+        .map(|u| {
+            let keys = reporting::owed_by(settings, &row, u.unit_id)
+                .into_iter()
+                .map(|p| p.key)
+                .collect();
+            (u.unit_id, keys)
+        })
+        .collect();
+    let owes = |unit: i64, key: &str| owed.get(&unit).is_some_and(|k| k.iter().any(|x| x == key));
     let reports = db::reports::for_task(pool, row.id).await?;
     let closed_flag = row.closed_at.is_some();
     let closed = row.closed_at.map(|at| {
@@ -308,6 +330,7 @@ async fn page(
     let mut rows = report_rows(
         &periods,
         &units,
+        &owes,
         &reports,
         &row.lead_ids,
         user,
@@ -442,6 +465,20 @@ async fn outcome(
             )
             .await
         }
+        Err(e @ ChangeError::WouldBeOverdue { .. }) => {
+            // Nothing was saved: the form again, as typed, asking to confirm.
+            let field = if typed.is_some() {
+                "confirm_overdue"
+            } else {
+                "units"
+            };
+            let extras = Extras {
+                form: typed,
+                errors: FieldErrors::single(field, e.to_string()),
+                ..Extras::default()
+            };
+            rerender(pool, clock, ctx, user, code, StatusCode::CONFLICT, extras).await
+        }
         Err(ChangeError::NotFound) => Err(AppError::NotFound(format!(
             "本工作要点中没有编号为“{code}”的任务。"
         ))),
@@ -494,8 +531,15 @@ pub async fn save_units(
         designation_complete,
         ..TaskChange::default()
     };
-    let result =
-        assignments::change_task(&pool, &user.actor(addr), ctx.plan.id, &code, change).await;
+    let result = assignments::change_task(
+        &pool,
+        &user.actor(addr),
+        ctx.plan.id,
+        &code,
+        change,
+        clock.today(),
+    )
+    .await;
     outcome(&pool, clock, ctx, &user, &code, result, None).await
 }
 
@@ -510,6 +554,8 @@ pub struct ScheduleSubmit {
     deadline_date: Option<String>,
     checkpoints: Option<String>,
     cycle: Option<String>,
+    /// Sent from the confirmation that lists the reports the change makes overdue at once.
+    confirm_overdue: Option<String>,
 }
 
 impl ScheduleSubmit {
@@ -599,10 +645,18 @@ pub async fn save_schedule(
         version,
         deadline,
         cycle,
+        confirm_overdue: s.confirm_overdue.is_some(),
         ..TaskChange::default()
     };
-    let result =
-        assignments::change_task(&pool, &user.actor(addr), ctx.plan.id, &code, change).await;
+    let result = assignments::change_task(
+        &pool,
+        &user.actor(addr),
+        ctx.plan.id,
+        &code,
+        change,
+        clock.today(),
+    )
+    .await;
     outcome(&pool, clock, ctx, &user, &code, result, Some(s.typed())).await
 }
 

@@ -207,7 +207,7 @@ pub async fn preview(
             None,
         )),
         Err(ChangeError::Field { message, .. }) => list(message).await,
-        Err(ChangeError::NotFound | ChangeError::Stale { .. }) => {
+        Err(ChangeError::NotFound | ChangeError::Stale { .. } | ChangeError::WouldBeOverdue { .. }) => {
             list("部分任务已不存在，请刷新后重试".into()).await
         }
         Err(ChangeError::Db(e)) => Err(e.into()),
@@ -272,7 +272,7 @@ pub async fn confirm(
     };
     let ctx = plan_context::require(&pool, q.plan.as_deref(), "tasks", &user).await?;
     let back = back_query(&back_uri);
-    match bulk_units::apply(&pool, &user.actor(addr), ctx.plan.id, &seen, unit_id, op).await {
+    match bulk_units::apply(&pool, &user.actor(addr), ctx.plan.id, &seen, unit_id, op, clock.today()).await {
         Ok(applied) => {
             let sep = if back.is_empty() { "" } else { "&" };
             Ok(
@@ -293,7 +293,7 @@ pub async fn confirm(
                 Err(_) => render_list(&pool, clock, &user, &back_uri, q, Some(message), &[]).await,
             }
         }
-        Err(ChangeError::NotFound | ChangeError::Stale { .. }) => {
+        Err(ChangeError::NotFound | ChangeError::Stale { .. } | ChangeError::WouldBeOverdue { .. }) => {
             let message = "部分任务已不存在，请刷新后重试".to_string();
             render_list(&pool, clock, &user, &back_uri, q, Some(message), &[]).await
         }
@@ -314,7 +314,7 @@ pub async fn undo(
     let (back_uri, q) = f.back()?;
     let ctx = plan_context::require(&pool, q.plan.as_deref(), "tasks", &user).await?;
     let back = back_query(&back_uri);
-    match bulk_units::undo(&pool, &user.actor(addr), ctx.plan.id, id).await {
+    match bulk_units::undo(&pool, &user.actor(addr), ctx.plan.id, id, clock.today()).await {
         Ok(_) => {
             let sep = if back.is_empty() { "" } else { "&" };
             Ok(Redirect::to(&format!("/tasks?{back}{sep}undone={id}")).into_response())
@@ -324,7 +324,7 @@ pub async fn undo(
             *r.status_mut() = StatusCode::CONFLICT;
             Ok(r)
         }
-        Err(ChangeError::NotFound | ChangeError::Stale { .. }) => Err(BulkChangeId::missing()),
+        Err(ChangeError::NotFound | ChangeError::Stale { .. } | ChangeError::WouldBeOverdue { .. }) => Err(BulkChangeId::missing()),
         Err(ChangeError::Db(e)) => Err(e.into()),
     }
 }

@@ -143,9 +143,9 @@ pub async fn create(
                 },
             ))
         }
-        Err(ChangeError::NotFound | ChangeError::Stale { .. }) => {
-            Err(AppError::NotFound("找不到该工作要点".into()))
-        }
+        Err(
+            ChangeError::NotFound | ChangeError::Stale { .. } | ChangeError::WouldBeOverdue { .. },
+        ) => Err(AppError::NotFound("找不到该工作要点".into())),
         Err(ChangeError::Db(e)) => Err(e.into()),
     }
 }

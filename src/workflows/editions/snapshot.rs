@@ -269,6 +269,7 @@ impl EditionSnapshot {
         let t = &self.totals;
         Summary {
             as_of: self.as_of.unwrap_or(as_of),
+            before_issue: None,
             period: self.period.as_ref().and_then(SnapshotPeriod::period),
             totals: summary::Totals {
                 tasks: t.tasks,

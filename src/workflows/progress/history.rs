@@ -4,6 +4,7 @@
 use super::{Assessment, ReportStatus, ReviewState};
 use crate::db::reports::{HistoricEvent, ReportBrief};
 use crate::db::tasks::TaskRow;
+use crate::rules::obligations::task_as_of;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
@@ -50,7 +51,8 @@ pub fn briefs_at(events: &[HistoricEvent], at: DateTime<Utc>) -> Vec<ReportBrief
     by_report.into_values().collect()
 }
 
-/// Tasks with their closed state as it was at `at`, from the closure history.
+/// Tasks as they were at `at`: closed or not, from the closure history; their units, cycle and
+/// deadline as they stood that day ([`task_as_of`]).
 pub fn tasks_at(
     tasks: &[TaskRow],
     closures: &[(i64, DateTime<Utc>, bool)],
@@ -60,10 +62,11 @@ pub fn tasks_at(
     for (task, when, is_closed) in closures.iter().filter(|c| c.1 <= at) {
         closed.insert(*task, is_closed.then_some(*when));
     }
+    let day = at.with_timezone(&chrono::Local).date_naive();
     tasks
         .iter()
         .map(|t| {
-            let mut t = t.clone();
+            let mut t = task_as_of(t, day);
             t.closed_at = closed.get(&t.id).copied().flatten();
             t
         })

@@ -5,7 +5,6 @@ use super::limits::{MAX_COORDINATION, MAX_COORDINATION_CHARS, MAX_TEXT};
 use super::{Caller, CoordinationState, ProgressError, ReportAction};
 use crate::db::{self, reports::ReportRow};
 use crate::rules::input::check_text;
-use crate::rules::reporting;
 use crate::rules::vocabulary::{ReportContent, ReportSnapshot};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
@@ -174,7 +173,8 @@ pub async fn save_report_in(
     let settings = db::plans::settings(&mut *conn, plan_id)
         .await?
         .ok_or_else(|| ProgressError::NotFound("找不到该工作要点".into()))?;
-    let period = reporting::task_periods(&settings, &task.deadline(), task.effective_cycle())
+    // Any period of the task's cycles, the earlier ones' too (not only the cycle it has now).
+    let period = crate::rules::obligations::periods_of_task(&settings, &task)
         .into_iter()
         .find(|p| p.key == input.period.trim())
         .ok_or_else(|| {

@@ -119,15 +119,9 @@ pub fn punctuality_of(
 /// The facts the light rules judge, for one task.
 pub fn facts(settings: &PlanSettings, task: &TaskRow, reports: &[&ReportBrief]) -> TaskFacts {
     let deadline = task.deadline();
-    let periods = reporting::task_periods(settings, &deadline, task.effective_cycle())
-        .into_iter()
-        .map(|p| PeriodInfo {
-            key: p.key,
-            label: p.label,
-            start: p.start,
-            end: p.end,
-            due: p.due,
-        })
+    let periods = crate::rules::obligations::periods_of_task(settings, task)
+        .iter()
+        .map(period_info)
         .collect();
     let units = task
         .lead_ids
@@ -142,6 +136,12 @@ pub fn facts(settings: &PlanSettings, task: &TaskRow, reports: &[&ReportBrief]) 
                 .filter(|r| r.unit_id == *id)
                 .map(|r| report_info(r))
                 .collect(),
+            owes: Some(
+                reporting::owed_by(settings, task, *id)
+                    .iter()
+                    .map(period_info)
+                    .collect(),
+            ),
         })
         .collect();
     TaskFacts {

@@ -5,6 +5,8 @@ use super::limits::MAX_URGE_CHARS;
 use super::{Caller, ProgressError};
 use crate::db::{self, plans::PlanSettings, tasks::TaskFilter, tasks::TaskRow};
 use crate::rules::reporting::{self, UnitOwes};
+use crate::rules::schedule::Period;
+use chrono::NaiveDate;
 use serde_json::json;
 use sqlx::{PgExecutor, PgPool};
 use std::collections::HashSet;
@@ -22,6 +24,21 @@ pub async fn outstanding(
         .into_iter()
         .collect();
     Ok(reporting::outstanding(settings, tasks, period, &submitted))
+}
+
+/// The urge text offered for `period` on `today`: never a date already past — an overdue
+/// period's says how many days it is late.
+pub fn default_message(period: &Period, today: NaiveDate) -> String {
+    let due = period.due.format("%Y年%-m月%-d日");
+    let late = (today - period.due).num_days();
+    if late > 0 {
+        format!(
+            "{}进展情况应于{due}前报送，已逾期{late}天，请尽快报送。",
+            period.label
+        )
+    } else {
+        format!("请于{due}前报送{}进展情况。", period.label)
+    }
 }
 
 /// 催办: urges each of the chosen `units` that still owes reports of the period, about those
@@ -123,4 +140,31 @@ pub async fn acknowledge(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::schedule::Cycle;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn the_default_urge_never_asks_for_a_date_already_past() {
+        let q3 = Period::containing(Cycle::Quarterly, d(2022, 8, 1), 10).unwrap();
+        assert_eq!(
+            default_message(&q3, d(2022, 10, 20)),
+            "2022年第三季度进展情况应于2022年10月10日前报送，已逾期10天，请尽快报送。"
+        );
+        assert_eq!(
+            default_message(&q3, d(2022, 10, 11)),
+            "2022年第三季度进展情况应于2022年10月10日前报送，已逾期1天，请尽快报送。"
+        );
+        assert_eq!(
+            default_message(&q3, d(2022, 10, 10)),
+            "请于2022年10月10日前报送2022年第三季度进展情况。"
+        );
+    }
 }
