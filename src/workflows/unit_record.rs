@@ -39,7 +39,8 @@ pub fn build(
         .collect();
     let mut rows: Vec<RecordRow> = Vec::new();
     for t in tasks {
-        for p in reporting::task_periods(settings, &t.deadline(), t.effective_cycle())
+        // Only the periods the unit owes: none before it was assigned.
+        for p in reporting::owed_by(settings, t, unit_id)
             .into_iter()
             .filter(|p| p.start <= today)
         {

@@ -85,7 +85,7 @@ async fn scope(
     // Every period begun by today in which some task still waits for the unit's report.
     let mut owed: Vec<Period> = Vec::new();
     for t in &open {
-        for p in reporting::task_periods(&settings, &t.deadline(), t.effective_cycle()) {
+        for p in reporting::owed_by(&settings, t, unit_id) {
             let waiting = reports
                 .iter()
                 .find(|r| r.task_id == t.id && r.period == p.key)
