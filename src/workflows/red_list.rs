@@ -193,6 +193,10 @@ mod tests {
             plan_cycle: crate::rules::schedule::Cycle::Quarterly,
             closed_at: None,
             closing_note: None,
+            lead_since: vec![NaiveDate::from_ymd_opt(2022, 4, 25).unwrap()],
+            co_since: vec![NaiveDate::from_ymd_opt(2022, 4, 25).unwrap(); 2],
+            past_units: sqlx::types::Json(Vec::new()),
+            terms_history: sqlx::types::Json(Vec::new()),
         }
     }
 
@@ -224,6 +228,7 @@ mod tests {
         let mut s = Summary {
             as_of: NaiveDate::from_ymd_opt(2022, 10, 20).unwrap(),
             period: None,
+            before_issue: None,
             totals: Default::default(),
             sections: Vec::new(),
             subsections: Vec::new(),

@@ -409,6 +409,7 @@ async fn row(
                 &[("3.2.2".into(), version)],
                 fx.unit_id,
                 op,
+                chrono::NaiveDate::from_ymd_opt(2022, 7, 5).unwrap(),
             )
             .await
             .unwrap();
