@@ -325,6 +325,11 @@ async fn a_quarter_clicked_through(pool: PgPool) {
     // The liaison sees the task on /my, saves a draft, submits.
     b.sign_in(&server, "gab").await;
     b.go(&server.url("/my")).await;
+    // Assigned today, after the second quarter ended: the task is owed from the third quarter
+    // on, under 以后 (folded), and nothing of it is overdue.
+    let page = b.text().await;
+    assert!(!page.contains("1.3.5"), "{page}");
+    b.click("#later details > summary").await;
     assert!(b.text().await.contains("1.3.5"));
     b.follow("a[href^='/tasks/1.3.5/report']").await;
     b.fill("#work_done", "对儿童玩具等开展质量执法,立案 86 件。")
@@ -376,8 +381,15 @@ async fn a_quarter_clicked_through(pool: PgPool) {
     b.follow("#review button[type=submit]").await;
     assert!(b.text().await.contains("已采纳"));
     b.go(&server.url("/reporting?period=2022-Q2")).await;
+    // Nothing is ticked for the office: it picks the unit to urge.
+    let hgzs = probe::unit_id(&pool, "海关总署").await;
+    let ticked = b
+        .js("return document.querySelectorAll('#urge input[name=unit]:checked').length")
+        .await;
+    assert_eq!(ticked, 0);
+    b.click(&format!("#urge-{hgzs}")).await;
     b.follow("#urge button[type=submit]").await;
-    assert!(b.text().await.contains("个单位发出催办"));
+    assert!(b.text().await.contains("已向 1 个单位发出催办：海关总署"));
     b.sign_out().await;
 
     // A second unit acknowledges.
