@@ -80,7 +80,7 @@ pub struct Ledger {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error("生成 Excel 文件失败: {0}")]
+    #[error("生成 Excel 文件失败：{0}")]
     Xlsx(String),
 }
 
@@ -118,7 +118,7 @@ pub const UNIT_HEADERS: [&str; 9] = [
 /// Excel's limit on the text of one cell, in UTF-16 code units.
 const MAX_CELL_UTF16: usize = 32_767;
 /// Appended to a cell's text that had to be cut to fit [`MAX_CELL_UTF16`].
-const TRUNCATION_MARK: &str = "…(内容过长,已截断)";
+const TRUNCATION_MARK: &str = "…（内容过长，已截断）";
 /// Widths of the ledger sheet's columns, in Excel's character units (a Chinese character is
 /// about two); the last number says whether the column's text wraps.
 const LEDGER_COLUMNS: [(f64, bool); 11] = [
@@ -334,7 +334,7 @@ fn build_workbook(ledger: &Ledger) -> Result<Vec<u8>, XlsxError> {
 
     let mut properties = DocProperties::new()
         .set_title(ledger.title.as_str())
-        .set_subject(format!("台账(截至 {})", iso_date(ledger.as_of)))
+        .set_subject(format!("台账（截至 {}）", iso_date(ledger.as_of)))
         .set_custom_property("截至日期", iso_date(ledger.as_of).as_str());
     // A fixed creation time keeps the output a function of the input alone.
     if let Some(as_of) = excel_date(ledger.as_of) {
@@ -427,7 +427,7 @@ fn page_setup(sheet: &mut Worksheet, ledger: &Ledger) {
         header_text(&ledger.title),
         iso_date(ledger.as_of)
     ));
-    sheet.set_footer("&C第 &P 页,共 &N 页");
+    sheet.set_footer("&C第 &P 页，共 &N 页");
 }
 
 fn write_units_sheet(sheet: &mut Worksheet, ledger: &Ledger, f: &Formats) -> Result<(), XlsxError> {
@@ -487,7 +487,7 @@ mod tests {
     }
 
     fn sample() -> Ledger {
-        let mut second = row("1.1.2", "(待明确)");
+        let mut second = row("1.1.2", "（待明确）");
         second.role = String::new();
         second.light = "灰灯".into();
         second.latest_report_date = None;
@@ -584,7 +584,7 @@ mod tests {
             "a=b",
             "'=1",
             "2022-07-08",
-            "(待明确)",
+            "（待明确）",
         ] {
             assert!(
                 matches!(neutralize(value), Cow::Borrowed(v) if v == value),
@@ -630,7 +630,7 @@ mod tests {
         assert_eq!(text(&sheet[(1, 7)]), "红灯");
         assert_eq!(text(&sheet[(1, 8)]), "推进中");
         assert_eq!(text(&sheet[(1, 10)]), "已完成第一阶段工作。");
-        assert_eq!(text(&sheet[(2, 4)]), "(待明确)");
+        assert_eq!(text(&sheet[(2, 4)]), "（待明确）");
         // An empty role and a missing report are empty cells.
         assert_eq!(sheet[(2, 5)], Data::Empty);
         assert_eq!(sheet[(2, 9)], Data::Empty);
@@ -788,7 +788,7 @@ mod tests {
             props.title.as_deref(),
             Some("2022年督办工作方案 & 任务分工")
         );
-        assert_eq!(props.subject.as_deref(), Some("台账(截至 2022-07-08)"));
+        assert_eq!(props.subject.as_deref(), Some("台账（截至 2022-07-08）"));
         assert_eq!(props.created.as_deref(), Some("2022-07-08T00:00:00Z"));
         assert_eq!(
             props.custom_properties.get("截至日期").map(String::as_str),

@@ -95,7 +95,7 @@ pub struct PublicUrl {
 }
 
 fn parse_public_url(s: &str) -> Result<PublicUrl, String> {
-    let wrong = || format!("{s:?} 不是有效的网址(应为 https://主机[:端口])");
+    let wrong = || format!("{s:?} 不是有效的网址（应为 https://主机[：端口]）");
     let uri: axum::http::Uri = s.trim().parse().map_err(|_| wrong())?;
     let scheme = uri.scheme_str().ok_or_else(wrong)?;
     if !matches!(scheme, "http" | "https") {

@@ -30,7 +30,7 @@ impl Database {
         let (options, embedded) = match &args.database_url {
             Some(url) if !url.trim().is_empty() => {
                 let options = PgConnectOptions::from_str(url)
-                    .context("DATABASE_URL 格式无效(应为 postgres://用户@主机/数据库)")?;
+                    .context("DATABASE_URL 格式无效（应为 postgres://用户@主机/数据库）")?;
                 (options, None)
             }
             _ => {

@@ -45,7 +45,7 @@ pub async fn serve(
     let app = web::create_app(web::AppState::with_config(pool.clone(), config));
     let sweeper = tokio::spawn(sweep_expired_sessions(pool.clone()));
     // The line scripts and tests wait for; printed once the socket accepts connections.
-    println!("duban 已启动: http://{addr}");
+    println!("duban 已启动：http://{addr}");
     tracing::info!(%addr, "listening");
     let limits = connections::Limits {
         header_timeout: std::time::Duration::from_secs(args.header_timeout_secs),
@@ -88,10 +88,10 @@ pub const REQUESTS_PER_CONNECTION: usize = 8;
 fn print_first_login(password: &str) {
     let rule = "=".repeat(64);
     println!("{rule}");
-    println!("首次启动:已创建办公室管理员账号 / first start: office account created");
+    println!("首次启动：已创建办公室管理员账号 / first start: office account created");
     println!("  登录名 login:    admin");
     println!("  初始密码 password: {password}");
-    println!("请立即登录并修改密码;此密码不会再次显示。");
+    println!("请立即登录并修改密码；此密码不会再次显示。");
     println!("Sign in and change it now; it will not be shown again.");
     println!("{rule}");
 }

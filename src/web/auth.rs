@@ -279,7 +279,7 @@ pub async fn require_token(
         .map(str::trim)
         .filter(|t| !t.is_empty());
     let Some(token) = token else {
-        return unauthorized("缺少 API 令牌(Authorization: Bearer …)");
+        return unauthorized("缺少 API 令牌（Authorization: Bearer …）");
     };
     let user = match db::tokens::authenticate(&pool, &hash_token(token)).await {
         Ok(Some(user_id)) => db::users::by_id(&pool, user_id).await,

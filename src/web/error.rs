@@ -36,7 +36,7 @@ pub enum AppError {
     #[error("提交的内容过大。")]
     TooLarge,
     /// 403: a state-changing request from another site.
-    #[error("请求来自其他网站,已被拒绝。请回到督办页面重新操作。")]
+    #[error("请求来自其他网站，已被拒绝。请回到督办页面重新操作。")]
     CrossSite,
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
@@ -92,8 +92,8 @@ impl AppError {
         match self.status() {
             _ if matches!(self, AppError::Busy(_)) => self.to_string(),
             _ if matches!(self, AppError::Db(e) if is_refused_value(e)) => REFUSED_VALUE.into(),
-            StatusCode::SERVICE_UNAVAILABLE => "数据库暂时不可用,请稍后再试。".into(),
-            s if s.is_server_error() => "服务器内部错误,请稍后再试。".into(),
+            StatusCode::SERVICE_UNAVAILABLE => "数据库暂时不可用，请稍后再试。".into(),
+            s if s.is_server_error() => "服务器内部错误，请稍后再试。".into(),
             _ => self.to_string(),
         }
     }

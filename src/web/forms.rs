@@ -23,13 +23,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
                 if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                     AppError::TooLarge
                 } else {
-                    AppError::BadRequest("提交的表单内容无效,请返回重新填写。".into())
+                    AppError::BadRequest("提交的表单内容无效，请返回重新填写。".into())
                 }
             })?;
         // serde_urlencoded would put U+FFFD in place of bad bytes and store it; refuse instead.
         if !decodes_to_utf8(&bytes) {
             return Err(AppError::BadRequest(
-                "提交的内容含有无效的字符(不是 UTF-8 文字),请返回重新填写。".into(),
+                "提交的内容含有无效的字符（不是 UTF-8 文字），请返回重新填写。".into(),
             ));
         }
         if let Some(field) = field_with_control(&bytes) {
@@ -43,7 +43,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
                 if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                     AppError::TooLarge
                 } else {
-                    AppError::BadRequest("提交的表单内容无效,请返回重新填写。".into())
+                    AppError::BadRequest("提交的表单内容无效，请返回重新填写。".into())
                 }
             })
     }
@@ -94,8 +94,8 @@ impl AddressFault {
     /// The page's (or the API's) message for this fault in the path or in the query.
     pub fn message(self, in_query: bool) -> &'static str {
         match (self, in_query) {
-            (AddressFault::NotUtf8, false) => "请求有误:网址中含有无效的字符。",
-            (AddressFault::NotUtf8, true) => "网址中的查询参数无效:含有无效的字符。",
+            (AddressFault::NotUtf8, false) => "请求有误：网址中含有无效的字符。",
+            (AddressFault::NotUtf8, true) => "网址中的查询参数无效：含有无效的字符。",
             (AddressFault::Control, false) => "请求有误：网址中含有不可见的控制字符（如 NUL）。",
             (AddressFault::Control, true) => {
                 "网址中的查询参数无效：含有不可见的控制字符（如 NUL）。"

@@ -195,13 +195,13 @@ async fn localize_rejections(
     // A 503 here is the timeout (no body) or the load shedder (a short text).
     let timed_out = axum::body::HttpBody::size_hint(res.body()).exact() == Some(0);
     let message = match status {
-        StatusCode::SERVICE_UNAVAILABLE if timed_out => "请求处理超时,请稍后再试。",
+        StatusCode::SERVICE_UNAVAILABLE if timed_out => "请求处理超时，请稍后再试。",
         StatusCode::SERVICE_UNAVAILABLE => super::busy::BUSY,
         StatusCode::PAYLOAD_TOO_LARGE => "提交的内容过大。",
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "提交的内容格式不对。",
         StatusCode::METHOD_NOT_ALLOWED => "不支持这种请求方式。",
         StatusCode::NOT_FOUND => "您访问的页面不存在。",
-        _ => "请求有误:网址或提交的内容无效。",
+        _ => "请求有误：网址或提交的内容无效。",
     };
     let error = if status == StatusCode::NOT_FOUND {
         AppError::NotFound(message.into())

@@ -7,7 +7,7 @@ use axum::response::{Html, IntoResponse, Response};
 /// Renders `page` with `status`; a render failure is logged and answered with a plain 500.
 /// The page of a 500 when not even the error page can be rendered (a panic, a template that
 /// fails): plain, with nothing from the failure.
-pub(crate) const FALLBACK_PAGE: &str = "<!doctype html><meta charset=utf-8><title>服务器错误</title><p>服务器内部错误,请稍后再试。</p>";
+pub(crate) const FALLBACK_PAGE: &str = "<!doctype html><meta charset=utf-8><title>服务器错误</title><p>服务器内部错误，请稍后再试。</p>";
 
 pub fn page(status: StatusCode, page: &impl Template) -> Response {
     match page.render() {

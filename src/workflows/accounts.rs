@@ -26,7 +26,7 @@ pub enum AccountError {
     Refused(String),
     #[error("密码处理失败")]
     Hash,
-    #[error("数据库错误: {0}")]
+    #[error("数据库错误：{0}")]
     Db(#[from] sqlx::Error),
 }
 
@@ -99,7 +99,7 @@ async fn resolve_unit(
                 [] => Err(field("unit", format!("没有名为“{name}”的单位"))),
                 _ => Err(field(
                     "unit",
-                    format!("名为“{name}”的单位不止一个,请使用全称"),
+                    format!("名为“{name}”的单位不止一个，请使用全称"),
                 )),
             }
         }
@@ -170,7 +170,7 @@ pub async fn update_user(
     {
         return Err(field(
             "role",
-            "这是最后一个有效的办公室账号,不能改为其他角色",
+            "这是最后一个有效的办公室账号，不能改为其他角色",
         ));
     }
     db::users::update_profile(&mut *tx, id, &display_name, role, unit_id).await?;
@@ -209,7 +209,7 @@ pub async fn set_active(
             && db::users::other_active_office_users(&mut *tx, id).await? == 0
         {
             return Err(AccountError::Refused(
-                "这是最后一个有效的办公室账号,不能停用".into(),
+                "这是最后一个有效的办公室账号，不能停用".into(),
             ));
         }
     }
@@ -427,7 +427,7 @@ pub enum SignInError {
     Invalid,
     #[error(transparent)]
     Throttled(Throttled),
-    #[error("数据库错误: {0}")]
+    #[error("数据库错误：{0}")]
     Db(#[from] sqlx::Error),
 }
 

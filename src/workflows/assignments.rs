@@ -18,7 +18,7 @@ use std::collections::HashSet;
 #[derive(Debug, thiserror::Error)]
 pub enum ChangeError {
     /// Someone saved in between: nothing was written.
-    #[error("该任务已被他人修改(当前版本 {current}),您的修改未保存。请查看最新内容后重新修改。")]
+    #[error("该任务已被他人修改（当前版本 {current}），您的修改未保存。请查看最新内容后重新修改。")]
     Stale { current: i32 },
     #[error("{message}")]
     Field {
@@ -31,7 +31,7 @@ pub enum ChangeError {
     WouldBeOverdue { reports: Vec<String> },
     #[error("找不到该任务")]
     NotFound,
-    #[error("数据库错误: {0}")]
+    #[error("数据库错误：{0}")]
     Db(#[from] sqlx::Error),
 }
 
@@ -182,7 +182,7 @@ pub async fn change_task(
         if !task.unnamed_members && !complete {
             return Err(field(
                 "designation_complete",
-                "该任务的责任单位在文件中已全部列明,无需再明确",
+                "该任务的责任单位在文件中已全部列明，无需再明确",
             ));
         }
         db::assignments::set_designation(&mut *tx, task.id, complete).await?;
@@ -275,7 +275,7 @@ pub(crate) async fn change_units(
         if !seen.insert(w.unit_id) {
             return Err(field(
                 "units",
-                "同一单位不能重复列出(一个单位只能是牵头或配合之一)",
+                "同一单位不能重复列出（一个单位只能是牵头或配合之一）",
             ));
         }
         if !directory.iter().any(|(id, _)| *id == w.unit_id) {
@@ -458,7 +458,10 @@ pub async fn change_plan_settings(
         .validate(plan.year)
         .map_err(|(_, m)| field("default_deadline", m))?;
     if change.cycle == Cycle::None {
-        return Err(field("cycle", "工作要点须有报送周期(单项任务可设为不定期)"));
+        return Err(field(
+            "cycle",
+            "工作要点须有报送周期（单项任务可设为不定期）",
+        ));
     }
     if !(0..=90).contains(&change.due_days) {
         return Err(field("due_days", "报送期限应为周期结束后 0 至 90 天"));

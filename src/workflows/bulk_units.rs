@@ -2,9 +2,9 @@
 //! applied in one transaction as one recorded change, and undone as one step while none of
 //! its tasks has changed since.
 
-use chrono::NaiveDate;
 use crate::db::{self, audit::Actor, bulk_changes::BulkTask, tasks::UnitRole};
 use crate::workflows::assignments::{ChangeError, UnitAssignment, change_units, field, units_json};
+use chrono::NaiveDate;
 use serde_json::json;
 use sqlx::PgPool;
 use std::collections::HashSet;

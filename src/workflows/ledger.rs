@@ -95,7 +95,7 @@ fn rows(
             )
             .collect();
         let units = if units.is_empty() {
-            vec![(None, "(待明确)".to_string(), "")]
+            vec![(None, "（待明确）".to_string(), "")]
         } else {
             units
         };

@@ -100,7 +100,7 @@ async fn the_office_designates_units_and_a_liaison_sees_the_task_at_once(pool: P
         page.body
     );
     assert!(page.body.contains(
-        "责任单位由“牵头:市场监管总局;配合:无”改为“牵头:市场监管总局;配合:工业和信息化部”"
+        "责任单位由“牵头：市场监管总局；配合：无”改为“牵头：市场监管总局；配合：工业和信息化部”"
     ));
     assert_eq!(version(&pool, "1.3.5").await, 3);
 }
@@ -181,8 +181,8 @@ async fn deadlines_of_every_kind_and_cycles(pool: PgPool) {
     // periods already over stay quarterly, none becomes an overdue month; the deadline still
     // ends them.
     assert!(
-        page.contains("2022年第二季度(7月10日前报送)")
-            && page.contains("2022年第四季度(1月10日前报送)")
+        page.contains("2022年第二季度（7月10日前报送）")
+            && page.contains("2022年第四季度（1月10日前报送）")
     );
     assert!(
         !page.contains("2022年4月(") && !page.contains("2022年10月("),
@@ -211,7 +211,7 @@ async fn deadlines_of_every_kind_and_cycles(pool: PgPool) {
             .get("/tasks/1.1.1")
             .await
             .body
-            .contains("分阶段(2 个节点)")
+            .contains("分阶段（2 个节点）")
     );
 
     for (fields, message) in [
@@ -234,7 +234,7 @@ async fn deadlines_of_every_kind_and_cycles(pool: PgPool) {
                 ("deadline_kind", "staged".into()),
                 ("checkpoints", "明年 总结".into()),
             ],
-            "第 1 行: 应以日期开头",
+            "第 1 行：应以日期开头",
         ),
         (
             vec![
@@ -257,7 +257,7 @@ async fn deadlines_of_every_kind_and_cycles(pool: PgPool) {
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = office.get("/tasks/1.1.1").await.body;
-    assert!(page.contains("持续推进(随工作要点默认)") && page.contains("不定期报送"));
+    assert!(page.contains("持续推进（随工作要点默认）") && page.contains("不定期报送"));
     let history: i64 = probe::count(&pool, "task_history").await;
     assert_eq!(history, 6, "three saves, each changing deadline and cycle");
 }
@@ -279,11 +279,11 @@ async fn plan_settings_set_the_defaults(pool: PgPool) {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let home = office.get("/plan").await.body;
-    assert!(home.contains("2022年底前") && home.contains("每半年报送,周期结束后 15 天内"));
+    assert!(home.contains("2022年底前") && home.contains("每半年报送，周期结束后 15 天内"));
     let task = office.get("/tasks/3.1.1").await.body;
     // The new cycle applies from the day it is set (the real date, after 2022): 2022's periods
     // stay quarterly, due on the new day; none turns into a half year already over.
-    assert!(task.contains("2022年第二季度(7月15日前报送)"), "{task}");
+    assert!(task.contains("2022年第二季度（7月15日前报送）"), "{task}");
     assert!(!task.contains("2022年上半年("));
     // The form from before is stale now.
     let r = office
@@ -457,7 +457,7 @@ async fn a_liaison_sees_exactly_the_tasks_of_their_unit(pool: PgPool) {
         let r = c.get(&uri).await;
         assert_eq!(r.status, StatusCode::OK, "{uri}");
         assert_eq!(task_codes(&r.body), expected, "{uri}");
-        assert!(r.body.contains("仅显示本单位(药监局)"));
+        assert!(r.body.contains("仅显示本单位（药监局）"));
         assert!(
             !r.body.contains("id=\"bulk\""),
             "no office tools for a liaison"

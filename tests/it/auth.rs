@@ -45,7 +45,7 @@ async fn signed_out_browsers_are_sent_to_login_and_back(pool: PgPool) {
     assert_eq!(r.location(), "/tasks?section=2");
     let r = c.get("/tasks?section=2").await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.contains("zhang 姓名(领导)"));
+    assert!(r.body.contains("zhang 姓名（领导）"));
     assert_eq!(audit_count(&pool, "sign_in", "zhang").await, 1);
 }
 
@@ -405,7 +405,7 @@ async fn the_office_creates_a_liaison_who_must_change_the_one_time_password(pool
     assert_eq!(r.location(), "/");
     let r = liaison.get("/tasks").await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.contains("李四(联络员 · 公安部)"));
+    assert!(r.body.contains("李四（联络员 · 公安部）"));
     assert_eq!(audit_count(&pool, "user_created", "li.si").await, 1);
 }
 

@@ -4,6 +4,7 @@
 //! printed page counts.
 
 mod paper;
+mod week;
 
 use crate::common;
 use crate::common::probe;
@@ -59,7 +60,7 @@ impl Server {
                 out.read_line(&mut line).unwrap() > 0,
                 "duban stopped before serving"
             );
-            if let Some(addr) = line.trim().strip_prefix("duban 已启动: ") {
+            if let Some(addr) = line.trim().strip_prefix("duban 已启动：") {
                 break addr.to_string();
             }
         };
@@ -332,13 +333,13 @@ async fn a_quarter_clicked_through(pool: PgPool) {
     b.click("#later details > summary").await;
     assert!(b.text().await.contains("1.3.5"));
     b.follow("a[href^='/tasks/1.3.5/report']").await;
-    b.fill("#work_done", "对儿童玩具等开展质量执法,立案 86 件。")
+    b.fill("#work_done", "对儿童玩具等开展质量执法，立案 86 件。")
         .await;
     b.follow("button[value=draft]").await;
     assert!(b.text().await.contains("草稿"));
     b.fill(
         "#work_done",
-        "对儿童玩具等开展质量执法,立案 86 件,移送公安 12 件。",
+        "对儿童玩具等开展质量执法，立案 86 件，移送公安 12 件。",
     )
     .await;
     // Nothing is preset: the liaison chooses status and assessment before submitting.
@@ -367,7 +368,7 @@ async fn a_quarter_clicked_through(pool: PgPool) {
     assert!(b.text().await.contains("请补充移送案件的办理结果"));
     b.fill(
         "#work_done",
-        "对儿童玩具等开展质量执法,立案 86 件,移送公安 12 件,已判决 5 件。",
+        "对儿童玩具等开展质量执法，立案 86 件，移送公安 12 件，已判决 5 件。",
     )
     .await;
     b.follow("button[value=submit]").await;

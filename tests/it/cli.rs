@@ -52,14 +52,14 @@ fn dry_run_reports_what_was_found() {
     let (out, stdout, stderr) =
         run(duban().args(["import", "seeds/2022-work-points.md", "--dry-run"]));
     assert!(out.status.success(), "{stderr}");
-    assert!(stdout.contains("文号: 打假发〔2022〕1号"));
+    assert!(stdout.contains("文号：打假发〔2022〕1号"));
     assert!(
         stdout.contains("部分 7 个 · 小节 27 个 · 任务 91 项 · 单位 27 个"),
         "{stdout}"
     );
     assert!(stdout.contains("勘误 1 处"));
     assert!(stdout.contains("6.2.1 “规则 and 标准” → “规则和标准”"));
-    assert!(stdout.contains("试运行,未写入数据库"));
+    assert!(stdout.contains("试运行，未写入数据库"));
 }
 
 #[test]
@@ -120,7 +120,7 @@ async fn import_writes_once_then_says_it_is_there(pool: PgPool) {
         .env("DATABASE_URL", &url)
         .args(["import", "seeds/2022-work-points.md"]));
     assert!(out.status.success(), "{stderr}");
-    assert!(stdout.contains("结果: 已导入"), "{stdout}");
+    assert!(stdout.contains("结果：已导入"), "{stdout}");
     let (out, stdout, _) = run(duban()
         .env("DATABASE_URL", &url)
         .args(["import", "seeds/2022-work-points.md"]));
@@ -182,7 +182,7 @@ async fn serve_imports_the_seeds_serves_and_stops_on_sigterm(pool: PgPool) {
             "serve ended early: {printed}"
         );
         printed.push_str(&line);
-        if let Some(addr) = line.trim().strip_prefix("duban 已启动: http://") {
+        if let Some(addr) = line.trim().strip_prefix("duban 已启动：http://") {
             break addr.to_string();
         }
     };
@@ -503,7 +503,7 @@ fn user_commands_run_beside_a_serving_embedded_cluster() {
             stdout.read_line(&mut line).unwrap() > 0,
             "serve ended early"
         );
-        if let Some(addr) = line.trim().strip_prefix("duban 已启动: http://") {
+        if let Some(addr) = line.trim().strip_prefix("duban 已启动：http://") {
             break addr.to_string();
         }
     };

@@ -119,7 +119,7 @@ async fn exports_follow_the_filters_and_csv_opens_in_excel(pool: PgPool) {
             .skip(1)
             .all(|r| r[2].to_string().starts_with("3."))
     );
-    assert_eq!(rows.len(), 1 + 8, "section 三: 8 tasks, one unit each");
+    assert_eq!(rows.len(), 1 + 8, "section 三：8 tasks, one unit each");
     let (status, ct, csv) = bytes(&c, "/tasks.csv?section=3").await;
     assert_eq!(status, StatusCode::OK);
     assert!(ct.starts_with("text/csv"));

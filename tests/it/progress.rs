@@ -90,7 +90,7 @@ async fn a_quarter_runs_through_duban(pool: PgPool) {
             &report_fields(
                 &gab,
                 "2022-Q2",
-                "开展昆仑2022专项行动,破案1200起。",
+                "开展昆仑2022专项行动，破案1200起。",
                 "draft",
             ),
         )
@@ -105,7 +105,7 @@ async fn a_quarter_runs_through_duban(pool: PgPool) {
     let mut fields = report_fields(
         &gab,
         "2022-Q2",
-        "开展昆仑2022专项行动,破案1200起。",
+        "开展昆仑2022专项行动，破案1200起。",
         "submit",
     );
     fields.push(("version", &v));
@@ -143,13 +143,13 @@ async fn a_quarter_runs_through_duban(pool: PgPool) {
 
     // The liaison sees the reason, revises, resubmits.
     let page = w.liaison_a.get(&format!("/reports/{id}")).await;
-    assert!(page.body.contains("已退回,理由:请补充案件数据来源"));
+    assert!(page.body.contains("已退回，理由：请补充案件数据来源"));
     assert!(w.liaison_a.get("/my").await.body.contains("被退回（1）"));
     let v = version(&w.pool, id).await;
     let mut fields = report_fields(
         &gab,
         "2022-Q2",
-        "开展昆仑2022专项行动,破案1200起(数据来源:公安部刑侦局)。",
+        "开展昆仑2022专项行动，破案1200起（数据来源：公安部刑侦局）。",
         "submit",
     );
     fields.push(("version", &v));
@@ -179,7 +179,7 @@ async fn a_quarter_runs_through_duban(pool: PgPool) {
     assert!(page.body.contains("已采纳"));
     assert!(
         page.body
-            .contains("class=\"disagree\">存在风险(与单位自评不一致)")
+            .contains("class=\"disagree\">存在风险（与单位自评不一致）")
     );
     // Every version is kept and shown.
     assert_eq!(
@@ -201,7 +201,10 @@ async fn a_quarter_runs_through_duban(pool: PgPool) {
         .office
         .post(
             "/urges",
-            &[("period", "2022-Q2"), ("message", "请于7月10日前报送,务必")],
+            &[
+                ("period", "2022-Q2"),
+                ("message", "请于7月10日前报送，务必"),
+            ],
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -212,7 +215,7 @@ async fn a_quarter_runs_through_duban(pool: PgPool) {
         "{}",
         refused.body
     );
-    assert!(refused.body.contains(">请于7月10日前报送,务必</textarea>"));
+    assert!(refused.body.contains(">请于7月10日前报送，务必</textarea>"));
     assert!(!refused.body.contains("checked"), "no unit stays ticked");
     let refused = w
         .office
@@ -505,7 +508,7 @@ async fn every_refusal(pool: PgPool) {
         )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    assert!(r.body.contains("该报告已采纳,不能审核"));
+    assert!(r.body.contains("该报告已采纳，不能审核"));
     // Only the urged unit acknowledges; urging needs outstanding reports.
     let r = w
         .office
@@ -620,7 +623,7 @@ async fn the_reviewer_sees_the_change_since_last_period_and_the_lead_sees_its_co
     create_user(&w.pool, "yzj", Role::Liaison, Some("邮政局")).await;
     let yzj = Client::signed_in(&w.app, "yzj").await;
     let gab = w.unit_a.to_string();
-    let text = "加强寄递渠道信息互通,通报涉侵权假冒商品名录 35 批次。";
+    let text = "加强寄递渠道信息互通，通报涉侵权假冒商品名录 35 批次。";
     for (period, work) in [("2022-Q2", text), ("2022-Q3", text)] {
         let r = w
             .liaison_a
@@ -637,7 +640,7 @@ async fn the_reviewer_sees_the_change_since_last_period_and_the_lead_sees_its_co
         .unwrap();
     let page = w.office.get(&format!("/reports/{q3}")).await;
     assert!(page.body.contains("几乎相同"), "near copy warned");
-    assert!(page.body.contains("与上期(2022-Q2)相比的变化"));
+    assert!(page.body.contains("与上期（2022-Q2）相比的变化"));
     // The lead's form shows the co-unit's report of the period.
     let yz = probe::unit_id(&w.pool, "邮政局").await;
     let form = yzj
@@ -699,7 +702,7 @@ async fn coordination_requests_are_answered(pool: PgPool) {
         StatusCode::FORBIDDEN
     );
     let page = w.liaison_a.get(&format!("/reports/{id}")).await;
-    assert!(page.body.contains("办公室答复:已商海关总署按月提供") && page.body.contains("已答复"));
+    assert!(page.body.contains("办公室答复：已商海关总署按月提供") && page.body.contains("已答复"));
     let review = w.office.get("/review").await;
     assert!(!review.body.contains("请协调海关提供数据") && review.body.contains("请明确牵头分工"));
 }

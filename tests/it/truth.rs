@@ -242,7 +242,7 @@ async fn the_unit_page_gives_lights_status_and_the_reporting_record(pool: PgPool
             ["未启动", "推进中", "已完成", "滞后", "已办结"]
                 .iter()
                 .any(|s| c.contains(s)),
-            "an empty 状态: {c:?}"
+            "an empty 状态：{c:?}"
         );
         assert!(
             ["红灯", "黄灯", "绿灯", "灰灯"]

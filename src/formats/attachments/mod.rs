@@ -111,10 +111,10 @@ impl Kind {
     fn description(self) -> &'static str {
         match self {
             Kind::Pdf => "PDF 文档",
-            Kind::Doc => "Word 文档(.doc)",
-            Kind::Docx => "Word 文档(.docx)",
-            Kind::Xls => "Excel 表格(.xls)",
-            Kind::Xlsx => "Excel 表格(.xlsx)",
+            Kind::Doc => "Word 文档（.doc）",
+            Kind::Docx => "Word 文档（.docx）",
+            Kind::Xls => "Excel 表格（.xls）",
+            Kind::Xlsx => "Excel 表格（.xlsx）",
             Kind::Png => "PNG 图片",
             Kind::Jpeg => "JPEG 图片",
             Kind::Gif => "GIF 图片",
@@ -139,9 +139,9 @@ pub enum AttachmentError {
     Empty,
     #[error("文件超过 {MAX_FILE_MB} MB")]
     TooLarge,
-    #[error("不支持的文件类型:只接受 PDF、Word、Excel 和图片(PNG、JPEG、GIF、WebP)")]
+    #[error("不支持的文件类型：只接受 PDF、Word、Excel 和图片（PNG、JPEG、GIF、WebP）")]
     Unsupported,
-    #[error("文件内容与扩展名不符:内容是{actual},扩展名却是 .{extension}")]
+    #[error("文件内容与扩展名不符：内容是{actual}，扩展名却是 .{extension}")]
     Mismatch {
         actual: &'static str,
         extension: String,

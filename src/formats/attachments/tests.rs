@@ -53,7 +53,7 @@ fn png_named_pdf_is_a_mismatch() {
     );
     assert_eq!(
         err.to_string(),
-        "文件内容与扩展名不符:内容是PNG 图片,扩展名却是 .pdf"
+        "文件内容与扩展名不符：内容是PNG 图片，扩展名却是 .pdf"
     );
 }
 
@@ -62,14 +62,14 @@ fn office_generations_must_match() {
     assert_eq!(
         check_upload("方案.doc", &docx()),
         Err(AttachmentError::Mismatch {
-            actual: "Word 文档(.docx)",
+            actual: "Word 文档（.docx）",
             extension: "doc".into()
         })
     );
     assert_eq!(
         check_upload("方案.docx", &doc()),
         Err(AttachmentError::Mismatch {
-            actual: "Word 文档(.doc)",
+            actual: "Word 文档（.doc）",
             extension: "docx".into()
         })
     );

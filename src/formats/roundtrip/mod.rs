@@ -156,11 +156,11 @@ pub struct CellError {
 pub enum RoundTripError {
     #[error("文件超过 5 MB")]
     TooLarge,
-    #[error("文件解压后过大,疑似压缩炸弹,已拒绝")]
+    #[error("文件解压后过大，疑似压缩炸弹，已拒绝")]
     ZipBomb,
-    #[error("不是有效的 Excel(.xlsx)文件")]
+    #[error("不是有效的 Excel（.xlsx）文件")]
     NotXlsx,
-    #[error("找不到“进展填报”工作表,请使用从督办系统下载的模板")]
+    #[error("找不到“进展填报”工作表，请使用从督办系统下载的模板")]
     NoSheet,
     /// The keys stay in the fields; the message names the periods by their labels.
     #[error(
@@ -171,7 +171,7 @@ pub enum RoundTripError {
     WrongPeriod { found: String, expected: String },
     #[error("表格中有 {} 处错误", .0.len())]
     Cells(Vec<CellError>),
-    #[error("生成 Excel 文件失败: {0}")]
+    #[error("生成 Excel 文件失败：{0}")]
     Write(String),
 }
 

@@ -31,7 +31,7 @@ fn round_trip_after_user_edit() {
     let template = template_xlsx(&sample()).unwrap();
     let upload = edit_template(&template, |g| {
         g[3][3] = "已完成".into();
-        g[3][5] = "  已完成调研,形成报告。\n下发通知。 ".into();
+        g[3][5] = "  已完成调研，形成报告。\n下发通知。 ".into();
         g[4][3] = "滞后".into();
         g[4][4] = "严重滞后".into();
         g[4][5] = "协调会议推迟".into();
@@ -39,7 +39,7 @@ fn round_trip_after_user_edit() {
         g[4][7] = "七月召开".into();
         g[5][3] = "not_started".into(); // codes are accepted too
         g[5][4] = " AT_RISK ".into();
-        g[5][5] = "尚未启动,已列入计划".into();
+        g[5][5] = "尚未启动，已列入计划".into();
     });
     let rows = read_upload(&upload, PERIOD, &known()).unwrap();
     let expected = vec![
@@ -47,7 +47,7 @@ fn round_trip_after_user_edit() {
             code: "1.1".into(),
             status: "done".into(),
             self_assessment: "on_track".into(),
-            work_done: "已完成调研,形成报告。\n下发通知。".into(),
+            work_done: "已完成调研，形成报告。\n下发通知。".into(),
             problems: String::new(),
             next_steps: "起草方案".into(),
             coordination: Some(Vec::new()),
@@ -67,7 +67,7 @@ fn round_trip_after_user_edit() {
             code: "2.1".into(),
             status: "not_started".into(),
             self_assessment: "at_risk".into(),
-            work_done: "尚未启动,已列入计划".into(),
+            work_done: "尚未启动，已列入计划".into(),
             problems: String::new(),
             next_steps: String::new(),
             coordination: Some(Vec::new()),
@@ -152,8 +152,8 @@ fn formula_results_are_read_by_value() {
 fn error_values_are_named() {
     let errors = cells_err(read_upload(&file_with_formulas(true), PERIOD, &known()));
     assert_eq!(cell_names(&errors), ["F5", "G5"]);
-    assert_eq!(errors[0].message, "单元格是错误值 #N/A,请改为文字");
-    assert_eq!(errors[1].message, "单元格是错误值 #DIV/0!,请改为文字");
+    assert_eq!(errors[0].message, "单元格是错误值 #N/A，请改为文字");
+    assert_eq!(errors[1].message, "单元格是错误值 #DIV/0!，请改为文字");
 }
 
 #[test]

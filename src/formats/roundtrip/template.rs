@@ -105,7 +105,7 @@ fn label_of<'a>(table: &[(&'static str, &'static str)], value: &'a str) -> &'a s
 pub fn template_xlsx(t: &Template) -> Result<Vec<u8>, RoundTripError> {
     if t.rows.len() > MAX_ROWS {
         return Err(RoundTripError::Write(format!(
-            "任务超过 {MAX_ROWS} 项,无法生成模板"
+            "任务超过 {MAX_ROWS} 项，无法生成模板"
         )));
     }
     let f = Formats::new();
@@ -162,7 +162,7 @@ pub fn template_xlsx(t: &Template) -> Result<Vec<u8>, RoundTripError> {
             .allow_list_strings(&statuses().map(|(_, label)| label))?
             .set_error_style(DataValidationErrorStyle::Stop)
             .set_error_title("进展状态")?
-            .set_error_message("请从下拉列表选择:未启动、推进中、已完成 或 滞后")?;
+            .set_error_message("请从下拉列表选择：未启动、推进中、已完成 或 滞后")?;
         ws.add_data_validation(
             FIRST_DATA_ROW,
             COL_STATUS as u16,
@@ -174,7 +174,7 @@ pub fn template_xlsx(t: &Template) -> Result<Vec<u8>, RoundTripError> {
             .allow_list_strings(&assessments().map(|(_, label)| label))?
             .set_error_style(DataValidationErrorStyle::Stop)
             .set_error_title("自评")?
-            .set_error_message("请从下拉列表选择:正常推进、存在风险 或 严重滞后")?;
+            .set_error_message("请从下拉列表选择：正常推进、存在风险 或 严重滞后")?;
         ws.add_data_validation(
             FIRST_DATA_ROW,
             COL_ASSESSMENT as u16,

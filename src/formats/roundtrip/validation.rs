@@ -38,7 +38,7 @@ impl Errors {
             Cell::Empty => Some(String::new()),
             Cell::Text(t) => Some(t.clone()),
             Cell::Error(e) => {
-                self.push(col, row, format!("单元格是错误值 {e},请改为文字"));
+                self.push(col, row, format!("单元格是错误值 {e}，请改为文字"));
                 None
             }
         }
@@ -78,7 +78,7 @@ impl Errors {
             self.push(
                 col,
                 row,
-                format!("{name}不能超过 {MAX_TEXT_CHARS} 字(现有 {n} 字)"),
+                format!("{name}不能超过 {MAX_TEXT_CHARS} 字（现有 {n} 字）"),
             );
         } else if let Err(m) = crate::rules::input::check_text(name, &text) {
             self.push(col, row, m);
@@ -107,7 +107,7 @@ pub(super) fn validate(
             errors.push(
                 col,
                 HEADER_ROW + 1,
-                format!("表头应为“{expected}”,请不要增删或移动列"),
+                format!("表头应为“{expected}”，请不要增删或移动列"),
             );
         }
     }
@@ -124,7 +124,7 @@ pub(super) fn validate(
         let code = errors.text(cells, COL_CODE, row);
         if let Some(code) = &code {
             if code.is_empty() {
-                errors.push(COL_CODE, row, "编号为空:请不要删除或修改编号");
+                errors.push(COL_CODE, row, "编号为空：请不要删除或修改编号");
             } else if !known.contains(code.as_str()) {
                 errors.push(
                     COL_CODE,
@@ -135,7 +135,7 @@ pub(super) fn validate(
                 errors.push(
                     COL_CODE,
                     row,
-                    format!("编号 {code} 重复,第 {first} 行已填报"),
+                    format!("编号 {code} 重复，第 {first} 行已填报"),
                 );
             } else {
                 seen.insert(code.clone(), row);
@@ -182,7 +182,7 @@ pub(super) fn validate(
             COL_CODE,
             row,
             format!(
-                "最多 {MAX_ROWS} 行(第 4 行至第 {} 行),请删除多余的行",
+                "最多 {MAX_ROWS} 行（第 4 行至第 {} 行），请删除多余的行",
                 MAX_ROWS + 3
             ),
         );

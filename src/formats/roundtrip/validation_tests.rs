@@ -37,9 +37,9 @@ fn bad_cells_are_named_and_all_collected() {
     assert_eq!(errors[2].message, "请填写工作进展及成效");
     assert_eq!(
         errors[3].message,
-        "下一步计划不能超过 5000 字(现有 5001 字)"
+        "下一步计划不能超过 5000 字（现有 5001 字）"
     );
-    assert_eq!(errors[4].message, "编号 1.1 重复,第 4 行已填报");
+    assert_eq!(errors[4].message, "编号 1.1 重复，第 4 行已填报");
     assert_eq!(errors[5].message, "请选择进展状态");
     assert_eq!(errors[6].message, "请选择自评");
     assert_eq!(
@@ -91,7 +91,7 @@ fn moved_columns_are_refused() {
     assert_eq!(cell_names(&errors), ["F3", "G3", "F4"]);
     assert_eq!(
         errors[0].message,
-        "表头应为“工作进展及成效”,请不要增删或移动列"
+        "表头应为“工作进展及成效”，请不要增删或移动列"
     );
 }
 

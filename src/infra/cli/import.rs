@@ -9,15 +9,15 @@ use std::process::ExitCode;
 
 #[derive(Debug, Clone, Args)]
 pub struct ImportArgs {
-    /// 工作要点文件 (Markdown 文本);勘误文件 NAME.errata.toml 与之同目录
+    /// 工作要点文件（Markdown 文本）；勘误文件 NAME.errata.toml 与之同目录
     pub path: PathBuf,
-    /// 只解析并报告,不写入数据库
+    /// 只解析并报告，不写入数据库
     #[arg(long)]
     pub dry_run: bool,
     /// 以 JSON 输出完整的解析结果
     #[arg(long)]
     pub json: bool,
-    /// 成员单位名录文件 (默认: 文件同目录的 units.toml,否则 DUBAN_SEEDS_DIR/units.toml)
+    /// 成员单位名录文件（默认：文件同目录的 units.toml，否则 DUBAN_SEEDS_DIR/units.toml）
     #[arg(long)]
     pub units: Option<PathBuf>,
     #[arg(long, env = "DUBAN_SEEDS_DIR", default_value = "seeds", hide = true)]
@@ -70,7 +70,7 @@ pub fn summary(p: &Prepared, outcome: Option<&Outcome>) -> String {
     let plan = &p.plan;
     let date = |d: Option<chrono::NaiveDate>| d.map_or("—".to_string(), |d| d.to_string());
     let mut s = format!(
-        "文件: {}\n工作要点: {}\n发文机关: {}\n文号: {}    成文日期: {}    印发日期: {}\n\
+        "文件：{}\n工作要点：{}\n发文机关：{}\n文号：{}    成文日期：{}    印发日期：{}\n\
          部分 {} 个 · 小节 {} 个 · 任务 {} 项 · 单位 {} 个 · 含未具名成员单位的任务 {} 项\n",
         p.source_name,
         plan.title,
@@ -85,10 +85,10 @@ pub fn summary(p: &Prepared, outcome: Option<&Outcome>) -> String {
         plan.tasks().filter(|(_, _, t)| t.unnamed_members).count(),
     );
     if p.errata.is_empty() {
-        s.push_str("勘误: 无\n");
+        s.push_str("勘误：无\n");
     } else {
         s.push_str(&format!(
-            "勘误 {} 处(原文保持不变,任务文字已更正):\n",
+            "勘误 {} 处（原文保持不变，任务文字已更正）：\n",
             p.errata.len()
         ));
         for e in &p.errata {
@@ -99,12 +99,12 @@ pub fn summary(p: &Prepared, outcome: Option<&Outcome>) -> String {
         }
     }
     s.push_str(&match outcome {
-        None => "结果: 试运行,未写入数据库\n".to_string(),
+        None => "结果：试运行，未写入数据库\n".to_string(),
         Some(Outcome::Imported {
             plan_id,
             units_created,
         }) => format!(
-            "结果: 已导入(工作要点编号 {plan_id}),新建单位 {} 个{}\n",
+            "结果：已导入（工作要点编号 {plan_id}），新建单位 {} 个{}\n",
             units_created.len(),
             if units_created.is_empty() {
                 String::new()
@@ -113,7 +113,7 @@ pub fn summary(p: &Prepared, outcome: Option<&Outcome>) -> String {
             }
         ),
         Some(Outcome::AlreadyPresent { plan_id }) => {
-            format!("结果: 该工作要点已导入(编号 {plan_id}),未做任何更改\n")
+            format!("结果：该工作要点已导入（编号 {plan_id}），未做任何更改\n")
         }
     });
     s

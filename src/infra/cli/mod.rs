@@ -41,22 +41,22 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// 启动 Web 服务: 迁移数据库、导入 seeds/ 中尚未导入的工作要点、监听 DUBAN_BIND (默认命令)
+    /// 启动 Web 服务：迁移数据库、导入 seeds/ 中尚未导入的工作要点、监听 DUBAN_BIND（默认命令）
     #[command(after_help = ENV_HELP)]
     Serve(ServeArgs),
     /// 只执行数据库迁移
     #[command(after_help = ENV_HELP)]
     Migrate,
-    /// 解析并导入一份工作要点文件(同一事务中写入;已导入的文件不重复写入)
+    /// 解析并导入一份工作要点文件（同一事务中写入；已导入的文件不重复写入）
     #[command(after_help = ENV_HELP)]
     Import(import::ImportArgs),
-    /// 用户管理: add、token、disable、enable、password
+    /// 用户管理：add、token、disable、enable、password
     #[command(subcommand, after_help = ENV_HELP)]
     User(user::UserCommand),
-    /// 生成演示数据:demo 为示例用户和 2022 年两个季度的进展情况;large 为性能测试用的大规模合成数据(已有报告时拒绝)
+    /// 生成演示数据：demo 为示例用户和 2022 年两个季度的进展情况；large 为性能测试用的大规模合成数据（已有报告时拒绝）
     #[command(after_help = ENV_HELP)]
     DemoData(DemoArgs),
-    /// 启动内置数据库,在 DATABASE_URL 指向它的环境中运行命令,结束后停止数据库(供测试脚本使用)
+    /// 启动内置数据库，在 DATABASE_URL 指向它的环境中运行命令，结束后停止数据库（供测试脚本使用）
     #[command(after_help = ENV_HELP)]
     WithDb(with_db::WithDbArgs),
 }
@@ -64,10 +64,10 @@ pub enum Command {
 /// `duban demo-data`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DemoArgs {
-    /// demo: 供新用户浏览的示例数据;large: 300 份工作要点、10 万项任务、100 万份进展情况(性能测试用)
+    /// demo: 供新用户浏览的示例数据；large: 300 份工作要点、10 万项任务、100 万份进展情况（性能测试用）
     #[arg(long, value_parser = ["demo", "large"], default_value = "demo")]
     pub scale: String,
-    /// large 的缩小比例(测试用,如 0.001)
+    /// large 的缩小比例（测试用，如 0.001）
     #[arg(long, default_value_t = 1.0, hide = true)]
     pub fraction: f64,
     #[arg(long, env = "DUBAN_SEEDS_DIR", default_value = "seeds", hide = true)]
@@ -80,14 +80,14 @@ pub fn main() -> ExitCode {
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("错误: 无法启动运行时: {e}");
+            eprintln!("错误：无法启动运行时：{e}");
             return ExitCode::FAILURE;
         }
     };
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("错误: {}", error_chain(&e));
+            eprintln!("错误：{}", error_chain(&e));
             ExitCode::FAILURE
         }
     }
@@ -132,7 +132,7 @@ async fn demo_large(db: &DbArgs, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     database.close().await;
     let done = result?;
     println!(
-        "已生成合成数据(用时 {:.1} 秒):工作要点 {} 份、部分 {} 个、小节 {} 个、任务 {} 项、\
+        "已生成合成数据（用时 {:.1} 秒）：工作要点 {} 份、部分 {} 个、小节 {} 个、任务 {} 项、\
          责任分工 {} 条、单位 {} 个、用户 {} 个、进展情况 {} 份、审核记录 {} 条。",
         done.seconds,
         done.plans,
@@ -201,11 +201,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             database.close().await;
             let done = result?;
             println!(
-                "已生成演示数据:进展情况 {} 份(采纳 {},退回 {}),办结任务 {} 项。",
+                "已生成演示数据：进展情况 {} 份（采纳 {}，退回 {}），办结任务 {} 项。",
                 done.reports, done.accepted, done.returned, done.closed
             );
             println!(
-                "演示账号(密码均为 {}):{}",
+                "演示账号（密码均为 {}）：{}",
                 crate::workflows::demo::DEMO_PASSWORD,
                 done.users.join("、")
             );

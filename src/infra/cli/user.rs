@@ -13,28 +13,28 @@ use std::process::ExitCode;
 
 #[derive(Debug, Clone, Subcommand)]
 pub enum UserCommand {
-    /// 新建用户;密码从标准输入的第一行读取
+    /// 新建用户；密码从标准输入的第一行读取
     Add(AddArgs),
-    /// 为用户生成新的 API 令牌,令牌打印在标准输出的最后一行(只保存其摘要)
+    /// 为用户生成新的 API 令牌，令牌打印在标准输出的最后一行（只保存其摘要）
     Token { login: String },
-    /// 停用用户(其会话和令牌随即失效)
+    /// 停用用户（其会话和令牌随即失效）
     Disable { login: String },
     /// 重新启用用户
     Enable { login: String },
-    /// 设置用户密码;新密码从标准输入的第一行读取
+    /// 设置用户密码；新密码从标准输入的第一行读取
     Password { login: String },
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct AddArgs {
     pub login: String,
-    /// office (办公室) | liaison (联络员) | leader (领导)
+    /// office（办公室） | liaison（联络员） | leader（领导）
     #[arg(long, value_parser = parse_role)]
     pub role: Role,
-    /// 联络员所属单位(简称或全称),联络员必填
+    /// 联络员所属单位（简称或全称），联络员必填
     #[arg(long)]
     pub unit: Option<String>,
-    /// 姓名(默认同登录名)
+    /// 姓名（默认同登录名）
     #[arg(long)]
     pub name: Option<String>,
 }
@@ -51,7 +51,7 @@ fn read_password() -> anyhow::Result<String> {
         .context("无法从标准输入读取密码")?;
     let password = line.trim_end_matches(['\n', '\r']).to_string();
     if password.is_empty() {
-        bail!("标准输入中没有密码(第一行应为密码)");
+        bail!("标准输入中没有密码（第一行应为密码）");
     }
     Ok(password)
 }
@@ -108,7 +108,7 @@ async fn run_with(
             )
             .await?;
             println!(
-                "已创建用户 {}(编号 {id},角色 {})",
+                "已创建用户 {}（编号 {id}，角色 {}）",
                 a.login.trim().to_lowercase(),
                 a.role.label()
             );
@@ -117,7 +117,7 @@ async fn run_with(
             let user = find(pool, login).await?;
             let token = accounts::create_token(pool, &actor, user.id).await?;
             println!(
-                "已为 {} 生成 API 令牌(只显示这一次,请妥善保存):",
+                "已为 {} 生成 API 令牌（只显示这一次，请妥善保存）：",
                 user.login
             );
             println!("{}", token.secret);

@@ -99,7 +99,7 @@ pub(crate) fn log_tail(log: &Path, lines: usize) -> String {
             let all: Vec<&str> = text.lines().collect();
             all[all.len().saturating_sub(lines)..].join("\n")
         }
-        Err(e) => format!("(无法读取日志 / could not read {}: {e})", log.display()),
+        Err(e) => format!("（无法读取日志 / could not read {}: {e}）", log.display()),
     }
 }
 

@@ -78,7 +78,7 @@ impl Login {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
         if !ok_first || !ok_rest {
-            return Err("登录名只能包含英文字母、数字和 . _ -,且以字母或数字开头");
+            return Err("登录名只能包含英文字母、数字和 . _ -，且以字母或数字开头");
         }
         Ok(Login(s))
     }

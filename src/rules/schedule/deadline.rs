@@ -91,7 +91,7 @@ impl Deadline {
             Deadline::Date(d) => format!("{}前", cn_date(*d)),
             Deadline::YearEnd => format!("{year}年底前"),
             Deadline::Ongoing => "持续推进".into(),
-            Deadline::Staged(c) => format!("分阶段({} 个节点)", c.len()),
+            Deadline::Staged(c) => format!("分阶段（{} 个节点）", c.len()),
         }
     }
 
@@ -159,10 +159,10 @@ pub fn parse_checkpoints(text: &str) -> Result<Vec<Checkpoint>, String> {
         }
         let (date, title) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
         let date = NaiveDate::parse_from_str(date, "%Y-%m-%d")
-            .map_err(|_| format!("第 {} 行: 应以日期开头,如“2022-06-30 完成调研”", i + 1))?;
+            .map_err(|_| format!("第 {} 行：应以日期开头，如“2022-06-30 完成调研”", i + 1))?;
         let title = title.trim();
         if title.is_empty() {
-            return Err(format!("第 {} 行: 日期后请写节点说明", i + 1));
+            return Err(format!("第 {} 行：日期后请写节点说明", i + 1));
         }
         out.push(Checkpoint {
             date,
@@ -224,11 +224,11 @@ mod tests {
         assert_eq!(c[1].title, "总结");
         assert_eq!(
             parse_checkpoints("6月30日 调研").unwrap_err(),
-            "第 1 行: 应以日期开头,如“2022-06-30 完成调研”"
+            "第 1 行：应以日期开头，如“2022-06-30 完成调研”"
         );
         assert_eq!(
             parse_checkpoints("2022-06-30 a\n2022-07-01").unwrap_err(),
-            "第 2 行: 日期后请写节点说明"
+            "第 2 行：日期后请写节点说明"
         );
         assert!(parse_checkpoints("2022-02-30 a").is_err());
     }

@@ -45,9 +45,9 @@ use utoipa::{Modify, OpenApi, ToResponse};
     modifiers(&BearerToken),
     security(("bearer" = [])),
     tags(
-        (name = "plans", description = "工作要点: plans and their tasks"),
+        (name = "plans", description = "工作要点：plans and their tasks"),
         (name = "tasks", description = "The office's changes to a task"),
-        (name = "reports", description = "进展情况: progress reports"),
+        (name = "reports", description = "进展情况：progress reports"),
         (name = "meta", description = "This description")
     )
 )]

@@ -89,7 +89,7 @@ pub struct ReportPage {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "period": "2022-Q3", "status": "in_progress", "self_assessment": "on_track",
-    "work_done": "已召开专题部署会,制定实施方案。", "coordination": ["请协调数据共享"], "submit": false
+    "work_done": "已召开专题部署会，制定实施方案。", "coordination": ["请协调数据共享"], "submit": false
 }))]
 #[allow(dead_code)]
 pub struct NewReport {
@@ -202,7 +202,7 @@ fn text(obj: &Map<String, Value>, key: &str, required: bool) -> Result<String, A
         _ => Err(bad(
             key,
             if required {
-                "必填,应为文字"
+                "必填，应为文字"
             } else {
                 "应为文字"
             },
@@ -282,7 +282,7 @@ pub async fn create(
                 .ok_or_else(|| bad("unit", format!("名录中没有单位“{name}”")))?
         }
         (None, Some(u)) => u,
-        (None, None) => return Err(bad("unit", "请指明填报单位(单位简称)")),
+        (None, None) => return Err(bad("unit", "请指明填报单位（单位简称）")),
         (Some(_), _) => return Err(bad("unit", "应为单位简称")),
     };
     // An optional part left out of the body stays as stored (`null` or `[]` clears it).

@@ -180,7 +180,7 @@ pub async fn patch(
         .get("version")
         .and_then(Value::as_i64)
         .and_then(|v| i32::try_from(v).ok())
-        .ok_or_else(|| bad("version", "须给出读取时的版本号(整数)"))?;
+        .ok_or_else(|| bad("version", "须给出读取时的版本号（整数）"))?;
     // The page asks before a change makes reports overdue at once; an API client states the
     // whole change it wants.
     let mut change = TaskChange {

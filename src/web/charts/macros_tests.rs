@@ -61,11 +61,9 @@ fn macros_render_accessible_svg() {
     assert!(html.contains("role=\"group\"")); // the bars have links
     assert_eq!(html.matches("role=\"img\"").count(), 2);
     assert!(html.contains("viewBox=\"0 0 720 "));
-    assert!(
-        html.contains(
-            "<title>一、扎实开展重点难点治理:合计 16(红灯 3,黄灯 2,绿灯 10,未评 1)</title>"
-        )
-    );
+    assert!(html.contains(
+        "<title>一、扎实开展重点难点治理：合计 16（红灯 3，黄灯 2，绿灯 10，未评 1）</title>"
+    ));
     assert!(html.contains(">二、空</text>"));
     assert!(html.contains("font-weight=\"bold\">0</text>"));
     assert!(

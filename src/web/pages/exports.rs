@@ -20,7 +20,7 @@ async fn ledger(
     let sel = select(pool, clock, user, q, Rows::All).await?;
     if sel.errors.any() {
         return Err(AppError::BadRequest(
-            "筛选条件有误,请在任务页面更正后再导出。".into(),
+            "筛选条件有误，请在任务页面更正后再导出。".into(),
         ));
     }
     let ledger = ledger::assemble(

@@ -165,7 +165,7 @@ fn read(f: &SettingsForm) -> Result<(i32, Deadline, Cycle, i32), (&'static str, 
         .version
         .trim()
         .parse()
-        .map_err(|_| ("form", "表单缺少版本号,请刷新页面后重试".to_string()))?;
+        .map_err(|_| ("form", "表单缺少版本号，请刷新页面后重试".to_string()))?;
     let deadline = match f.deadline_kind.as_str() {
         "ongoing" => Deadline::Ongoing,
         "year_end" => Deadline::YearEnd,
@@ -173,7 +173,7 @@ fn read(f: &SettingsForm) -> Result<(i32, Deadline, Cycle, i32), (&'static str, 
             NaiveDate::parse_from_str(f.deadline_date.trim(), "%Y-%m-%d").map_err(|_| {
                 (
                     "default_deadline",
-                    "请填写完成日期,格式如 2022-12-31".to_string(),
+                    "请填写完成日期，格式如 2022-12-31".to_string(),
                 )
             })?,
         ),

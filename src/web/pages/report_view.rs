@@ -323,7 +323,7 @@ pub async fn update(
 ) -> Result<Response, AppError> {
     let report = readable(&pool, &user, id).await?.report;
     let version = super::reports::form_version(&f.version)?
-        .ok_or_else(|| AppError::BadRequest("表单缺少版本号,请刷新页面后重试。".into()))?;
+        .ok_or_else(|| AppError::BadRequest("表单缺少版本号，请刷新页面后重试。".into()))?;
     let n_files = files.len();
     let result = match f.clone().save_for(&report, files) {
         Ok(save) => {
@@ -422,7 +422,7 @@ pub async fn review(
         .version
         .trim()
         .parse()
-        .map_err(|_| AppError::BadRequest("表单缺少版本号,请刷新页面。".into()))?;
+        .map_err(|_| AppError::BadRequest("表单缺少版本号，请刷新页面。".into()))?;
     let office_assessment = match f.office_assessment.trim() {
         "" => None,
         s => Some(

@@ -39,7 +39,7 @@ pub fn form_version(raw: &str) -> Result<Option<i32>, AppError> {
         v => v
             .parse()
             .map(Some)
-            .map_err(|_| AppError::BadRequest("表单中的版本号无效,请刷新页面后重试。".into())),
+            .map_err(|_| AppError::BadRequest("表单中的版本号无效，请刷新页面后重试。".into())),
     }
 }
 

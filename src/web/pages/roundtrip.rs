@@ -406,7 +406,7 @@ pub async fn upload(
         }
         Err(RoundTripError::Cells(cells)) => {
             let message = format!(
-                "表格中有 {} 处错误,请改正后重新上传;本次未保存任何内容。",
+                "表格中有 {} 处错误，请改正后重新上传；本次未保存任何内容。",
                 cells.len()
             );
             Ok(render::page(
@@ -418,7 +418,7 @@ pub async fn upload(
             StatusCode::UNPROCESSABLE_ENTITY,
             &page(
                 s,
-                Some(format!("{e};本次未保存任何内容。")),
+                Some(format!("{e}；本次未保存任何内容。")),
                 Vec::new(),
                 Vec::new(),
             ),

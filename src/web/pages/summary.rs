@@ -64,7 +64,7 @@ fn charts(s: &Summary, layout: &Layout) -> (ShareLayout, BarLayout, LineLayout) 
     let share = ShareBar {
         title: "全部任务的灯色".into(),
         description: format!(
-            "共 {} 项任务:红灯 {},黄灯 {},绿灯 {},已办结 {}",
+            "共 {} 项任务：红灯 {}，黄灯 {}，绿灯 {}，已办结 {}",
             t.tasks, t.red, t.yellow, t.green, t.closed
         ),
         segments: vec![
@@ -165,7 +165,7 @@ pub async fn show(
             .filter(|d| *d <= today)
             .ok_or_else(|| {
                 AppError::BadRequest(format!(
-                    "日期“{s}”无效:应为今天或以前的日期,格式如 2022-07-01。"
+                    "日期“{s}”无效：应为今天或以前的日期，格式如 2022-07-01。"
                 ))
             })?,
     };

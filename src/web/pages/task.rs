@@ -368,7 +368,7 @@ async fn page(
             "{}{}",
             deadline.describe(settings.year),
             if row.deadline_kind.is_none() {
-                "(随工作要点默认)"
+                "（随工作要点默认）"
             } else {
                 ""
             }
@@ -377,7 +377,7 @@ async fn page(
             "{}{}",
             cycle.label(),
             if row.cycle.is_none() {
-                "(随工作要点默认)"
+                "（随工作要点默认）"
             } else {
                 ""
             }
@@ -415,7 +415,7 @@ pub async fn show(
 fn parse_version(raw: &str) -> Result<i32, AppError> {
     raw.trim()
         .parse()
-        .map_err(|_| AppError::BadRequest("表单缺少版本号,请刷新页面后重试。".into()))
+        .map_err(|_| AppError::BadRequest("表单缺少版本号，请刷新页面后重试。".into()))
 }
 
 /// After a change: back to the task, or the page again with what went wrong.
@@ -599,7 +599,7 @@ fn read_deadline(f: &ScheduleForm) -> Result<Option<Deadline>, (&'static str, St
         "default" | "" => None,
         "date" => {
             let d = NaiveDate::parse_from_str(f.deadline_date.trim(), "%Y-%m-%d")
-                .map_err(|_| ("deadline", "请填写完成日期,格式如 2022-10-31".to_string()))?;
+                .map_err(|_| ("deadline", "请填写完成日期，格式如 2022-10-31".to_string()))?;
             Some(Deadline::Date(d))
         }
         "year_end" => Some(Deadline::YearEnd),

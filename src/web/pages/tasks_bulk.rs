@@ -207,9 +207,9 @@ pub async fn preview(
             None,
         )),
         Err(ChangeError::Field { message, .. }) => list(message).await,
-        Err(ChangeError::NotFound | ChangeError::Stale { .. } | ChangeError::WouldBeOverdue { .. }) => {
-            list("部分任务已不存在，请刷新后重试".into()).await
-        }
+        Err(
+            ChangeError::NotFound | ChangeError::Stale { .. } | ChangeError::WouldBeOverdue { .. },
+        ) => list("部分任务已不存在，请刷新后重试".into()).await,
         Err(ChangeError::Db(e)) => Err(e.into()),
     }
 }
@@ -272,7 +272,17 @@ pub async fn confirm(
     };
     let ctx = plan_context::require(&pool, q.plan.as_deref(), "tasks", &user).await?;
     let back = back_query(&back_uri);
-    match bulk_units::apply(&pool, &user.actor(addr), ctx.plan.id, &seen, unit_id, op, clock.today()).await {
+    match bulk_units::apply(
+        &pool,
+        &user.actor(addr),
+        ctx.plan.id,
+        &seen,
+        unit_id,
+        op,
+        clock.today(),
+    )
+    .await
+    {
         Ok(applied) => {
             let sep = if back.is_empty() { "" } else { "&" };
             Ok(
@@ -293,7 +303,9 @@ pub async fn confirm(
                 Err(_) => render_list(&pool, clock, &user, &back_uri, q, Some(message), &[]).await,
             }
         }
-        Err(ChangeError::NotFound | ChangeError::Stale { .. } | ChangeError::WouldBeOverdue { .. }) => {
+        Err(
+            ChangeError::NotFound | ChangeError::Stale { .. } | ChangeError::WouldBeOverdue { .. },
+        ) => {
             let message = "部分任务已不存在，请刷新后重试".to_string();
             render_list(&pool, clock, &user, &back_uri, q, Some(message), &[]).await
         }
@@ -324,7 +336,9 @@ pub async fn undo(
             *r.status_mut() = StatusCode::CONFLICT;
             Ok(r)
         }
-        Err(ChangeError::NotFound | ChangeError::Stale { .. } | ChangeError::WouldBeOverdue { .. }) => Err(BulkChangeId::missing()),
+        Err(
+            ChangeError::NotFound | ChangeError::Stale { .. } | ChangeError::WouldBeOverdue { .. },
+        ) => Err(BulkChangeId::missing()),
         Err(ChangeError::Db(e)) => Err(e.into()),
     }
 }

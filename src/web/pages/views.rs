@@ -135,7 +135,7 @@ pub fn history_line(
         };
         let (lead, co) = (names("lead"), names("co"));
         format!(
-            "牵头:{};配合:{}",
+            "牵头：{}；配合：{}",
             if lead.is_empty() { "无" } else { &lead },
             if co.is_empty() { "无" } else { &co }
         )

@@ -28,10 +28,10 @@ const LIAISONS: &[(&str, &str)] = &[
 ];
 
 const WORK: &[&str] = &[
-    "【演示】召开专题部署会,制定实施方案,明确责任分工和时间节点。",
-    "【演示】组织开展集中检查,共检查重点场所 120 余处,立案查处案件 36 起。",
-    "【演示】会同有关部门开展联合执法,移送涉嫌犯罪案件 8 起,发布典型案例 5 个。",
-    "【演示】完成阶段性任务,形成工作总结并报送领导小组办公室。",
+    "【演示】召开专题部署会，制定实施方案，明确责任分工和时间节点。",
+    "【演示】组织开展集中检查，共检查重点场所 120 余处，立案查处案件 36 起。",
+    "【演示】会同有关部门开展联合执法，移送涉嫌犯罪案件 8 起，发布典型案例 5 个。",
+    "【演示】完成阶段性任务，形成工作总结并报送领导小组办公室。",
 ];
 
 /// A small deterministic generator, so that the demo is the same every time.
@@ -61,7 +61,7 @@ pub async fn generate(pool: &PgPool, seeds: &Path) -> anyhow::Result<DemoReport>
     let reports = db::reports::count_all(pool).await?;
     if reports > 0 {
         bail!(
-            "数据库中已有 {reports} 份进展情况:演示数据只能生成在没有真实报告的数据库中,未做任何更改。"
+            "数据库中已有 {reports} 份进展情况：演示数据只能生成在没有真实报告的数据库中，未做任何更改。"
         );
     }
     importer::import_seeds(pool, seeds)
@@ -170,7 +170,7 @@ pub async fn generate(pool: &PgPool, seeds: &Path) -> anyhow::Result<DemoReport>
                         } else {
                             String::new()
                         },
-                        next_steps: "【演示】继续推进,按期报送。".into(),
+                        next_steps: "【演示】继续推进，按期报送。".into(),
                     },
                     coordination: Vec::new(),
                     submit: true,

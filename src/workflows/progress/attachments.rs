@@ -31,7 +31,7 @@ pub async fn add_attachment(
     }
     if !report.review_state.editable() {
         return Err(ProgressError::Conflict(format!(
-            "该报告{},不能再添加附件",
+            "该报告{}，不能再添加附件",
             report.review_state.label()
         )));
     }
@@ -108,7 +108,7 @@ pub async fn delete_attachment(
     }
     if !report.review_state.editable() {
         return Err(ProgressError::Conflict(format!(
-            "该报告{},不能再删除附件",
+            "该报告{}，不能再删除附件",
             report.review_state.label()
         )));
     }

@@ -190,7 +190,7 @@ pub async fn save_report_in(
     let (task_id, closed) = lock_task_row(&mut *tx, plan_id, code).await?;
     if closed {
         return Err(ProgressError::Conflict(
-            "该任务已办结,不再接收进展情况".into(),
+            "该任务已办结，不再接收进展情况".into(),
         ));
     }
     let assigned = db::assignments::units(&mut *tx, task_id)
@@ -215,7 +215,7 @@ pub async fn save_report_in(
             }
             if !existing.review_state.editable() {
                 return Err(ProgressError::Conflict(format!(
-                    "该报告{},不能再修改",
+                    "该报告{}，不能再修改",
                     existing.review_state.label()
                 )));
             }

@@ -59,7 +59,7 @@ pub async fn review(
     }
     if report.review_state != ReviewState::Submitted {
         return Err(ProgressError::Conflict(format!(
-            "该报告{},不能审核",
+            "该报告{}，不能审核",
             report.review_state.label()
         )));
     }

@@ -85,7 +85,7 @@ pub async fn urge(
     if outstanding.is_empty() {
         return Err(field(
             "units",
-            "请选择要催办的单位(只能催办有未报、迟报进展情况的单位)",
+            "请选择要催办的单位（只能催办有未报、迟报进展情况的单位）",
         ));
     }
     for (unit_id, codes) in &outstanding {

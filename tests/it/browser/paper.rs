@@ -16,7 +16,7 @@ use sqlx::PgPool;
 use std::path::PathBuf;
 use std::time::Duration;
 
-const TODAY: &str = "2022-10-20";
+pub(super) const TODAY: &str = "2022-10-20";
 
 /// Who looks at a page of the walk: a demo account, or nobody signed in.
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -105,15 +105,15 @@ fn the_walk(ids: &Ids) -> Vec<Visit> {
 }
 
 /// Rows of the demo data the walk's addresses need.
-struct Ids {
-    unit: i64,
-    task: String,
-    report: i64,
-    edition: i64,
+pub(super) struct Ids {
+    pub unit: i64,
+    pub task: String,
+    pub report: i64,
+    pub edition: i64,
 }
 
 /// The demo data (two quarters of reports), and edition 1 issued on 2022-10-20.
-async fn demo(pool: &PgPool) -> Ids {
+pub(super) async fn demo(pool: &PgPool) -> Ids {
     duban::workflows::demo::generate(pool, &common::seeds())
         .await
         .expect("demo data");

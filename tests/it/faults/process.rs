@@ -45,7 +45,7 @@ impl Duban {
         let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
         let addr = tokio::time::timeout(Duration::from_secs(60), async {
             while let Ok(Some(line)) = lines.next_line().await {
-                if let Some(addr) = line.trim().strip_prefix("duban 已启动: http://") {
+                if let Some(addr) = line.trim().strip_prefix("duban 已启动：http://") {
                     return Some(addr.to_string());
                 }
             }

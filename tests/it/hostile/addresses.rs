@@ -7,8 +7,8 @@ use axum::http::Method;
 use duban::web::{AppState, route_list};
 use sqlx::PgPool;
 
-const BAD_ADDRESS: &str = "请求有误:网址中含有无效的字符";
-const BAD_QUERY: &str = "网址中的查询参数无效:含有无效的字符";
+const BAD_ADDRESS: &str = "请求有误：网址中含有无效的字符";
+const BAD_QUERY: &str = "网址中的查询参数无效：含有无效的字符";
 const I64_OVERFLOW: &str = "9223372036854775808";
 
 /// A concrete value for each path parameter, valid for the route.

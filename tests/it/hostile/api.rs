@@ -117,19 +117,19 @@ async fn table(w: &World, method: &Method, path: &str) -> Option<Vec<Case>> {
                 "no period",
                 json!({"period": "~"}),
                 422,
-                f("period", "必填,应为文字"),
+                f("period", "必填，应为文字"),
             )
             .with(
                 "no status",
                 json!({"status": "~"}),
                 422,
-                f("status", "必填,应为文字"),
+                f("status", "必填，应为文字"),
             )
             .with(
                 "no work done",
                 json!({"work_done": "~"}),
                 422,
-                f("work_done", "必填,应为文字"),
+                f("work_done", "必填，应为文字"),
             )
             .with(
                 "an unknown field",
@@ -147,19 +147,19 @@ async fn table(w: &World, method: &Method, path: &str) -> Option<Vec<Case>> {
                 "a period that is a number",
                 json!({"period": 2022}),
                 422,
-                f("period", "必填,应为文字"),
+                f("period", "必填，应为文字"),
             )
             .with(
                 "a status that is a number",
                 json!({"status": 1}),
                 422,
-                f("status", "必填,应为文字"),
+                f("status", "必填，应为文字"),
             )
             .with(
                 "work done that is an object",
                 json!({"work_done": {"text": "x"}}),
                 422,
-                f("work_done", "必填,应为文字"),
+                f("work_done", "必填，应为文字"),
             )
             .with(
                 "problems that are a list",

@@ -1414,7 +1414,7 @@ async fn table(w: &World, path: &str) -> Option<Vec<Case>> {
                     ("checkpoints", Some("2022-02-30 完成一半")),
                 ],
                 422,
-                Beside("e-deadline", "第 1 行: 应以日期开头"),
+                Beside("e-deadline", "第 1 行：应以日期开头"),
             )
             .with(
                 "a checkpoint in year 99999",
@@ -1423,7 +1423,7 @@ async fn table(w: &World, path: &str) -> Option<Vec<Case>> {
                     ("checkpoints", Some("99999-01-01 完成一半")),
                 ],
                 422,
-                Beside("e-deadline", "第 1 行: 应以日期开头"),
+                Beside("e-deadline", "第 1 行：应以日期开头"),
             )
             .with(
                 "a checkpoint in year 0",
@@ -1621,7 +1621,7 @@ async fn table(w: &World, path: &str) -> Option<Vec<Case>> {
                     format!("/reports/{}", w.submitted),
                     &[("version", Some(&submitted_version))],
                     409,
-                    Page("该报告已提交待审核,不能再修改"),
+                    Page("该报告已提交待审核，不能再修改"),
                 )
                 .finish()
         }

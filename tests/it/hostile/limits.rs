@@ -48,7 +48,7 @@ async fn a_stalled_request_is_cut_off_with_a_message(pool: PgPool) {
     let page = answer(stall(addr, STALLED_FORM).await).await;
     assert!(page.starts_with("HTTP/1.1 503"), "{page}");
     assert!(
-        page.contains("text/html") && page.contains("请求处理超时,请稍后再试。"),
+        page.contains("text/html") && page.contains("请求处理超时，请稍后再试。"),
         "{page}"
     );
     // The API's token check comes first; a stalled body after a valid token times out too.

@@ -433,7 +433,7 @@ async fn dates_out_of_range_are_refused(pool: PgPool) {
             o,
             format!("/summary?as_of={}", bad.replace('+', "%2B")),
             400,
-            Page("无效:应为今天或以前的日期"),
+            Page("无效：应为今天或以前的日期"),
         ));
     }
     // The task's and the plan's deadlines hold dates to the plan's years.

@@ -94,7 +94,7 @@ async fn attachments_that_lie_or_overflow(pool: PgPool) {
             422,
             Beside(
                 "e-file",
-                "文件内容与扩展名不符:内容是PDF 文档,扩展名却是 .png",
+                "文件内容与扩展名不符：内容是PDF 文档，扩展名却是 .png",
             ),
         ),
         up(
@@ -277,8 +277,8 @@ async fn workbooks_that_are_bombs_or_broken(pool: PgPool) {
             .expect(status, e)
     };
     let beside = |m| Expect::Beside("upload-error", m);
-    let not_xlsx = "不是有效的 Excel(.xlsx)文件";
-    let bomb = "文件解压后过大,疑似压缩炸弹,已拒绝";
+    let not_xlsx = "不是有效的 Excel（.xlsx）文件";
+    let bomb = "文件解压后过大，疑似压缩炸弹，已拒绝";
     let many: Vec<(String, Vec<u8>)> = (0..1001).map(|i| (format!("x/{i}.xml"), vec![])).collect();
     let many: Vec<(&str, &[u8])> = many
         .iter()

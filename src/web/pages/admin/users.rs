@@ -156,7 +156,7 @@ pub async fn create(
                 return Ok(render::ok(&SecretPage {
                     layout: bare_layout("users", Some(&user)),
                     heading: format!("已创建用户 {}", f.login.trim().to_lowercase()),
-                    explanation: "这是该用户的一次性初始密码,只显示这一次。请通过安全渠道告知本人;首次登录时必须修改。".into(),
+                    explanation: "这是该用户的一次性初始密码，只显示这一次。请通过安全渠道告知本人；首次登录时必须修改。".into(),
                     secret: password,
                     back: format!("/admin/users/{id}"),
                 }));
@@ -336,7 +336,8 @@ pub async fn reset_password(
     Ok(render::ok(&SecretPage {
         layout: bare_layout("users", Some(&user)),
         heading: format!("已为 {} 设置一次性密码", subject.login),
-        explanation: "该密码只显示这一次。请通过安全渠道告知本人;其下次登录时必须修改密码。".into(),
+        explanation: "该密码只显示这一次。请通过安全渠道告知本人；其下次登录时必须修改密码。"
+            .into(),
         secret: password,
         back: format!("/admin/users/{}", subject.id),
     }))
@@ -354,7 +355,7 @@ pub async fn create_token(
         layout: bare_layout("users", Some(&user)),
         heading: format!("已为 {} 生成 API 令牌", subject.login),
         explanation:
-            "令牌只显示这一次,系统只保存其摘要。调用接口时放在请求头 Authorization: Bearer 之后。"
+            "令牌只显示这一次，系统只保存其摘要。调用接口时放在请求头 Authorization: Bearer 之后。"
                 .into(),
         secret: token.secret,
         back: format!("/admin/users/{}", subject.id),
