@@ -125,6 +125,14 @@ fn diff_lines(old: &str, new: &str) -> (Vec<DiffLine>, u32) {
     (lines, ratio)
 }
 
+/// How the report's form is offered: the office filing on the unit's behalf (代为填报), and
+/// started from last period's text.
+#[derive(Debug, Clone, Copy, Default)]
+struct FormMode {
+    on_behalf: bool,
+    based: bool,
+}
+
 async fn page(
     pool: &PgPool,
     user: &CurrentUser,
@@ -132,9 +140,9 @@ async fn page(
     form: Option<ReportForm>,
     errors: FieldErrors,
     notice: Option<String>,
-    on_behalf: bool,
-    based: bool,
+    mode: FormMode,
 ) -> Result<ReportPage, AppError> {
+    let FormMode { on_behalf, based } = mode;
     let report = &seen.report;
     let task = db::tasks::get_by_code(pool, report.plan_id, &report.code)
         .await?
@@ -277,8 +285,7 @@ pub async fn show(
             None,
             FieldErrors::default(),
             notice,
-            on_behalf,
-            based,
+            FormMode { on_behalf, based },
         )
         .await?,
     ))
@@ -306,8 +313,10 @@ async fn refused(
             form,
             FieldErrors::single(field, message),
             None,
-            on_behalf,
-            false,
+            FormMode {
+                on_behalf,
+                based: false,
+            },
         )
         .await?,
     ))
