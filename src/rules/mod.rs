@@ -4,6 +4,8 @@ pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod due_soon;
+#[cfg(test)]
+mod fixtures;
 pub mod input;
 pub mod lights;
 pub mod obligations;

@@ -228,23 +228,7 @@ pub fn task_as_of(task: &TaskRow, day: NaiveDate) -> TaskRow {
 mod tests {
     use super::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
-
-    fn plan() -> PlanSettings {
-        PlanSettings {
-            id: 1,
-            year: 2022,
-            issuer: "x".into(),
-            issued_on: Some(d(2022, 4, 25)),
-            default_deadline_kind: DeadlineKind::Ongoing,
-            default_deadline_date: None,
-            cycle: Cycle::Quarterly,
-            due_days: 10,
-            version: 1,
-        }
-    }
+    use crate::rules::fixtures::{d, plan};
 
     fn keys(ps: &[Period]) -> Vec<String> {
         ps.iter().map(|p| p.key.clone()).collect()
