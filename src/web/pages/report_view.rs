@@ -125,6 +125,7 @@ fn diff_lines(old: &str, new: &str) -> (Vec<DiffLine>, u32) {
     (lines, ratio)
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn page(
     pool: &PgPool,
     user: &CurrentUser,
