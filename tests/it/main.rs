@@ -37,3 +37,4 @@ mod truth;
 mod urge_boxes;
 mod visibility;
 mod web;
+mod year_over;

@@ -5,8 +5,10 @@ mod deadline;
 mod focus;
 mod naming;
 mod period;
+mod year_end;
 
 pub use deadline::{Checkpoint, Deadline, DeadlineKind, parse_checkpoints};
 pub use focus::{FOCUS_LEAD_DAYS, focus_of_cycle, in_focus};
 pub use naming::{period_label, point_label, prose_date};
 pub use period::{Cycle, Period, periods_between};
+pub use year_end::year_over;

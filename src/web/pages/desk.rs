@@ -4,6 +4,7 @@
 
 use super::query::PageQuery;
 use super::review;
+use super::year_over::YearOver;
 use crate::db::{self, tasks::TaskFilter};
 use crate::rules::due_soon::{DUE_SOON_DAYS, DueSoon, TaskDeadline, due_within};
 use crate::rules::schedule::{Period, focus_of_cycle};
@@ -36,6 +37,8 @@ struct DeskPage {
     due_soon_days: u64,
     without_liaison: usize,
     pending_designation: i64,
+    /// The plan's year is over: the lights are judged on today.
+    year_over: Option<YearOver>,
 }
 
 #[derive(Template)]
@@ -117,6 +120,7 @@ pub async fn show(
         DUE_SOON_DAYS,
     );
     let page = DeskPage {
+        year_over: YearOver::of(settings.year, today, &ctx.layout),
         plan_title: ctx.plan.title.clone(),
         today,
         awaiting_review,

@@ -22,6 +22,7 @@ mod tasks_bulk;
 mod units;
 mod views;
 mod work;
+mod year_over;
 
 use super::{AppError, Routes};
 use axum::response::{IntoResponse, Response};

@@ -2,6 +2,7 @@
 //! `?as_of=YYYY-MM-DD` shows the page as it stood on that date.
 
 use super::query::PageQuery;
+use super::year_over::YearOver;
 use crate::rules::lights::Punctuality;
 use crate::rules::schedule::{period_label, point_label, prose_date};
 use crate::web::auth::CurrentUser;
@@ -39,6 +40,8 @@ struct SummaryPage {
     share: ShareLayout,
     section_bars: BarLayout,
     trend_chart: LineLayout,
+    /// The plan's year is over and the page is not looking back into it.
+    year_over: Option<YearOver>,
 }
 
 fn seg(value: u32, class: &'static str, label: &str) -> Segment {
@@ -188,10 +191,13 @@ pub async fn show(
     crate::workflows::red_list::note(&pool, &mut s).await?;
     let own_unit = keep_own_unit(&mut s, &user);
     let (share, section_bars, trend_chart) = charts(&s, &ctx.layout);
+    let year_over = YearOver::of(ctx.settings.year, today, &ctx.layout)
+        .filter(|_| crate::rules::schedule::year_over(ctx.settings.year, as_of).is_some());
     Ok(render::ok(&SummaryPage {
         share,
         section_bars,
         trend_chart,
+        year_over,
         latest: progress::latest_accepted(&pool, user.access(), ctx.plan.id, 10)
             .await?
             .into_iter()
@@ -229,6 +235,7 @@ pub async fn edition(
         share,
         section_bars,
         trend_chart,
+        year_over: None,
         latest: Vec::new(),
         plan_title: ctx.plan.title,
         layout: ctx.layout,
