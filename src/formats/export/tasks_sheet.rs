@@ -139,6 +139,59 @@ pub(super) fn write(sheet: &mut Worksheet, ledger: &Ledger, f: &Formats) -> Resu
             sheet.write_string_with_format(r, col, cell_text(value), format)?;
         }
         sheet.write_string_with_format(r, LIGHT_COLUMN, cell_text(&t.light), f.light(&t.light))?;
+        let lines = texts
+            .iter()
+            .map(|(col, value)| lines(value, TASK_COLUMNS[usize::from(*col)]))
+            .max()
+            .unwrap_or(1);
+        sheet.set_row_height(r, row_height(lines))?;
     }
     Ok(())
+}
+
+/// The height of a row of `lines` lines of 11-point text, in points, within Excel's 409.
+/// Set on every row because LibreOffice keeps an unset height at one line when it prints,
+/// and Excel does not always fit the wrapped rows either.
+fn row_height(lines: usize) -> f64 {
+    (f64::from(u32::try_from(lines).unwrap_or(u32::MAX)) * LINE_POINTS + 4.0).min(409.0)
+}
+
+/// Points per line of 11-point text with Chinese characters.
+const LINE_POINTS: f64 = 15.0;
+
+/// How many lines `text` takes wrapped in a column `width` characters wide: a Chinese
+/// (full-width) character takes two, others one; each paragraph starts a line.
+fn lines(text: &str, width: f64) -> usize {
+    // The cell's padding takes about one character.
+    let per_line = (width - 1.0).max(1.0);
+    text.split('\n')
+        .map(|line| {
+            let units: f64 = line
+                .chars()
+                .map(|c| if c.is_ascii() { 1.0 } else { 2.0 })
+                .sum();
+            // `units / per_line` is small and positive: the cast cannot truncate.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let n = (units / per_line).ceil() as usize;
+            n.max(1)
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_count_chinese_as_two_and_paragraphs_apart() {
+        assert_eq!(lines("", 10.0), 1);
+        assert_eq!(lines("abcdefghi", 10.0), 1);
+        assert_eq!(lines("abcdefghij", 10.0), 2);
+        // Nine units a line: four Chinese characters and a half.
+        assert_eq!(lines("督办督办", 10.0), 1);
+        assert_eq!(lines("督办督办督", 10.0), 2);
+        assert_eq!(lines("督\n办", 10.0), 2);
+        assert_eq!(row_height(2), 34.0);
+        assert_eq!(row_height(1000), 409.0);
+    }
 }
