@@ -18,7 +18,8 @@ pub(super) async fn rows(
     access: Access,
 ) -> sqlx::Result<Vec<TaskLedgerRow>> {
     let scope = access.scope();
-    let mut out = Vec::new();
+    // The reports shown, per task, then their coordination requests in one query.
+    let mut shown: Vec<(&TaskRow, Vec<ReportRow>)> = Vec::new();
     for t in sel.tasks {
         let visible = match scope {
             Scope::All => true,
@@ -33,7 +34,7 @@ pub(super) async fn rows(
         }
         let versions = progress::task_reports(pool, access, t.id, &t.lead_ids).await?;
         // The lead's latest progress, one per lead (most tasks have one).
-        let picked: Vec<&ReportRow> = t
+        let picked: Vec<ReportRow> = t
             .lead_ids
             .iter()
             .filter_map(|lead| {
@@ -44,9 +45,17 @@ pub(super) async fn rows(
                         .filter(|r| r.unit_id == *lead),
                 )
             })
+            .cloned()
             .collect();
-        let ids: Vec<i64> = picked.iter().map(|r| r.id).collect();
-        let coordination = db::coordination::of_reports(pool, &ids).await?;
+        shown.push((t, picked));
+    }
+    let ids: Vec<i64> = shown
+        .iter()
+        .flat_map(|(_, picked)| picked.iter().map(|r| r.id))
+        .collect();
+    let coordination = db::coordination::of_reports(pool, &ids).await?;
+    let mut out = Vec::new();
+    for (t, picked) in shown {
         let state = sel.states.get(&t.id);
         let several = picked.len() > 1;
         let each = |part: &dyn Fn(&ReportRow) -> String| -> String {
