@@ -399,3 +399,32 @@ fn pdf_pages(xlsx: &[u8]) -> usize {
     }
     pages
 }
+
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn a_changed_deadline_shows_the_original_beside_it(pool: sqlx::PgPool) {
+    let w = World::build(pool, Setup::on(day())).await;
+    // 1.1.1 was due 2022-09-30 until 2022-08-01, when the office moved it to the year's end.
+    sqlx::query(
+        "INSERT INTO task_terms_history (task_id, replaced_on, deadline_kind, deadline_date)
+         SELECT id, '2022-08-01', 'date', '2022-09-30' FROM tasks
+         WHERE plan_id = $1 AND code = '1.1.1'",
+    )
+    .bind(w.plan_id)
+    .execute(&w.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "UPDATE tasks SET deadline_kind = 'date', deadline_date = '2022-12-31'
+         WHERE plan_id = $1 AND code = '1.1.1'",
+    )
+    .bind(w.plan_id)
+    .execute(&w.pool)
+    .await
+    .unwrap();
+    let (_, _, body) = bytes(&w.office, "/tasks.xlsx").await;
+    let sheet = rows(&body, SHEET);
+    let row = sheet.iter().find(|r| r[1] == "1.1.1").unwrap();
+    assert_eq!(row[5], "2022年12月31日前（原定：2022年9月30日前）");
+    let other = sheet.iter().find(|r| r[1] == "1.1.2").unwrap();
+    assert!(!other[5].contains("原定"), "{}", other[5]);
+}
