@@ -851,6 +851,49 @@ mod tests {
     }
 
     #[test]
+    fn xlsx_task_lights_are_filled_cells() {
+        use std::io::Read;
+        let bytes = ledger_xlsx(&sample()).unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut styles = String::new();
+        zip.by_name("xl/styles.xml")
+            .unwrap()
+            .read_to_string(&mut styles)
+            .unwrap();
+        // The red light's fill, as on the web pages.
+        assert!(styles.contains(r#"<fgColor rgb="FFC62828"/>"#), "{styles}");
+        let mut sheet = String::new();
+        zip.by_name("xl/worksheets/sheet1.xml")
+            .unwrap()
+            .read_to_string(&mut sheet)
+            .unwrap();
+        let red = sheet.split(r#"<c r="I4" "#).nth(1).unwrap();
+        let style: usize = red
+            .split("s=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let xfs = styles.split("<cellXfs").nth(1).unwrap();
+        let xf = xfs.split("<xf ").nth(style + 1).unwrap();
+        let fill: usize = xf
+            .split("fillId=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let fills = styles.split("<fills").nth(1).unwrap();
+        let fill = fills.split("<fill>").nth(fill + 1).unwrap();
+        assert!(fill.contains("FFC62828"), "I4 (红灯) is filled red: {fill}");
+    }
+
+    #[test]
     fn task_columns_fit_a4_landscape_at_80_percent() {
         // Excel's pixel width of a column of `w` characters (Calibri 11): 7 per unit plus 5.
         let pixels: f64 = TASK_COLUMNS.iter().map(|w| w * 7.0 + 5.0).sum();
