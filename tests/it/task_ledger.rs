@@ -281,7 +281,13 @@ fn part(body: &[u8], name: &str) -> String {
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn the_task_ledger_prints_on_a_few_a4_landscape_pages_at_80_percent(pool: sqlx::PgPool) {
     let w = World::build(pool, Setup::on(day()).with_every_state()).await;
+    let started = std::time::Instant::now();
     let (_, _, body) = bytes(&w.office, "/tasks.xlsx").await;
+    println!(
+        "/tasks.xlsx: {} bytes in {:?}",
+        body.len(),
+        started.elapsed()
+    );
 
     // The print settings, as Excel and LibreOffice read them.
     let xml = sheet_xml(&body);
