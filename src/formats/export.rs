@@ -1,7 +1,8 @@
 //! 台账 (ledger) export as XLSX and CSV.
 //!
-//! The module is pure: the caller gathers a [`Ledger`] (one [`LedgerRow`] per task and unit in
-//! plan order, plus one [`UnitSummaryRow`] per unit) and gets the file's bytes back. Nothing here
+//! The module is pure: the caller gathers a [`Ledger`] (one [`TaskLedgerRow`] per task and one
+//! [`LedgerRow`] per task and unit in plan order, plus one [`UnitSummaryRow`] per unit) and gets
+//! the file's bytes back. Nothing here
 //! touches the database, the file system or the clock, and nothing depends on the rest of the
 //! crate; the same ledger always gives the same bytes.
 //!
