@@ -1,7 +1,8 @@
 //! 台账 (ledger) export as XLSX and CSV.
 //!
-//! The module is pure: the caller gathers a [`Ledger`] (one [`LedgerRow`] per task and unit in
-//! plan order, plus one [`UnitSummaryRow`] per unit) and gets the file's bytes back. Nothing here
+//! The module is pure: the caller gathers a [`Ledger`] (one [`TaskLedgerRow`] per task and one
+//! [`LedgerRow`] per task and unit in plan order, plus one [`UnitSummaryRow`] per unit) and gets
+//! the file's bytes back. Nothing here
 //! touches the database, the file system or the clock, and nothing depends on the rest of the
 //! crate; the same ledger always gives the same bytes.
 //!
@@ -17,6 +18,9 @@ use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
     XlsxError,
 };
+
+mod tasks_sheet;
+pub use tasks_sheet::{TASK_COLUMNS, TASK_HEADERS, TASKS_SHEET, TaskLedgerRow};
 
 /// One row of the ledger: one task and one responsible unit.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -53,6 +57,8 @@ pub struct UnitSummaryRow {
     pub led: u32,
     /// Tasks the unit cooperates on (配合).
     pub co: u32,
+    /// Reports due so far (应报): on time, late, missing or returned.
+    pub owed: u32,
     /// Reports submitted on time (按时报送).
     pub on_time: u32,
     /// Reports submitted late (逾期报送).
@@ -72,8 +78,13 @@ pub struct UnitSummaryRow {
 pub struct Ledger {
     /// The plan title; becomes the XLSX document title and the printed page header.
     pub title: String,
+    /// The plan's document number (文号), empty when it has none.
+    pub doc_number: String,
     /// The date the ledger describes.
     pub as_of: NaiveDate,
+    /// 工作台账: one row per task, in plan order.
+    pub tasks: Vec<TaskLedgerRow>,
+    /// The detail: one row per task and unit.
     pub rows: Vec<LedgerRow>,
     pub units: Vec<UnitSummaryRow>,
 }
@@ -84,8 +95,8 @@ pub enum ExportError {
     Xlsx(String),
 }
 
-/// Name of the first XLSX sheet (one row per task and unit).
-pub const LEDGER_SHEET: &str = "台账";
+/// Name of the second XLSX sheet (one row per task and unit, the detail; the CSV's layout).
+pub const LEDGER_SHEET: &str = "台账明细";
 /// Name of the second XLSX sheet (one row per unit).
 pub const UNITS_SHEET: &str = "单位汇总";
 /// Column headers of the ledger sheet and of the CSV file.
@@ -103,10 +114,11 @@ pub const LEDGER_HEADERS: [&str; 11] = [
     "最新报告内容",
 ];
 /// Column headers of the unit summary sheet.
-pub const UNIT_HEADERS: [&str; 9] = [
+pub const UNIT_HEADERS: [&str; 10] = [
     "单位",
     "牵头任务",
     "配合任务",
+    "应报",
     "按时报送",
     "逾期报送",
     "未报送",
@@ -158,8 +170,9 @@ pub fn neutralize(value: &str) -> Cow<'_, str> {
     }
 }
 
-/// The ledger as an XLSX workbook: sheet `台账` (one row per task and unit, in the order given)
-/// and sheet `单位汇总` (one row per unit).
+/// The ledger as an XLSX workbook: sheet `工作台账` (one row per task, under a title), sheet
+/// `台账明细` (one row per task and unit, in the order given) and sheet `单位汇总` (one row per
+/// unit: its tasks and punctuality).
 pub fn ledger_xlsx(ledger: &Ledger) -> Result<Vec<u8>, ExportError> {
     build_workbook(ledger).map_err(|e| ExportError::Xlsx(e.to_string()))
 }
@@ -343,6 +356,8 @@ fn build_workbook(ledger: &Ledger) -> Result<Vec<u8>, XlsxError> {
     workbook.set_properties(&properties);
 
     let sheet = workbook.add_worksheet();
+    tasks_sheet::write(sheet, ledger, &formats)?;
+    let sheet = workbook.add_worksheet();
     write_ledger_sheet(sheet, ledger, &formats)?;
     let sheet = workbook.add_worksheet();
     write_units_sheet(sheet, ledger, &formats)?;
@@ -446,6 +461,7 @@ fn write_units_sheet(sheet: &mut Worksheet, ledger: &Ledger, f: &Formats) -> Res
         let numbers = [
             unit.led,
             unit.co,
+            unit.owed,
             unit.on_time,
             unit.late,
             unit.missing,
@@ -486,6 +502,26 @@ mod tests {
         }
     }
 
+    fn task(number: u32, code: &str) -> TaskLedgerRow {
+        TaskLedgerRow {
+            number,
+            code: code.into(),
+            text: "依法打击网络违法犯罪活动,净化网络空间。".into(),
+            leads: "公安部".into(),
+            cos: "网信办、工业和信息化部".into(),
+            deadline: "2022年12月31日前（原定：2022年10月31日前）".into(),
+            cycle: "每季度报送".into(),
+            status: "推进中".into(),
+            light: "红灯".into(),
+            progress: "已完成第一阶段工作。\n（2022年第二季度，2022年7月8日报送）".into(),
+            problems: "经费不足".into(),
+            next_steps: "继续推进".into(),
+            coordination: "请财政部支持".into(),
+            review: "已采纳".into(),
+            note: String::new(),
+        }
+    }
+
     fn sample() -> Ledger {
         let mut second = row("1.1.2", "（待明确）");
         second.role = String::new();
@@ -498,13 +534,16 @@ mod tests {
         third.latest_report_text = "=1+1".into();
         Ledger {
             title: "2022年督办工作方案 & 任务分工".into(),
+            doc_number: "督办〔2022〕1号".into(),
             as_of: date(2022, 7, 8),
+            tasks: vec![task(1, "1.1.1"), task(2, "1.1.2")],
             rows: vec![row("1.1.1", "公安部"), second, third],
             units: vec![
                 UnitSummaryRow {
                     unit: "公安部".into(),
                     led: 3,
                     co: 1,
+                    owed: 4,
                     on_time: 2,
                     late: 1,
                     missing: 0,
@@ -516,6 +555,7 @@ mod tests {
                     unit: "网信办".into(),
                     led: 0,
                     co: 2,
+                    owed: 2,
                     on_time: 0,
                     late: 0,
                     missing: 2,
@@ -597,9 +637,9 @@ mod tests {
     fn xlsx_has_both_sheets_with_headers() {
         let ledger = sample();
         let mut book = open(ledger_xlsx(&ledger).unwrap());
-        assert_eq!(book.sheet_names(), vec!["台账", "单位汇总"]);
+        assert_eq!(book.sheet_names(), vec!["工作台账", "台账明细", "单位汇总"]);
 
-        let sheet = book.worksheet_range("台账").unwrap();
+        let sheet = book.worksheet_range(LEDGER_SHEET).unwrap();
         assert_eq!(sheet.height(), ledger.rows.len() + 1);
         assert_eq!(sheet.width(), LEDGER_HEADERS.len());
         let header: Vec<&str> = sheet.rows().next().unwrap().iter().map(text).collect();
@@ -615,7 +655,7 @@ mod tests {
     fn xlsx_ledger_cells_round_trip() {
         let ledger = sample();
         let mut book = open(ledger_xlsx(&ledger).unwrap());
-        let sheet = book.worksheet_range("台账").unwrap();
+        let sheet = book.worksheet_range(LEDGER_SHEET).unwrap();
 
         assert_eq!(text(&sheet[(1, 0)]), "一、扎实开展重点难点治理");
         assert_eq!(text(&sheet[(1, 1)]), "(一)开展互联网领域治理");
@@ -640,7 +680,7 @@ mod tests {
     #[test]
     fn xlsx_report_date_is_a_real_date() {
         let mut book = open(ledger_xlsx(&sample()).unwrap());
-        let sheet = book.worksheet_range("台账").unwrap();
+        let sheet = book.worksheet_range(LEDGER_SHEET).unwrap();
         match &sheet[(1, 9)] {
             Data::DateTime(dt) => {
                 assert!(dt.is_datetime());
@@ -656,7 +696,7 @@ mod tests {
         let mut ledger = sample();
         ledger.rows[0].latest_report_date = Some(date(1800, 1, 2));
         let mut book = open(ledger_xlsx(&ledger).unwrap());
-        let sheet = book.worksheet_range("台账").unwrap();
+        let sheet = book.worksheet_range(LEDGER_SHEET).unwrap();
         assert_eq!(text(&sheet[(1, 9)]), "1800-01-02");
     }
 
@@ -667,7 +707,7 @@ mod tests {
         assert_eq!(text(&units[(1, 0)]), "公安部");
         assert_eq!(text(&units[(2, 0)]), "网信办");
         let first: Vec<&Data> = units.rows().nth(1).unwrap().iter().skip(1).collect();
-        let expected = [3.0, 1.0, 2.0, 1.0, 0.0, 1.0, 1.0, 0.0];
+        let expected = [3.0, 1.0, 4.0, 2.0, 1.0, 0.0, 1.0, 1.0, 0.0];
         assert_eq!(first.len(), expected.len());
         for (cell, want) in first.into_iter().zip(expected) {
             match cell {
@@ -676,7 +716,7 @@ mod tests {
                 other => panic!("expected a number, got {other:?}"),
             }
         }
-        assert_eq!(units[(2, 8)], Data::Float(2.0));
+        assert_eq!(units[(2, 9)], Data::Float(2.0));
     }
 
     #[test]
@@ -689,13 +729,13 @@ mod tests {
         ledger.units[0].unit = "=HYPERLINK(\"http://x\")".into();
         let mut book = open(ledger_xlsx(&ledger).unwrap());
 
-        let sheet = book.worksheet_range("台账").unwrap();
+        let sheet = book.worksheet_range(LEDGER_SHEET).unwrap();
         assert_eq!(text(&sheet[(3, 10)]), "'=1+1");
         assert_eq!(text(&sheet[(1, 3)]), "'+cmd");
         assert_eq!(text(&sheet[(1, 4)]), "'@SUM(A1)");
         assert_eq!(text(&sheet[(1, 8)]), "'-5");
         assert_eq!(text(&sheet[(1, 6)]), "'\t=1");
-        let formulas = book.worksheet_formula("台账").unwrap();
+        let formulas = book.worksheet_formula(LEDGER_SHEET).unwrap();
         assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
 
         let units = book.worksheet_range("单位汇总").unwrap();
@@ -708,13 +748,15 @@ mod tests {
     fn xlsx_empty_ledger_has_only_headers() {
         let ledger = Ledger {
             title: String::new(),
+            doc_number: String::new(),
             as_of: date(2022, 7, 8),
+            tasks: vec![],
             rows: vec![],
             units: vec![],
         };
         let mut book = open(ledger_xlsx(&ledger).unwrap());
-        assert_eq!(book.sheet_names(), vec!["台账", "单位汇总"]);
-        let sheet = book.worksheet_range("台账").unwrap();
+        assert_eq!(book.sheet_names(), vec!["工作台账", "台账明细", "单位汇总"]);
+        let sheet = book.worksheet_range(LEDGER_SHEET).unwrap();
         assert_eq!(sheet.height(), 1);
         let header: Vec<&str> = sheet.rows().next().unwrap().iter().map(text).collect();
         assert_eq!(header, LEDGER_HEADERS);
@@ -736,7 +778,7 @@ mod tests {
         ledger.rows[1].latest_report_text = "=".repeat(40_000);
         let bytes = ledger_xlsx(&ledger).expect("long text does not fail");
         let mut book = open(bytes);
-        let sheet = book.worksheet_range("台账").unwrap();
+        let sheet = book.worksheet_range(LEDGER_SHEET).unwrap();
 
         let cut = text(&sheet[(1, 3)]);
         assert!(cut.encode_utf16().count() <= MAX_CELL_UTF16);
@@ -770,8 +812,97 @@ mod tests {
         let mut ledger = sample();
         ledger.rows[0].text = "第一行\n第二行\u{1}<&>\"".into();
         let mut book = open(ledger_xlsx(&ledger).unwrap());
-        let sheet = book.worksheet_range("台账").unwrap();
+        let sheet = book.worksheet_range(LEDGER_SHEET).unwrap();
         assert_eq!(text(&sheet[(1, 3)]), "第一行\n第二行\u{1}<&>\"");
+    }
+
+    #[test]
+    fn xlsx_first_sheet_is_the_task_ledger_under_its_title() {
+        let ledger = sample();
+        let mut book = open(ledger_xlsx(&ledger).unwrap());
+        assert_eq!(book.sheet_names()[0], TASKS_SHEET);
+        let sheet = book.worksheet_range(TASKS_SHEET).unwrap();
+        assert_eq!(text(&sheet[(0, 0)]), "2022年督办工作方案 & 任务分工");
+        assert_eq!(text(&sheet[(1, 0)]), "督办〔2022〕1号　　截至2022年7月8日");
+        let header: Vec<&str> = sheet.rows().nth(2).unwrap().iter().map(text).collect();
+        assert_eq!(header, TASK_HEADERS);
+        assert_eq!(sheet.height(), 3 + 2);
+        let first = &ledger.tasks[0];
+        let row: Vec<&Data> = sheet.rows().nth(3).unwrap().iter().collect();
+        assert_eq!(*row[0], Data::Float(1.0));
+        let want = [
+            &first.code,
+            &first.text,
+            &first.leads,
+            &first.cos,
+            &first.deadline,
+            &first.cycle,
+            &first.status,
+            &first.light,
+            &first.progress,
+            &first.problems,
+            &first.next_steps,
+            &first.coordination,
+            &first.review,
+        ];
+        for (cell, want) in row[1..14].iter().zip(want) {
+            assert_eq!(text(cell), want);
+        }
+        assert_eq!(row[14], &Data::Empty);
+    }
+
+    #[test]
+    fn xlsx_task_lights_are_filled_cells() {
+        use std::io::Read;
+        let bytes = ledger_xlsx(&sample()).unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut styles = String::new();
+        zip.by_name("xl/styles.xml")
+            .unwrap()
+            .read_to_string(&mut styles)
+            .unwrap();
+        // The red light's fill, as on the web pages.
+        assert!(styles.contains(r#"<fgColor rgb="FFC62828"/>"#), "{styles}");
+        let mut sheet = String::new();
+        zip.by_name("xl/worksheets/sheet1.xml")
+            .unwrap()
+            .read_to_string(&mut sheet)
+            .unwrap();
+        let red = sheet.split(r#"<c r="I4" "#).nth(1).unwrap();
+        let style: usize = red
+            .split("s=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let xfs = styles.split("<cellXfs").nth(1).unwrap();
+        let xf = xfs.split("<xf ").nth(style + 1).unwrap();
+        let fill: usize = xf
+            .split("fillId=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let fills = styles.split("<fills").nth(1).unwrap();
+        let fill = fills.split("<fill>").nth(fill + 1).unwrap();
+        assert!(fill.contains("FFC62828"), "I4 (红灯) is filled red: {fill}");
+    }
+
+    #[test]
+    fn task_columns_fit_a4_landscape_at_80_percent() {
+        // Excel's pixel width of a column of `w` characters (Calibri 11): 7 per unit plus 5.
+        let pixels: f64 = TASK_COLUMNS.iter().map(|w| w * 7.0 + 5.0).sum();
+        // A4 landscape (11.69 in) less the 0.4-inch side margins, at 96 pixels an inch.
+        let printable = (11.69 - 0.8) * 96.0;
+        let scale = printable / pixels;
+        assert!(scale >= 0.8, "fit to width needs {scale:.2}");
+        assert!(scale < 1.0, "the columns use the page: {scale:.2}");
     }
 
     #[test]

@@ -1,10 +1,14 @@
-//! 台账: the ledger of the tasks a `/tasks` query selects — one row per task and responsible
-//! unit with its light, status and latest report (its submitted version, dated by its
-//! submission), and the units' figures — limited to what the reader may see. The files are written by [`crate::formats::export`].
+//! 台账: the ledger of the tasks a `/tasks` query selects — 工作台账, one row per task with
+//! its lead's latest progress ([`tasks`]); the detail, one row per task and responsible unit
+//! with its light, status and latest report (its submitted version, dated by its submission);
+//! and the units' figures — limited to what the reader may see. The files are written by
+//! [`crate::formats::export`].
+
+mod tasks;
 
 use crate::db::{self, tasks::TaskRow};
 use crate::formats::export::{Ledger, LedgerRow, UnitSummaryRow};
-use crate::rules::access::Scope;
+use crate::rules::access::{Access, Scope};
 use crate::rules::plan::{section_label, subsection_label};
 use crate::workflows::progress::TaskState;
 use crate::workflows::summary;
@@ -16,18 +20,21 @@ use std::collections::HashMap;
 pub struct Selected<'a> {
     pub settings: &'a db::plans::PlanSettings,
     pub title: &'a str,
+    /// 文号.
+    pub doc_number: Option<&'a str>,
     pub tasks: &'a [TaskRow],
     pub states: &'a HashMap<i64, TaskState>,
 }
 
-/// Builds the ledger of the selected tasks as of `today`, for a reader whose unit rows are
-/// limited to `scope`.
+/// Builds the ledger of the selected tasks as of `today`, for a reader with `access` (its unit
+/// rows limited to the reader's scope, its reports to those the reader may read).
 pub async fn assemble(
     pool: &PgPool,
     sel: Selected<'_>,
-    scope: Scope,
+    access: Access,
     today: NaiveDate,
 ) -> sqlx::Result<Ledger> {
+    let scope = access.scope();
     let plan_id = sel.settings.id;
     let latest: HashMap<(i64, i64), (NaiveDate, String)> =
         db::reports::latest_per_pair(pool, plan_id)
@@ -56,6 +63,7 @@ pub async fn assemble(
             unit: u.unit.clone(),
             led: u.led,
             co: u.co,
+            owed: u.on_time + u.late + u.missing + u.returned,
             on_time: u.on_time,
             late: u.late,
             missing: u.missing,
@@ -64,9 +72,12 @@ pub async fn assemble(
             yellow: u.yellow,
         })
         .collect();
+    let tasks = tasks::rows(pool, &sel, access).await?;
     Ok(Ledger {
         title: sel.title.to_string(),
+        doc_number: sel.doc_number.unwrap_or_default().to_string(),
         as_of: today,
+        tasks,
         rows,
         units,
     })

@@ -46,7 +46,7 @@ async fn setup(pool: &PgPool) -> (axum::Router, Client) {
     (app, c)
 }
 
-async fn bytes(c: &Client, uri: &str) -> (StatusCode, String, Vec<u8>) {
+pub(crate) async fn bytes(c: &Client, uri: &str) -> (StatusCode, String, Vec<u8>) {
     let req = axum::http::Request::get(uri)
         .body(axum::body::Body::empty())
         .unwrap();
@@ -82,7 +82,7 @@ async fn the_ledger_opens_in_excel_with_every_row(pool: PgPool) {
     let (status, ct, body) = bytes(&c, "/tasks.xlsx").await;
     assert_eq!(status, StatusCode::OK);
     assert!(ct.starts_with("application/vnd.openxmlformats"));
-    let rows = sheet(&body, "台账");
+    let rows = sheet(&body, "台账明细");
     let pairs: i64 = probe::count(&pool, "task_units").await;
     let unassigned: i64 = sqlx::query_scalar("SELECT count(*) FROM tasks t WHERE NOT EXISTS (SELECT 1 FROM task_units tu WHERE tu.task_id = t.id)").fetch_one(&pool).await.unwrap();
     assert_eq!(
@@ -113,7 +113,7 @@ async fn the_ledger_opens_in_excel_with_every_row(pool: PgPool) {
 async fn exports_follow_the_filters_and_csv_opens_in_excel(pool: PgPool) {
     let (_app, c) = setup(&pool).await;
     let (_, _, body) = bytes(&c, "/tasks.xlsx?section=3").await;
-    let rows = sheet(&body, "台账");
+    let rows = sheet(&body, "台账明细");
     assert!(
         rows.iter()
             .skip(1)

@@ -33,6 +33,7 @@ mod queries;
 mod report_form;
 mod roundtrip;
 mod summary;
+mod task_ledger;
 mod truth;
 mod urge_boxes;
 mod visibility;

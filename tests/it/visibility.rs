@@ -239,8 +239,18 @@ fn ledger_cell(rows: &[Vec<String>], code: &str, unit: &str) -> Option<(String, 
 }
 
 fn xlsx_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    let rows = xlsx_sheet(bytes, "台账明细");
+    // The sheet may open with a title row: start at the header.
+    let start = rows
+        .iter()
+        .position(|r| r.iter().any(|c| c == "最新报告内容"))
+        .expect("the header row");
+    rows[start..].to_vec()
+}
+
+fn xlsx_sheet(bytes: &[u8], sheet: &str) -> Vec<Vec<String>> {
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).expect("a valid xlsx");
-    let range = book.worksheet_range("台账").expect("the sheet");
+    let range = book.worksheet_range(sheet).expect("the sheet");
     let rows: Vec<Vec<String>> = range
         .rows()
         .map(|r| {
@@ -256,12 +266,7 @@ fn xlsx_rows(bytes: &[u8]) -> Vec<Vec<String>> {
                 .collect()
         })
         .collect();
-    // The sheet may open with a title row: start at the header.
-    let start = rows
-        .iter()
-        .position(|r| r.iter().any(|c| c == "最新报告内容"))
-        .expect("the header row");
-    rows[start..].to_vec()
+    rows
 }
 
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
@@ -525,6 +530,13 @@ async fn each_reader_sees_one_version_of_a_report_everywhere(pool: PgPool) {
         check(
             rows.iter().flatten().all(|c| never(c)),
             format!("{who}: XLSX shows unsubmitted text"),
+        );
+        check(
+            xlsx_sheet(&xlsx, "工作台账")
+                .iter()
+                .flatten()
+                .all(|c| never(c)),
+            format!("{who}: 工作台账 shows unsubmitted text"),
         );
         let xlsx_cell = ledger_cell(&rows, &fx.code, UNIT_A);
         check(

@@ -28,10 +28,11 @@ async fn ledger(
         ledger::Selected {
             settings: &sel.ctx.settings,
             title: &sel.ctx.plan.title,
+            doc_number: sel.ctx.plan.doc_number.as_deref(),
             tasks: &sel.rows,
             states: &sel.states,
         },
-        user.access().scope(),
+        user.access(),
         clock.today(),
     )
     .await?;
