@@ -22,17 +22,45 @@ pub async fn issue(
     plan_id: i64,
     today: NaiveDate,
 ) -> Result<i64, sqlx::Error> {
-    let mut s = summary::load(pool, plan_id, today, today)
+    let (_, snapshot) = frozen(pool, plan_id, today)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
-    crate::workflows::red_list::note(pool, &mut s).await?;
-    let snapshot = EditionSnapshot::of(&s).to_json();
     let year = db::plans::settings(pool, plan_id).await?.map_or(
         today.format("%Y").to_string().parse().unwrap_or(2022),
         |p| p.year,
     );
     let mut tx = pool.begin().await?;
-    let id = db::editions::insert(&mut tx, plan_id, year, today, &snapshot, actor.user_id).await?;
+    let id = insert_recorded(&mut tx, actor, plan_id, year, today, &snapshot).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The summary as an edition would freeze it on `today` (units without a liaison marked), and
+/// its snapshot; `None` without the plan. The one place an edition's content is made, so the
+/// preview, the check against the last edition and the edition issued all agree.
+async fn frozen(
+    pool: &PgPool,
+    plan_id: i64,
+    today: NaiveDate,
+) -> sqlx::Result<Option<(Summary, serde_json::Value)>> {
+    let Some(mut s) = summary::load(pool, plan_id, today, today).await? else {
+        return Ok(None);
+    };
+    crate::workflows::red_list::note(pool, &mut s).await?;
+    let snapshot = EditionSnapshot::of(&s).to_json();
+    Ok(Some((s, snapshot)))
+}
+
+/// Stores the edition and its audit entry, in the caller's transaction.
+async fn insert_recorded(
+    tx: &mut sqlx::PgConnection,
+    actor: &Actor,
+    plan_id: i64,
+    year: i32,
+    today: NaiveDate,
+    snapshot: &serde_json::Value,
+) -> sqlx::Result<i64> {
+    let id = db::editions::insert(&mut *tx, plan_id, year, today, snapshot, actor.user_id).await?;
     db::audit::record(
         &mut *tx,
         actor,
@@ -41,7 +69,6 @@ pub async fn issue(
         json!({ "plan_id": plan_id, "as_of": today }),
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 

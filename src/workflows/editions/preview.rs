@@ -3,11 +3,10 @@
 //! date), and when another edition was issued since the preview (a second submission of the
 //! same confirmation among them).
 
-use super::EditionSnapshot;
 use crate::db::{self, audit::Actor};
-use crate::workflows::summary::{self, Summary};
+use crate::workflows::summary::Summary;
 use chrono::NaiveDate;
-use serde_json::{Value, json};
+use serde_json::Value;
 use sqlx::PgPool;
 
 /// What the preview shows.
@@ -47,10 +46,9 @@ pub fn same_content(a: &Value, b: &Value) -> bool {
 
 /// The edition that would be issued now, beside the last one.
 pub async fn preview(pool: &PgPool, plan_id: i64, today: NaiveDate) -> Result<Preview, IssueError> {
-    let s = summary::load(pool, plan_id, today, today)
+    let (s, snapshot) = super::frozen(pool, plan_id, today)
         .await?
         .ok_or(IssueError::NotFound)?;
-    let snapshot = EditionSnapshot::of(&s).to_json();
     let last = db::editions::latest(pool, plan_id).await?;
     Ok(Preview {
         identical: last
@@ -69,10 +67,9 @@ pub async fn issue_confirmed(
     today: NaiveDate,
     seen_last: Option<i64>,
 ) -> Result<i64, IssueError> {
-    let s = summary::load(pool, plan_id, today, today)
+    let (_, snapshot) = super::frozen(pool, plan_id, today)
         .await?
         .ok_or(IssueError::NotFound)?;
-    let snapshot = EditionSnapshot::of(&s).to_json();
     let year = db::plans::settings(pool, plan_id)
         .await?
         .ok_or(IssueError::NotFound)?
@@ -88,15 +85,7 @@ pub async fn issue_confirmed(
     {
         return Err(IssueError::Identical(title.clone()));
     }
-    let id = db::editions::insert(&mut tx, plan_id, year, today, &snapshot, actor.user_id).await?;
-    db::audit::record(
-        &mut *tx,
-        actor,
-        "edition_issued",
-        Some(&id.to_string()),
-        json!({ "plan_id": plan_id, "as_of": today }),
-    )
-    .await?;
+    let id = super::insert_recorded(&mut tx, actor, plan_id, year, today, &snapshot).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -104,6 +93,7 @@ pub async fn issue_confirmed(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn content_is_compared_without_the_date() {
