@@ -27,6 +27,21 @@ pub struct Totals {
     pub missing: u32,
 }
 
+impl Totals {
+    /// The headline figures, labelled as the summary, an edition and its workbook show them.
+    pub fn figures(&self) -> [(&'static str, u32); 7] {
+        [
+            ("任务总数", self.tasks),
+            ("已办结", self.closed),
+            ("正常推进", self.green),
+            ("存在风险", self.yellow),
+            ("逾期/滞后", self.red),
+            ("本期应报", self.due),
+            ("本期未报", self.missing),
+        ]
+    }
+}
+
 /// Lights counted over a group of tasks (a section, a subsection).
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct Group {

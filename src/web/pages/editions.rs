@@ -149,16 +149,7 @@ pub async fn issue(
     let preview = editions::preview(&pool, ctx.plan.id, clock.today())
         .await
         .map_err(issue_error)?;
-    let t = &preview.summary.totals;
-    let figures = vec![
-        ("任务总数", t.tasks),
-        ("已办结", t.closed),
-        ("正常推进", t.green),
-        ("存在风险", t.yellow),
-        ("逾期/滞后", t.red),
-        ("本期应报", t.due),
-        ("本期未报", t.missing),
-    ];
+    let figures = preview.summary.totals.figures().to_vec();
     Ok(render::ok(&PreviewPage {
         plan: ctx.plan.id,
         last: preview

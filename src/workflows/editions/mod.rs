@@ -93,17 +93,7 @@ impl Compared {
 
 /// The headline figures of two editions, side by side.
 pub fn compare(a: &Summary, b: &Summary) -> Vec<Compared> {
-    let t = |s: &Summary| {
-        [
-            ("任务总数", s.totals.tasks),
-            ("已办结", s.totals.closed),
-            ("正常推进", s.totals.green),
-            ("存在风险", s.totals.yellow),
-            ("逾期/滞后", s.totals.red),
-            ("本期应报", s.totals.due),
-            ("本期未报", s.totals.missing),
-        ]
-    };
+    let t = |s: &Summary| s.totals.figures();
     t(a).iter()
         .zip(t(b).iter())
         .map(|((label, x), (_, y))| Compared {
@@ -180,16 +170,7 @@ pub fn xlsx(title: &str, s: &Summary) -> Result<Vec<u8>, rust_xlsxwriter::XlsxEr
             ),
         )?;
     }
-    let t = &s.totals;
-    let figures = [
-        ("任务总数", t.tasks),
-        ("已办结", t.closed),
-        ("正常推进", t.green),
-        ("存在风险", t.yellow),
-        ("逾期/滞后", t.red),
-        ("本期应报", t.due),
-        ("本期未报", t.missing),
-    ];
+    let figures = s.totals.figures();
     sheet.write_string_with_format(3, 0, "指标", &head)?;
     sheet.write_string_with_format(3, 1, "数量", &head)?;
     for (i, (label, n)) in figures.iter().enumerate() {
