@@ -17,6 +17,7 @@ pub mod cluster;
 pub mod coordination;
 pub mod editions;
 pub mod import;
+pub mod notices;
 pub mod plans;
 pub mod reports;
 pub mod revision;

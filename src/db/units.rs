@@ -133,3 +133,38 @@ pub async fn with_liaison(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<i64>> {
     .fetch_all(db)
     .await
 }
+
+/// A unit's channels: its contact address and webhook.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct UnitChannels {
+    pub contact_email: Option<String>,
+    pub webhook_url: Option<String>,
+    pub webhook_secret: Option<String>,
+}
+
+pub async fn channels(db: impl PgExecutor<'_>, unit_id: i64) -> sqlx::Result<Option<UnitChannels>> {
+    sqlx::query_as!(
+        UnitChannels,
+        "SELECT contact_email, webhook_url, webhook_secret FROM units WHERE id = $1",
+        unit_id
+    )
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn set_channels(
+    db: impl PgExecutor<'_>,
+    unit_id: i64,
+    c: &UnitChannels,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE units SET contact_email = $2, webhook_url = $3, webhook_secret = $4 WHERE id = $1",
+        unit_id,
+        c.contact_email.as_deref(),
+        c.webhook_url.as_deref(),
+        c.webhook_secret.as_deref(),
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}

@@ -206,3 +206,15 @@ pub async fn unit_choices(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<UnitChoic
     .fetch_all(db)
     .await
 }
+
+/// Sets (or with `None` clears) the user's address for notification mail.
+pub async fn set_email(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+    email: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query!("UPDATE users SET email = $2 WHERE id = $1", user_id, email)
+        .execute(db)
+        .await
+        .map(|_| ())
+}

@@ -69,6 +69,56 @@ pub struct ServeArgs {
     /// any other host are refused (400), /healthz excepted; unset, any host is served.
     #[arg(long, env = "DUBAN_PUBLIC_URL", value_parser = parse_public_url)]
     pub public_url: Option<PublicUrl>,
+    #[command(flatten)]
+    pub notify: NotifyArgs,
+}
+
+/// Where notifications go out (e-mail; webhooks are set per unit in duban itself).
+#[derive(Debug, Clone, Args)]
+pub struct NotifyArgs {
+    /// The SMTP server for notification mail: smtp://host:port (plain, or STARTTLS when the
+    /// server offers it), smtps://user:password@host:465 (TLS). Unset: no mail is sent; mail
+    /// waits in the outbox.
+    #[arg(long, env = "DUBAN_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of notification mail, e.g. `督办系统 <duban@example.gov.cn>`.
+    #[arg(long, env = "DUBAN_MAIL_FROM", default_value = "duban@localhost")]
+    pub mail_from: String,
+    /// Seconds between two passes of the outbox in `serve`.
+    #[arg(long, env = "DUBAN_NOTIFY_INTERVAL_SECS", default_value = "15",
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub notify_interval_secs: u64,
+    /// Seconds before the first retry of a failed delivery; each further one waits twice as long.
+    #[arg(long, env = "DUBAN_NOTIFY_RETRY_SECS", default_value = "60",
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub notify_retry_secs: u64,
+}
+
+impl Default for NotifyArgs {
+    fn default() -> Self {
+        NotifyArgs {
+            smtp_url: None,
+            mail_from: "duban@localhost".into(),
+            notify_interval_secs: 15,
+            notify_retry_secs: 60,
+        }
+    }
+}
+
+impl NotifyArgs {
+    /// The channels, with links based on `public_url`.
+    pub fn channels(
+        &self,
+        public_url: &str,
+    ) -> anyhow::Result<crate::workflows::notify::worker::Channels> {
+        crate::workflows::notify::worker::Channels::new(
+            self.smtp_url.as_deref(),
+            &self.mail_from,
+            public_url,
+            std::time::Duration::from_secs(self.notify_retry_secs),
+        )
+        .map_err(anyhow::Error::msg)
+    }
 }
 
 impl ServeArgs {
@@ -131,6 +181,7 @@ impl Default for ServeArgs {
             idle_timeout_secs: 60,
             max_connections: 1024,
             public_url: None,
+            notify: NotifyArgs::default(),
         }
     }
 }

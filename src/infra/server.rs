@@ -44,6 +44,16 @@ pub async fn serve(
     };
     let app = web::create_app(web::AppState::with_config(pool.clone(), config));
     let sweeper = tokio::spawn(sweep_expired_sessions(pool.clone()));
+    let link_base = args
+        .public_url
+        .as_ref()
+        .map_or_else(|| format!("http://{addr}"), |u| u.base.clone());
+    let channels = args.notify.channels(&link_base)?;
+    let notifier = tokio::spawn(deliver_notifications(
+        pool.clone(),
+        channels,
+        std::time::Duration::from_secs(args.notify.notify_interval_secs),
+    ));
     // The line scripts and tests wait for; printed once the socket accepts connections.
     println!("duban 已启动：http://{addr}");
     tracing::info!(%addr, "listening");
@@ -66,6 +76,7 @@ pub async fn serve(
         }
     }
     sweeper.abort();
+    notifier.abort();
     tracing::info!("HTTP server stopped");
     Ok(())
 }
@@ -105,6 +116,29 @@ async fn sweep_expired_sessions(pool: sqlx::PgPool) {
         .await
     {
         tracing::warn!(error = %e, "expired session sweeper stopped");
+    }
+}
+
+/// Passes over the outbox now and then; nothing here touches a request. An error (the database
+/// away) is logged and the next pass tries again.
+async fn deliver_notifications(
+    pool: sqlx::PgPool,
+    channels: crate::workflows::notify::worker::Channels,
+    every: std::time::Duration,
+) {
+    loop {
+        match crate::workflows::notify::worker::run_once(&pool, &channels).await {
+            Ok(pass) if !pass.sent.is_empty() || !pass.failed.is_empty() => {
+                tracing::info!(
+                    sent = pass.sent.len(),
+                    failed = pass.failed.len(),
+                    "notifications delivered"
+                );
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "notification pass failed"),
+        }
+        tokio::time::sleep(every).await;
     }
 }
 

@@ -8,6 +8,7 @@ pub mod due_soon;
 mod fixtures;
 pub mod input;
 pub mod lights;
+pub mod notices;
 pub mod obligations;
 pub mod plan;
 pub mod reporting;

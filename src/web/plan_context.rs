@@ -25,6 +25,8 @@ pub struct Layout {
     pub unread_urges: i64,
     /// Reports waiting for review in the plan, for one who may review (the count on “审核”).
     pub awaiting_review: i64,
+    /// 站内消息 not yet read (the count on “消息”).
+    pub unread_notices: i64,
     pub plans: Vec<PlanSummary>,
     pub plan_id: Option<i64>,
     /// Whether links must carry `plan=ID` (not needed for the default, newest plan).
@@ -119,6 +121,7 @@ pub async fn load(
         Some(unit) => db::urges::unread(pool, unit).await?,
         None => 0,
     };
+    let unread_notices = db::notices::count(pool, user.id, true).await?;
     let awaiting_review = match &plan {
         Some((p, _)) if user.access().may_review() => {
             db::reports::count_submitted(pool, p.id, None, None).await?
@@ -132,6 +135,7 @@ pub async fn load(
             user: Some(user.clone()),
             unread_urges,
             awaiting_review,
+            unread_notices,
             plan_id: Some(plan.id),
             explicit: Some(plan.id) != newest,
             plans,
@@ -159,6 +163,7 @@ pub fn bare_layout(nav: &'static str, user: Option<&CurrentUser>) -> Layout {
         user: user.cloned(),
         unread_urges: 0,
         awaiting_review: 0,
+        unread_notices: 0,
         plans: Vec::new(),
         plan_id: None,
         explicit: false,

@@ -4,6 +4,7 @@
 use super::attempts;
 use crate::db::{self, audit::Actor, users::NewUser};
 use crate::rules::auth::{self, ApiToken, Login, Role};
+use crate::rules::notices;
 use serde_json::json;
 use sqlx::PgPool;
 
@@ -76,6 +77,8 @@ pub struct NewUserInput {
     pub password: String,
     /// A one-time password: the user must choose another at first sign-in.
     pub must_change_password: bool,
+    /// Where notification mail goes; none when `None` or empty.
+    pub email: Option<String>,
 }
 
 async fn resolve_unit(
@@ -119,6 +122,10 @@ pub async fn create_user(
         None => login.as_str().to_string(),
     };
     validate_new_password(login.as_str(), &display_name, &input.password, "password").await?;
+    let email = match input.email.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(e) => Some(notices::check_email(e).map_err(|m| field("email", m))?),
+    };
     let unit_id = resolve_unit(pool, input.role, &input.unit).await?;
     let password_hash = hash(&input.password)?;
     let mut tx = pool.begin().await?;
@@ -135,12 +142,15 @@ pub async fn create_user(
     )
     .await?
     .ok_or_else(|| field("login", format!("登录名“{}”已被使用", login.as_str())))?;
+    if let Some(e) = &email {
+        db::users::set_email(&mut *tx, id, Some(e)).await?;
+    }
     db::audit::record(
         &mut *tx,
         actor,
         "user_created",
         Some(login.as_str()),
-        json!({ "role": input.role, "unit_id": unit_id, "display_name": display_name }),
+        json!({ "role": input.role, "unit_id": unit_id, "display_name": display_name, "email": email }),
     )
     .await?;
     tx.commit().await?;

@@ -310,6 +310,36 @@ pub(crate) async fn change_units(
         return Ok(false);
     }
     db::assignments::replace_units(&mut *conn, task.id, &after, today).await?;
+    // A unit that joins hears of it; one that only changes role or order does not.
+    for joined in after
+        .iter()
+        .filter(|a| !before.iter().any(|b| b.unit_id == a.unit_id))
+    {
+        let plan_id = db::notices::task_ref(&mut *conn, task.id)
+            .await?
+            .map_or(0, |t| t.plan_id);
+        let role = match joined.role {
+            UnitRole::Lead => "牵头单位",
+            UnitRole::Co => "配合单位",
+        };
+        crate::workflows::notify::emit(
+            &mut *conn,
+            crate::workflows::notify::Notice {
+                kind: crate::rules::notices::NoticeKind::Assigned,
+                plan_id,
+                task_id: Some(task.id),
+                unit_id: Some(joined.unit_id),
+                actor_id: actor.user_id,
+                what: format!("{}被确定为{role}", joined.short_name),
+                body: format!(
+                    "{}被确定为该任务的{role}，请按期报送进展情况。",
+                    joined.short_name
+                ),
+                link: None,
+            },
+        )
+        .await?;
+    }
     db::assignments::record_history(
         &mut *conn,
         task.id,

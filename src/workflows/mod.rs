@@ -10,6 +10,7 @@ pub mod editions;
 pub mod importer;
 pub mod ledger;
 pub mod liaisons;
+pub mod notify;
 pub mod progress;
 pub mod red_list;
 pub mod summary;

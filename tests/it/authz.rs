@@ -652,6 +652,30 @@ async fn row(
             )
         }
         (true, "/review") => (path.into(), vec![], OFFICE_PAGE),
+        // 站内消息: everyone's own inbox.
+        (true, "/inbox") => (path.into(), vec![], SIGNED_IN),
+        (false, "/inbox/read-all") => (path.into(), vec![], [303, 303, 303, 303, 303, 303, 303]),
+        (false, "/inbox/{id}/read") | (false, "/api/v1/notifications/{id}/read") => {
+            // A message of the own unit's liaison: only its reader may mark it.
+            let id = own_notification(fx).await;
+            let api = path.starts_with("/api/");
+            (
+                path.replace("{id}", &id.to_string()),
+                vec![],
+                if api {
+                    [401, 404, 404, 200, 404, 401, 401]
+                } else {
+                    [303, 404, 404, 303, 404, 303, 303]
+                },
+            )
+        }
+        (true, "/api/v1/notifications") => (format!("{path}?unread=true"), vec![], API_READ),
+        // 关注: any reader of the task.
+        (false, "/tasks/{code}/follow") => (
+            "/tasks/1.1.1/follow".into(),
+            f(&[("follow", "1".into())]),
+            [303, 303, 303, 303, 303, 303, 303],
+        ),
         (false, "/urges") => (
             path.into(),
             f(&[
@@ -729,6 +753,23 @@ async fn row(
         }
         _ => return None,
     })
+}
+
+/// A fresh inbox message for the own unit's liaison.
+async fn own_notification(fx: &Fixture) -> i64 {
+    let event: i64 = sqlx::query_scalar(
+        "INSERT INTO notice_events (kind, plan_id, title, body, link) VALUES ('urged', $1, '【督办】催办', '请报送', '/my') RETURNING id",
+    )
+    .bind(fx.plan_id)
+    .fetch_one(&fx.pool)
+    .await
+    .unwrap();
+    sqlx::query_scalar("INSERT INTO notifications (event_id, user_id) VALUES ($1, $2) RETURNING id")
+        .bind(event)
+        .bind(fx.own_id)
+        .fetch_one(&fx.pool)
+        .await
+        .unwrap()
 }
 
 /// The bulk change that applies to `code` now (the fixture's unit joins, or leaves where it is

@@ -25,6 +25,7 @@ mod exports;
 mod faults;
 mod hostile;
 mod import;
+mod notify;
 mod obligations;
 mod openapi;
 mod paging;

@@ -1,6 +1,7 @@
 //! The `duban` command line.
 
 mod import;
+mod notify;
 mod progress;
 mod user;
 mod with_db;
@@ -27,6 +28,10 @@ const ENV_HELP: &str = "\
   DUBAN_MAX_CONNECTIONS      同时打开的客户端连接数上限，超出的在内核队列中等待（默认 1024）
   DUBAN_PUBLIC_URL  对外访问地址（如 https://duban.example.gov.cn）；设置后拒绝其他主机名的请求（/healthz 除外）
   DUBAN_TRUSTED_PROXIES  可信反向代理的 IP 地址或 CIDR 网段，逗号分隔；只有来自它们的请求才按 X-Forwarded-For 认定客户端地址（默认无）
+  DUBAN_SMTP_URL    通知邮件的 SMTP 服务器（如 smtp://127.0.0.1:25、smtps://用户:密码@mail.example.gov.cn）；未设置时不发邮件
+  DUBAN_MAIL_FROM   通知邮件的发件人（默认 duban@localhost）
+  DUBAN_NOTIFY_INTERVAL_SECS  serve 每隔多少秒投递一次到期的通知（默认 15）
+  DUBAN_NOTIFY_RETRY_SECS     投递失败后首次重试的等待秒数，此后每次加倍（默认 60）
   RUST_LOG          日志级别 (默认 duban=info,tower_http=info)";
 
 /// 督办 duban: 工作要点落实情况督办系统
@@ -53,6 +58,9 @@ pub enum Command {
     /// 用户管理：add、token、disable、enable、password
     #[command(subcommand, after_help = ENV_HELP)]
     User(user::UserCommand),
+    /// 通知：投递到期的邮件和 Webhook（供以 cron 定时投递的部署使用）
+    #[command(subcommand, after_help = ENV_HELP)]
+    Notify(notify::NotifyCommand),
     /// 生成演示数据：demo 为示例用户和 2022 年两个季度的进展情况；large 为性能测试用的大规模合成数据（已有报告时拒绝）
     #[command(after_help = ENV_HELP)]
     DemoData(DemoArgs),
@@ -190,6 +198,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Import(args) => import::run(&cli.db, &args).await,
         Command::User(command) => user::run(&cli.db, &command).await,
+        Command::Notify(command) => notify::run(&cli.db, &command).await,
         Command::DemoData(args) if args.scale == "large" => demo_large(&cli.db, &args).await,
         Command::DemoData(args) => {
             let database = Database::open(&cli.db).await?;

@@ -37,6 +37,9 @@ pub struct AddArgs {
     /// 姓名（默认同登录名）
     #[arg(long)]
     pub name: Option<String>,
+    /// 电子邮箱（接收通知邮件）
+    #[arg(long)]
+    pub email: Option<String>,
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
@@ -104,6 +107,7 @@ async fn run_with(
                     unit,
                     password: password.unwrap_or_default(),
                     must_change_password: false,
+                    email: a.email.clone(),
                 },
             )
             .await?;

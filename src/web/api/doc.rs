@@ -3,7 +3,7 @@
 //! `GET /api/v1/openapi.json`. `tests/it/openapi.rs` checks it names exactly the routes the
 //! router serves and that real answers match it.
 
-use super::{plans, reports, tasks};
+use super::{notifications, plans, reports, tasks};
 use crate::web::error::{ErrorBody, ErrorCode, ErrorDetail};
 use axum::Json;
 use utoipa::openapi::header::HeaderBuilder;
@@ -27,7 +27,9 @@ use utoipa::{Modify, OpenApi, ToResponse};
         plans::tasks,
         reports::list,
         reports::create,
-        tasks::patch
+        tasks::patch,
+        notifications::list,
+        notifications::read
     ),
     components(
         schemas(ErrorBody, ErrorDetail, ErrorCode),
@@ -48,6 +50,7 @@ use utoipa::{Modify, OpenApi, ToResponse};
         (name = "plans", description = "工作要点：plans and their tasks"),
         (name = "tasks", description = "The office's changes to a task"),
         (name = "reports", description = "进展情况：progress reports"),
+        (name = "notifications", description = "站内消息：the caller's notifications"),
         (name = "meta", description = "This description")
     )
 )]

@@ -3,6 +3,7 @@
 
 mod addresses;
 pub mod doc;
+mod notifications;
 mod plans;
 mod reports;
 mod tasks;
@@ -19,6 +20,8 @@ pub fn routes() -> super::Routes {
         .get("/plans/{id}/tasks", plans::tasks)
         .get("/plans/{id}/tasks/{code}/reports", reports::list)
         .post("/plans/{id}/tasks/{code}/reports", reports::create)
+        .get("/notifications", notifications::list)
+        .post("/notifications/{id}/read", notifications::read)
 }
 
 /// API routes for office tokens only (the guard is applied by `web::routes`).

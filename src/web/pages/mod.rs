@@ -6,6 +6,7 @@ mod desk;
 mod editions;
 mod exports;
 mod home;
+mod inbox;
 mod login;
 mod my;
 mod query;
@@ -51,6 +52,10 @@ pub fn signed_in_routes() -> Routes {
         .post("/attachments/{id}/delete", report_view::delete_attachment)
         .get("/attachments/{id}", report_view::download)
         .get("/my", my::my)
+        .get("/inbox", inbox::show)
+        .post("/inbox/read-all", inbox::read_all)
+        .post("/inbox/{id}/read", inbox::read)
+        .post("/tasks/{code}/follow", task::follow)
         .get("/summary", summary::show)
         .get("/editions", editions::list)
         .get("/editions/{id}", summary::edition)

@@ -64,6 +64,8 @@ struct TaskPage {
     /// 最新进展: the submitted version `rules::reporting::latest_progress` picks of those the
     /// reader may read: (id, unit, period, date submitted, text).
     latest: Option<(i64, String, String, String, String)>,
+    /// 关注: the reader follows the task (receives its events).
+    following: bool,
 }
 
 /// One reporting period of the task: each unit's report, or what is owed.
@@ -340,7 +342,9 @@ async fn page(
     for c in rows.iter_mut().flat_map(|r| r.cells.iter_mut()) {
         c.no_liaison = !with_liaison.contains(&c.unit_id);
     }
+    let following = db::notices::follows(pool, row.id, user.id).await?;
     Ok(TaskPage {
+        following,
         latest,
         report_rows: rows,
         light: state.as_ref().map_or(Light::Green, |s| s.light),
@@ -754,4 +758,25 @@ pub async fn reopen(
     Form(f): Form<ClosureForm>,
 ) -> Result<Response, AppError> {
     closure(pool, clock, user, addr, code, f, false).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FollowForm {
+    plan: Option<String>,
+    /// `1` to follow, anything else to stop.
+    #[serde(default)]
+    follow: String,
+}
+
+/// `POST /tasks/{code}/follow`: 关注 or 取消关注 the task; any signed-in reader of it may.
+pub async fn follow(
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    Form(f): Form<FollowForm>,
+) -> Result<Response, AppError> {
+    let ctx = plan_context::require(&pool, f.plan.as_deref(), "tasks", &user).await?;
+    let (row, _) = load(&pool, &ctx, &code).await?;
+    db::notices::set_following(&pool, row.id, user.id, f.follow == "1").await?;
+    Ok(Redirect::to(&ctx.layout.href(&format!("/tasks/{code}"))).into_response())
 }

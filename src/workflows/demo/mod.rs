@@ -84,6 +84,7 @@ pub async fn generate(pool: &PgPool, seeds: &Path) -> anyhow::Result<DemoReport>
         unit: unit.map_or(UnitRef::None, |u| UnitRef::Name(u.into())),
         password: DEMO_PASSWORD.into(),
         must_change_password: false,
+        email: None,
     };
     let office = accounts::create_user(
         pool,

@@ -3,6 +3,8 @@
 use super::error::field;
 use super::{Caller, ProgressError};
 use crate::db;
+use crate::rules::notices::NoticeKind;
+use crate::workflows::notify;
 use serde_json::json;
 use sqlx::PgPool;
 
@@ -61,6 +63,32 @@ pub async fn set_closed(
         action,
         Some(code),
         json!({ "plan_id": plan_id, "note": note }),
+    )
+    .await?;
+    let (kind, what, body) = match note {
+        Some(n) => (
+            NoticeKind::TaskClosed,
+            "任务已办结",
+            format!("办结说明：{n}"),
+        ),
+        None => (
+            NoticeKind::TaskReopened,
+            "任务重新打开",
+            "该任务已重新打开，请继续按期报送进展情况。".to_string(),
+        ),
+    };
+    notify::emit(
+        &mut tx,
+        notify::Notice {
+            kind,
+            plan_id,
+            task_id: Some(task.id),
+            unit_id: None,
+            actor_id: caller.actor.user_id,
+            what: what.into(),
+            body,
+            link: None,
+        },
     )
     .await?;
     tx.commit().await?;

@@ -3,6 +3,8 @@
 use super::error::field;
 use super::{Caller, CoordinationState, ProgressError};
 use crate::db;
+use crate::rules::notices::NoticeKind;
+use crate::workflows::notify;
 use serde_json::json;
 use sqlx::PgPool;
 
@@ -48,6 +50,22 @@ pub async fn answer_coordination(
         json!({ "id": id, "state": state }),
     )
     .await?;
+    if let Some(report) = db::reports::get(&mut *tx, c.report_id).await? {
+        notify::emit(
+            &mut tx,
+            notify::Notice {
+                kind: NoticeKind::CoordinationAnswered,
+                plan_id: report.plan_id,
+                task_id: Some(report.task_id),
+                unit_id: Some(report.unit_id),
+                actor_id: caller.actor.user_id,
+                what: "需协调事项已答复".into(),
+                body: format!("事项：{}\n答复：{answer}", c.text),
+                link: Some(format!("/reports/{}", c.report_id)),
+            },
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(c.report_id)
 }

@@ -5,6 +5,8 @@ use super::limits::MAX_REASON_CHARS;
 use super::report::snapshot;
 use super::{Assessment, Caller, ProgressError, ReportAction, ReviewState};
 use crate::db::{self, reports::ReportRow};
+use crate::rules::notices::NoticeKind;
+use crate::workflows::notify;
 use serde_json::json;
 use sqlx::PgPool;
 
@@ -110,6 +112,33 @@ pub async fn review(
         &format!("report_{}", action.as_str()),
         Some(&format!("{}/{}/{}", row.code, row.unit_name, row.period)),
         json!({ "report_id": report_id, "reason": reason, "office_assessment": assessment }),
+    )
+    .await?;
+    let label = crate::rules::schedule::period_label(&row.period);
+    let (kind, what, body) = match reason {
+        Some(r) => (
+            NoticeKind::ReportReturned,
+            format!("{label}进展情况被退回"),
+            format!("{label}进展情况被退回，请修改后重新报送。\n退回理由：{r}"),
+        ),
+        None => (
+            NoticeKind::ReportAccepted,
+            format!("{label}进展情况已采纳"),
+            format!("{label}进展情况已审核采纳。"),
+        ),
+    };
+    notify::emit(
+        &mut tx,
+        notify::Notice {
+            kind,
+            plan_id: row.plan_id,
+            task_id: Some(row.task_id),
+            unit_id: Some(row.unit_id),
+            actor_id: caller.actor.user_id,
+            what,
+            body,
+            link: Some(format!("/reports/{report_id}")),
+        },
     )
     .await?;
     tx.commit().await?;

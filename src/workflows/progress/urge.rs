@@ -107,6 +107,23 @@ pub async fn urge(
             json!({ "urge_id": id, "unit_id": unit_id, "tasks": codes }),
         )
         .await?;
+        crate::workflows::notify::emit(
+            &mut tx,
+            crate::workflows::notify::Notice {
+                kind: crate::rules::notices::NoticeKind::Urged,
+                plan_id,
+                task_id: None,
+                unit_id: Some(*unit_id),
+                actor_id: caller.actor.user_id,
+                what: format!(
+                    "{}进展情况催办",
+                    crate::rules::schedule::period_label(period)
+                ),
+                body: format!("{message}\n涉及任务：{}", codes.join("、")),
+                link: Some(format!("/my?plan={plan_id}")),
+            },
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(outstanding.into_iter().map(|(id, _)| id).collect())

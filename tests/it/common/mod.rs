@@ -153,6 +153,7 @@ pub async fn create_user(pool: &PgPool, login: &str, role: Role, unit: Option<&s
             }),
             password: password_of(login),
             must_change_password: false,
+            email: None,
         },
     )
     .await

@@ -30,6 +30,9 @@ pub struct NewUserForm {
     role: String,
     #[serde(default)]
     unit: String,
+    /// 电子邮箱, for notification mail; may be left empty.
+    #[serde(default)]
+    email: String,
 }
 
 #[derive(Template)]
@@ -150,6 +153,7 @@ pub async fn create(
             unit,
             password: password.clone(),
             must_change_password: true,
+            email: Some(f.email.clone()),
         };
         match accounts::create_user(&pool, &user.actor(addr), input).await {
             Ok(id) => {

@@ -1,0 +1,67 @@
+//! `duban notify run-once [--dry-run]`: one pass over the outbox from the command line, for
+//! deployments that deliver by cron rather than from `duban serve`.
+
+use crate::infra::config::{DbArgs, NotifyArgs};
+use crate::infra::database::Database;
+use crate::workflows::notify::worker;
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum NotifyCommand {
+    /// 投递一次到期的通知（邮件、Webhook），并打印投递结果
+    RunOnce(RunOnceArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RunOnceArgs {
+    /// 只列出将要投递的通知，不发送、不改动任何记录
+    #[arg(long)]
+    pub dry_run: bool,
+    /// 邮件中链接的前缀（对外访问地址）
+    #[arg(
+        long = "public-url",
+        env = "DUBAN_PUBLIC_URL",
+        default_value = "http://127.0.0.1:3000"
+    )]
+    pub public_url: String,
+    #[command(flatten)]
+    pub notify: NotifyArgs,
+}
+
+pub async fn run(db_args: &DbArgs, command: &NotifyCommand) -> anyhow::Result<ExitCode> {
+    let NotifyCommand::RunOnce(args) = command;
+    let channels = args.notify.channels(&args.public_url)?;
+    let database = Database::open(db_args).await?;
+    let result = async {
+        crate::db::MIGRATOR
+            .run(&database.pool)
+            .await
+            .context("数据库迁移失败")?;
+        if args.dry_run {
+            let due = crate::db::notices::peek(&database.pool, 10_000).await?;
+            for d in &due {
+                println!("待投递 {} {} {}", d.channel, d.address, d.title);
+            }
+            println!("共 {} 条待投递（未发送）", due.len());
+            return Ok::<_, anyhow::Error>(ExitCode::SUCCESS);
+        }
+        let pass = worker::run_once(&database.pool, &channels).await?;
+        for line in &pass.sent {
+            println!("已投递 {line}");
+        }
+        for line in &pass.failed {
+            println!("未投递 {line}");
+        }
+        println!(
+            "已投递 {} 条，失败 {} 条",
+            pass.sent.len(),
+            pass.failed.len()
+        );
+        Ok(ExitCode::SUCCESS)
+    }
+    .await;
+    database.close().await;
+    result
+}

@@ -1,0 +1,278 @@
+//! 通知: the kinds of event that reach people, who they concern, and how a failed delivery is
+//! retried. Pure: the clock is passed in.
+
+use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+
+/// A kind of event that concerns someone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// 单位被指定为任务的责任单位.
+    Assigned,
+    /// 进展情况被退回.
+    ReportReturned,
+    /// 进展情况被采纳.
+    ReportAccepted,
+    /// 催办.
+    Urged,
+    /// 需协调事项已答复.
+    CoordinationAnswered,
+    /// 任务办结.
+    TaskClosed,
+    /// 任务重新打开.
+    TaskReopened,
+}
+
+/// Whom an event is addressed to, beyond the task's followers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The liaisons (and the webhook) of the event's unit.
+    Unit,
+    /// The liaisons (and webhooks) of every unit of the task.
+    TaskUnits,
+}
+
+impl NoticeKind {
+    pub const ALL: [NoticeKind; 7] = [
+        NoticeKind::Assigned,
+        NoticeKind::ReportReturned,
+        NoticeKind::ReportAccepted,
+        NoticeKind::Urged,
+        NoticeKind::CoordinationAnswered,
+        NoticeKind::TaskClosed,
+        NoticeKind::TaskReopened,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeKind::Assigned => "assigned",
+            NoticeKind::ReportReturned => "report_returned",
+            NoticeKind::ReportAccepted => "report_accepted",
+            NoticeKind::Urged => "urged",
+            NoticeKind::CoordinationAnswered => "coordination_answered",
+            NoticeKind::TaskClosed => "task_closed",
+            NoticeKind::TaskReopened => "task_reopened",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<NoticeKind> {
+        NoticeKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The kind's name in the interface.
+    pub fn label(self) -> &'static str {
+        match self {
+            NoticeKind::Assigned => "分工通知",
+            NoticeKind::ReportReturned => "进展情况被退回",
+            NoticeKind::ReportAccepted => "进展情况已采纳",
+            NoticeKind::Urged => "催办",
+            NoticeKind::CoordinationAnswered => "需协调事项已答复",
+            NoticeKind::TaskClosed => "任务办结",
+            NoticeKind::TaskReopened => "任务重新打开",
+        }
+    }
+
+    pub fn audience(self) -> Audience {
+        match self {
+            NoticeKind::TaskClosed | NoticeKind::TaskReopened => Audience::TaskUnits,
+            _ => Audience::Unit,
+        }
+    }
+}
+
+/// The label of a stored kind, or the kind itself when it is not one of ours (a later
+/// version's).
+pub fn label_of<'a>(kind: &'a str) -> &'a str {
+    match NoticeKind::parse(kind) {
+        Some(k) => k.label(),
+        None => kind,
+    }
+}
+
+/// 通知方式: how e-mail of one kind comes to a user (the inbox always receives).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    None,
+    Immediate,
+    Digest,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 3] = [Mode::Immediate, Mode::Digest, Mode::None];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::None => "none",
+            Mode::Immediate => "immediate",
+            Mode::Digest => "digest",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Mode> {
+        Mode::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Mode::None => "不发邮件",
+            Mode::Immediate => "立即发送",
+            Mode::Digest => "每日汇总",
+        }
+    }
+}
+
+/// An e-mail address as typed, trimmed, or why it is not one (in Chinese, for beside the field).
+/// Deliberately plain: one `@`, no spaces or control characters (no header injection), a
+/// dotted domain; what the mail server accepts beyond that is its to say.
+pub fn check_email(raw: &str) -> Result<String, String> {
+    let s = raw.trim();
+    let wrong = || {
+        format!(
+            "“{}”不是有效的电子邮箱地址（如 zhangsan@example.gov.cn）",
+            s.chars().take(60).collect::<String>().escape_debug()
+        )
+    };
+    if s.chars().count() > 254 {
+        return Err("电子邮箱地址不能超过 254 个字符".into());
+    }
+    let Some((local, domain)) = s.split_once('@') else {
+        return Err(wrong());
+    };
+    let bad_char = |c: char| c.is_whitespace() || c.is_control() || "<>()[],;:\\\"@".contains(c);
+    if local.is_empty()
+        || domain.is_empty()
+        || local.chars().any(bad_char)
+        || domain.chars().any(bad_char)
+        || !domain.contains('.')
+        || domain.starts_with('.')
+        || domain.ends_with('.')
+        || domain.contains("..")
+    {
+        return Err(wrong());
+    }
+    Ok(s.to_string())
+}
+
+/// A webhook address as typed, trimmed, or why it is not one: `http://` or `https://` with a host.
+pub fn check_webhook_url(raw: &str) -> Result<String, String> {
+    let s = raw.trim();
+    let wrong = || {
+        "接收地址应以 http:// 或 https:// 开头，如 http://im.example.gov.cn/robot/send?key=…"
+            .to_string()
+    };
+    if s.chars().any(|c| c.is_control() || c.is_whitespace()) || s.len() > 2000 {
+        return Err(wrong());
+    }
+    let rest = s
+        .strip_prefix("http://")
+        .or_else(|| s.strip_prefix("https://"))
+        .ok_or_else(wrong)?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || host.contains('@') {
+        return Err(wrong());
+    }
+    Ok(s.to_string())
+}
+
+/// Attempts at one delivery before it is marked failed (about a day of retries).
+pub const MAX_ATTEMPTS: i32 = 10;
+
+/// How long after the `attempts`-th failure the next attempt comes: `base` doubled each time,
+/// at most six hours.
+pub fn backoff(base: std::time::Duration, attempts: i32) -> std::time::Duration {
+    let factor = 1u32 << attempts.clamp(1, 16).saturating_sub(1);
+    base.saturating_mul(factor)
+        .min(std::time::Duration::from_secs(6 * 3600))
+}
+
+/// The hour a daily digest goes out, Beijing time (UTC+8).
+pub const DIGEST_HOUR: u32 = 8;
+
+/// The next digest time strictly after `now`: 08:00 in Beijing.
+pub fn next_digest(now: DateTime<Utc>) -> DateTime<Utc> {
+    let beijing = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8");
+    let local = now.with_timezone(&beijing);
+    let at = NaiveTime::from_hms_opt(DIGEST_HOUR, 0, 0).expect("valid time");
+    let today = beijing
+        .from_local_datetime(&local.date_naive().and_time(at))
+        .single()
+        .expect("a fixed offset has no gaps");
+    let next = if today > local {
+        today
+    } else {
+        today + Duration::days(1)
+    };
+    next.with_timezone(&Utc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration as Std;
+
+    #[test]
+    fn kinds_round_trip_and_have_chinese_names() {
+        for k in NoticeKind::ALL {
+            assert_eq!(NoticeKind::parse(k.as_str()), Some(k));
+            assert!(!k.label().is_ascii());
+        }
+        assert_eq!(label_of("later_kind"), "later_kind");
+    }
+
+    #[test]
+    fn addresses_are_checked_before_they_are_kept() {
+        assert_eq!(
+            check_email(" a.b@example.gov.cn ").unwrap(),
+            "a.b@example.gov.cn"
+        );
+        for bad in [
+            "",
+            "a",
+            "a@b",
+            "a@@b.cn",
+            "a b@c.cn",
+            "a@b.cn\r\nBcc: x@y.cn",
+            "<a@b.cn>",
+            "a@.cn",
+        ] {
+            assert!(check_email(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_webhook_url("https://im.example.gov.cn/robot?key=1").is_ok());
+        for bad in [
+            "ftp://x",
+            "javascript:alert(1)",
+            "http://",
+            "http://a b",
+            "file:///etc/passwd",
+            "http://u@h/",
+        ] {
+            assert!(check_webhook_url(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_six_hours() {
+        let b = Std::from_secs(30);
+        assert_eq!(backoff(b, 1), Std::from_secs(30));
+        assert_eq!(backoff(b, 2), Std::from_secs(60));
+        assert_eq!(backoff(b, 4), Std::from_secs(240));
+        assert_eq!(backoff(b, 40), Std::from_secs(6 * 3600));
+    }
+
+    #[test]
+    fn the_digest_goes_at_eight_in_beijing() {
+        let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        // 07:59 Beijing is 23:59 UTC the day before.
+        assert_eq!(
+            next_digest(t("2022-10-09T23:59:00Z")),
+            t("2022-10-10T00:00:00Z")
+        );
+        assert_eq!(
+            next_digest(t("2022-10-10T00:00:00Z")),
+            t("2022-10-11T00:00:00Z")
+        );
+        assert_eq!(
+            next_digest(t("2022-10-10T09:00:00Z")),
+            t("2022-10-11T00:00:00Z")
+        );
+    }
+}
