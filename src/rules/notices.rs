@@ -81,7 +81,7 @@ impl NoticeKind {
 
 /// The label of a stored kind, or the kind itself when it is not one of ours (a later
 /// version's).
-pub fn label_of<'a>(kind: &'a str) -> &'a str {
+pub fn label_of(kind: &str) -> &str {
     match NoticeKind::parse(kind) {
         Some(k) => k.label(),
         None => kind,

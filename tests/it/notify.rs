@@ -20,6 +20,8 @@ struct Smtp {
 }
 
 impl Smtp {
+    // Waited for in `Drop`, which clippy does not follow.
+    #[allow(clippy::zombie_processes)]
     async fn start_on(port: u16, dir: tempfile::TempDir) -> Smtp {
         let child = std::process::Command::new("python3")
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
@@ -100,11 +102,14 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// A POST received: its headers and body.
+type Post = (axum::http::HeaderMap, Vec<u8>);
+
 /// A webhook receiver: records each POST (headers and body); answers 500 to the first
 /// `failures` of them.
 #[derive(Clone, Default)]
 struct Receiver {
-    got: Arc<Mutex<Vec<(axum::http::HeaderMap, Vec<u8>)>>>,
+    got: Arc<Mutex<Vec<Post>>>,
     failures: Arc<Mutex<usize>>,
 }
 
