@@ -127,7 +127,7 @@ pub fn check_email(raw: &str) -> Result<String, String> {
     let s = raw.trim();
     let wrong = || {
         format!(
-            "“{}”不是有效的电子邮箱地址（如 zhangsan@example.gov.cn）",
+            "不是有效的电子邮箱地址（应如 zhangsan@example.gov.cn）：“{}”",
             s.chars().take(60).collect::<String>().escape_debug()
         )
     };

@@ -652,6 +652,11 @@ async fn row(
             )
         }
         (true, "/review") => (path.into(), vec![], OFFICE_PAGE),
+        (false, "/units/{id}/channels") => (
+            format!("/units/{}/channels", fx.unit_id),
+            f(&[("contact_email", "office@example.gov.cn".into())]),
+            OFFICE_REDIRECT,
+        ),
         // 站内消息: everyone's own inbox.
         (true, "/inbox") => (path.into(), vec![], SIGNED_IN),
         (false, "/inbox/read-all") => (path.into(), vec![], [303, 303, 303, 303, 303, 303, 303]),

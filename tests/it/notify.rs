@@ -481,3 +481,105 @@ async fn the_inbox_api_pages_and_marks_read(pool: PgPool) {
         StatusCode::NOT_FOUND
     );
 }
+
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn a_units_channels_are_checked_beside_their_fields_and_kept_as_typed(pool: PgPool) {
+    let w = world_with_addresses("http://127.0.0.1:9/robot").await(pool).await;
+    let uri = format!("/units/{}/channels", w.unit_b);
+    let r = w
+        .office
+        .post(
+            &uri,
+            &[
+                ("contact_email", "hgzs at example"),
+                ("webhook_url", "ftp://im.example.gov.cn/robot"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("不是有效的电子邮箱地址"), "{}", r.body);
+    assert!(r.body.contains("接收地址应以 http:// 或 https:// 开头"));
+    assert!(
+        r.body.contains("value=\"ftp://im.example.gov.cn/robot\""),
+        "what was typed is kept"
+    );
+    assert_eq!(count(&w.pool, &format!("SELECT count(*) FROM units WHERE id = {} AND (contact_email IS NOT NULL OR webhook_url IS NOT NULL)", w.unit_b)).await, 0);
+
+    // Good values are kept; a form without the webhook fields leaves them as they are.
+    let r = w
+        .office
+        .post(
+            &uri,
+            &[
+                ("contact_email", "hgzs@example.gov.cn"),
+                ("webhook_url", "https://im.example.gov.cn/robot?key=1"),
+                ("webhook_secret", "k"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = w
+        .office
+        .post(&uri, &[("contact_email", "hgzs2@example.gov.cn")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let (mail, hook, secret): (Option<String>, Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT contact_email, webhook_url, webhook_secret FROM units WHERE id = $1",
+    )
+    .bind(w.unit_b)
+    .fetch_one(&w.pool)
+    .await
+    .unwrap();
+    assert_eq!(mail.as_deref(), Some("hgzs2@example.gov.cn"));
+    assert_eq!(
+        hook.as_deref(),
+        Some("https://im.example.gov.cn/robot?key=1")
+    );
+    assert_eq!(secret.as_deref(), Some("k"));
+    let page = w.office.get(&format!("/units/{}", w.unit_b)).await;
+    assert!(page.body.contains("已设置，留空则不变") && !page.body.contains("value=\"k\""));
+    // A liaison sees no such form, and may not post it.
+    assert!(
+        !w.liaison_b
+            .get(&format!("/units/{}", w.unit_b))
+            .await
+            .body
+            .contains("通知渠道")
+    );
+    assert_eq!(
+        w.liaison_b
+            .post(&uri, &[("contact_email", "x@y.cn")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn a_unit_without_a_liaison_address_gets_mail_at_its_contact_address(pool: PgPool) {
+    let smtp = Smtp::start().await;
+    let w = world_with_addresses("http://127.0.0.1:9/robot").await(pool).await;
+    sqlx::query("UPDATE units SET contact_email = 'hgzs@example.gov.cn' WHERE id = $1")
+        .bind(w.unit_b)
+        .execute(&w.pool)
+        .await
+        .unwrap();
+    let r = w
+        .office
+        .post(
+            "/urges",
+            &[
+                ("period", "2022-Q2"),
+                ("unit", &w.unit_b.to_string()),
+                ("message", "请报送"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    worker::run_once(&w.pool, &channels(smtp.port))
+        .await
+        .unwrap();
+    let mails = smtp.mails();
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].contains("To: hgzs@example.gov.cn"));
+}

@@ -102,6 +102,7 @@ pub fn office_routes() -> Routes {
     admin::routes()
         .post("/plans/{id}/settings", home::save_settings)
         .post("/units", units::create)
+        .post("/units/{id}/channels", units::save_channels)
         .get("/reporting", reporting::show)
         .post("/tasks/bulk-units", tasks_bulk::preview)
         .post("/tasks/bulk-units/confirm", tasks_bulk::confirm)

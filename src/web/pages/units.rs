@@ -7,6 +7,7 @@ use crate::db::{
     tasks::{TaskFilter, UnitRole},
     units::UnitRow,
 };
+use crate::rules::notices;
 use crate::rules::schedule::period_label;
 use crate::web::Clock;
 use crate::web::auth::ClientAddr;
@@ -52,6 +53,24 @@ struct UnitPage {
     record: Vec<RecordRow>,
     /// The unit has no liaison account: it cannot report by itself.
     no_liaison: bool,
+    /// 通知渠道, for the office: the form's values (as stored, or as just typed).
+    channels: Option<ChannelsForm>,
+    /// The webhook has a secret (never shown).
+    has_secret: bool,
+    errors: FieldErrors,
+    saved: bool,
+}
+
+/// The unit's contact address and webhook, as the office types them.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ChannelsForm {
+    plan: Option<String>,
+    pub contact_email: Option<String>,
+    pub webhook_url: Option<String>,
+    /// A new secret; empty keeps the one set.
+    pub webhook_secret: Option<String>,
+    /// `1` removes the secret.
+    pub clear_secret: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -66,6 +85,8 @@ pub struct UnitQuery {
     /// The pages of the two task lists.
     lead_page: Option<String>,
     co_page: Option<String>,
+    /// After the channels were saved.
+    saved: Option<String>,
 }
 
 /// A page of the directory's units, with links keeping the plan.
@@ -157,7 +178,77 @@ pub async fn show(
     UnitId(id): UnitId,
     PageQuery(q): PageQuery<UnitQuery>,
 ) -> Result<Response, AppError> {
+    let saved = q.saved.is_some();
+    let page = page(&pool, clock, &user, id, &q, None, FieldErrors::default()).await?;
+    Ok(render::ok(&UnitPage { saved, ..page }))
+}
+
+/// `POST /units/{id}/channels` (office): the unit's contact address and webhook. A field left
+/// out of the form is left as it is; an address that is not one is refused beside its field.
+pub async fn save_channels(
+    State(pool): State<PgPool>,
+    State(clock): State<Clock>,
+    user: CurrentUser,
+    UnitId(id): UnitId,
+    Form(f): Form<ChannelsForm>,
+) -> Result<Response, AppError> {
+    let mut stored = db::units::channels(&pool, id)
+        .await?
+        .ok_or_else(UnitId::missing)?;
+    let mut errors = FieldErrors::default();
+    let optional = |raw: &Option<String>, check: fn(&str) -> Result<String, String>| match raw
+        .as_deref()
+        .map(str::trim)
+    {
+        None => Ok(None),
+        Some("") => Ok(Some(None)),
+        Some(v) => check(v).map(|v| Some(Some(v))),
+    };
+    match optional(&f.contact_email, notices::check_email) {
+        Ok(Some(v)) => stored.contact_email = v,
+        Ok(None) => {}
+        Err(m) => errors.add("contact_email", m),
+    }
+    match optional(&f.webhook_url, notices::check_webhook_url) {
+        Ok(Some(v)) => stored.webhook_url = v,
+        Ok(None) => {}
+        Err(m) => errors.add("webhook_url", m),
+    }
+    match f.webhook_secret.as_deref().map(str::trim) {
+        Some(s) if s.chars().count() > 200 || s.chars().any(char::is_control) => {
+            errors.add("webhook_secret", "签名密钥应为不超过 200 个字符的一行文字")
+        }
+        Some(s) if !s.is_empty() => stored.webhook_secret = Some(s.to_string()),
+        _ => {}
+    }
+    if f.clear_secret.as_deref() == Some("1") {
+        stored.webhook_secret = None;
+    }
+    let q = UnitQuery {
+        plan: f.plan.clone(),
+        ..UnitQuery::default()
+    };
+    if !errors.is_empty() {
+        let page = page(&pool, clock, &user, id, &q, Some(f), errors).await?;
+        return Ok(render::page(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    }
+    db::units::set_channels(&pool, id, &stored).await?;
     let ctx = plan_context::require(&pool, q.plan.as_deref(), "units", &user).await?;
+    Ok(Redirect::to(&ctx.layout.href_with(&format!("/units/{id}"), "saved=1")).into_response())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn page(
+    pool: &PgPool,
+    clock: Clock,
+    user: &CurrentUser,
+    id: i64,
+    q: &UnitQuery,
+    typed: Option<ChannelsForm>,
+    errors: FieldErrors,
+) -> Result<UnitPage, AppError> {
+    let pool = pool.clone();
+    let ctx = plan_context::require(&pool, q.plan.as_deref(), "units", user).await?;
     let missing = UnitId::missing;
     let unit = db::units::get(&pool, ctx.plan.id, id)
         .await?
@@ -232,7 +323,20 @@ pub async fn show(
         v
     };
     let no_liaison = !db::units::with_liaison(&pool).await?.contains(&id);
-    Ok(render::ok(&UnitPage {
+    let stored = db::units::channels(&pool, id).await?.unwrap_or_default();
+    let has_secret = stored.webhook_secret.is_some();
+    let channels = user.access().may_edit_plan().then(|| {
+        typed.unwrap_or(ChannelsForm {
+            contact_email: stored.contact_email,
+            webhook_url: stored.webhook_url,
+            ..ChannelsForm::default()
+        })
+    });
+    Ok(UnitPage {
+        channels,
+        has_secret,
+        errors,
+        saved: false,
         plan_title: ctx.plan.title,
         lead_pager: lead_pager.link(with(&base, "co_page", co_pager.page), "lead_page"),
         co_pager: co_pager.link(with(&base, "lead_page", lead_page), "co_page"),
@@ -242,7 +346,7 @@ pub async fn show(
         record,
         no_liaison,
         layout: ctx.layout,
-    }))
+    })
 }
 
 impl UnitPage {

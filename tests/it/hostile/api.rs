@@ -371,6 +371,41 @@ async fn table(w: &World, method: &Method, path: &str) -> Option<Vec<Case>> {
                 .at("a task code over i64", format!("/api/v1/plans/{plan}/tasks/{big}"), 404, f_none("的任务"))
                 .finish()
         }
+        // Reads no body: only its address can be wrong.
+        ("POST", "/api/v1/notifications/{id}/read") => {
+            Table {
+                who: Who::LiaisonToken,
+                method: Method::POST,
+                uri: String::new(),
+                base: json!({}),
+                cases: Vec::new(),
+            }
+            .at(
+                "an id that is text",
+                "/api/v1/notifications/abc/read".into(),
+                404,
+                f_none("没有这条消息"),
+            )
+            .at(
+                "an id over i64",
+                format!("/api/v1/notifications/{big}/read"),
+                404,
+                f_none("没有这条消息"),
+            )
+            .at(
+                "a negative id",
+                "/api/v1/notifications/-1/read".into(),
+                404,
+                f_none("没有这条消息"),
+            )
+            .at(
+                "no such message",
+                "/api/v1/notifications/999999/read".into(),
+                404,
+                f_none("没有这条消息"),
+            )
+            .cases
+        }
         _ => return None,
     })
 }

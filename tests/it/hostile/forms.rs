@@ -1764,6 +1764,108 @@ async fn table(w: &World, path: &str) -> Option<Vec<Case>> {
             )
             .finish()
         }
+        "/inbox/read-all" => Table::bodiless(Who::Liaison, "/inbox/read-all").finish(),
+        "/inbox/{id}/read" => Table::bodiless(Who::Liaison, "")
+            .at(
+                "an id that is text",
+                "/inbox/abc/read".into(),
+                404,
+                Page("没有这条消息"),
+            )
+            .at(
+                "an id over i64",
+                format!("/inbox/{I64_OVERFLOW}/read"),
+                404,
+                Page("没有这条消息"),
+            )
+            .at(
+                "a negative id",
+                "/inbox/-1/read".into(),
+                404,
+                Page("没有这条消息"),
+            )
+            .at(
+                "no such message",
+                "/inbox/999999/read".into(),
+                404,
+                Page("没有这条消息"),
+            )
+            .finish(),
+        "/tasks/{code}/follow" => {
+            Table::new(Who::Liaison, "/tasks/1.1.1/follow", &[("follow", "1")])
+                .at(
+                    "a code that is text",
+                    "/tasks/abc/follow".into(),
+                    404,
+                    Page("没有编号为“abc”的任务"),
+                )
+                .at(
+                    "no such task",
+                    "/tasks/99.1.1/follow".into(),
+                    404,
+                    Page("没有编号为“99.1.1”的任务"),
+                )
+                .with(
+                    "a plan that is text",
+                    &[("plan", Some("abc"))],
+                    400,
+                    Page("工作要点编号“abc”无效"),
+                )
+                .finish()
+        }
+        "/units/{id}/channels" => {
+            let uri = format!("/units/{}/channels", w.unit_a);
+            Table::new(Who::Office, uri, &[("contact_email", "gab@example.gov.cn")])
+                .with(
+                    "an address with a header after a line break",
+                    &[(
+                        "contact_email",
+                        Some("gab@example.gov.cn\r\nBcc: x@example.gov.cn"),
+                    )],
+                    422,
+                    Beside("e-contact_email", "不是有效的电子邮箱地址"),
+                )
+                .with(
+                    "an address without a domain",
+                    &[("contact_email", Some("gab@"))],
+                    422,
+                    Beside("e-contact_email", "不是有效的电子邮箱地址"),
+                )
+                .with(
+                    "a javascript: webhook",
+                    &[("webhook_url", Some("javascript:alert(1)"))],
+                    422,
+                    Beside("e-webhook_url", "接收地址应以 http:// 或 https:// 开头"),
+                )
+                .with(
+                    "a file: webhook",
+                    &[("webhook_url", Some("file:///etc/passwd"))],
+                    422,
+                    Beside("e-webhook_url", "接收地址应以 http:// 或 https:// 开头"),
+                )
+                .with(
+                    "a secret with a line break",
+                    &[("webhook_secret", Some("a\nb"))],
+                    422,
+                    Beside(
+                        "e-webhook_secret",
+                        "签名密钥应为不超过 200 个字符的一行文字",
+                    ),
+                )
+                .at(
+                    "an id that is text",
+                    "/units/abc/channels".into(),
+                    404,
+                    Page("单位"),
+                )
+                .at(
+                    "no such unit",
+                    "/units/999999/channels".into(),
+                    404,
+                    Page("单位"),
+                )
+                .finish()
+        }
         "/urges/{id}/ack" => Table::bodiless(Who::Liaison, "")
             .at(
                 "an id that is text",
