@@ -657,6 +657,11 @@ async fn row(
             f(&[("contact_email", "office@example.gov.cn".into())]),
             OFFICE_REDIRECT,
         ),
+        (true, "/admin/notifications") => (path.into(), vec![], OFFICE_PAGE),
+        (false, "/admin/notifications/{id}/resend") => {
+            let id = failed_delivery(&fx.pool, fx.plan_id).await;
+            (format!("/admin/notifications/{id}/resend"), vec![], OFFICE_REDIRECT)
+        }
         // 站内消息: everyone's own inbox.
         (true, "/inbox") => (path.into(), vec![], SIGNED_IN),
         (false, "/inbox/read-all") => (path.into(), vec![], [303, 303, 303, 303, 303, 303, 303]),
@@ -758,6 +763,25 @@ async fn row(
         }
         _ => return None,
     })
+}
+
+/// A delivery that failed for good.
+pub async fn failed_delivery(pool: &PgPool, plan_id: i64) -> i64 {
+    let event: i64 = sqlx::query_scalar(
+        "INSERT INTO notice_events (kind, plan_id, title, body, link) VALUES ('urged', $1, '【督办】催办', '请报送', '/my') RETURNING id",
+    )
+    .bind(plan_id)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    sqlx::query_scalar(
+        "INSERT INTO deliveries (event_id, channel, address, state, attempts, last_error)
+         VALUES ($1, 'email', 'gone@example.gov.cn', 'failed', 10, '邮件服务器未接收') RETURNING id",
+    )
+    .bind(event)
+    .fetch_one(pool)
+    .await
+    .unwrap()
 }
 
 /// A fresh inbox message for the own unit's liaison.

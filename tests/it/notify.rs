@@ -583,3 +583,52 @@ async fn a_unit_without_a_liaison_address_gets_mail_at_its_contact_address(pool:
     assert_eq!(mails.len(), 1);
     assert!(mails[0].contains("To: hgzs@example.gov.cn"));
 }
+
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn a_delivery_that_failed_for_good_is_in_the_log_and_can_be_resent(pool: PgPool) {
+    let w = world_with_addresses("http://127.0.0.1:9/robot").await(pool).await;
+    urge_unit_a(&w).await;
+    // The last attempt: no server, no retry left.
+    sqlx::query("UPDATE deliveries SET attempts = $1 - 1")
+        .bind(duban::rules::notices::MAX_ATTEMPTS)
+        .execute(&w.pool)
+        .await
+        .unwrap();
+    let pass = worker::run_once(&w.pool, &channels(free_port()))
+        .await
+        .unwrap();
+    assert_eq!(pass.failed.len(), 2);
+    assert_eq!(
+        count(
+            &w.pool,
+            "SELECT count(*) FROM deliveries WHERE state = 'failed'"
+        )
+        .await,
+        2
+    );
+    let log = w.office.get("/admin/notifications?state=failed").await;
+    assert_eq!(log.status, StatusCode::OK);
+    assert!(
+        log.body.contains("gab@example.gov.cn") && log.body.contains("邮件服务器未接收"),
+        "{}",
+        log.body
+    );
+    assert!(log.body.contains(">重新发送</button>"));
+    let id: i64 = count(
+        &w.pool,
+        "SELECT min(id) FROM deliveries WHERE channel = 'email'",
+    )
+    .await;
+    let r = w
+        .office
+        .post(&format!("/admin/notifications/{id}/resend"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(count(&w.pool, &format!("SELECT count(*) FROM deliveries WHERE id = {id} AND state = 'pending' AND attempts = 0")).await, 1);
+    let smtp = Smtp::start().await;
+    let pass = worker::run_once(&w.pool, &channels(smtp.port))
+        .await
+        .unwrap();
+    assert_eq!(pass.sent.len(), 1);
+    assert_eq!(smtp.mails().len(), 1);
+}

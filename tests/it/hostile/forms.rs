@@ -1764,6 +1764,34 @@ async fn table(w: &World, path: &str) -> Option<Vec<Case>> {
             )
             .finish()
         }
+        "/admin/notifications/{id}/resend" => {
+            let sent = crate::authz::failed_delivery(&w.pool, w.plan_id).await;
+            sqlx::query("UPDATE deliveries SET state = 'sent' WHERE id = $1")
+                .bind(sent)
+                .execute(&w.pool)
+                .await
+                .unwrap();
+            Table::bodiless(Who::Office, "")
+                .at(
+                    "an id that is text",
+                    "/admin/notifications/abc/resend".into(),
+                    404,
+                    Page("没有这条失败的投递记录"),
+                )
+                .at(
+                    "an id over i64",
+                    format!("/admin/notifications/{I64_OVERFLOW}/resend"),
+                    404,
+                    Page("没有这条失败的投递记录"),
+                )
+                .at(
+                    "a delivery already sent",
+                    format!("/admin/notifications/{sent}/resend"),
+                    404,
+                    Page("没有这条失败的投递记录"),
+                )
+                .finish()
+        }
         "/inbox/read-all" => Table::bodiless(Who::Liaison, "/inbox/read-all").finish(),
         "/inbox/{id}/read" => Table::bodiless(Who::Liaison, "")
             .at(

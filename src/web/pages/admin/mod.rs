@@ -1,6 +1,8 @@
-//! The office's administration: users (`/admin/users`) and the audit log (`/admin/audit`).
+//! The office's administration: users (`/admin/users`), the audit log (`/admin/audit`) and the
+//! delivery log of notifications (`/admin/notifications`).
 
 mod audit;
+mod notifications;
 mod users;
 
 use crate::web::Routes;
@@ -19,4 +21,6 @@ pub fn routes() -> Routes {
             users::revoke_token,
         )
         .get("/admin/audit", audit::list)
+        .get("/admin/notifications", notifications::list)
+        .post("/admin/notifications/{id}/resend", notifications::resend)
 }
