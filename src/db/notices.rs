@@ -125,6 +125,21 @@ pub struct InboxRow {
     pub read_at: Option<DateTime<Utc>>,
 }
 
+/// `query_as!` of [`InboxRow`]s: a user's messages with their events, then `$tail`.
+macro_rules! select_inbox {
+    ($tail:literal $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            InboxRow,
+            r#"SELECT n.id, e.kind, e.title, e.body, e.link,
+                      e.created_at AS "created_at: DateTime<Utc>",
+                      n.read_at AS "read_at: DateTime<Utc>"
+               FROM notifications n JOIN notice_events e ON e.id = n.event_id
+            "# + $tail
+            $(, $arg)*
+        )
+    };
+}
+
 /// The user's messages, newest first; only unread ones when `unread_only`.
 pub async fn inbox(
     db: impl PgExecutor<'_>,
@@ -132,15 +147,10 @@ pub async fn inbox(
     unread_only: bool,
     w: Window,
 ) -> sqlx::Result<Vec<InboxRow>> {
-    sqlx::query_as!(
-        InboxRow,
-        r#"SELECT n.id, e.kind, e.title, e.body, e.link,
-                  e.created_at AS "created_at: DateTime<Utc>",
-                  n.read_at AS "read_at: DateTime<Utc>"
-           FROM notifications n JOIN notice_events e ON e.id = n.event_id
-           WHERE n.user_id = $1 AND (NOT $2 OR n.read_at IS NULL)
-           ORDER BY n.id DESC
-           LIMIT $3 OFFSET $4"#,
+    select_inbox!(
+        "WHERE n.user_id = $1 AND (NOT $2 OR n.read_at IS NULL)
+         ORDER BY n.id DESC
+         LIMIT $3 OFFSET $4",
         user_id,
         unread_only,
         w.limit,
@@ -156,18 +166,9 @@ pub async fn message(
     user_id: i64,
     id: i64,
 ) -> sqlx::Result<Option<InboxRow>> {
-    sqlx::query_as!(
-        InboxRow,
-        r#"SELECT n.id, e.kind, e.title, e.body, e.link,
-                  e.created_at AS "created_at: DateTime<Utc>",
-                  n.read_at AS "read_at: DateTime<Utc>"
-           FROM notifications n JOIN notice_events e ON e.id = n.event_id
-           WHERE n.user_id = $1 AND n.id = $2"#,
-        user_id,
-        id,
-    )
-    .fetch_optional(db)
-    .await
+    select_inbox!("WHERE n.user_id = $1 AND n.id = $2", user_id, id)
+        .fetch_optional(db)
+        .await
 }
 
 pub async fn count(db: impl PgExecutor<'_>, user_id: i64, unread_only: bool) -> sqlx::Result<i64> {
