@@ -88,21 +88,16 @@ pub async fn fan_out(
     )
     .execute(&mut *conn)
     .await?;
+    // The units' own channels: the contact address where no liaison has one, and the webhook.
     sqlx::query!(
         "INSERT INTO deliveries (event_id, channel, unit_id, address)
-         SELECT $1, 'email', un.id, un.contact_email
+         SELECT $1::bigint, 'email', un.id, un.contact_email
          FROM units un
          WHERE un.id = ANY($2) AND un.contact_email IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM users u
-                           WHERE u.unit_id = un.id AND u.active AND u.email IS NOT NULL)",
-        event_id,
-        units,
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query!(
-        "INSERT INTO deliveries (event_id, channel, unit_id, address)
-         SELECT $1, 'webhook', un.id, un.webhook_url
+                           WHERE u.unit_id = un.id AND u.active AND u.email IS NOT NULL)
+         UNION ALL
+         SELECT $1::bigint, 'webhook', un.id, un.webhook_url
          FROM units un
          WHERE un.id = ANY($2) AND un.webhook_url IS NOT NULL",
         event_id,

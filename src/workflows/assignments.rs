@@ -311,13 +311,17 @@ pub(crate) async fn change_units(
     }
     db::assignments::replace_units(&mut *conn, task.id, &after, today).await?;
     // A unit that joins hears of it; one that only changes role or order does not.
-    for joined in after
+    let joined: Vec<&AssignedUnit> = after
         .iter()
         .filter(|a| !before.iter().any(|b| b.unit_id == a.unit_id))
-    {
-        let plan_id = db::notices::task_ref(&mut *conn, task.id)
+        .collect();
+    let plan_id = match joined.is_empty() {
+        true => 0,
+        false => db::notices::task_ref(&mut *conn, task.id)
             .await?
-            .map_or(0, |t| t.plan_id);
+            .map_or(0, |t| t.plan_id),
+    };
+    for joined in joined {
         let role = match joined.role {
             UnitRole::Lead => "牵头单位",
             UnitRole::Co => "配合单位",

@@ -50,10 +50,18 @@ pub async fn show(
     user: CurrentUser,
     PageQuery(q): PageQuery<InboxQuery>,
 ) -> Result<Response, AppError> {
-    let layout = match plan_context::load(&pool, q.plan.as_deref(), "inbox", &user).await? {
-        Some(ctx) => ctx.layout,
-        None => plan_context::bare_layout("inbox", Some(&user)),
-    };
+    // The plan's frame counts the unread messages already; the bare one does not.
+    let (layout, unread) =
+        match plan_context::load(&pool, q.plan.as_deref(), "inbox", &user).await? {
+            Some(ctx) => {
+                let unread = ctx.layout.unread_notices;
+                (ctx.layout, unread)
+            }
+            None => (
+                plan_context::bare_layout("inbox", Some(&user)),
+                db::notices::count(&pool, user.id, true).await?,
+            ),
+        };
     let unread_only = matches!(q.unread.as_deref(), Some("1" | "true"));
     let total = db::notices::count(&pool, user.id, unread_only).await?;
     let pager = Pager::new(page_number(q.page.as_deref()), PAGE_SIZE, total);
@@ -73,7 +81,7 @@ pub async fn show(
         "/inbox".to_string()
     };
     let page = InboxPage {
-        unread: db::notices::count(&pool, user.id, true).await?,
+        unread,
         messages,
         pager: pager.link(base, "page"),
         unread_only,
