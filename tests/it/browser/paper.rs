@@ -72,6 +72,7 @@ fn the_walk(ids: &Ids) -> Vec<Visit> {
         v(Who::Anonymous, "login", "/login"),
         v(Who::Liaison, "home", "/"),
         v(Who::Liaison, "my", "/my"),
+        v(Who::Liaison, "inbox", "/inbox"),
         v(Who::Liaison, "upload", "/my/upload"),
         v(
             Who::Liaison,
@@ -94,6 +95,7 @@ fn the_walk(ids: &Ids) -> Vec<Visit> {
         v(Who::Office, "report", &format!("/reports/{report}")),
         v(Who::Office, "users", "/admin/users"),
         v(Who::Office, "audit", "/admin/audit"),
+        v(Who::Office, "notifications", "/admin/notifications"),
         v(Who::Office, "password", "/account/password"),
         v(Who::Leader, "home", "/"),
         v(Who::Leader, "summary", "/summary"),
