@@ -19,6 +19,7 @@ pub mod editions;
 pub mod import;
 pub mod notices;
 pub mod plans;
+pub mod reminders;
 pub mod reports;
 pub mod revision;
 pub mod revision_cache;

@@ -49,14 +49,26 @@ pub async fn task_unit_ids(db: impl PgExecutor<'_>, task_id: i64) -> sqlx::Resul
     .await
 }
 
-/// Writes the event's inbox messages and its deliveries: to the active liaisons of `units`
-/// and the task's followers (never to the one who acted); e-mail as each recipient chose for
-/// the kind (a digest part held until `digest_at`); the unit's contact address where none of
-/// its liaisons has one; the units' webhooks.
+/// Whom an event's messages go to.
+#[derive(Debug, Clone, Default)]
+pub struct Recipients {
+    /// The units whose active liaisons, contact address and webhook receive it.
+    pub units: Vec<i64>,
+    /// The roles (`office`, `leader`) all of whose active users receive it.
+    pub roles: Vec<String>,
+    /// Whether the office's own webhook receives it.
+    pub office_webhook: bool,
+}
+
+/// Writes the event's inbox messages and its deliveries: to the recipients and the task's
+/// followers (never to the one who acted); e-mail as each recipient chose for the kind
+/// (`default_mode` where they did not; a digest part held until `digest_at`); a unit's contact
+/// address where none of its liaisons has one; the webhooks.
 pub async fn fan_out(
     conn: &mut PgConnection,
     event_id: i64,
-    units: &[i64],
+    to: &Recipients,
+    default_mode: &str,
     digest_at: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     sqlx::query!(
@@ -66,29 +78,34 @@ pub async fn fan_out(
          WHERE e.id = $1
            AND u.id IS DISTINCT FROM e.actor_id
            AND ((u.role = 'liaison' AND u.unit_id = ANY($2))
+                OR u.role::text = ANY($3)
                 OR EXISTS (SELECT 1 FROM task_followers f
                            WHERE f.task_id = e.task_id AND f.user_id = u.id))
          ON CONFLICT DO NOTHING",
         event_id,
-        units,
+        &to.units,
+        &to.roles,
     )
     .execute(&mut *conn)
     .await?;
     sqlx::query!(
         "INSERT INTO deliveries (event_id, channel, user_id, unit_id, address, digest, next_at)
-         SELECT n.event_id, 'email', u.id, u.unit_id, u.email, p.mode IS NOT DISTINCT FROM 'digest',
-                CASE WHEN p.mode = 'digest' THEN $2 ELSE now() END
+         SELECT n.event_id, 'email', u.id, u.unit_id, u.email, m.mode = 'digest',
+                CASE WHEN m.mode = 'digest' THEN $2 ELSE now() END
          FROM notifications n
          JOIN users u ON u.id = n.user_id
          JOIN notice_events e ON e.id = n.event_id
          LEFT JOIN notice_prefs p ON p.user_id = u.id AND p.kind = e.kind
-         WHERE n.event_id = $1 AND u.email IS NOT NULL AND p.mode IS DISTINCT FROM 'none'",
+         CROSS JOIN LATERAL (SELECT coalesce(p.mode, $3) AS mode) m
+         WHERE n.event_id = $1 AND u.email IS NOT NULL AND m.mode <> 'none'",
         event_id,
         digest_at as _,
+        default_mode,
     )
     .execute(&mut *conn)
     .await?;
-    // The units' own channels: the contact address where no liaison has one, and the webhook.
+    // The units' own channels: the contact address where no liaison has one, and the webhook;
+    // and the office's webhook.
     sqlx::query!(
         "INSERT INTO deliveries (event_id, channel, unit_id, address)
          SELECT $1::bigint, 'email', un.id, un.contact_email
@@ -99,9 +116,14 @@ pub async fn fan_out(
          UNION ALL
          SELECT $1::bigint, 'webhook', un.id, un.webhook_url
          FROM units un
-         WHERE un.id = ANY($2) AND un.webhook_url IS NOT NULL",
+         WHERE un.id = ANY($2) AND un.webhook_url IS NOT NULL
+         UNION ALL
+         SELECT $1::bigint, 'webhook', NULL, o.webhook_url
+         FROM office_channels o
+         WHERE $3 AND o.webhook_url IS NOT NULL",
         event_id,
-        units,
+        &to.units,
+        to.office_webhook,
     )
     .execute(&mut *conn)
     .await?;
@@ -244,8 +266,10 @@ pub async fn claim(
            RETURNING d.id, d.channel, d.address, d.digest, d.attempts, d.user_id, d.unit_id,
                      e.id AS event_id, e.kind, e.title, e.body, e.link,
                      e.created_at AS "created_at: DateTime<Utc>",
-                     (SELECT un.webhook_secret FROM units un
-                      WHERE un.id = d.unit_id AND d.channel = 'webhook') AS "secret?""#,
+                     CASE WHEN d.channel <> 'webhook' THEN NULL
+                          WHEN d.unit_id IS NULL THEN (SELECT o.webhook_secret FROM office_channels o)
+                          ELSE (SELECT un.webhook_secret FROM units un WHERE un.id = d.unit_id)
+                     END AS "secret?""#,
         limit,
         lease_secs,
     )
@@ -342,7 +366,7 @@ pub async fn log(
     sqlx::query_as!(
         LogRow,
         r#"SELECT d.id, d.channel, d.address,
-                  coalesce(u.display_name, un.short_name) AS "recipient?",
+                  coalesce(u.display_name, un.short_name, '办公室') AS "recipient?",
                   e.kind, e.title, d.state, d.attempts, d.last_error,
                   d.created_at AS "created_at: DateTime<Utc>",
                   d.sent_at AS "sent_at: DateTime<Utc>"
@@ -422,4 +446,36 @@ pub async fn task_ref(db: impl PgExecutor<'_>, task_id: i64) -> sqlx::Result<Opt
     )
     .fetch_optional(db)
     .await
+}
+
+/// 通知方式: the modes a user chose, as `(kind, mode)`.
+pub async fn prefs(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<Vec<(String, String)>> {
+    let rows = sqlx::query!(
+        "SELECT kind, mode FROM notice_prefs WHERE user_id = $1",
+        user_id
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.kind, r.mode)).collect())
+}
+
+/// Sets the user's modes for the kinds given (others are left as they are).
+pub async fn set_prefs(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+    modes: &[(&str, &str)],
+) -> sqlx::Result<()> {
+    let kinds: Vec<String> = modes.iter().map(|(k, _)| k.to_string()).collect();
+    let chosen: Vec<String> = modes.iter().map(|(_, m)| m.to_string()).collect();
+    sqlx::query!(
+        "INSERT INTO notice_prefs (user_id, kind, mode)
+         SELECT $1, k, m FROM unnest($2::text[], $3::text[]) AS c(k, m)
+         ON CONFLICT (user_id, kind) DO UPDATE SET mode = excluded.mode",
+        user_id,
+        &kinds,
+        &chosen,
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
 }

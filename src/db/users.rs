@@ -218,3 +218,11 @@ pub async fn set_email(
         .await
         .map(|_| ())
 }
+
+/// The user's e-mail address, if any.
+pub async fn email(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar!("SELECT email FROM users WHERE id = $1", user_id)
+        .fetch_optional(db)
+        .await
+        .map(Option::flatten)
+}

@@ -53,6 +53,7 @@ pub async fn serve(
         pool.clone(),
         channels,
         std::time::Duration::from_secs(args.notify.notify_interval_secs),
+        args.today,
     ));
     // The line scripts and tests wait for; printed once the socket accepts connections.
     println!("duban 已启动：http://{addr}");
@@ -125,11 +126,14 @@ async fn deliver_notifications(
     pool: sqlx::PgPool,
     channels: crate::workflows::notify::worker::Channels,
     every: std::time::Duration,
+    today: Option<chrono::NaiveDate>,
 ) {
     loop {
-        match crate::workflows::notify::worker::run_once(&pool, &channels).await {
-            Ok(pass) if !pass.sent.is_empty() || !pass.failed.is_empty() => {
+        match crate::workflows::notify::pass(&pool, &channels, today).await {
+            Ok((run, pass)) if run.ran || !pass.sent.is_empty() || !pass.failed.is_empty() => {
                 tracing::info!(
+                    reminders = run.reminders,
+                    reminder_messages = run.messages,
                     sent = pass.sent.len(),
                     failed = pass.failed.len(),
                     "notifications delivered"

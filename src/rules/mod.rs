@@ -11,6 +11,7 @@ pub mod lights;
 pub mod notices;
 pub mod obligations;
 pub mod plan;
+pub mod reminders;
 pub mod reporting;
 pub mod schedule;
 pub mod urgency;

@@ -20,6 +20,20 @@ pub enum NoticeKind {
     TaskClosed,
     /// 任务重新打开.
     TaskReopened,
+    /// 进展情况已报送 (to the office).
+    ReportSubmitted,
+    /// 报送提醒: 7 days before the due date.
+    DueInSevenDays,
+    /// 报送提醒: 3 days before the due date.
+    DueInThreeDays,
+    /// 报送提醒: on the due date.
+    DueToday,
+    /// 逾期提醒: every day a report is overdue.
+    Overdue,
+    /// 每周督办情况: the office's weekly digest.
+    WeeklyOffice,
+    /// 每周红灯事项: the leaders' weekly digest.
+    WeeklyLeader,
 }
 
 /// Whom an event is addressed to, beyond the task's followers.
@@ -29,10 +43,14 @@ pub enum Audience {
     Unit,
     /// The liaisons (and webhooks) of every unit of the task.
     TaskUnits,
+    /// The office's staff and the office's webhook.
+    Office,
+    /// The leaders.
+    Leaders,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 7] = [
+    pub const ALL: [NoticeKind; 14] = [
         NoticeKind::Assigned,
         NoticeKind::ReportReturned,
         NoticeKind::ReportAccepted,
@@ -40,6 +58,13 @@ impl NoticeKind {
         NoticeKind::CoordinationAnswered,
         NoticeKind::TaskClosed,
         NoticeKind::TaskReopened,
+        NoticeKind::ReportSubmitted,
+        NoticeKind::DueInSevenDays,
+        NoticeKind::DueInThreeDays,
+        NoticeKind::DueToday,
+        NoticeKind::Overdue,
+        NoticeKind::WeeklyOffice,
+        NoticeKind::WeeklyLeader,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -51,6 +76,13 @@ impl NoticeKind {
             NoticeKind::CoordinationAnswered => "coordination_answered",
             NoticeKind::TaskClosed => "task_closed",
             NoticeKind::TaskReopened => "task_reopened",
+            NoticeKind::ReportSubmitted => "report_submitted",
+            NoticeKind::DueInSevenDays => "due_in_seven_days",
+            NoticeKind::DueInThreeDays => "due_in_three_days",
+            NoticeKind::DueToday => "due_today",
+            NoticeKind::Overdue => "overdue",
+            NoticeKind::WeeklyOffice => "weekly_office",
+            NoticeKind::WeeklyLeader => "weekly_leader",
         }
     }
 
@@ -68,14 +100,59 @@ impl NoticeKind {
             NoticeKind::CoordinationAnswered => "需协调事项已答复",
             NoticeKind::TaskClosed => "任务办结",
             NoticeKind::TaskReopened => "任务重新打开",
+            NoticeKind::ReportSubmitted => "进展情况已报送",
+            NoticeKind::DueInSevenDays => "报送提醒（截止前7天）",
+            NoticeKind::DueInThreeDays => "报送提醒（截止前3天）",
+            NoticeKind::DueToday => "报送提醒（截止当日）",
+            NoticeKind::Overdue => "逾期未报提醒（每日）",
+            NoticeKind::WeeklyOffice => "每周督办情况",
+            NoticeKind::WeeklyLeader => "每周红灯事项",
         }
     }
 
     pub fn audience(self) -> Audience {
         match self {
             NoticeKind::TaskClosed | NoticeKind::TaskReopened => Audience::TaskUnits,
+            NoticeKind::ReportSubmitted | NoticeKind::WeeklyOffice => Audience::Office,
+            NoticeKind::WeeklyLeader => Audience::Leaders,
             _ => Audience::Unit,
         }
+    }
+
+    /// How e-mail of this kind comes to a user who has not chosen: a submission at a time would
+    /// bury the office's mailbox, so those come in the daily digest.
+    pub fn default_mode(self) -> Mode {
+        match self {
+            NoticeKind::ReportSubmitted => Mode::Digest,
+            _ => Mode::Immediate,
+        }
+    }
+
+    /// The kinds a user of `role` can receive, for the settings page: a liaison's unit's
+    /// events and reminders; the office's and leaders' own digests, and the events of the
+    /// tasks they follow.
+    pub fn for_role(role: crate::rules::auth::Role) -> Vec<NoticeKind> {
+        use crate::rules::auth::Role;
+        let task_events = [
+            NoticeKind::Assigned,
+            NoticeKind::ReportReturned,
+            NoticeKind::ReportAccepted,
+            NoticeKind::Urged,
+            NoticeKind::CoordinationAnswered,
+            NoticeKind::TaskClosed,
+            NoticeKind::TaskReopened,
+        ];
+        let own: &[NoticeKind] = match role {
+            Role::Liaison => &[
+                NoticeKind::DueInSevenDays,
+                NoticeKind::DueInThreeDays,
+                NoticeKind::DueToday,
+                NoticeKind::Overdue,
+            ],
+            Role::Office => &[NoticeKind::ReportSubmitted, NoticeKind::WeeklyOffice],
+            Role::Leader => &[NoticeKind::WeeklyLeader],
+        };
+        task_events.into_iter().chain(own.iter().copied()).collect()
     }
 }
 

@@ -41,6 +41,8 @@ pub struct CurrentUser {
     pub unit_id: Option<i64>,
     pub unit_name: Option<String>,
     pub must_change_password: bool,
+    /// 未读消息: for the header of every page (0 for API callers, whose answers have none).
+    pub unread_notices: i64,
 }
 
 impl CurrentUser {
@@ -71,6 +73,7 @@ impl CurrentUser {
             unit_id: u.unit_id,
             unit_name: u.unit_name,
             must_change_password: u.must_change_password,
+            unread_notices: 0,
         }
     }
 }
@@ -154,7 +157,11 @@ pub async fn session_user(
     let user = db::users::by_id(pool, su.user_id).await?;
     match user {
         Some(u) if u.active && password_stamp(&u.password_hash) == su.stamp => {
-            Ok(Some(CurrentUser::from_row(u)))
+            let unread_notices = db::notices::count(pool, u.id, true).await?;
+            Ok(Some(CurrentUser {
+                unread_notices,
+                ..CurrentUser::from_row(u)
+            }))
         }
         _ => {
             // Disabled, deleted or password changed elsewhere: this session is over.

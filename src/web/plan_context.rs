@@ -121,7 +121,7 @@ pub async fn load(
         Some(unit) => db::urges::unread(pool, unit).await?,
         None => 0,
     };
-    let unread_notices = db::notices::count(pool, user.id, true).await?;
+    let unread_notices = user.unread_notices;
     let awaiting_review = match &plan {
         Some((p, _)) if user.access().may_review() => {
             db::reports::count_submitted(pool, p.id, None, None).await?
@@ -163,7 +163,7 @@ pub fn bare_layout(nav: &'static str, user: Option<&CurrentUser>) -> Layout {
         user: user.cloned(),
         unread_urges: 0,
         awaiting_review: 0,
-        unread_notices: 0,
+        unread_notices: user.map_or(0, |u| u.unread_notices),
         plans: Vec::new(),
         plan_id: None,
         explicit: false,

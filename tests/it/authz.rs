@@ -269,9 +269,17 @@ async fn row(
             ]),
             [401, 401, 401, 401, 401, 401, 401],
         ),
-        (true, "/plan") | (true, "/tasks") | (true, "/units") | (true, "/account/password") => {
-            (path.into(), vec![], SIGNED_IN)
-        }
+        (true, "/plan")
+        | (true, "/tasks")
+        | (true, "/units")
+        | (true, "/account/password")
+        | (true, "/account/notifications") => (path.into(), vec![], SIGNED_IN),
+        // 通知设置: everyone's own.
+        (false, "/account/notifications") => (
+            path.into(),
+            f(&[("task_closed", "digest".into())]),
+            [303, 303, 303, 303, 303, 303, 303],
+        ),
         // A desk per role: the office's 工作台; a leader is sent to the summary, a liaison
         // to 我的任务.
         (true, "/") => (path.into(), vec![], [303, 200, 303, 303, 303, 303, 303]),
@@ -658,6 +666,11 @@ async fn row(
             OFFICE_REDIRECT,
         ),
         (true, "/admin/notifications") => (path.into(), vec![], OFFICE_PAGE),
+        (false, "/admin/notifications/office-channel") => (
+            path.into(),
+            f(&[("webhook_url", "http://127.0.0.1:9/robot".into())]),
+            OFFICE_REDIRECT,
+        ),
         (false, "/admin/notifications/{id}/resend") => {
             let id = failed_delivery(&fx.pool, fx.plan_id).await;
             (format!("/admin/notifications/{id}/resend"), vec![], OFFICE_REDIRECT)

@@ -31,6 +31,7 @@ mod openapi;
 mod paging;
 mod progress;
 mod queries;
+mod reminders;
 mod report_form;
 mod roundtrip;
 mod summary;

@@ -13,9 +13,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// aiosmtpd saving every mail it accepts into a maildir; stopped when dropped.
-struct Smtp {
+pub(crate) struct Smtp {
     child: std::process::Child,
-    port: u16,
+    pub(crate) port: u16,
     dir: tempfile::TempDir,
 }
 
@@ -42,11 +42,11 @@ impl Smtp {
         panic!("aiosmtpd did not listen on {port}");
     }
 
-    async fn start() -> Smtp {
+    pub(crate) async fn start() -> Smtp {
         Smtp::start_on(free_port(), tempfile::tempdir().unwrap()).await
     }
 
-    fn mails(&self) -> Vec<String> {
+    pub(crate) fn mails(&self) -> Vec<String> {
         mails_in(self.dir.path())
     }
 }
@@ -72,7 +72,7 @@ fn mails_in(dir: &Path) -> Vec<String> {
 }
 
 /// The plain-text part of a mail, decoded (lettre sends Chinese text as base64).
-fn plain_text(mail: &str) -> String {
+pub(crate) fn plain_text(mail: &str) -> String {
     use base64::Engine;
     let part = mail
         .split("Content-Type: text/plain; charset=utf-8")
@@ -108,13 +108,13 @@ type Post = (axum::http::HeaderMap, Vec<u8>);
 /// A webhook receiver: records each POST (headers and body); answers 500 to the first
 /// `failures` of them.
 #[derive(Clone, Default)]
-struct Receiver {
-    got: Arc<Mutex<Vec<Post>>>,
+pub(crate) struct Receiver {
+    pub(crate) got: Arc<Mutex<Vec<Post>>>,
     failures: Arc<Mutex<usize>>,
 }
 
 impl Receiver {
-    async fn start(failures: usize) -> (Receiver, String) {
+    pub(crate) async fn start(failures: usize) -> (Receiver, String) {
         let r = Receiver::default();
         *r.failures.lock().unwrap() = failures;
         let state = r.clone();
@@ -141,7 +141,7 @@ impl Receiver {
         (r, url)
     }
 
-    fn bodies(&self) -> Vec<serde_json::Value> {
+    pub(crate) fn bodies(&self) -> Vec<serde_json::Value> {
         self.got
             .lock()
             .unwrap()
@@ -162,7 +162,7 @@ fn channels(smtp_port: u16) -> Channels {
     .unwrap()
 }
 
-async fn count(pool: &PgPool, sql: &str) -> i64 {
+pub(crate) async fn count(pool: &PgPool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
 }
 

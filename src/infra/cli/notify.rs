@@ -3,7 +3,7 @@
 
 use crate::infra::config::{DbArgs, NotifyArgs};
 use crate::infra::database::Database;
-use crate::workflows::notify::worker;
+use crate::workflows::notify::reminders;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use std::process::ExitCode;
@@ -26,6 +26,9 @@ pub struct RunOnceArgs {
         default_value = "http://127.0.0.1:3000"
     )]
     pub public_url: String,
+    /// 按此日期计算报送提醒（YYYY-MM-DD，用于演示和测试）；未设置时为今天，8时前不发提醒
+    #[arg(long, env = "DUBAN_TODAY")]
+    pub today: Option<chrono::NaiveDate>,
     #[command(flatten)]
     pub notify: NotifyArgs,
 }
@@ -40,6 +43,11 @@ pub async fn run(db_args: &DbArgs, command: &NotifyCommand) -> anyhow::Result<Ex
             .await
             .context("数据库迁移失败")?;
         if args.dry_run {
+            let now = chrono::Local::now().naive_local();
+            if let Some(day) = crate::rules::reminders::day_to_remind(now, args.today) {
+                let run = reminders::preview(&database.pool, day).await?;
+                print_reminders(day, &run, "将生成");
+            }
             let due = crate::db::notices::peek(&database.pool, 10_000).await?;
             for d in &due {
                 println!("待投递 {} {} {}", d.channel, d.address, d.title);
@@ -47,7 +55,13 @@ pub async fn run(db_args: &DbArgs, command: &NotifyCommand) -> anyhow::Result<Ex
             println!("共 {} 条待投递（未发送）", due.len());
             return Ok::<_, anyhow::Error>(ExitCode::SUCCESS);
         }
-        let pass = worker::run_once(&database.pool, &channels).await?;
+        let (run, pass) =
+            crate::workflows::notify::pass(&database.pool, &channels, args.today).await?;
+        match crate::rules::reminders::day_to_remind(chrono::Local::now().naive_local(), args.today)
+        {
+            Some(day) => print_reminders(day, &run, "已生成"),
+            None => println!("报送提醒于每天{}时后生成", crate::rules::reminders::HOUR),
+        }
         for line in &pass.sent {
             println!("已投递 {line}");
         }
@@ -64,4 +78,17 @@ pub async fn run(db_args: &DbArgs, command: &NotifyCommand) -> anyhow::Result<Ex
     .await;
     database.close().await;
     result
+}
+
+fn print_reminders(day: chrono::NaiveDate, run: &reminders::Run, done: &str) {
+    if run.ran {
+        println!(
+            "{}的报送提醒：{done} {} 条提醒，{} 条消息",
+            day.format("%Y年%-m月%-d日"),
+            run.reminders,
+            run.messages
+        );
+    } else {
+        println!("{}的报送提醒此前已生成", day.format("%Y年%-m月%-d日"));
+    }
 }

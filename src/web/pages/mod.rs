@@ -9,6 +9,7 @@ mod home;
 mod inbox;
 mod login;
 mod my;
+mod notice_settings;
 mod query;
 mod report_post;
 mod report_view;
@@ -47,6 +48,8 @@ pub fn signed_in_routes() -> Routes {
         .post("/logout", login::logout)
         .get("/account/password", account::form)
         .post("/account/password", account::submit)
+        .get("/account/notifications", notice_settings::show)
+        .post("/account/notifications", notice_settings::save)
         .get("/tasks/{code}/report", reports::new_form)
         .get("/reports/{id}", report_view::show)
         .post("/attachments/{id}/delete", report_view::delete_attachment)

@@ -14,6 +14,7 @@ struct Item {
 #[template(path = "mail/notice.txt", escape = "none")]
 struct Text<'a> {
     messages: &'a [Item],
+    settings_url: &'a str,
 }
 
 #[derive(Template)]
@@ -21,6 +22,7 @@ struct Text<'a> {
 struct Html<'a> {
     subject: &'a str,
     messages: &'a [Item],
+    settings_url: &'a str,
 }
 
 /// Subject, text and HTML of one mail for `group` (one notification, or a digest's parts).
@@ -46,10 +48,17 @@ pub fn render(public_url: &str, group: &[Claimed]) -> (String, String, String) {
     };
     // Titles are one line by construction; a subject must be, whatever a later kind sends.
     let subject = super::one_line(&subject);
-    let text = Text { messages: &items }.render().unwrap_or_default();
+    let settings_url = format!("{public_url}/account/notifications");
+    let text = Text {
+        messages: &items,
+        settings_url: &settings_url,
+    }
+    .render()
+    .unwrap_or_default();
     let html = Html {
         subject: &subject,
         messages: &items,
+        settings_url: &settings_url,
     }
     .render()
     .unwrap_or_default();

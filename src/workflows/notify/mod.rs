@@ -4,9 +4,16 @@
 //! [`worker`], however long the mail server or webhook is away.
 
 pub mod mail;
+pub mod reminders;
+pub mod settings;
+pub mod weekly;
 pub mod worker;
 
-use crate::db::{self, notices::NewEvent};
+use crate::db::{
+    self,
+    notices::{NewEvent, Recipients},
+};
+use crate::rules::auth::Role;
 use crate::rules::notices::{Audience, NoticeKind, next_digest};
 use chrono::Utc;
 use sqlx::PgConnection;
@@ -31,6 +38,16 @@ pub struct Notice {
 /// Writes the notice's event, inbox messages and deliveries on `conn` (inside the caller's
 /// transaction).
 pub async fn emit(conn: &mut PgConnection, n: Notice) -> sqlx::Result<()> {
+    emit_once(conn, n, None).await.map(|_| ())
+}
+
+/// [`emit`], once for `dedup_key` (a second emit with the same key writes nothing); gives the
+/// event's id, `None` when it was written before.
+pub async fn emit_once(
+    conn: &mut PgConnection,
+    n: Notice,
+    dedup_key: Option<&str>,
+) -> sqlx::Result<Option<i64>> {
     let task = match n.task_id {
         Some(id) => db::notices::task_ref(&mut *conn, id).await?,
         None => None,
@@ -49,11 +66,24 @@ pub async fn emit(conn: &mut PgConnection, n: Notice) -> sqlx::Result<()> {
         ),
     };
     let title = one_line(&title);
-    let units = match (n.kind.audience(), n.task_id) {
-        (Audience::TaskUnits, Some(task_id)) => {
-            db::notices::task_unit_ids(&mut *conn, task_id).await?
-        }
-        _ => n.unit_id.into_iter().collect(),
+    let to = match (n.kind.audience(), n.task_id) {
+        (Audience::TaskUnits, Some(task_id)) => Recipients {
+            units: db::notices::task_unit_ids(&mut *conn, task_id).await?,
+            ..Recipients::default()
+        },
+        (Audience::Office, _) => Recipients {
+            roles: vec![Role::Office.as_str().into()],
+            office_webhook: true,
+            ..Recipients::default()
+        },
+        (Audience::Leaders, _) => Recipients {
+            roles: vec![Role::Leader.as_str().into()],
+            ..Recipients::default()
+        },
+        _ => Recipients {
+            units: n.unit_id.into_iter().collect(),
+            ..Recipients::default()
+        },
     };
     let event = NewEvent {
         kind: n.kind.as_str(),
@@ -64,12 +94,31 @@ pub async fn emit(conn: &mut PgConnection, n: Notice) -> sqlx::Result<()> {
         title: &title,
         body: &body,
         link: &link,
-        dedup_key: None,
+        dedup_key,
     };
-    if let Some(id) = db::notices::insert_event(&mut *conn, &event).await? {
-        db::notices::fan_out(conn, id, &units, next_digest(Utc::now())).await?;
+    let id = db::notices::insert_event(&mut *conn, &event).await?;
+    if let Some(id) = id {
+        let mode = n.kind.default_mode().as_str();
+        db::notices::fan_out(conn, id, &to, mode, next_digest(Utc::now())).await?;
     }
-    Ok(())
+    Ok(id)
+}
+
+/// One pass of a worker: the day's reminders when they are due (once a day, from
+/// [`crate::rules::reminders::HOUR`]; `today` fixes the day, as `DUBAN_TODAY` does), then the
+/// outbox.
+pub async fn pass(
+    pool: &sqlx::PgPool,
+    channels: &worker::Channels,
+    today: Option<chrono::NaiveDate>,
+) -> sqlx::Result<(reminders::Run, worker::Pass)> {
+    let now = chrono::Local::now().naive_local();
+    let run = match crate::rules::reminders::day_to_remind(now, today) {
+        Some(day) => reminders::run_for_day(pool, day).await?,
+        None => reminders::Run::default(),
+    };
+    let sent = worker::run_once(pool, channels).await?;
+    Ok((run, sent))
 }
 
 /// A subject never spans lines (no header injection), and is short enough to read.

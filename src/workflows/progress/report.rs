@@ -286,6 +286,21 @@ pub async fn save_report_in(
             snapshot(&row, &input.coordination),
         )
         .await?;
+        let label = crate::rules::schedule::period_label(&row.period);
+        crate::workflows::notify::emit(
+            &mut *tx,
+            crate::workflows::notify::Notice {
+                kind: crate::rules::notices::NoticeKind::ReportSubmitted,
+                plan_id: row.plan_id,
+                task_id: Some(row.task_id),
+                unit_id: Some(row.unit_id),
+                actor_id,
+                what: format!("{}报送了{label}进展情况", row.unit_name),
+                body: format!("{}报送了{label}进展情况，请审核。", row.unit_name),
+                link: Some(format!("/reports/{id}")),
+            },
+        )
+        .await?;
     }
     db::audit::record(
         &mut *tx,

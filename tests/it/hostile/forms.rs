@@ -1841,6 +1841,60 @@ async fn table(w: &World, path: &str) -> Option<Vec<Case>> {
                 )
                 .finish()
         }
+        "/account/notifications" => Table::new(
+            Who::Liaison,
+            "/account/notifications",
+            &[("urged", "immediate")],
+        )
+        .with(
+            "an address with a header after a line break",
+            &[("email", Some("gab@example.gov.cn\r\nBcc: x@example.gov.cn"))],
+            422,
+            Beside("e-email", "不是有效的电子邮箱地址"),
+        )
+        .with(
+            "an address of 300 characters",
+            &[(
+                "email",
+                Some(&format!("{}@example.gov.cn", "a".repeat(300))),
+            )],
+            422,
+            Beside("e-email", "电子邮箱地址不能超过 254 个字符"),
+        )
+        .with(
+            "a mode that is no mode",
+            &[("urged", Some("always"))],
+            422,
+            Beside("e-urged", "请选择不发邮件、立即发送或每日汇总"),
+        )
+        .with(
+            "a mode with a NUL",
+            &[("urged", Some("none\u{0}"))],
+            422,
+            Beside("e-urged", "请选择不发邮件、立即发送或每日汇总"),
+        )
+        .finish(),
+        "/admin/notifications/office-channel" => Table::new(
+            Who::Office,
+            "/admin/notifications/office-channel",
+            &[("webhook_url", "http://127.0.0.1:9/robot")],
+        )
+        .with(
+            "a javascript: webhook",
+            &[("webhook_url", Some("javascript:alert(1)"))],
+            422,
+            Beside("e-webhook_url", "接收地址应以 http:// 或 https:// 开头"),
+        )
+        .with(
+            "a secret with a line break",
+            &[("webhook_secret", Some("a\nb"))],
+            422,
+            Beside(
+                "e-webhook_secret",
+                "签名密钥应为不超过 200 个字符的一行文字",
+            ),
+        )
+        .finish(),
         "/units/{id}/channels" => {
             let uri = format!("/units/{}/channels", w.unit_a);
             Table::new(Who::Office, uri, &[("contact_email", "gab@example.gov.cn")])

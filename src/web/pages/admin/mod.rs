@@ -23,4 +23,8 @@ pub fn routes() -> Routes {
         .get("/admin/audit", audit::list)
         .get("/admin/notifications", notifications::list)
         .post("/admin/notifications/{id}/resend", notifications::resend)
+        .post(
+            "/admin/notifications/office-channel",
+            notifications::save_office_channel,
+        )
 }

@@ -2,14 +2,16 @@
 //! filtered by state, with 重新发送 for failed deliveries.
 
 use crate::db::{self, notices::LogRow};
-use crate::rules::notices::label_of;
+use crate::rules::notices::{check_webhook_url, label_of};
 use crate::web::auth::{ClientAddr, CurrentUser};
+use crate::web::forms::{FieldErrors, Form};
 use crate::web::pager::{PAGE_SIZE, Pager, page_number};
 use crate::web::pages::query::PageQuery;
 use crate::web::plan_context::{Layout, bare_layout};
 use crate::web::{AppError, render};
 use askama::Template;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
@@ -27,6 +29,7 @@ const STATES: [(&str, &str); 4] = [
 pub struct LogQuery {
     state: Option<String>,
     page: Option<String>,
+    saved: Option<String>,
 }
 
 #[derive(Template)]
@@ -37,6 +40,11 @@ struct LogPage {
     state: String,
     states: &'static [(&'static str, &'static str)],
     pager: Pager,
+    /// The office's webhook URL as stored or as typed, and whether a secret is set.
+    office_url: String,
+    office_has_secret: bool,
+    saved: bool,
+    errors: FieldErrors,
 }
 
 impl LogPage {
@@ -76,15 +84,26 @@ pub async fn list(
     user: CurrentUser,
     PageQuery(q): PageQuery<LogQuery>,
 ) -> Result<Response, AppError> {
+    let page = page(&pool, &user, &q, None, FieldErrors::default()).await?;
+    Ok(render::ok(&page))
+}
+
+async fn page(
+    pool: &PgPool,
+    user: &CurrentUser,
+    q: &LogQuery,
+    typed_url: Option<String>,
+    errors: FieldErrors,
+) -> Result<LogPage, AppError> {
     // An unknown state shows everything rather than nothing.
     let state = q
         .state
         .as_deref()
         .filter(|s| STATES.iter().any(|(k, _)| k == s));
-    let total = db::notices::log_count(&pool, state).await?;
+    let total = db::notices::log_count(pool, state).await?;
     let pager = Pager::new(page_number(q.page.as_deref()), PAGE_SIZE, total);
     let rows = db::notices::log(
-        &pool,
+        pool,
         state,
         db::Window {
             limit: pager.per_page,
@@ -96,13 +115,61 @@ pub async fn list(
         Some(s) => format!("/admin/notifications?state={s}"),
         None => "/admin/notifications".into(),
     };
-    Ok(render::ok(&LogPage {
-        layout: bare_layout("notifications", Some(&user)),
+    let office = db::reminders::office_channel(pool).await?;
+    Ok(LogPage {
+        layout: bare_layout("notifications", Some(user)),
         rows,
         state: state.unwrap_or("").into(),
         states: &STATES,
         pager: pager.link(base, "page"),
-    }))
+        office_url: typed_url.unwrap_or_else(|| office.webhook_url.unwrap_or_default()),
+        office_has_secret: office.has_secret,
+        saved: q.saved.is_some(),
+        errors,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct OfficeChannelForm {
+    webhook_url: Option<String>,
+    webhook_secret: Option<String>,
+    clear_secret: Option<String>,
+}
+
+/// `POST /admin/notifications/office-channel`: the office's own webhook (an IM group robot)
+/// and its signing secret. An omitted field is left as it is; an empty URL removes it.
+pub async fn save_office_channel(
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    Form(f): Form<OfficeChannelForm>,
+) -> Result<Response, AppError> {
+    let mut errors = FieldErrors::default();
+    let url = match f.webhook_url.as_deref().map(str::trim) {
+        None => None,
+        Some("") => Some(String::new()),
+        Some(raw) => match check_webhook_url(raw) {
+            Ok(v) => Some(v),
+            Err(m) => {
+                errors.add("webhook_url", m);
+                None
+            }
+        },
+    };
+    let secret = match f.webhook_secret.as_deref().map(str::trim) {
+        Some(s) if s.chars().count() > 200 || s.chars().any(char::is_control) => {
+            errors.add("webhook_secret", "签名密钥应为不超过 200 个字符的一行文字");
+            None
+        }
+        Some(s) if !s.is_empty() => Some(s.to_string()),
+        _ if f.clear_secret.as_deref() == Some("1") => Some(String::new()),
+        _ => None,
+    };
+    if !errors.is_empty() {
+        let page = page(&pool, &user, &LogQuery::default(), f.webhook_url, errors).await?;
+        return Ok(render::page(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    }
+    db::reminders::set_office_channel(&pool, url.as_deref(), secret.as_deref()).await?;
+    Ok(Redirect::to("/admin/notifications?saved=1#office").into_response())
 }
 
 /// `POST /admin/notifications/{id}/resend`: a failed delivery is due again.
