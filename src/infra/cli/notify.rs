@@ -3,10 +3,11 @@
 
 use crate::infra::config::{DbArgs, NotifyArgs};
 use crate::infra::database::Database;
-use crate::workflows::notify::reminders;
+use crate::workflows::notify::{reminders, worker};
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Subcommand)]
 pub enum NotifyCommand {
@@ -42,26 +43,32 @@ pub async fn run(db_args: &DbArgs, command: &NotifyCommand) -> anyhow::Result<Ex
             .run(&database.pool)
             .await
             .context("数据库迁移失败")?;
+        let pool = &database.pool;
+        let day =
+            crate::rules::reminders::day_to_remind(chrono::Local::now().naive_local(), args.today);
         if args.dry_run {
-            let now = chrono::Local::now().naive_local();
-            if let Some(day) = crate::rules::reminders::day_to_remind(now, args.today) {
-                let run = reminders::preview(&database.pool, day).await?;
-                print_reminders(day, &run, "将生成");
+            if let Some(day) = day {
+                let t = Instant::now();
+                let run = reminders::preview(pool, day).await?;
+                print_reminders(day, &run, "将生成", t.elapsed());
             }
-            let due = crate::db::notices::peek(&database.pool, 10_000).await?;
+            let due = crate::db::notices::peek(pool, 10_000).await?;
             for d in &due {
                 println!("待投递 {} {} {}", d.channel, d.address, d.title);
             }
             println!("共 {} 条待投递（未发送）", due.len());
             return Ok::<_, anyhow::Error>(ExitCode::SUCCESS);
         }
-        let (run, pass) =
-            crate::workflows::notify::pass(&database.pool, &channels, args.today).await?;
-        match crate::rules::reminders::day_to_remind(chrono::Local::now().naive_local(), args.today)
-        {
-            Some(day) => print_reminders(day, &run, "已生成"),
+        match day {
+            Some(day) => {
+                let t = Instant::now();
+                let run = reminders::run_for_day(pool, day).await?;
+                print_reminders(day, &run, "已生成", t.elapsed());
+            }
             None => println!("报送提醒于每天{}时后生成", crate::rules::reminders::HOUR),
         }
+        let t = Instant::now();
+        let pass = worker::run_once(pool, &channels).await?;
         for line in &pass.sent {
             println!("已投递 {line}");
         }
@@ -69,9 +76,10 @@ pub async fn run(db_args: &DbArgs, command: &NotifyCommand) -> anyhow::Result<Ex
             println!("未投递 {line}");
         }
         println!(
-            "已投递 {} 条，失败 {} 条",
+            "已投递 {} 条，失败 {} 条（用时 {:.2} 秒）",
             pass.sent.len(),
-            pass.failed.len()
+            pass.failed.len(),
+            t.elapsed().as_secs_f64()
         );
         Ok(ExitCode::SUCCESS)
     }
@@ -80,13 +88,14 @@ pub async fn run(db_args: &DbArgs, command: &NotifyCommand) -> anyhow::Result<Ex
     result
 }
 
-fn print_reminders(day: chrono::NaiveDate, run: &reminders::Run, done: &str) {
+fn print_reminders(day: chrono::NaiveDate, run: &reminders::Run, done: &str, took: Duration) {
     if run.ran {
         println!(
-            "{}的报送提醒：{done} {} 条提醒，{} 条消息",
+            "{}的报送提醒：{done} {} 条提醒，{} 条消息（用时 {:.2} 秒）",
             day.format("%Y年%-m月%-d日"),
             run.reminders,
-            run.messages
+            run.messages,
+            took.as_secs_f64()
         );
     } else {
         println!("{}的报送提醒此前已生成", day.format("%Y年%-m月%-d日"));

@@ -79,8 +79,9 @@ pub struct Pass {
 const BATCH: i64 = 200;
 
 /// Messages sent at once: a mail server or robot a few milliseconds away would otherwise set
-/// the pace one message at a time.
-const PARALLEL: usize = 8;
+/// the pace one message at a time. Each is confirmed as soon as it is sent, so a process killed
+/// mid-pass has at most this many sent and unconfirmed (sent again, recognisably, later).
+pub const PARALLEL: usize = 8;
 
 /// One pass: claims what is due and delivers it.
 pub async fn run_once(pool: &PgPool, ch: &Channels) -> sqlx::Result<Pass> {
@@ -89,23 +90,19 @@ pub async fn run_once(pool: &PgPool, ch: &Channels) -> sqlx::Result<Pass> {
     loop {
         let claimed = db::notices::claim(pool, BATCH, ch.lease.as_secs_f64()).await?;
         let n = claimed.len();
-        let results: Vec<(Vec<Claimed>, Result<(), String>)> =
-            futures_util::stream::iter(group_digests(claimed))
-                .map(|group| async move {
-                    let r = deliver(ch, &group).await;
-                    (group, r)
-                })
-                .buffer_unordered(PARALLEL)
-                .collect()
-                .await;
-        let mut sent_ids = Vec::new();
-        for (group, result) in results {
+        let mut sending = futures_util::stream::iter(group_digests(claimed))
+            .map(|group| async move {
+                let r = deliver(ch, &group).await;
+                (group, r)
+            })
+            .buffer_unordered(PARALLEL);
+        while let Some((group, result)) = sending.next().await {
             let ids: Vec<i64> = group.iter().map(|c| c.id).collect();
             let first = &group[0];
             let line = format!("{} {} {}", first.channel, first.address, first.title);
             match result {
                 Ok(()) => {
-                    sent_ids.extend(ids);
+                    db::notices::mark_sent(pool, &ids).await?;
                     pass.sent.push(line);
                 }
                 Err(e) => {
@@ -118,7 +115,6 @@ pub async fn run_once(pool: &PgPool, ch: &Channels) -> sqlx::Result<Pass> {
                 }
             }
         }
-        db::notices::mark_sent(pool, &sent_ids).await?;
         if n < BATCH as usize {
             return Ok(pass);
         }

@@ -73,6 +73,7 @@ fn the_walk(ids: &Ids) -> Vec<Visit> {
         v(Who::Liaison, "home", "/"),
         v(Who::Liaison, "my", "/my"),
         v(Who::Liaison, "inbox", "/inbox"),
+        v(Who::Liaison, "notice-settings", "/account/notifications"),
         v(Who::Liaison, "upload", "/my/upload"),
         v(
             Who::Liaison,
