@@ -13,23 +13,34 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// aiosmtpd saving every mail it accepts into a maildir; stopped when dropped.
-struct Smtp {
+pub(crate) struct Smtp {
     child: std::process::Child,
-    port: u16,
-    dir: tempfile::TempDir,
+    pub(crate) port: u16,
+    pub(crate) dir: tempfile::TempDir,
 }
 
 impl Smtp {
-    // Waited for in `Drop`, which clippy does not follow.
-    #[allow(clippy::zombie_processes)]
     async fn start_on(port: u16, dir: tempfile::TempDir) -> Smtp {
-        let child = std::process::Command::new("python3")
+        let mut command = std::process::Command::new("python3");
+        command
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
             .args(["-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(dir.path().join("mail"))
+            .arg(dir.path().join("mail"));
+        Smtp::listening(command, port, dir).await
+    }
+
+    /// Runs `command`, an SMTP server told to listen on `port`, and waits until it does.
+    // Waited for in `Drop`, which clippy does not follow.
+    #[allow(clippy::zombie_processes)]
+    pub(crate) async fn listening(
+        mut command: std::process::Command,
+        port: u16,
+        dir: tempfile::TempDir,
+    ) -> Smtp {
+        let child = command
             .stdout(std::process::Stdio::null())
             .spawn()
-            .expect("python3 -m aiosmtpd (scripts/test installs aiosmtpd)");
+            .expect("python3 with aiosmtpd (scripts/test installs aiosmtpd)");
         for _ in 0..100 {
             if tokio::net::TcpStream::connect(("127.0.0.1", port))
                 .await
@@ -42,11 +53,11 @@ impl Smtp {
         panic!("aiosmtpd did not listen on {port}");
     }
 
-    async fn start() -> Smtp {
+    pub(crate) async fn start() -> Smtp {
         Smtp::start_on(free_port(), tempfile::tempdir().unwrap()).await
     }
 
-    fn mails(&self) -> Vec<String> {
+    pub(crate) fn mails(&self) -> Vec<String> {
         mails_in(self.dir.path())
     }
 }
@@ -94,7 +105,7 @@ fn plain_text(mail: &str) -> String {
     String::from_utf8(bytes).unwrap()
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -158,11 +169,12 @@ fn channels(smtp_port: u16) -> Channels {
         "https://duban.example.gov.cn",
         // Retries due at once, so that a second pass retries.
         Duration::ZERO,
+        Duration::from_secs(300),
     )
     .unwrap()
 }
 
-async fn count(pool: &PgPool, sql: &str) -> i64 {
+pub(crate) async fn count(pool: &PgPool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
 }
 
