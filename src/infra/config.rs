@@ -92,6 +92,13 @@ pub struct NotifyArgs {
     #[arg(long, env = "DUBAN_NOTIFY_RETRY_SECS", default_value = "60",
           value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub notify_retry_secs: u64,
+    /// Seconds a claimed delivery is held by the process sending it; a delivery whose process
+    /// died before confirming it is sent again (same Message-ID) once this has passed. Keep it
+    /// well above the time 200 deliveries (one claim) take to send, or another process may
+    /// send some of them again.
+    #[arg(long, env = "DUBAN_NOTIFY_LEASE_SECS", default_value = "300",
+          value_parser = clap::value_parser!(u64).range(5..=86_400))]
+    pub notify_lease_secs: u64,
 }
 
 impl Default for NotifyArgs {
@@ -101,6 +108,7 @@ impl Default for NotifyArgs {
             mail_from: "duban@localhost".into(),
             notify_interval_secs: 15,
             notify_retry_secs: 60,
+            notify_lease_secs: 300,
         }
     }
 }
@@ -116,6 +124,7 @@ impl NotifyArgs {
             &self.mail_from,
             public_url,
             std::time::Duration::from_secs(self.notify_retry_secs),
+            std::time::Duration::from_secs(self.notify_lease_secs),
         )
         .map_err(anyhow::Error::msg)
     }

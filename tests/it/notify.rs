@@ -16,20 +16,31 @@ use std::time::Duration;
 pub(crate) struct Smtp {
     child: std::process::Child,
     pub(crate) port: u16,
-    dir: tempfile::TempDir,
+    pub(crate) dir: tempfile::TempDir,
 }
 
 impl Smtp {
-    // Waited for in `Drop`, which clippy does not follow.
-    #[allow(clippy::zombie_processes)]
     async fn start_on(port: u16, dir: tempfile::TempDir) -> Smtp {
-        let child = std::process::Command::new("python3")
+        let mut command = std::process::Command::new("python3");
+        command
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
             .args(["-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(dir.path().join("mail"))
+            .arg(dir.path().join("mail"));
+        Smtp::listening(command, port, dir).await
+    }
+
+    /// Runs `command`, an SMTP server told to listen on `port`, and waits until it does.
+    // Waited for in `Drop`, which clippy does not follow.
+    #[allow(clippy::zombie_processes)]
+    pub(crate) async fn listening(
+        mut command: std::process::Command,
+        port: u16,
+        dir: tempfile::TempDir,
+    ) -> Smtp {
+        let child = command
             .stdout(std::process::Stdio::null())
             .spawn()
-            .expect("python3 -m aiosmtpd (scripts/test installs aiosmtpd)");
+            .expect("python3 with aiosmtpd (scripts/test installs aiosmtpd)");
         for _ in 0..100 {
             if tokio::net::TcpStream::connect(("127.0.0.1", port))
                 .await
@@ -94,7 +105,7 @@ pub(crate) fn plain_text(mail: &str) -> String {
     String::from_utf8(bytes).unwrap()
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -158,6 +169,7 @@ fn channels(smtp_port: u16) -> Channels {
         "https://duban.example.gov.cn",
         // Retries due at once, so that a second pass retries.
         Duration::ZERO,
+        Duration::from_secs(300),
     )
     .unwrap()
 }

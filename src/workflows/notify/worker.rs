@@ -23,7 +23,8 @@ pub struct Channels {
     pub public_url: String,
     /// The first retry's delay; doubled for each further one.
     pub retry_base: Duration,
-    /// How long a claimed row is held before another pass may take it again.
+    /// `DUBAN_NOTIFY_LEASE_SECS`: how long a claimed row is held before another pass may
+    /// take it again (and resend it, if the process that claimed it died).
     pub lease: Duration,
     pub http: hyper_util::client::legacy::Client<
         hyper_util::client::legacy::connect::HttpConnector,
@@ -39,6 +40,7 @@ impl Channels {
         from: &str,
         public_url: &str,
         retry_base: Duration,
+        lease: Duration,
     ) -> Result<Channels, String> {
         let smtp = match smtp_url {
             Some(url) => Some(
@@ -62,7 +64,7 @@ impl Channels {
             from,
             public_url: public_url.trim_end_matches('/').to_string(),
             retry_base,
-            lease: Duration::from_secs(300),
+            lease,
             http,
         })
     }

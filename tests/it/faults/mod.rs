@@ -9,7 +9,7 @@ mod busy;
 mod http;
 mod outage;
 mod plan;
-mod process;
+pub(crate) mod process;
 mod quarter;
 mod shutdown;
 mod slow_clients;
