@@ -26,6 +26,7 @@ mod faults;
 mod hostile;
 mod import;
 mod notify;
+mod notify_tls;
 mod obligations;
 mod openapi;
 mod paging;

@@ -94,7 +94,7 @@ fn plain_text(mail: &str) -> String {
     String::from_utf8(bytes).unwrap()
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -162,12 +162,12 @@ fn channels(smtp_port: u16) -> Channels {
     .unwrap()
 }
 
-async fn count(pool: &PgPool, sql: &str) -> i64 {
+pub(crate) async fn count(pool: &PgPool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
 }
 
 /// The liaison of 公安部 has an address; the unit a webhook with a secret.
-async fn world_with_addresses(
+pub(crate) async fn world_with_addresses(
     webhook: &str,
 ) -> impl FnOnce(PgPool) -> std::pin::Pin<Box<dyn std::future::Future<Output = World>>> {
     let webhook = webhook.to_string();
@@ -198,7 +198,7 @@ async fn world_with_addresses(
     }
 }
 
-async fn urge_unit_a(w: &World) {
+pub(crate) async fn urge_unit_a(w: &World) {
     let r = w
         .office
         .post(
