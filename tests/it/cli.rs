@@ -9,13 +9,13 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn duban() -> Command {
+pub(crate) fn duban() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_duban"));
     c.current_dir(common::root()).env("RUST_LOG", "warn");
     c
 }
 
-fn run(cmd: &mut Command) -> (Output, String, String) {
+pub(crate) fn run(cmd: &mut Command) -> (Output, String, String) {
     let out = cmd.output().expect("duban runs");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();

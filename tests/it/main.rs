@@ -27,6 +27,7 @@ mod hostile;
 mod import;
 mod notify;
 mod notify_processes;
+mod notify_tls;
 mod obligations;
 mod openapi;
 mod paging;

@@ -179,7 +179,7 @@ pub(crate) async fn count(pool: &PgPool, sql: &str) -> i64 {
 }
 
 /// The liaison of 公安部 has an address; the unit a webhook with a secret.
-async fn world_with_addresses(
+pub(crate) async fn world_with_addresses(
     webhook: &str,
 ) -> impl FnOnce(PgPool) -> std::pin::Pin<Box<dyn std::future::Future<Output = World>>> {
     let webhook = webhook.to_string();
@@ -210,7 +210,7 @@ async fn world_with_addresses(
     }
 }
 
-async fn urge_unit_a(w: &World) {
+pub(crate) async fn urge_unit_a(w: &World) {
     let r = w
         .office
         .post(

@@ -10,6 +10,7 @@ use hmac::{KeyInit, Mac};
 use lettre::message::{Mailbox, MultiPart, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::PgPool;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Where and how messages leave duban.
@@ -26,8 +27,9 @@ pub struct Channels {
     /// `DUBAN_NOTIFY_LEASE_SECS`: how long a claimed row is held before another pass may
     /// take it again (and resend it, if the process that claimed it died).
     pub lease: Duration,
+    /// Webhooks, `http://` and `https://` alike.
     pub http: hyper_util::client::legacy::Client<
-        hyper_util::client::legacy::connect::HttpConnector,
+        hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
         http_body_util::Full<bytes::Bytes>,
     >,
 }
@@ -56,6 +58,20 @@ impl Channels {
             .map_err(|_| format!("DUBAN_MAIL_FROM 不是有效的邮件地址：{from:?}"))?;
         let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
         connector.set_connect_timeout(Some(Duration::from_secs(10)));
+        // Otherwise the plain connector refuses https:// before TLS is reached.
+        connector.enforce_http(false);
+        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS 设置无效：{e}"))?
+        .with_root_certificates(native_roots())
+        .with_no_client_auth();
+        let connector = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(connector);
         let http =
             hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
                 .build(connector);
@@ -68,6 +84,24 @@ impl Channels {
             http,
         })
     }
+}
+
+/// The system's trusted roots (or those of `SSL_CERT_FILE` / `SSL_CERT_DIR`). None found is
+/// not fatal: mail and http:// webhooks still go; https:// ones fail with the reason.
+fn native_roots() -> rustls::RootCertStore {
+    let found = rustls_native_certs::load_native_certs();
+    for e in &found.errors {
+        tracing::warn!(error = %e, "a trusted root certificate could not be read");
+    }
+    let mut roots = rustls::RootCertStore::empty();
+    let (_, unusable) = roots.add_parsable_certificates(found.certs);
+    if unusable > 0 {
+        tracing::warn!(unusable, "trusted root certificates skipped");
+    }
+    if roots.is_empty() {
+        tracing::warn!("no trusted root certificates: https:// webhooks will fail");
+    }
+    roots
 }
 
 /// What one pass did.
@@ -227,10 +261,41 @@ async fn post_webhook(ch: &Channels, c: &Claimed) -> Result<(), String> {
     let answer = tokio::time::timeout(Duration::from_secs(20), ch.http.request(req))
         .await
         .map_err(|_| "接收方 20 秒内未应答".to_string())?
-        .map_err(|e| format!("无法连接接收方：{e}"))?;
+        .map_err(|e| format!("无法连接接收方：{}", with_causes(&e)))?;
     if answer.status().is_success() {
         Ok(())
     } else {
         Err(format!("接收方应答 {}", answer.status()))
+    }
+}
+
+/// An error and its causes: hyper's own text ("client error (Connect)") says nothing of why.
+/// A certificate refused is said plainly, with what to do.
+fn with_causes(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut untrusted = false;
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(&format!("：{c}"));
+        untrusted |= matches!(tls_error(c), Some(rustls::Error::InvalidCertificate(_)));
+        cause = c.source();
+    }
+    if untrusted {
+        format!(
+            "接收方的证书未通过验证（内部 CA 须加入系统信任库，或以 SSL_CERT_FILE 指定）：{text}"
+        )
+    } else {
+        text
+    }
+}
+
+/// rustls' error, which tokio-rustls and hyper-rustls hand over wrapped in io::Errors (whose
+/// `source` skips what they wrap).
+fn tls_error<'a>(mut e: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    loop {
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        e = e.downcast_ref::<std::io::Error>()?.get_ref()?;
     }
 }
