@@ -197,9 +197,18 @@ async fn a_process_killed_mid_pass_leaves_its_mail_to_the_next_which_resends_at_
 
     let mut first = serve(&pool, &settings).await;
     // Killed once some mails are confirmed, with the next ones in flight.
-    wait_for("some mails confirmed", Duration::from_secs(30), async || {
-        count(&pool, "SELECT count(*) FROM deliveries WHERE state = 'sent'").await >= 3
-    })
+    wait_for(
+        "some mails confirmed",
+        Duration::from_secs(30),
+        async || {
+            count(
+                &pool,
+                "SELECT count(*) FROM deliveries WHERE state = 'sent'",
+            )
+            .await
+                >= 3
+        },
+    )
     .await;
     kill(first.pid(), Signal::SIGKILL).expect("SIGKILL");
     let status = first.wait(Duration::from_secs(10)).await.expect("gone");
@@ -254,7 +263,10 @@ async fn a_process_killed_mid_pass_leaves_its_mail_to_the_next_which_resends_at_
         .filter(|id| seen[&message_id_of(*id)] > 1)
         .collect();
     assert!(seen.values().all(|n| *n <= 2), "{seen:?}");
-    assert!(twice.len() <= PARALLEL, "only the mails in flight: {twice:?}");
+    assert!(
+        twice.len() <= PARALLEL,
+        "only the mails in flight: {twice:?}"
+    );
     for id in &twice {
         assert!(!confirmed.contains(id), "{id} was confirmed, yet resent");
         // The same mail again, recognisable by its Message-ID.

@@ -1871,7 +1871,7 @@ async fn table(w: &World, path: &str) -> Option<Vec<Case>> {
             "a mode with a NUL",
             &[("urged", Some("none\u{0}"))],
             422,
-            Beside("e-urged", "请选择不发邮件、立即发送或每日汇总"),
+            Page("含有不可见的控制字符"),
         )
         .finish(),
         "/admin/notifications/office-channel" => Table::new(
