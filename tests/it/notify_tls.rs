@@ -241,3 +241,91 @@ async fn an_https_webhook_waits_while_its_ca_is_untrusted_and_arrives_once_signe
         1
     );
 }
+
+/// aiosmtpd over TLS with the throwaway CA's certificate: `smtps` (TLS from the first byte)
+/// or STARTTLS (required), saving what it accepts.
+async fn tls_smtp(starttls: bool) -> crate::notify::Smtp {
+    let dir = tempfile::tempdir().unwrap();
+    make_certificates(dir.path());
+    let port = free_port();
+    let (cert, key) = if starttls {
+        ("--tlscert", "--tlskey")
+    } else {
+        ("--smtpscert", "--smtpskey")
+    };
+    let mut cmd = Command::new("python3");
+    cmd.args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+        .arg(cert)
+        .arg(dir.path().join("server.pem"))
+        .arg(key)
+        .arg(dir.path().join("server.key"))
+        .args(["-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(dir.path().join("mail"))
+        // The refused handshakes of the untrusted attempts are logged there at length.
+        .stderr(Stdio::null());
+    crate::notify::Smtp::listening(cmd, port, dir).await
+}
+
+/// `duban notify run-once` sending mail to `smtp_url`, trusting `ca` where given.
+fn deliver_mail(pool: &PgPool, smtp_url: &str, ca: Option<&Path>) -> String {
+    let mut cmd = duban();
+    cmd.args(["notify", "run-once"])
+        .env("DATABASE_URL", common::database_url(pool))
+        .env("DUBAN_SMTP_URL", smtp_url)
+        .env_remove("SSL_CERT_FILE")
+        .env_remove("SSL_CERT_DIR");
+    if let Some(ca) = ca {
+        cmd.env("SSL_CERT_FILE", ca);
+    }
+    let (out, stdout, stderr) = run(&mut cmd);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    stdout
+}
+
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn mail_goes_over_smtps_and_starttls_once_the_servers_ca_is_trusted(pool: PgPool) {
+    let w = world_with_addresses("http://127.0.0.1:9/robot").await(pool).await;
+    urge_unit_a(&w).await;
+    let mail = "SELECT count(*) FROM deliveries WHERE channel = 'email'";
+    for (starttls, url) in [
+        (false, "smtps://localhost:{port}"),
+        (true, "smtp://localhost:{port}?tls=required"),
+    ] {
+        let smtp = tls_smtp(starttls).await;
+        let url = url.replace("{port}", &smtp.port.to_string());
+        let ca = smtp.dir.path().join("ca.pem");
+        // Untrusted: the mail waits, with the reason.
+        let stdout = deliver_mail(&w.pool, &url, None);
+        assert!(
+            stdout.contains("未投递 email gab@example.gov.cn"),
+            "{stdout}"
+        );
+        assert!(smtp.mails().is_empty());
+        assert_eq!(
+            count(
+                &w.pool,
+                &format!("{mail} AND state = 'pending' AND last_error IS NOT NULL")
+            )
+            .await,
+            1
+        );
+        // Trusted: it arrives, once.
+        sqlx::query("UPDATE deliveries SET next_at = now() WHERE channel = 'email'")
+            .execute(&w.pool)
+            .await
+            .unwrap();
+        let stdout = deliver_mail(&w.pool, &url, Some(&ca));
+        assert!(
+            stdout.contains("已投递 email gab@example.gov.cn"),
+            "{url}: {stdout}"
+        );
+        let mails = smtp.mails();
+        assert_eq!(mails.len(), 1, "{url}");
+        assert!(mails[0].contains("Message-ID: <duban."));
+        // Sent again to the next server.
+        sqlx::query("UPDATE deliveries SET state = 'pending', attempts = 0, next_at = now() WHERE channel = 'email'")
+            .execute(&w.pool)
+            .await
+            .unwrap();
+    }
+}
