@@ -129,7 +129,7 @@ async fn deliver_notifications(
     today: Option<chrono::NaiveDate>,
 ) {
     loop {
-        match crate::workflows::notify::pass(&pool, &channels, today).await {
+        match crate::workflows::notify::pass::run(&pool, &channels, today).await {
             Ok((run, pass)) if run.ran || !pass.sent.is_empty() || !pass.failed.is_empty() => {
                 tracing::info!(
                     reminders = run.reminders,

@@ -281,6 +281,20 @@ pub fn next_digest(now: DateTime<Utc>) -> DateTime<Utc> {
     next.with_timezone(&Utc)
 }
 
+/// A subject never spans lines (no header injection), and is short enough to read.
+pub fn one_line(s: &str) -> String {
+    let flat: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let flat = flat.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > 120 {
+        flat.chars().take(119).chain(['…']).collect()
+    } else {
+        flat
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,5 +365,14 @@ mod tests {
             next_digest(t("2022-10-10T09:00:00Z")),
             t("2022-10-11T00:00:00Z")
         );
+    }
+
+    #[test]
+    fn a_title_is_one_line() {
+        assert_eq!(
+            super::one_line("任务1.1.1：\r\nBcc: x@y"),
+            "任务1.1.1： Bcc: x@y"
+        );
+        assert_eq!(super::one_line(&"字".repeat(200)).chars().count(), 120);
     }
 }

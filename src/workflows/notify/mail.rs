@@ -47,7 +47,7 @@ pub fn render(public_url: &str, group: &[Claimed]) -> (String, String, String) {
         format!("【督办】每日通知汇总（{}条）", group.len())
     };
     // Titles are one line by construction; a subject must be, whatever a later kind sends.
-    let subject = super::one_line(&subject);
+    let subject = crate::rules::notices::one_line(&subject);
     let settings_url = format!("{public_url}/account/notifications");
     let text = Text {
         messages: &items,

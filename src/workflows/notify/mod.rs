@@ -4,6 +4,7 @@
 //! [`worker`], however long the mail server or webhook is away.
 
 pub mod mail;
+pub mod pass;
 pub mod reminders;
 pub mod settings;
 pub mod weekly;
@@ -14,7 +15,7 @@ use crate::db::{
     notices::{NewEvent, Recipients},
 };
 use crate::rules::auth::Role;
-use crate::rules::notices::{Audience, NoticeKind, next_digest};
+use crate::rules::notices::{Audience, NoticeKind, next_digest, one_line};
 use chrono::Utc;
 use sqlx::PgConnection;
 
@@ -102,47 +103,4 @@ pub async fn emit_once(
         db::notices::fan_out(conn, id, &to, mode, next_digest(Utc::now())).await?;
     }
     Ok(id)
-}
-
-/// One pass of a worker: the day's reminders when they are due (once a day, from
-/// [`crate::rules::reminders::HOUR`]; `today` fixes the day, as `DUBAN_TODAY` does), then the
-/// outbox.
-pub async fn pass(
-    pool: &sqlx::PgPool,
-    channels: &worker::Channels,
-    today: Option<chrono::NaiveDate>,
-) -> sqlx::Result<(reminders::Run, worker::Pass)> {
-    let now = chrono::Local::now().naive_local();
-    let run = match crate::rules::reminders::day_to_remind(now, today) {
-        Some(day) => reminders::run_for_day(pool, day).await?,
-        None => reminders::Run::default(),
-    };
-    let sent = worker::run_once(pool, channels).await?;
-    Ok((run, sent))
-}
-
-/// A subject never spans lines (no header injection), and is short enough to read.
-pub fn one_line(s: &str) -> String {
-    let flat: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let flat = flat.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() > 120 {
-        flat.chars().take(119).chain(['…']).collect()
-    } else {
-        flat
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_title_is_one_line() {
-        assert_eq!(
-            super::one_line("任务1.1.1：\r\nBcc: x@y"),
-            "任务1.1.1： Bcc: x@y"
-        );
-        assert_eq!(super::one_line(&"字".repeat(200)).chars().count(), 120);
-    }
 }
