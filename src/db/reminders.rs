@@ -71,18 +71,21 @@ pub struct Key {
     pub day: NaiveDate,
 }
 
-/// Writes the reminders not written before; gives the keys of those it wrote.
-pub async fn insert_new(conn: &mut PgConnection, keys: &[Key]) -> sqlx::Result<Vec<Key>> {
+/// Of `keys`, those written before.
+pub async fn existing(conn: &mut PgConnection, keys: &[Key]) -> sqlx::Result<Vec<Key>> {
     let units: Vec<i64> = keys.iter().map(|k| k.unit_id).collect();
     let tasks: Vec<i64> = keys.iter().map(|k| k.task_id).collect();
     let periods: Vec<String> = keys.iter().map(|k| k.period.clone()).collect();
     let kinds: Vec<String> = keys.iter().map(|k| k.kind.clone()).collect();
     let days: Vec<NaiveDate> = keys.iter().map(|k| k.day).collect();
     let rows = sqlx::query!(
-        r#"INSERT INTO reminders (unit_id, task_id, period, kind, day)
-           SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::date[])
-           ON CONFLICT DO NOTHING
-           RETURNING unit_id, task_id, period, kind, day AS "day: NaiveDate""#,
+        r#"SELECT k.unit_id AS "unit_id!", k.task_id AS "task_id!", k.period AS "period!",
+                  k.kind AS "kind!", k.day AS "day!: NaiveDate"
+           FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::date[])
+                AS k(unit_id, task_id, period, kind, day)
+           WHERE EXISTS (SELECT 1 FROM reminders r
+                         WHERE r.unit_id = k.unit_id AND r.task_id = k.task_id
+                           AND r.period = k.period AND r.kind = k.kind AND r.day = k.day)"#,
         &units,
         &tasks,
         &periods,
@@ -103,25 +106,25 @@ pub async fn insert_new(conn: &mut PgConnection, keys: &[Key]) -> sqlx::Result<V
         .collect())
 }
 
-/// Records the message that carried reminders.
-pub async fn set_event(conn: &mut PgConnection, keys: &[&Key], event_id: i64) -> sqlx::Result<()> {
-    let units: Vec<i64> = keys.iter().map(|k| k.unit_id).collect();
-    let tasks: Vec<i64> = keys.iter().map(|k| k.task_id).collect();
-    let periods: Vec<String> = keys.iter().map(|k| k.period.clone()).collect();
-    let kinds: Vec<String> = keys.iter().map(|k| k.kind.clone()).collect();
-    let days: Vec<NaiveDate> = keys.iter().map(|k| k.day).collect();
+/// Writes reminders, each with the message (event) that carried it.
+pub async fn insert(conn: &mut PgConnection, carried: &[(&Key, i64)]) -> sqlx::Result<()> {
+    let units: Vec<i64> = carried.iter().map(|(k, _)| k.unit_id).collect();
+    let tasks: Vec<i64> = carried.iter().map(|(k, _)| k.task_id).collect();
+    let periods: Vec<String> = carried.iter().map(|(k, _)| k.period.clone()).collect();
+    let kinds: Vec<String> = carried.iter().map(|(k, _)| k.kind.clone()).collect();
+    let days: Vec<NaiveDate> = carried.iter().map(|(k, _)| k.day).collect();
+    let events: Vec<i64> = carried.iter().map(|(_, e)| *e).collect();
     sqlx::query!(
-        "UPDATE reminders r SET event_id = $6
-         FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::date[])
-              AS k(unit_id, task_id, period, kind, day)
-         WHERE (r.unit_id, r.task_id, r.period, r.kind, r.day)
-             = (k.unit_id, k.task_id, k.period, k.kind, k.day)",
+        "INSERT INTO reminders (unit_id, task_id, period, kind, day, event_id)
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::date[],
+                              $6::bigint[])
+         ON CONFLICT DO NOTHING",
         &units,
         &tasks,
         &periods,
         &kinds,
         &days as _,
-        event_id,
+        &events,
     )
     .execute(conn)
     .await

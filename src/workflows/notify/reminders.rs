@@ -92,7 +92,9 @@ async fn queue(
         day: r.milestone.day,
     };
     let keys: Vec<Key> = due.iter().map(key).collect();
-    let new: HashSet<Key> = db::reminders::insert_new(&mut *conn, &keys)
+    // Written before (an earlier run caught this milestone up): not again. Only one process
+    // computes a day (the caller holds the lock), so what is not there now is this run's.
+    let old: HashSet<Key> = db::reminders::existing(&mut *conn, &keys)
         .await?
         .into_iter()
         .collect();
@@ -100,7 +102,7 @@ async fn queue(
     let mut groups: BTreeMap<(i64, &str), Vec<(&Reminder, Key)>> = BTreeMap::new();
     for r in due {
         let k = key(r);
-        if new.contains(&k) {
+        if !old.contains(&k) {
             groups
                 .entry((r.unit_id, r.milestone.kind.as_str()))
                 .or_default()
@@ -108,7 +110,9 @@ async fn queue(
         }
     }
     let messages = groups.len();
-    for ((unit_id, _), items) in groups {
+    let mut carried: Vec<(&Key, i64)> = Vec::with_capacity(keys.len() - old.len());
+    for ((unit_id, _), items) in &groups {
+        let unit_id = *unit_id;
         let kind = items[0].0.milestone.kind;
         let reminders: Vec<&Reminder> = items.iter().map(|(r, _)| *r).collect();
         let (what, body) = wording(kind, &reminders, today);
@@ -123,9 +127,9 @@ async fn queue(
             link: Some(format!("/my?plan={plan_id}")),
         };
         if let Some(event) = emit_once(&mut *conn, notice, None).await? {
-            let keys: Vec<&Key> = items.iter().map(|(_, k)| k).collect();
-            db::reminders::set_event(&mut *conn, &keys, event).await?;
+            carried.extend(items.iter().map(|(_, k)| (k, event)));
         }
     }
-    Ok((new.len(), messages))
+    db::reminders::insert(&mut *conn, &carried).await?;
+    Ok((carried.len(), messages))
 }
