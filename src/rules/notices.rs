@@ -128,31 +128,21 @@ impl NoticeKind {
         }
     }
 
-    /// The kinds a user of `role` can receive, for the settings page: a liaison's unit's
-    /// events and reminders; the office's and leaders' own digests, and the events of the
-    /// tasks they follow.
+    /// The kinds a user of `role` can receive, for the settings page: a task's events (its
+    /// units' liaisons, and anyone who follows it), a liaison's reminders, the office's and
+    /// leaders' own digests.
     pub fn for_role(role: crate::rules::auth::Role) -> Vec<NoticeKind> {
         use crate::rules::auth::Role;
-        let task_events = [
-            NoticeKind::Assigned,
-            NoticeKind::ReportReturned,
-            NoticeKind::ReportAccepted,
-            NoticeKind::Urged,
-            NoticeKind::CoordinationAnswered,
-            NoticeKind::TaskClosed,
-            NoticeKind::TaskReopened,
-        ];
-        let own: &[NoticeKind] = match role {
-            Role::Liaison => &[
-                NoticeKind::DueInSevenDays,
-                NoticeKind::DueInThreeDays,
-                NoticeKind::DueToday,
-                NoticeKind::Overdue,
-            ],
-            Role::Office => &[NoticeKind::ReportSubmitted, NoticeKind::WeeklyOffice],
-            Role::Leader => &[NoticeKind::WeeklyLeader],
+        let reaches = |k: &NoticeKind| match k {
+            NoticeKind::DueInSevenDays
+            | NoticeKind::DueInThreeDays
+            | NoticeKind::DueToday
+            | NoticeKind::Overdue => role == Role::Liaison,
+            NoticeKind::ReportSubmitted | NoticeKind::WeeklyOffice => role == Role::Office,
+            NoticeKind::WeeklyLeader => role == Role::Leader,
+            _ => true,
         };
-        task_events.into_iter().chain(own.iter().copied()).collect()
+        NoticeKind::ALL.into_iter().filter(reaches).collect()
     }
 }
 
@@ -195,6 +185,16 @@ impl Mode {
             Mode::Digest => "每日汇总",
         }
     }
+}
+
+/// A webhook's signing secret as typed: `None` when left empty (the stored one is kept), or why
+/// it is refused (beside the field).
+pub fn check_webhook_secret(raw: &str) -> Result<Option<String>, &'static str> {
+    let s = raw.trim();
+    if s.chars().count() > 200 || s.chars().any(char::is_control) {
+        return Err("签名密钥应为不超过 200 个字符的一行文字");
+    }
+    Ok((!s.is_empty()).then(|| s.to_string()))
 }
 
 /// An e-mail address as typed, trimmed, or why it is not one (in Chinese, for beside the field).

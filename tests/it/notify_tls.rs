@@ -156,14 +156,17 @@ impl Drop for Receiver {
 }
 
 /// `duban notify run-once` against the test's database, with no trust settings of the
-/// caller's own and no mail server (the liaison's mail just waits).
-fn notify_run_once(pool: &PgPool, ca: Option<&Path>) -> String {
+/// caller's own: mail to `smtp_url` (none: the mail just waits), trusting `ca` where given.
+fn notify_run_once(pool: &PgPool, smtp_url: Option<&str>, ca: Option<&Path>) -> String {
     let mut cmd = duban();
     cmd.args(["notify", "run-once"])
         .env("DATABASE_URL", common::database_url(pool))
         .env_remove("SSL_CERT_FILE")
         .env_remove("SSL_CERT_DIR")
         .env_remove("DUBAN_SMTP_URL");
+    if let Some(url) = smtp_url {
+        cmd.env("DUBAN_SMTP_URL", url);
+    }
     if let Some(ca) = ca {
         cmd.env("SSL_CERT_FILE", ca);
     }
@@ -183,7 +186,7 @@ async fn an_https_webhook_waits_while_its_ca_is_untrusted_and_arrives_once_signe
     let webhook = "SELECT count(*) FROM deliveries WHERE channel = 'webhook'";
 
     // The system's store does not know the throwaway CA: nothing sent, the reason kept.
-    let stdout = notify_run_once(&w.pool, None);
+    let stdout = notify_run_once(&w.pool, None, None);
     assert!(
         stdout.contains(&format!("未投递 webhook {url}")),
         "{stdout}"
@@ -209,7 +212,7 @@ async fn an_https_webhook_waits_while_its_ca_is_untrusted_and_arrives_once_signe
         .await
         .unwrap();
     let ca = receiver.dir.path().join("ca.pem");
-    let stdout = notify_run_once(&w.pool, Some(&ca));
+    let stdout = notify_run_once(&w.pool, None, Some(&ca));
     assert!(
         stdout.contains(&format!("已投递 webhook {url}")),
         "{stdout}"
@@ -266,22 +269,6 @@ async fn tls_smtp(starttls: bool) -> crate::notify::Smtp {
     crate::notify::Smtp::listening(cmd, port, dir).await
 }
 
-/// `duban notify run-once` sending mail to `smtp_url`, trusting `ca` where given.
-fn deliver_mail(pool: &PgPool, smtp_url: &str, ca: Option<&Path>) -> String {
-    let mut cmd = duban();
-    cmd.args(["notify", "run-once"])
-        .env("DATABASE_URL", common::database_url(pool))
-        .env("DUBAN_SMTP_URL", smtp_url)
-        .env_remove("SSL_CERT_FILE")
-        .env_remove("SSL_CERT_DIR");
-    if let Some(ca) = ca {
-        cmd.env("SSL_CERT_FILE", ca);
-    }
-    let (out, stdout, stderr) = run(&mut cmd);
-    assert!(out.status.success(), "{stdout}\n{stderr}");
-    stdout
-}
-
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn mail_goes_over_smtps_and_starttls_once_the_servers_ca_is_trusted(pool: PgPool) {
     let w = world_with_addresses("http://127.0.0.1:9/robot").await(pool).await;
@@ -295,7 +282,7 @@ async fn mail_goes_over_smtps_and_starttls_once_the_servers_ca_is_trusted(pool: 
         let url = url.replace("{port}", &smtp.port.to_string());
         let ca = smtp.dir.path().join("ca.pem");
         // Untrusted: the mail waits, with the reason.
-        let stdout = deliver_mail(&w.pool, &url, None);
+        let stdout = notify_run_once(&w.pool, Some(&url), None);
         assert!(
             stdout.contains("未投递 email gab@example.gov.cn"),
             "{stdout}"
@@ -314,7 +301,7 @@ async fn mail_goes_over_smtps_and_starttls_once_the_servers_ca_is_trusted(pool: 
             .execute(&w.pool)
             .await
             .unwrap();
-        let stdout = deliver_mail(&w.pool, &url, Some(&ca));
+        let stdout = notify_run_once(&w.pool, Some(&url), Some(&ca));
         assert!(
             stdout.contains("已投递 email gab@example.gov.cn"),
             "{url}: {stdout}"

@@ -28,6 +28,23 @@ async fn world(pool: PgPool) -> World {
     w
 }
 
+/// 公安部's report on `code` for `period`, sent by the user `by`.
+async fn submit_for_unit_a(w: &World, by: i64, code: &str, period: &str) {
+    let mut input = sample_report(true);
+    input.period = period.into();
+    duban::workflows::progress::save_report(
+        &w.pool,
+        &office_caller(by),
+        w.plan_id,
+        code,
+        w.unit_a,
+        input,
+        None,
+    )
+    .await
+    .unwrap();
+}
+
 /// `duban notify run-once` on `day`, as cron would run it; gives what it printed.
 fn run_once(w: &World, smtp: &Smtp, day: NaiveDate) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_duban"))
@@ -56,19 +73,7 @@ async fn the_reminders_of_a_quarter_arrive_on_their_days(pool: PgPool) {
     for day in d(9, 30).iter_days().take_while(|x| *x <= d(10, 12)) {
         if day == d(10, 5) {
             // 公安部 sends its Q3 report on 1.3.1 between the 7-day and the 3-day reminder.
-            let mut input = sample_report(true);
-            input.period = "2022-Q3".into();
-            duban::workflows::progress::save_report(
-                &w.pool,
-                &office_caller(w.ids.office),
-                w.plan_id,
-                "1.3.1",
-                w.unit_a,
-                input,
-                None,
-            )
-            .await
-            .unwrap();
+            submit_for_unit_a(&w, w.ids.office, "1.3.1", "2022-Q3").await;
         }
         let printed = run_once(&w, &smtp, day);
         assert!(printed.contains("的报送提醒"), "{printed}");
@@ -251,19 +256,7 @@ async fn on_mondays_the_office_and_the_leaders_get_their_digest(pool: PgPool) {
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn a_submitted_report_reaches_the_office(pool: PgPool) {
     let w = world(pool).await;
-    let mut input = sample_report(true);
-    input.period = "2022-Q2".into();
-    duban::workflows::progress::save_report(
-        &w.pool,
-        &office_caller(w.ids.liaison_a),
-        w.plan_id,
-        "1.3.1",
-        w.unit_a,
-        input,
-        None,
-    )
-    .await
-    .unwrap();
+    submit_for_unit_a(&w, w.ids.liaison_a, "1.3.1", "2022-Q2").await;
     let office = w.office.get("/inbox").await.body;
     assert!(
         office.contains("公安部报送了2022年第二季度进展情况"),
@@ -275,19 +268,7 @@ async fn a_submitted_report_reaches_the_office(pool: PgPool) {
         .execute(&w.pool)
         .await
         .unwrap();
-    let mut input = sample_report(true);
-    input.period = "2022-Q2".into();
-    duban::workflows::progress::save_report(
-        &w.pool,
-        &office_caller(w.ids.liaison_a),
-        w.plan_id,
-        "1.2.2",
-        w.unit_a,
-        input,
-        None,
-    )
-    .await
-    .unwrap();
+    submit_for_unit_a(&w, w.ids.liaison_a, "1.2.2", "2022-Q2").await;
     assert_eq!(
         count(
             &w.pool,

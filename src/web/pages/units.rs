@@ -214,11 +214,13 @@ pub async fn save_channels(
         Ok(None) => {}
         Err(m) => errors.add("webhook_url", m),
     }
-    match f.webhook_secret.as_deref().map(str::trim) {
-        Some(s) if s.chars().count() > 200 || s.chars().any(char::is_control) => {
-            errors.add("webhook_secret", "签名密钥应为不超过 200 个字符的一行文字")
-        }
-        Some(s) if !s.is_empty() => stored.webhook_secret = Some(s.to_string()),
+    match f
+        .webhook_secret
+        .as_deref()
+        .map(notices::check_webhook_secret)
+    {
+        Some(Err(m)) => errors.add("webhook_secret", m),
+        Some(Ok(Some(s))) => stored.webhook_secret = Some(s),
         _ => {}
     }
     if f.clear_secret.as_deref() == Some("1") {

@@ -2,7 +2,7 @@
 //! filtered by state, with 重新发送 for failed deliveries.
 
 use crate::db::{self, notices::LogRow};
-use crate::rules::notices::{check_webhook_url, label_of};
+use crate::rules::notices::{check_webhook_secret, check_webhook_url, label_of};
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::forms::{FieldErrors, Form};
 use crate::web::pager::{PAGE_SIZE, Pager, page_number};
@@ -155,12 +155,12 @@ pub async fn save_office_channel(
             }
         },
     };
-    let secret = match f.webhook_secret.as_deref().map(str::trim) {
-        Some(s) if s.chars().count() > 200 || s.chars().any(char::is_control) => {
-            errors.add("webhook_secret", "签名密钥应为不超过 200 个字符的一行文字");
+    let secret = match f.webhook_secret.as_deref().map(check_webhook_secret) {
+        Some(Err(m)) => {
+            errors.add("webhook_secret", m);
             None
         }
-        Some(s) if !s.is_empty() => Some(s.to_string()),
+        Some(Ok(Some(s))) => Some(s),
         _ if f.clear_secret.as_deref() == Some("1") => Some(String::new()),
         _ => None,
     };
