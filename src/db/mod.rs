@@ -15,6 +15,7 @@ pub mod bulk;
 pub mod bulk_changes;
 pub mod cluster;
 pub mod coordination;
+pub mod documents;
 pub mod editions;
 pub mod import;
 pub mod notices;

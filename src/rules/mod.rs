@@ -3,6 +3,8 @@
 pub mod access;
 pub mod audit;
 pub mod auth;
+pub mod bulletin;
+pub mod documents;
 pub mod due_soon;
 #[cfg(test)]
 mod fixtures;

@@ -8,6 +8,7 @@ use crate::db::{
 use crate::rules::lights::{Light, Punctuality};
 use crate::rules::reporting;
 use crate::rules::schedule::{Cycle, Period, focus_of_cycle, in_focus, periods_between};
+use crate::rules::vocabulary::{ReportStatus, ReviewState};
 use crate::workflows::progress::{TaskState, history, judge_all, status::punctuality_of};
 use chrono::{NaiveDate, TimeZone};
 use serde::Serialize;
@@ -25,6 +26,9 @@ pub struct Totals {
     /// Reports owed for the current period, and of those not yet submitted.
     pub due: u32,
     pub missing: u32,
+    /// 已完成（待办结）: open tasks whose lead units' latest accepted reports all say 已完成
+    /// (`None`: an edition issued before it was counted).
+    pub completed: Option<u32>,
 }
 
 impl Totals {
@@ -185,7 +189,10 @@ pub fn build(
     let period = current_period(settings, as_of)
         .filter(|c| owed_periods.iter().any(|p| p.key == c.key))
         .or_else(|| in_focus(&owed_periods, as_of).cloned());
-    let mut totals = Totals::default();
+    let mut totals = Totals {
+        completed: Some(0),
+        ..Totals::default()
+    };
     let mut sections: Vec<Group> = Vec::new();
     let mut subsections: Vec<Group> = Vec::new();
     let mut units: Vec<UnitLine> = Vec::new();
@@ -211,6 +218,9 @@ pub fn build(
             continue;
         };
         totals.tasks += 1;
+        if state.light != Light::Grey && lead_reports_done(t, reports_of.get(&t.id)) {
+            *totals.completed.get_or_insert(0) += 1;
+        }
         match state.light {
             Light::Grey => totals.closed += 1,
             Light::Green => totals.green += 1,
@@ -359,6 +369,20 @@ pub fn build(
         trend: Vec::new(),
         liaisons: None,
     }
+}
+
+/// Whether every lead unit of the task has an accepted report and the latest of them says
+/// 已完成.
+fn lead_reports_done(t: &TaskRow, reports: Option<&Vec<&ReportBrief>>) -> bool {
+    let reports = reports.map(Vec::as_slice).unwrap_or(&[]);
+    !t.lead_ids.is_empty()
+        && t.lead_ids.iter().all(|lead| {
+            reports
+                .iter()
+                .filter(|r| r.unit_id == *lead && r.review_state == ReviewState::Accepted)
+                .max_by_key(|r| (r.period_end, r.accepted_at))
+                .is_some_and(|r| r.status == ReportStatus::Done)
+        })
 }
 
 fn code_key(code: &str) -> Vec<u32> {

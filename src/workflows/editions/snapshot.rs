@@ -69,6 +69,8 @@ pub struct Totals {
     pub red: u32,
     pub due: u32,
     pub missing: u32,
+    /// 已完成（待办结）; editions issued before it was counted have none.
+    pub completed: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -201,6 +203,7 @@ impl EditionSnapshot {
                 red: t.red,
                 due: t.due,
                 missing: t.missing,
+                completed: t.completed,
             },
             sections: s.sections.iter().map(Group::of).collect(),
             subsections: s.subsections.iter().map(Group::of).collect(),
@@ -279,6 +282,7 @@ impl EditionSnapshot {
                 red: t.red,
                 due: t.due,
                 missing: t.missing,
+                completed: t.completed,
             },
             sections: self.sections.iter().map(Group::group).collect(),
             subsections: self.subsections.iter().map(Group::group).collect(),
