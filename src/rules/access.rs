@@ -182,6 +182,26 @@ impl Access {
     pub fn may_administer(self) -> bool {
         self.office()
     }
+
+    /// 公文: number and issue the office's documents, set their series.
+    pub fn may_issue_documents(self) -> bool {
+        self.office()
+    }
+
+    /// Read a 通报 draft or issued 通报: it quotes every unit's accepted reports, so the
+    /// office and leaders only (a liaison reads the edition's figures for their unit).
+    pub fn may_read_bulletin(self) -> bool {
+        matches!(self.role, Role::Office | Role::Leader)
+    }
+
+    /// Read a document addressed to units (督办单 to a task's units, 催办单 and 一览 to one
+    /// unit): the office, leaders, and the liaisons of a unit it is addressed to.
+    pub fn may_read_document_to(self, units: &[i64]) -> bool {
+        match self.role {
+            Role::Office | Role::Leader => true,
+            Role::Liaison => self.unit_id.is_some_and(|u| units.contains(&u)),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -204,6 +224,18 @@ mod tests {
         role: Role::Liaison,
         unit_id: None,
     };
+
+    #[test]
+    fn readers_of_documents() {
+        assert!(OFFICE.may_issue_documents());
+        assert!(!LEADER.may_issue_documents() && !LIAISON.may_issue_documents());
+        assert!(OFFICE.may_read_bulletin() && LEADER.may_read_bulletin());
+        assert!(!LIAISON.may_read_bulletin());
+        assert!(LIAISON.may_read_document_to(&[3, 7]));
+        assert!(!LIAISON.may_read_document_to(&[3]));
+        assert!(!UNITLESS.may_read_document_to(&[7]));
+        assert!(LEADER.may_read_document_to(&[]));
+    }
 
     #[test]
     fn readers_of_unit_rows() {
