@@ -45,9 +45,10 @@ CREATE INDEX documents_subject_idx ON documents (kind, subject_id, issued_at DES
 CREATE INDEX documents_plan_idx ON documents (plan_id, issued_at DESC);
 
 -- Issued is final: a document is never changed or removed (a correction is a new number).
-CREATE FUNCTION documents_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
+-- One refusal for every table kept as issued, naming the table.
+CREATE FUNCTION frozen_once_issued() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'documents are frozen once issued';
+    RAISE EXCEPTION '% are frozen once issued', TG_TABLE_NAME;
 END $$;
 CREATE TRIGGER documents_frozen BEFORE UPDATE OR DELETE ON documents
-    FOR EACH ROW EXECUTE FUNCTION documents_frozen();
+    FOR EACH ROW EXECUTE FUNCTION frozen_once_issued();

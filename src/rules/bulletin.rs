@@ -145,12 +145,15 @@ pub fn sentences(text: &str) -> Vec<String> {
             .trim_start_matches(['，', '、', '；', '。'])
             .trim();
         if t.chars().count() >= 2 {
-            let mut s = t.to_string();
-            match stop {
-                Some('；') | Some(';') | None => s.push('。'),
-                Some(c) => s.push(c),
-            }
-            out.push(s);
+            // A semicolon or a line break ends a clause: the draft's sentence takes 。; an
+            // ASCII stop takes its full-width form.
+            let end = match stop {
+                Some('!') => '！',
+                Some('?') => '？',
+                Some(c @ ('。' | '！' | '？')) => c,
+                _ => '。',
+            };
+            out.push(format!("{t}{end}"));
         }
         cur.clear();
     };
@@ -162,22 +165,7 @@ pub fn sentences(text: &str) -> Vec<String> {
         }
     }
     flush(&mut cur, None);
-    // A sentence a stop in ASCII ended takes the full-width one.
-    out.into_iter()
-        .map(|s| {
-            if let Some(head) = s.strip_suffix('!') {
-                format!("{head}！")
-            } else if let Some(head) = s.strip_suffix('?') {
-                format!("{head}？")
-            } else {
-                s
-            }
-        })
-        .collect()
-}
-
-fn join_units(units: &[&str]) -> String {
-    units.join("、")
+    out
 }
 
 /// Drafts the bulletin.
@@ -288,7 +276,7 @@ pub fn draft(input: &Input) -> Draft {
         } else {
             reporting.push(format!(
                 "{}等{}个单位全部按时报送了本期进展情况。",
-                join_units(&on_time),
+                on_time.join("、"),
                 on_time.len()
             ));
         }
