@@ -132,3 +132,17 @@ pub async fn acknowledge(
     .await?;
     Ok(r.rows_affected() == 1)
 }
+
+/// An urge and the plan it was sent in.
+pub async fn get(db: &sqlx::PgPool, id: i64) -> sqlx::Result<Option<(i64, UrgeRow)>> {
+    let Some(row) = select_urges!("WHERE g.id = $1", id)
+        .fetch_optional(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let plan_id = sqlx::query_scalar!("SELECT plan_id FROM urges WHERE id = $1", id)
+        .fetch_one(db)
+        .await?;
+    Ok(Some((plan_id, row)))
+}

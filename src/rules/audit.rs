@@ -42,6 +42,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("urge_acknowledged", "签收催办"),
     ("notification_resent", "重新发送通知"),
     ("edition_issued", "发布通报"),
+    ("document_issued", "印发公文"),
+    ("document_series_changed", "修改发文字号"),
     ("demo_data", "载入演示数据"),
     ("demo_data_large", "载入大规模演示数据"),
 ];

@@ -69,3 +69,13 @@ id_in_path!(
     BulkChangeId,
     "找不到该批量调整。"
 );
+id_in_path!(
+    /// 催办: an urge sent to a unit.
+    UrgeId,
+    "找不到该催办。"
+);
+id_in_path!(
+    /// 公文: an issued document.
+    DocumentId,
+    "找不到该公文。"
+);

@@ -6,6 +6,7 @@ pub mod assignments;
 pub mod attempts;
 pub mod bulk_units;
 pub mod demo;
+pub mod documents;
 pub mod editions;
 pub mod importer;
 pub mod ledger;

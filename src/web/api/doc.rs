@@ -3,7 +3,7 @@
 //! `GET /api/v1/openapi.json`. `tests/it/openapi.rs` checks it names exactly the routes the
 //! router serves and that real answers match it.
 
-use super::{notifications, plans, reports, tasks};
+use super::{editions, notifications, plans, reports, tasks};
 use crate::web::error::{ErrorBody, ErrorCode, ErrorDetail};
 use axum::Json;
 use utoipa::openapi::header::HeaderBuilder;
@@ -28,6 +28,7 @@ use utoipa::{Modify, OpenApi, ToResponse};
         reports::list,
         reports::create,
         tasks::patch,
+        editions::issue,
         notifications::list,
         notifications::read
     ),

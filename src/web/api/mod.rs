@@ -3,6 +3,7 @@
 
 mod addresses;
 pub mod doc;
+mod editions;
 mod notifications;
 mod plans;
 mod reports;
@@ -26,7 +27,9 @@ pub fn routes() -> super::Routes {
 
 /// API routes for office tokens only (the guard is applied by `web::routes`).
 pub fn office_routes() -> super::Routes {
-    super::Routes::default().patch("/plans/{id}/tasks/{code}", tasks::patch)
+    super::Routes::default()
+        .patch("/plans/{id}/tasks/{code}", tasks::patch)
+        .post("/plans/{id}/editions", editions::issue)
 }
 
 /// A JSON body that must be an object: 400 when it is not JSON or not an object; 422 naming

@@ -3,6 +3,8 @@
 mod account;
 mod admin;
 mod desk;
+mod document_issue;
+mod documents;
 mod editions;
 mod exports;
 mod home;
@@ -21,6 +23,7 @@ mod summary;
 mod task;
 mod tasks;
 mod tasks_bulk;
+mod unit_brief;
 mod units;
 mod views;
 mod work;
@@ -45,6 +48,7 @@ pub fn signed_in_routes() -> Routes {
         .get("/tasks/{code}", task::show)
         .get("/units", units::list)
         .get("/units/{id}", units::show)
+        .get("/units/{id}/brief", unit_brief::show)
         .post("/logout", login::logout)
         .get("/account/password", account::form)
         .post("/account/password", account::submit)
@@ -93,11 +97,17 @@ fn uploads() -> Routes {
     attachments.merge(sheets)
 }
 
-/// Any signed-in user, or the holder of an API token (the exports, for scheduled pulls).
+/// Any signed-in user, or the holder of an API token (the exports, for scheduled pulls, and
+/// the documents; each document's handler checks its readers).
 pub fn export_routes() -> Routes {
     Routes::default()
         .get("/tasks.xlsx", exports::xlsx)
         .get("/tasks.csv", exports::csv)
+        .get("/editions/{id}/bulletin.docx", documents::bulletin)
+        .get("/tasks/{code}/supervision.docx", documents::supervision)
+        .get("/urges/{id}/notice.docx", documents::urge)
+        .get("/units/{id}/brief.docx", documents::brief)
+        .get("/documents/{id}/docx", documents::download)
 }
 
 /// Office staff only.
@@ -120,6 +130,20 @@ pub fn office_routes() -> Routes {
         .post("/urges", work::urge)
         .post("/tasks/{code}/units", task::save_units)
         .post("/tasks/{code}/schedule", task::save_schedule)
+        .get(
+            "/tasks/{code}/supervision",
+            document_issue::supervision_form,
+        )
+        .post(
+            "/tasks/{code}/supervision",
+            document_issue::issue_supervision,
+        )
+        .get("/urges/{id}/notice", document_issue::urge_form)
+        .post("/urges/{id}/notice", document_issue::issue_urge)
+        .post("/editions/{id}/bulletin", document_issue::issue_bulletin)
+        .post("/units/{id}/brief", unit_brief::issue)
+        .get("/admin/documents", document_issue::register)
+        .post("/admin/documents/series", document_issue::save_series)
 }
 
 /// A multipart body that cannot be read: 413 when it is over the route's limit, else 400

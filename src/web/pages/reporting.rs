@@ -34,6 +34,8 @@ struct ReportingPage {
     outstanding: Vec<UnitOwes>,
     outstanding_pager: Pager,
     urges: Vec<crate::db::urges::UrgeRow>,
+    /// The 催办单 numbers of those urges issued one, `(urge id, number)`.
+    notices: Vec<(i64, String)>,
     /// The urge text offered for the period shown.
     default_message: String,
     today: chrono::NaiveDate,
@@ -53,6 +55,13 @@ pub struct UrgeDraft {
 }
 
 impl ReportingPage {
+    fn notice_number(&self, urge: &i64) -> Option<&str> {
+        self.notices
+            .iter()
+            .find(|(id, _)| id == urge)
+            .map(|(_, n)| n.as_str())
+    }
+
     fn ticked(&self, unit: &i64) -> bool {
         self.urge.units.as_ref().is_some_and(|u| u.contains(unit))
     }
@@ -150,6 +159,12 @@ pub async fn page(
         ),
         None => (Vec::new(), Vec::new()),
     };
+    let urge_ids: Vec<i64> = urges.iter().map(|g| g.id).collect();
+    let notices = db::documents::for_subjects(&pool, "urge", &urge_ids)
+        .await?
+        .into_iter()
+        .map(|d| (d.subject_id, d.doc_number))
+        .collect();
     let notice = urged_notice(q.urged.as_deref(), &owed);
     let report_count = owed.iter().map(|u| u.tasks.len()).sum();
     let pager = Pager::new(page_number(q.page.as_deref()), PAGE_SIZE, owed.len() as i64);
@@ -196,6 +211,7 @@ pub async fn page(
             error,
             outstanding,
             urges,
+            notices,
             default_message,
             today,
             notice,

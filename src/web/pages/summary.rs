@@ -37,6 +37,11 @@ struct SummaryPage {
     /// For an edition: its title and id; the live page has none.
     edition: Option<String>,
     edition_id: i64,
+    /// The edition's 通报 once numbered; shown with its download to its readers.
+    bulletin: Option<crate::db::documents::DocumentRow>,
+    /// The reader may download the 通报 (office, leaders) and issue it (office).
+    may_read_bulletin: bool,
+    may_issue_bulletin: bool,
     share: ShareLayout,
     section_bars: BarLayout,
     trend_chart: LineLayout,
@@ -211,6 +216,9 @@ pub async fn show(
         today,
         edition: None,
         edition_id: 0,
+        bulletin: None,
+        may_read_bulletin: false,
+        may_issue_bulletin: false,
     }))
 }
 
@@ -231,6 +239,10 @@ pub async fn edition(
         .ok_or_else(|| AppError::Internal("edition snapshot unreadable".into()))?;
     let own_unit = keep_own_unit(&mut s, &user);
     let (share, section_bars, trend_chart) = charts(&s, &ctx.layout);
+    let bulletin = crate::db::documents::for_subject(&pool, "bulletin", row.id)
+        .await?
+        .into_iter()
+        .next();
     Ok(render::ok(&SummaryPage {
         share,
         section_bars,
@@ -245,5 +257,8 @@ pub async fn edition(
         today: clock.today(),
         edition: Some(format!("督办通报 {}", row.title())),
         edition_id: row.id,
+        bulletin,
+        may_read_bulletin: user.access().may_read_bulletin(),
+        may_issue_bulletin: user.access().may_issue_documents(),
     }))
 }

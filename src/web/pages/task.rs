@@ -66,6 +66,9 @@ struct TaskPage {
     latest: Option<(i64, String, String, String, String)>,
     /// 关注: the reader follows the task (receives its events).
     following: bool,
+    /// 督办单 issued on the task, for their readers (the office, leaders, the task's units).
+    supervision: Vec<db::documents::DocumentRow>,
+    may_issue_documents: bool,
 }
 
 /// One reporting period of the task: each unit's report, or what is owed.
@@ -118,7 +121,7 @@ fn is_code(s: &str) -> bool {
             .all(|p| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
-async fn load(
+pub(super) async fn load(
     pool: &PgPool,
     ctx: &PlanContext,
     code: &str,
@@ -343,7 +346,15 @@ async fn page(
         c.no_liaison = !with_liaison.contains(&c.unit_id);
     }
     let following = db::notices::follows(pool, row.id, user.id).await?;
+    let addressed: Vec<i64> = units.iter().map(|u| u.unit_id).collect();
+    let supervision = if user.access().may_read_document_to(&addressed) {
+        db::documents::for_subject(pool, "supervision", row.id).await?
+    } else {
+        Vec::new()
+    };
     Ok(TaskPage {
+        supervision,
+        may_issue_documents: user.access().may_issue_documents(),
         following,
         latest,
         report_rows: rows,

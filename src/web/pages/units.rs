@@ -59,6 +59,8 @@ struct UnitPage {
     has_secret: bool,
     errors: FieldErrors,
     saved: bool,
+    /// The reader may open the unit's 督办事项一览 (the office, leaders, its own liaisons).
+    may_brief: bool,
 }
 
 /// The unit's contact address and webhook, as the office types them.
@@ -335,6 +337,7 @@ async fn page(
         })
     });
     Ok(UnitPage {
+        may_brief: user.access().may_read_document_to(&[id]),
         channels,
         has_secret,
         errors,
