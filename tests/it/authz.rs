@@ -643,6 +643,112 @@ async fn row(
                 .unwrap();
             (path.replace("{id}", &id.to_string()), vec![], SIGNED_IN)
         }
+        // 公文: a session or a token. The 通报 quotes every unit's reports: the office and
+        // leaders only; a document addressed to units is read by those units' liaisons too.
+        (true, "/editions/{id}/bulletin.docx") => {
+            let id = fixture_edition(fx).await;
+            (
+                format!("/editions/{id}/bulletin.docx"),
+                vec![],
+                [303, 200, 200, 403, 403, 303, 401],
+            )
+        }
+        (false, "/editions/{id}/bulletin") => {
+            let id = fixture_edition(fx).await;
+            (format!("/editions/{id}/bulletin"), vec![], OFFICE_REDIRECT)
+        }
+        (true, "/tasks/{code}/supervision.docx") => (
+            format!("/tasks/{}/supervision.docx", own_task(fx).await),
+            vec![],
+            ADDRESSED_DOCX,
+        ),
+        (true, "/tasks/{code}/supervision") => (
+            format!("/tasks/{}/supervision", own_task(fx).await),
+            vec![],
+            OFFICE_PAGE,
+        ),
+        (false, "/tasks/{code}/supervision") => (
+            format!("/tasks/{}/supervision", own_task(fx).await),
+            f(&[("requirements", "请按期完成。".into())]),
+            OFFICE_REDIRECT,
+        ),
+        (true, "/urges/{id}/notice.docx") => (
+            format!("/urges/{}/notice.docx", own_urge(fx).await),
+            vec![],
+            ADDRESSED_DOCX,
+        ),
+        (true, "/urges/{id}/notice") => (
+            format!("/urges/{}/notice", own_urge(fx).await),
+            vec![],
+            OFFICE_PAGE,
+        ),
+        // A new urge each time: its 催办单 is numbered once.
+        (false, "/urges/{id}/notice") => (
+            format!("/urges/{}/notice", own_urge(fx).await),
+            vec![],
+            OFFICE_REDIRECT,
+        ),
+        (true, "/units/{id}/brief") => (
+            format!("/units/{}/brief", fx.unit_id),
+            vec![],
+            [303, 200, 200, 200, 403, 303, 303],
+        ),
+        (true, "/units/{id}/brief.docx") => (
+            format!("/units/{}/brief.docx", fx.unit_id),
+            vec![],
+            ADDRESSED_DOCX,
+        ),
+        (false, "/units/{id}/brief") => (
+            format!("/units/{}/brief", fx.unit_id),
+            f(&[("comments", "按时报送。".into())]),
+            OFFICE_REDIRECT,
+        ),
+        (true, "/documents/{id}/docx") => {
+            let task = own_task(fx).await;
+            let row = duban::db::tasks::get_by_code(&fx.pool, fx.plan_id, &task)
+                .await
+                .unwrap()
+                .unwrap();
+            let req = duban::workflows::documents::SupervisionRequest::parse(
+                "",
+                "",
+                chrono::Local::now().date_naive(),
+            )
+            .unwrap();
+            let p = duban::workflows::documents::supervision_slip(&row, &req);
+            let d = duban::workflows::documents::issue(
+                &fx.pool,
+                &Actor::default(),
+                &p,
+                chrono::Local::now().date_naive(),
+            )
+            .await
+            .unwrap();
+            (format!("/documents/{}/docx", d.id), vec![], ADDRESSED_DOCX)
+        }
+        (true, "/admin/documents") => (path.into(), vec![], OFFICE_PAGE),
+        (false, "/admin/documents/series") => (
+            path.into(),
+            f(&[("supervision", "打假办督".into())]),
+            OFFICE_REDIRECT,
+        ),
+        // The last edition made to differ from the plan's now, so the office's is issued.
+        (false, "/api/v1/plans/{id}/editions") => {
+            sqlx::query(
+                "INSERT INTO editions (plan_id, year, number, as_of, snapshot)
+                 SELECT $1, 1991, COALESCE(max(number), 0) + 1, '1991-01-01', '{}'
+                 FROM editions WHERE plan_id = $1 AND year = 1991",
+            )
+            .bind(fx.plan_id)
+            .execute(&fx.pool)
+            .await
+            .unwrap();
+            (
+                format!("/api/v1/plans/{}/editions", fx.plan_id),
+                vec![],
+                [401, 201, 403, 403, 403, 401, 401],
+            )
+        }
         (true, "/my") => (path.into(), vec![], [303, 303, 303, 200, 200, 303, 303]),
         (false, "/urges/{id}/ack") => {
             let id: i64 = sqlx::query_scalar(
@@ -779,6 +885,53 @@ async fn row(
 }
 
 /// A delivery that failed for good.
+/// A document addressed to 公安部 (the own liaison's unit), by session or token.
+const ADDRESSED_DOCX: Row = [303, 200, 200, 200, 403, 303, 401];
+
+/// An edition of the fixture's plan, issued now.
+async fn fixture_edition(fx: &Fixture) -> i64 {
+    let actor = Actor {
+        user_id: Some(fx.office_id),
+        login: Some("office".into()),
+        addr: None,
+    };
+    let today = chrono::Local::now().date_naive();
+    duban::workflows::editions::issue(&fx.pool, &actor, fx.plan_id, today)
+        .await
+        .unwrap()
+}
+
+/// A task of 公安部's that 海关总署 (the other liaison's unit) has no part in.
+async fn own_task(fx: &Fixture) -> String {
+    sqlx::query_scalar(
+        "SELECT t.code FROM tasks t JOIN task_units tu ON tu.task_id = t.id
+         WHERE t.plan_id = $1 AND tu.unit_id = $2
+           AND NOT EXISTS (SELECT 1 FROM task_units o JOIN units u ON u.id = o.unit_id
+                           WHERE o.task_id = t.id AND u.short_name = '海关总署')
+         ORDER BY t.position LIMIT 1",
+    )
+    .bind(fx.plan_id)
+    .bind(fx.unit_id)
+    .fetch_one(&fx.pool)
+    .await
+    .unwrap()
+}
+
+/// A new urge to 公安部 about its task.
+async fn own_urge(fx: &Fixture) -> i64 {
+    let code = own_task(fx).await;
+    sqlx::query_scalar(
+        "INSERT INTO urges (plan_id, unit_id, period, task_codes, message)
+         VALUES ($1, $2, '2022-Q2', ARRAY[$3], '请报送') RETURNING id",
+    )
+    .bind(fx.plan_id)
+    .bind(fx.unit_id)
+    .bind(code)
+    .fetch_one(&fx.pool)
+    .await
+    .unwrap()
+}
+
 pub async fn failed_delivery(pool: &PgPool, plan_id: i64) -> i64 {
     let event: i64 = sqlx::query_scalar(
         "INSERT INTO notice_events (kind, plan_id, title, body, link) VALUES ('urged', $1, '【督办】催办', '请报送', '/my') RETURNING id",
