@@ -104,7 +104,17 @@ pub enum Piece {
 pub struct SectionDraft {
     /// `（一）…`: the section's title as a second-level heading.
     pub heading: String,
-    pub pieces: Vec<Piece>,
+    /// A paragraph per task quoted (or one saying nothing was accepted yet).
+    pub paragraphs: Vec<Vec<Piece>>,
+}
+
+/// A red item as the appendix lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedRow {
+    pub code: String,
+    /// The task's text, cut short.
+    pub task: String,
+    pub reasons: String,
 }
 
 /// The draft, in the order the document prints it.
@@ -114,7 +124,10 @@ pub struct Draft {
     pub opening: String,
     pub sections: Vec<SectionDraft>,
     pub reporting: Vec<String>,
+    /// The red items, a sentence each; the body prints the first [`RED_IN_TEXT`], the
+    /// appendix all of them as [`RedRow`]s.
     pub red: Vec<String>,
+    pub red_rows: Vec<RedRow>,
     pub requests: Vec<String>,
     pub closing: String,
     pub sources: Vec<Source>,
@@ -122,8 +135,11 @@ pub struct Draft {
 
 /// Sentences taken from one report at most: the draft is a summary, the office adds more.
 pub const SENTENCES_PER_REPORT: usize = 2;
-/// Reports quoted per task at most (leads first).
-pub const REPORTS_PER_TASK: usize = 3;
+/// Reports quoted per task at most (leads first): the lead's and one more, so a 通报 of a
+/// whole plan stays one to read.
+pub const REPORTS_PER_TASK: usize = 2;
+/// Red items listed in the text; beyond them the text points to the appendix.
+pub const RED_IN_TEXT: usize = 10;
 
 /// `关于2022年…工作要点落实情况的通报（第3期）`
 pub fn title(plan_title: &str, number: i32) -> String {
@@ -202,7 +218,7 @@ pub fn draft(input: &Input) -> Draft {
     let mut sections = Vec::new();
     for (number, label) in &input.sections {
         let heading = section_heading(label, sections.len() + 1);
-        let mut pieces = Vec::new();
+        let mut paragraphs = Vec::new();
         for task in input.tasks.iter().filter(|t| t.section == *number) {
             let mut reports: Vec<&ReportLine> = input
                 .reports
@@ -225,7 +241,7 @@ pub fn draft(input: &Input) -> Draft {
             if said.is_empty() {
                 continue;
             }
-            pieces.push(Piece::Text(format!("（任务{}）", task.code)));
+            let mut pieces = vec![Piece::Text(format!("（任务{}）", task.code))];
             for (r, taken) in said {
                 pieces.push(Piece::Text(format!("{}：", r.unit)));
                 for s in taken {
@@ -240,13 +256,17 @@ pub fn draft(input: &Input) -> Draft {
                     pieces.push(Piece::Sourced { text: s, n });
                 }
             }
+            paragraphs.push(pieces);
         }
-        if pieces.is_empty() {
-            pieces.push(Piece::Text(
+        if paragraphs.is_empty() {
+            paragraphs.push(vec![Piece::Text(
                 "本部分任务截至本期尚无已采纳的进展情况。".to_string(),
-            ));
+            )]);
         }
-        sections.push(SectionDraft { heading, pieces });
+        sections.push(SectionDraft {
+            heading,
+            paragraphs,
+        });
     }
 
     let mut reporting = Vec::new();
@@ -308,6 +328,19 @@ pub fn draft(input: &Input) -> Draft {
             )
         })
         .collect();
+    let red_rows: Vec<RedRow> = input
+        .red
+        .iter()
+        .map(|r| RedRow {
+            code: r.code.clone(),
+            task: short(&r.text, 60),
+            reasons: if r.reasons.is_empty() {
+                "进展滞后".to_string()
+            } else {
+                r.reasons.join("；")
+            },
+        })
+        .collect();
     let requests: Vec<String> = input
         .requests
         .iter()
@@ -338,6 +371,7 @@ pub fn draft(input: &Input) -> Draft {
         sections,
         reporting,
         red,
+        red_rows,
         requests,
         closing,
         sources,
@@ -356,7 +390,7 @@ fn section_heading(label: &str, n: usize) -> String {
 }
 
 /// The first `max` characters of a task's text, with an ellipsis when cut.
-fn short(text: &str, max: usize) -> String {
+pub(crate) fn short(text: &str, max: usize) -> String {
     let t = text.trim();
     if t.chars().count() <= max {
         t.trim_end_matches('。').to_string()
@@ -472,8 +506,8 @@ mod tests {
         assert_eq!(d.sections[0].heading, "（一）加强制度建设");
         // The lead first, two sentences of it, then the co-unit's one.
         assert_eq!(
-            d.sections[0].pieces,
-            vec![
+            d.sections[0].paragraphs,
+            vec![vec![
                 Piece::Text("（任务1.1）".into()),
                 Piece::Text("司法部：".into()),
                 Piece::Sourced {
@@ -489,7 +523,7 @@ mod tests {
                     text: "配合开展调研。".into(),
                     n: 3
                 },
-            ]
+            ]]
         );
         assert_eq!(d.sources.len(), 3);
         assert_eq!(d.sources[1].version, "2022年第三季度第2版");
@@ -497,10 +531,10 @@ mod tests {
         assert_eq!(d.sources[1].code, "1.1");
         // A section with nothing accepted says so.
         assert_eq!(
-            d.sections[1].pieces,
-            vec![Piece::Text(
+            d.sections[1].paragraphs,
+            vec![vec![Piece::Text(
                 "本部分任务截至本期尚无已采纳的进展情况。".into()
-            )]
+            )]]
         );
     }
 
@@ -517,6 +551,7 @@ mod tests {
             "商务部（2份）尚未报送或报送内容未获采纳，请尽快报送。"
         );
         assert_eq!(d.red, vec!["任务2.1（开展专项行动）：逾期未报：商务部。"]);
+        assert_eq!(d.red_rows[0].reasons, "逾期未报：商务部");
         assert_eq!(d.requests, vec!["商务部在任务2.1中提出：请协调数据共享。"]);
     }
 
@@ -528,7 +563,7 @@ mod tests {
         i.requests.clear();
         let d = draft(&i);
         assert!(d.sources.is_empty());
-        assert!(d.sections.iter().all(|s| s.pieces.len() == 1));
+        assert!(d.sections.iter().all(|s| s.paragraphs.len() == 1));
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod bulk;
 mod cli;
 mod demo;
 mod desk;
+mod documents;
 mod edition_fixture;
 mod edition_issue;
 mod embedded;

@@ -2,7 +2,7 @@
 //! latest accepted report and what is due next — its punctuality this year and the office's
 //! comments.
 
-use super::layout::{ISSUER, RED};
+use super::layout::{RED, SIZE_5};
 use super::official::Official;
 use super::{DocxError, Masthead};
 
@@ -24,8 +24,10 @@ pub struct BriefRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnitBrief {
     pub unit: String,
-    /// `截至2022年10月20日`.
+    /// `2022年10月20日`.
     pub as_of: String,
+    /// `牵头2项，配合3项`.
+    pub tasks: String,
     pub rows: Vec<BriefRow>,
     /// This year's punctuality, one sentence.
     pub punctuality: String,
@@ -60,11 +62,19 @@ pub fn brief(b: &UnitBrief, m: &Masthead) -> Result<Vec<u8>, DocxError> {
     } else {
         b.comments.trim().to_string()
     };
+    let facts = [
+        ("单位", b.unit.clone()),
+        ("统计截至", b.as_of.clone()),
+        ("承担任务", b.tasks.clone()),
+        ("报送情况", b.punctuality.clone()),
+    ]
+    .map(|(k, v)| vec![k.to_string(), v]);
+    // A form on one page: the facts, the tasks and the office's comments, all in 5号 tables.
     Official::new(m.draft)
         .masthead(m, None, RED)
         .title(&b.title())
-        .text(&format!("{}，{}", b.as_of, b.punctuality))
-        .table(
+        .table_sized(&["项目", "内容"], &facts, &[160, 840], SIZE_5)
+        .table_sized(
             &[
                 "编号",
                 "任务",
@@ -75,10 +85,10 @@ pub fn brief(b: &UnitBrief, m: &Masthead) -> Result<Vec<u8>, DocxError> {
                 "下次报送",
             ],
             &rows,
-            &[70, 330, 70, 80, 90, 160, 200],
+            &[80, 360, 60, 70, 90, 150, 190],
+            SIZE_5,
         )
-        .heading(1, "办公室意见")
-        .text(&comments)
-        .closing(None, ISSUER, &m.date)
+        .table_sized(&["办公室意见"], &[vec![comments]], &[1000], SIZE_5)
+        // No 版记: a one-page form under the office's mark, dated in its facts.
         .bytes()
 }

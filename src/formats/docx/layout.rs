@@ -29,17 +29,12 @@ pub const FOOTER: i32 = mm(23);
 /// of the body.
 pub const LINES_PER_PAGE: i32 = 22;
 pub const LINE_PITCH: i32 = TYPE_HEIGHT / LINES_PER_PAGE;
-/// 28 characters to the line: Word's grid adds `charSpace`/4096 pt to each character of the
-/// default size (16 pt), here a little less than nothing, so that 28 fill 156 mm.
+/// 28 characters to the line: each character is set this many twentieths of a point closer
+/// than its 16 pt (`w:spacing`), so that 28 fill 156 mm. Word's character grid
+/// (`linesAndChars` with `charSpace`) would do it in Word alone: LibreOffice lays that grid out
+/// at about 19 a line, while spacing reads alike in both; the grid keeps the 22 lines.
 pub const CHARS_PER_LINE: i32 = 28;
-pub const CHAR_SPACE: isize = {
-    let pitch_twips = TYPE_WIDTH as f64 / CHARS_PER_LINE as f64;
-    let extra_pt = pitch_twips / 20.0 - BODY_PT as f64;
-    // Rounded down: a grid a hair too wide would carry the 28th character to the next line.
-    let v = extra_pt * 4096.0;
-    let t = v as isize;
-    if (t as f64) > v { t - 1 } else { t }
-};
+pub const CHAR_SPACING: i32 = TYPE_WIDTH / CHARS_PER_LINE - BODY_PT as i32 * 20;
 
 /// 3号 (16 pt): the body, headings and the number; in half-points, as Word counts sizes.
 pub const BODY_PT: u32 = 16;
@@ -48,8 +43,11 @@ pub const SIZE_3: usize = 32;
 pub const SIZE_2: usize = 44;
 /// 4号 (14 pt): the page numbers, 抄送 and 印发, tables.
 pub const SIZE_4: usize = 28;
-/// 小初 (36 pt) would not fit the office's 17-character name on one line: 26 pt does.
-pub const SIZE_MARK: usize = 52;
+/// 5号 (10.5 pt): a table of many columns (the unit brief).
+pub const SIZE_5: usize = 21;
+/// 小初 (36 pt) would not fit the office's 17-character name on one line: 24 pt does, with room
+/// to spare in LibreOffice and Word (26 pt fills the 156 mm exactly and wraps).
+pub const SIZE_MARK: usize = 48;
 
 /// The fonts as Chinese offices have them installed, each with the fallback Word and
 /// LibreOffice take where it is missing (declared in the font table, `fonts.rs`).
@@ -79,10 +77,10 @@ mod tests {
         assert_eq!(MARGIN_RIGHT, 1475);
         assert_eq!(MARGIN_BOTTOM, 1984);
         assert_eq!(LINE_PITCH, 579);
-        assert_eq!(CHAR_SPACE, -849);
+        assert_eq!(CHAR_SPACING, -5);
         // 28 characters fit, 29 do not.
-        let pitch = BODY_PT as f64 * 20.0 + CHAR_SPACE as f64 / 4096.0 * 20.0;
-        assert!(pitch * 28.0 <= TYPE_WIDTH as f64);
-        assert!(pitch * 29.0 > TYPE_WIDTH as f64);
+        let pitch = BODY_PT as i32 * 20 + CHAR_SPACING;
+        assert!(pitch * 28 <= TYPE_WIDTH);
+        assert!(pitch * 29 > TYPE_WIDTH);
     }
 }

@@ -55,16 +55,17 @@ mod tests {
             opening: "截至2022年10月20日，共有任务3项。".into(),
             sections: vec![SectionDraft {
                 heading: "（一）加强制度建设".into(),
-                pieces: vec![
+                paragraphs: vec![vec![
                     Piece::Text("（任务1.1）司法部：".into()),
                     Piece::Sourced {
                         text: format!("</w:t></w:r>{}\u{1}。", "长".repeat(300)),
                         n: 1,
                     },
-                ],
+                ]],
             }],
             reporting: vec!["全部按时。".into()],
             red: vec![],
+            red_rows: vec![],
             requests: vec![],
             closing: "请继续推进。".into(),
             sources: vec![Source {

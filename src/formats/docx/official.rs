@@ -10,9 +10,9 @@ use super::layout::*;
 use docx_rs::{
     AlignmentType, BorderType, BreakType, DocGrid, DocGridType, Docx, FieldCharType, Footer,
     Header, InstrPAGE, InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph,
-    ParagraphBorder, ParagraphBorderPosition, Run, RunFonts, SpecialIndentType, Tab, TabValueType,
-    Table, TableAlignmentType, TableCell, TableLayoutType, TableRow, VAlignType, VertAlignType,
-    WidthType,
+    ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType,
+    Tab, TabValueType, Table, TableAlignmentType, TableCell, TableLayoutType, TableRow, VAlignType,
+    VertAlignType, WidthType,
 };
 
 /// A piece of a body paragraph.
@@ -78,6 +78,14 @@ fn border(position: ParagraphBorderPosition, size: usize, color: &str) -> Paragr
         .color(color)
 }
 
+/// Only these rules on a paragraph: docx-rs's own default draws a box round it.
+fn rules(borders: &[ParagraphBorder]) -> ParagraphBorders {
+    borders
+        .iter()
+        .cloned()
+        .fold(ParagraphBorders::with_empty(), ParagraphBorders::set)
+}
+
 impl Official {
     /// An empty document on the GB/T 9704 page; `draft`: 草稿 in the header.
     pub fn new(draft: bool) -> Official {
@@ -100,6 +108,7 @@ impl Official {
                     .gutter(0),
             )
             .default_size(SIZE_3)
+            .default_spacing(CHAR_SPACING)
             .default_fonts(fonts(FANGSONG))
             .footer(Footer::new().add_paragraph(odd))
             .even_footer(Footer::new().add_paragraph(even))
@@ -108,9 +117,8 @@ impl Official {
             .updated_at("1970-01-01T00:00:00Z");
         docx.document = docx.document.doc_grid(
             DocGrid::new()
-                .grid_type(DocGridType::LinesAndChars)
-                .line_pitch(LINE_PITCH as usize)
-                .char_space(CHAR_SPACE),
+                .grid_type(DocGridType::Lines)
+                .line_pitch(LINE_PITCH as usize),
         );
         if draft {
             let p = o
@@ -167,6 +175,7 @@ impl Official {
             .paragraph()
             .align(AlignmentType::Center)
             .line_spacing(exact(LINE_PITCH * 2))
+            .snap_to_grid(false)
             .add_run(run(issuer, XIAOBIAOSONG, SIZE_MARK).color(color));
         let gap = self.paragraph().line_spacing(exact(LINE_PITCH));
         self.push(p).push(gap)
@@ -182,14 +191,10 @@ impl Official {
         if let Some(l) = label {
             p = p.add_run(run(&format!("【{l}】　"), HEITI, SIZE_3).color(color));
         }
-        p = p.add_run(run(
-            number.unwrap_or("〔　　〕　号（签发时编号）"),
-            FANGSONG,
-            SIZE_3,
-        ));
-        p.property = p
-            .property
-            .set_border(border(ParagraphBorderPosition::Bottom, 12, color));
+        p = p.add_run(run(number.unwrap_or("〔　　〕号"), FANGSONG, SIZE_3));
+        p.property =
+            p.property
+                .set_borders(rules(&[border(ParagraphBorderPosition::Bottom, 12, color)]));
         let gap = self.paragraph().line_spacing(exact(LINE_PITCH));
         self.push(p).push(gap)
     }
@@ -308,12 +313,22 @@ impl Official {
 
     /// A table across the type area: a header row in 黑体, then `rows` in 仿宋, each cell's
     /// text as text; `widths` in per-mille of the type area (they should add up to 1000).
-    pub fn table(mut self, headers: &[&str], rows: &[Vec<String>], widths: &[u32]) -> Self {
+    pub fn table(self, headers: &[&str], rows: &[Vec<String>], widths: &[u32]) -> Self {
+        self.table_sized(headers, rows, widths, SIZE_4)
+    }
+
+    /// [`Official::table`] in type of `size` half-points (a wide table in 5号).
+    pub fn table_sized(
+        mut self,
+        headers: &[&str],
+        rows: &[Vec<String>],
+        widths: &[u32],
+        size: usize,
+    ) -> Self {
         let twips: Vec<usize> = widths
             .iter()
             .map(|w| (i64::from(TYPE_WIDTH) * i64::from(*w) / 1000) as usize)
             .collect();
-        let size = SIZE_4;
         let cell = |o: &mut Official, text: &str, font: &str, w: usize, head: bool| {
             let mut p = o
                 .paragraph()
@@ -324,6 +339,8 @@ impl Official {
                         .before(0)
                         .after(0),
                 )
+                // Off the document grid: a cell is narrower than the grid's 28 characters.
+                .snap_to_grid(false)
                 .add_run(run(text, font, size));
             if head {
                 p = p.align(AlignmentType::Center);
@@ -354,8 +371,9 @@ impl Official {
             .align(TableAlignmentType::Center)
             .width(TYPE_WIDTH as usize, WidthType::Dxa);
         self.docx = self.docx.add_table(t);
-        // Word needs a paragraph between a table and what follows.
-        let after = self.paragraph().line_spacing(exact(LINE_PITCH / 2));
+        // Word needs a paragraph between a table and what follows (and one to end on): a
+        // hairline, so that a table filling its page carries no empty page after it.
+        let after = self.paragraph().snap_to_grid(false).line_spacing(exact(20));
         self.push(after)
     }
 
@@ -369,9 +387,9 @@ impl Official {
                 .line_spacing(exact(LINE_PITCH))
                 .indent(Some(one_char), None, Some(one_char), None)
                 .add_run(run(&format!("抄送：{cc}"), FANGSONG, SIZE_4));
-            p.property = p
-                .property
-                .set_border(border(ParagraphBorderPosition::Top, 8, "000000"));
+            p.property =
+                p.property
+                    .set_borders(rules(&[border(ParagraphBorderPosition::Top, 8, "000000")]));
             out = out.push(p);
         }
         let mut p = out
@@ -387,10 +405,10 @@ impl Official {
             .add_run(Run::new().add_tab())
             .add_run(run(&format!("{printed}印发"), FANGSONG, SIZE_4));
         let top = if cc.is_some() { 4 } else { 8 };
-        p.property = p
-            .property
-            .set_border(border(ParagraphBorderPosition::Top, top, "000000"))
-            .set_border(border(ParagraphBorderPosition::Bottom, 8, "000000"));
+        p.property = p.property.set_borders(rules(&[
+            border(ParagraphBorderPosition::Top, top, "000000"),
+            border(ParagraphBorderPosition::Bottom, 8, "000000"),
+        ]));
         out.push(p)
     }
 

@@ -15,6 +15,9 @@ use crate::workflows::unit_record;
 use chrono::NaiveDate;
 use serde_json::json;
 
+/// Characters of a task's text the brief shows: enough to know it, one page for the unit.
+const TEXT_SHOWN: usize = 60;
+
 /// The longest 办公室意见 (a paragraph: the brief is one page).
 pub const COMMENTS_MAX: usize = 500;
 
@@ -108,7 +111,7 @@ pub async fn unit_brief(
         };
         rows.push(BriefRow {
             code: t.code.clone(),
-            text: t.text.clone(),
+            text: crate::rules::bulletin::short(&t.text, TEXT_SHOWN),
             role: if lead { "牵头" } else { "配合" }.to_string(),
             light: light.to_string(),
             status: state.map_or("—", |s| s.status.label()).to_string(),
@@ -125,23 +128,17 @@ pub async fn unit_brief(
         sum(|r| r.returned),
     );
     let judged = on_time + late + missing + returned;
-    let punctuality = if judged == 0 {
-        "本年度尚无到期的进展情况报送。".to_string()
-    } else {
-        format!(
-            "本年度已到期进展情况{judged}份：按时报送{on_time}份，逾期报送{late}份，未报送{missing}份，被退回待重报{returned}份，按时报送率{}%。",
-            on_time * 100 / judged
-        )
+    let punctuality = match (on_time * 100).checked_div(judged) {
+        None => "本年度尚无到期的进展情况报送。".to_string(),
+        Some(rate) => format!(
+            "本年度已到期进展情况{judged}份：按时报送{on_time}份，逾期报送{late}份，未报送{missing}份，被退回待重报{returned}份，按时报送率{rate}%。"
+        ),
     };
     let lead_count = rows.iter().filter(|r| r.role == "牵头").count();
     let brief = UnitBrief {
         unit: unit.short_name.clone(),
-        as_of: format!(
-            "截至{}，本单位牵头任务{}项，配合任务{}项",
-            prose_date(today),
-            lead_count,
-            rows.len() - lead_count
-        ),
+        as_of: prose_date(today),
+        tasks: format!("牵头{}项，配合{}项", lead_count, rows.len() - lead_count),
         rows,
         punctuality,
         comments: req.comments.clone(),

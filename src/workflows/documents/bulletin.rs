@@ -8,7 +8,8 @@ use crate::rules::bulletin::{
 use crate::rules::lights::Light;
 use crate::rules::schedule::period_label;
 use crate::rules::vocabulary::ReportSnapshot;
-use crate::workflows::editions::{reason_lines, summary_of};
+use crate::workflows::editions::summary_of;
+use crate::workflows::summary::Flagged;
 use std::collections::HashMap;
 
 /// What the draft of edition `row` is made from; `None`: its snapshot cannot be read.
@@ -67,7 +68,7 @@ pub async fn bulletin_input(pool: &sqlx::PgPool, row: &EditionRow) -> sqlx::Resu
         .map(|f| RedItem {
             code: f.code.clone(),
             text: f.text.clone(),
-            reasons: reason_lines(f),
+            reasons: reasons_of(f),
         })
         .collect();
     Ok(Some(Input {
@@ -93,6 +94,28 @@ pub async fn bulletin_input(pool: &sqlx::PgPool, row: &EditionRow) -> sqlx::Resu
         red,
         requests: db::documents::open_requests_at(pool, row.plan_id, row.issued_at).await?,
     }))
+}
+
+/// Units a reason names before it says how many more: a 通报 names, the list on the edition's
+/// page has them all.
+const UNITS_NAMED: usize = 3;
+
+/// A red item's reasons, one a line, each naming its first units and counting the rest.
+fn reasons_of(f: &Flagged) -> Vec<String> {
+    if f.lines.is_empty() {
+        return f.reasons.clone();
+    }
+    f.lines
+        .iter()
+        .map(|l| {
+            let names: Vec<&str> = l.units.iter().map(|u| u.unit.as_str()).collect();
+            match names.len() {
+                0 => l.text.clone(),
+                n if n <= UNITS_NAMED => format!("{}：{}", l.text, names.join("、")),
+                n => format!("{}：{}等{n}个单位", l.text, names[..UNITS_NAMED].join("、")),
+            }
+        })
+        .collect()
 }
 
 /// The 通报 draft of edition `row`.

@@ -106,7 +106,7 @@ pub fn compare(a: &Summary, b: &Summary) -> Vec<Compared> {
 
 /// A flagged task's reasons, one a line, each with the units it names (an edition issued
 /// before lines were kept: its reasons as they were).
-pub(crate) fn reason_lines(f: &summary::Flagged) -> Vec<String> {
+fn reason_lines(f: &summary::Flagged) -> Vec<String> {
     if f.lines.is_empty() {
         return f.reasons.clone();
     }

@@ -6,7 +6,7 @@
 // The outage test times its failures: it runs alone, the others together (`common::turns`).
 
 mod busy;
-mod http;
+pub(crate) mod http;
 mod outage;
 mod plan;
 pub(crate) mod process;
