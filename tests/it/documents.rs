@@ -707,3 +707,65 @@ fn render(docx: &[u8], out: &std::path::Path, name: &str) -> (usize, f64) {
     let dark = pixels.iter().filter(|&&p| p < 160).count();
     (pages, dark as f64 * 100.0 / pixels.len().max(1) as f64)
 }
+
+/// `POST /api/v1/plans/{id}/editions` (office token): 201 with `{id, number, title}`; the same
+/// content again is 409, nothing issued; a leader's token is refused.
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn an_office_script_issues_an_edition_through_the_api(pool: PgPool) {
+    let plan = common::seed(&pool).await[0];
+    let office = create_user(&pool, "office", Role::Office, None).await;
+    let leader = create_user(&pool, "leader", Role::Leader, None).await;
+    let (office_token, leader_token) = (
+        common::token_for(&pool, office).await,
+        common::token_for(&pool, leader).await,
+    );
+    let app = app_on(&pool, day());
+    let post = |token: String| {
+        let app = app.clone();
+        async move {
+            common::send(
+                &app,
+                axum::http::Request::post(format!("/api/v1/plans/{plan}/editions"))
+                    .header("authorization", format!("Bearer {token}"))
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    let r = post(office_token.clone()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let j = r.json();
+    assert_eq!(j["number"], 1);
+    assert!(
+        j["title"]
+            .as_str()
+            .unwrap()
+            .ends_with("落实情况的通报（第1期）"),
+        "{j}"
+    );
+    let id = j["id"].as_i64().unwrap();
+    assert_eq!(j["bulletin"], format!("/editions/{id}/bulletin.docx"));
+    let again = post(office_token).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    assert!(
+        again.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("完全相同")
+    );
+    assert_eq!(post(leader_token).await.status, StatusCode::FORBIDDEN);
+    let editions: i64 = sqlx::query_scalar("SELECT count(*) FROM editions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(editions, 1);
+    // The 通报 of the edition, by the same token.
+    let r = common::get_with_token(
+        &app,
+        &format!("/editions/{id}/bulletin.docx"),
+        &common::token_for(&pool, office).await,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+}

@@ -181,7 +181,13 @@ async fn the_description_names_exactly_the_routes_served(pool: PgPool) {
                 "{method} {path}"
             );
         }
-        let mut statuses = vec![200, 400, 503];
+        // What it answers when it works: 201 for what it creates, else 200.
+        let ok = if op["responses"].get("201").is_some() {
+            201
+        } else {
+            200
+        };
+        let mut statuses = vec![ok, 400, 503];
         if !public {
             statuses.push(401);
         }
@@ -309,6 +315,22 @@ async fn real_answers_match_the_documented_schemas(pool: PgPool) {
     expect(task, "patch", 422, office.patch(&uri, &wrong).await);
     expect(task, "patch", 403, leader.patch(&uri, &reset).await);
 
+    // An edition issued by the office's script: 201, then the same content again 409; a leader
+    // is refused, an unknown plan is not found.
+    let editions = "/api/v1/plans/{id}/editions";
+    let uri = format!("/api/v1/plans/{plan}/editions");
+    expect(editions, "post", 201, office.post(&uri, &json!({})).await);
+    expect(editions, "post", 409, office.post(&uri, &json!({})).await);
+    expect(editions, "post", 403, leader.post(&uri, &json!({})).await);
+    expect(
+        editions,
+        "post",
+        404,
+        office
+            .post("/api/v1/plans/999999/editions", &json!({}))
+            .await,
+    );
+
     // Refusals of the reads: no token, a revoked-looking one, an unknown plan or task, a bad
     // escape in the address.
     expect(
@@ -340,7 +362,7 @@ async fn real_answers_match_the_documented_schemas(pool: PgPool) {
         "answers not as described:\n{}",
         failures.join("\n")
     );
-    let all: BTreeSet<u16> = [200, 400, 401, 403, 404, 409, 413, 422].into();
+    let all: BTreeSet<u16> = [200, 201, 400, 401, 403, 404, 409, 413, 422].into();
     assert_eq!(seen, all, "every kind of answer was tried");
 }
 
