@@ -14,6 +14,8 @@ pub struct BriefRow {
     pub role: String,
     /// 红灯, 黄灯, 绿灯, 已办结.
     pub light: String,
+    /// The light by its stored name (`red`…), for the page's dot; empty when unknown.
+    pub light_key: String,
     pub status: String,
     /// The period of the latest accepted report, or 暂无.
     pub latest: String,

@@ -31,6 +31,8 @@ struct IssuePage {
     heading: String,
     /// What the document is about, `(label, value)`.
     facts: Vec<(String, String)>,
+    /// The units it goes to, `(role, names)`: each name kept on one line.
+    units: Vec<(String, Vec<String>)>,
     /// The form posts here; its 预览草稿 button gets `draft_href` with the fields.
     action: String,
     draft_href: String,
@@ -96,20 +98,22 @@ async fn supervision_page(
         db::documents::for_subject(pool, DocKind::Supervision.as_str(), task.id).await?,
         ctx.plan.id,
     );
-    let units = |names: &[String], none: &str| {
-        if names.is_empty() {
-            none.to_string()
+    let names = |list: &[String], none: &str| {
+        if list.is_empty() {
+            vec![none.to_string()]
         } else {
-            names.join("、")
+            list.to_vec()
         }
     };
     Ok(IssuePage {
+        units: vec![
+            ("牵头单位".into(), names(&task.lead_names, "待明确")),
+            ("配合单位".into(), names(&task.co_names, "无")),
+        ],
         kind: DocKind::Supervision.label(),
         heading: format!("印发督办单：任务{}", task.code),
         facts: vec![
             ("任务".into(), task.text.clone()),
-            ("牵头单位".into(), units(&task.lead_names, "待明确")),
-            ("配合单位".into(), units(&task.co_names, "无")),
             ("办理时限".into(), task.deadline().describe(task.plan_year)),
             ("报送周期".into(), task.effective_cycle().label().into()),
         ],
@@ -242,8 +246,8 @@ async fn urge_page(
     Ok(IssuePage {
         kind: DocKind::Urge.label(),
         heading: format!("印发催办单：{}", urge.unit_name),
+        units: vec![("催办单位".into(), vec![urge.unit_name.clone()])],
         facts: vec![
-            ("催办单位".into(), urge.unit_name.clone()),
             ("报送期次".into(), period_label(&urge.period)),
             ("催办事项".into(), urge.task_codes.join("、")),
             (

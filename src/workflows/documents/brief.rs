@@ -73,12 +73,11 @@ pub async fn unit_brief(
     for t in &tasks {
         let lead = t.lead_ids.contains(&unit_id);
         let state = states.get(&t.id);
-        let light = state.map_or("—", |s| {
+        let light = state.map(|s| {
             s.units
                 .iter()
                 .find(|(u, _)| *u == unit_id)
                 .map_or(s.light, |(_, j)| j.light)
-                .label()
         });
         let latest = mine
             .iter()
@@ -113,7 +112,8 @@ pub async fn unit_brief(
             code: t.code.clone(),
             text: crate::rules::bulletin::short(&t.text, TEXT_SHOWN),
             role: if lead { "牵头" } else { "配合" }.to_string(),
-            light: light.to_string(),
+            light: light.map_or("—", |l| l.label()).to_string(),
+            light_key: light.map_or("", |l| l.as_str()).to_string(),
             status: state.map_or("—", |s| s.status.label()).to_string(),
             latest,
             next,

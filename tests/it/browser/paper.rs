@@ -62,6 +62,8 @@ fn the_walk(ids: &Ids) -> Vec<Visit> {
         task,
         report,
         edition,
+        urge,
+        typical,
     } = ids;
     let v = |who, name, path: &str| Visit {
         who,
@@ -82,6 +84,7 @@ fn the_walk(ids: &Ids) -> Vec<Visit> {
         ),
         v(Who::Liaison, "report", &format!("/reports/{report}")),
         v(Who::Liaison, "task", &format!("/tasks/{task}")),
+        v(Who::Liaison, "unit-brief", &format!("/units/{unit}/brief")),
         v(Who::Office, "home", "/"),
         v(Who::Office, "plan", "/plan"),
         v(Who::Office, "summary", "/summary"),
@@ -97,6 +100,18 @@ fn the_walk(ids: &Ids) -> Vec<Visit> {
         v(Who::Office, "users", "/admin/users"),
         v(Who::Office, "audit", "/admin/audit"),
         v(Who::Office, "notifications", "/admin/notifications"),
+        v(
+            Who::Office,
+            "supervision",
+            &format!("/tasks/{task}/supervision"),
+        ),
+        v(Who::Office, "urge-notice", &format!("/urges/{urge}/notice")),
+        v(
+            Who::Office,
+            "unit-brief",
+            &format!("/units/{typical}/brief"),
+        ),
+        v(Who::Office, "documents", "/admin/documents"),
         v(Who::Office, "password", "/account/password"),
         v(Who::Leader, "home", "/"),
         v(Who::Leader, "summary", "/summary"),
@@ -113,6 +128,9 @@ pub(super) struct Ids {
     pub task: String,
     pub report: i64,
     pub edition: i64,
+    /// An urge to 公安部 about the task, and a unit of a typical number of tasks.
+    pub urge: i64,
+    pub typical: i64,
 }
 
 /// The demo data (two quarters of reports), and edition 1 issued on 2022-10-20.
@@ -136,11 +154,33 @@ pub(super) async fn demo(pool: &PgPool) -> Ids {
     .fetch_one(pool)
     .await
     .unwrap();
+    let urge: i64 = sqlx::query_scalar(
+        "INSERT INTO urges (plan_id, unit_id, period, task_codes, message)
+         VALUES ($1, $2, '2022-Q3', ARRAY[$3], '请尽快报送第三季度进展情况') RETURNING id",
+    )
+    .bind(plan)
+    .bind(unit)
+    .bind(&task)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    // The median unit by its tasks in the plan.
+    let typical: i64 = sqlx::query_scalar(
+        "SELECT unit_id FROM (SELECT tu.unit_id, count(*) AS n FROM task_units tu
+           JOIN tasks t ON t.id = tu.task_id WHERE t.plan_id = $1 GROUP BY tu.unit_id) c
+         ORDER BY n, unit_id OFFSET (SELECT count(DISTINCT unit_id) / 2 FROM task_units) LIMIT 1",
+    )
+    .bind(plan)
+    .fetch_one(pool)
+    .await
+    .unwrap();
     Ids {
         unit,
         task,
         report,
         edition,
+        urge,
+        typical,
     }
 }
 
@@ -398,6 +438,7 @@ async fn summary_and_edition_print_on_few_a4_pages(pool: PgPool) {
     for (name, path, most) in [
         ("summary", "/summary".to_string(), 4),
         ("edition", format!("/editions/{}", ids.edition), 6),
+        ("unit-brief", format!("/units/{}/brief", ids.typical), 1),
     ] {
         b.go(&server.url(&path)).await;
         let pdf = b.print_pdf().await;
