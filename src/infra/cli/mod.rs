@@ -1,5 +1,6 @@
 //! The `duban` command line.
 
+mod document;
 mod import;
 mod notify;
 mod progress;
@@ -61,6 +62,9 @@ pub enum Command {
     /// 通知：投递到期的邮件和 Webhook（供以 cron 定时投递的部署使用）
     #[command(subcommand, after_help = ENV_HELP)]
     Notify(notify::NotifyCommand),
+    /// 公文：写出一期通报的草稿（bulletin）
+    #[command(subcommand, after_help = ENV_HELP)]
+    Document(document::DocumentCommand),
     /// 生成演示数据：demo 为示例用户和 2022 年两个季度的进展情况；large 为性能测试用的大规模合成数据（已有报告时拒绝）
     #[command(after_help = ENV_HELP)]
     DemoData(DemoArgs),
@@ -198,6 +202,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Import(args) => import::run(&cli.db, &args).await,
         Command::User(command) => user::run(&cli.db, &command).await,
+        Command::Document(command) => document::run(&cli.db, &command).await,
         Command::Notify(command) => notify::run(&cli.db, &command).await,
         Command::DemoData(args) if args.scale == "large" => demo_large(&cli.db, &args).await,
         Command::DemoData(args) => {
