@@ -77,6 +77,8 @@ fn is_page(path: &str) -> bool {
         || path.ends_with(".xlsx")
         || path.ends_with(".csv")
         || path.ends_with("/xlsx")
+        || path.ends_with(".docx")
+        || path.ends_with("/docx")
         || path.starts_with("/attachments/"))
 }
 
@@ -87,6 +89,7 @@ struct Ids {
     report: i64,
     edition: i64,
     user: i64,
+    urge: i64,
 }
 
 fn concrete(path: &str, ids: &Ids) -> String {
@@ -95,7 +98,8 @@ fn concrete(path: &str, ids: &Ids) -> String {
         .replace("/units/{id}", &format!("/units/{}", ids.unit))
         .replace("/reports/{id}", &format!("/reports/{}", ids.report))
         .replace("/editions/{id}", &format!("/editions/{}", ids.edition))
-        .replace("/admin/users/{id}", &format!("/admin/users/{}", ids.user));
+        .replace("/admin/users/{id}", &format!("/admin/users/{}", ids.user))
+        .replace("/urges/{id}", &format!("/urges/{}", ids.urge));
     assert!(
         !p.contains('{'),
         "no id for the page {path}: add it to `concrete`"
@@ -157,13 +161,14 @@ async fn small(pool: &PgPool) -> (Vec<(&'static str, Client)>, Ids) {
         .execute(pool)
         .await
         .unwrap();
-    sqlx::query(
+    let urge: i64 = sqlx::query_scalar(
         "INSERT INTO urges (plan_id, unit_id, period, task_codes, message)
-         SELECT t.plan_id, $2, '2022-Q1', ARRAY[t.code], '请报送' FROM tasks t WHERE t.id = $1",
+         SELECT t.plan_id, $2, '2022-Q1', ARRAY[t.code], '请报送' FROM tasks t WHERE t.id = $1
+         RETURNING id",
     )
     .bind(task)
     .bind(unit)
-    .execute(pool)
+    .fetch_one(pool)
     .await
     .unwrap();
     let app = common::app(pool.clone());
@@ -192,6 +197,7 @@ async fn small(pool: &PgPool) -> (Vec<(&'static str, Client)>, Ids) {
             report,
             edition,
             user,
+            urge,
         },
     )
 }

@@ -54,7 +54,10 @@ pub async fn run(db_args: &DbArgs, command: &DocumentCommand) -> anyhow::Result<
                 let quoted = draft.sources.len();
                 let content = Content::Bulletin(draft);
                 let today = chrono::Local::now().date_naive();
-                (content.draft(today)?, format!("通报草稿（引文 {quoted} 处）"))
+                (
+                    content.draft(today)?,
+                    format!("通报草稿（引文 {quoted} 处）"),
+                )
             }
         };
         std::fs::write(&args.output, &bytes)

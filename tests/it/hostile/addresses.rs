@@ -48,7 +48,7 @@ fn fill(w: &World, path: &str, bad: Option<(&str, &str)>) -> String {
 fn who(path: &str) -> Who {
     if path.starts_with("/api/") {
         Who::OfficeToken
-    } else if path.starts_with("/my") || path.starts_with("/urges/") {
+    } else if path.starts_with("/my") || (path.starts_with("/urges/") && path.ends_with("/ack")) {
         Who::Liaison
     } else {
         Who::Office

@@ -371,6 +371,42 @@ async fn table(w: &World, method: &Method, path: &str) -> Option<Vec<Case>> {
                 .at("a task code over i64", format!("/api/v1/plans/{plan}/tasks/{big}"), 404, f_none("的任务"))
                 .finish()
         }
+        // Reads no body (an edition is issued as the plan stands): only its address can be
+        // wrong.
+        ("POST", "/api/v1/plans/{id}/editions") => {
+            Table {
+                who: Who::OfficeToken,
+                method: Method::POST,
+                uri: String::new(),
+                base: json!({}),
+                cases: Vec::new(),
+            }
+            .at(
+                "a plan id that is text",
+                "/api/v1/plans/x/editions".into(),
+                404,
+                f_none("找不到编号为“x”的工作要点"),
+            )
+            .at(
+                "a plan id over i64",
+                format!("/api/v1/plans/{big}/editions"),
+                404,
+                f_none("的工作要点"),
+            )
+            .at(
+                "a negative plan id",
+                "/api/v1/plans/-1/editions".into(),
+                404,
+                f_none("的工作要点"),
+            )
+            .at(
+                "no such plan",
+                "/api/v1/plans/999999/editions".into(),
+                404,
+                f_none("的工作要点"),
+            )
+            .cases
+        }
         // Reads no body: only its address can be wrong.
         ("POST", "/api/v1/notifications/{id}/read") => {
             Table {

@@ -1948,6 +1948,165 @@ async fn table(w: &World, path: &str) -> Option<Vec<Case>> {
                 )
                 .finish()
         }
+        // 公文: every refusal numbers nothing (the suite checks no document was written).
+        "/tasks/{code}/supervision" => {
+            let over = long(2001);
+            Table::new(
+                Who::Office,
+                "/tasks/1.3.1/supervision",
+                &[("requirements", "请按期完成。"), ("reply_by", "")],
+            )
+            .with(
+                "a reply date that is no date",
+                &[("reply_by", Some("2022-02-30"))],
+                422,
+                Beside("e-reply_by", "回复时限应为日期"),
+            )
+            .with(
+                "a reply date of five digits",
+                &[("reply_by", Some("99999-01-01"))],
+                422,
+                Beside("e-reply_by", "回复时限应为日期"),
+            )
+            .with(
+                "a reply date before today",
+                &[("reply_by", Some("2022-07-04"))],
+                422,
+                Beside("e-reply_by", "回复时限不能早于今天"),
+            )
+            .with(
+                "over-long requirements",
+                &[("requirements", Some(&over))],
+                422,
+                Beside("e-requirements", "督办要求不能超过2000字"),
+            )
+            .at(
+                "a task the plan does not have",
+                "/tasks/9.9.9/supervision".into(),
+                404,
+                Page("没有编号为“9.9.9”的任务"),
+            )
+            .at(
+                "a code over i64",
+                format!("/tasks/{I64_OVERFLOW}/supervision"),
+                404,
+                Page("的任务"),
+            )
+            .finish()
+        }
+        "/urges/{id}/notice" => Table::new(
+            Who::Office,
+            format!("/urges/{}/notice", w.urge),
+            &[("reply_by", "")],
+        )
+        .with(
+            "a reply date that is no date",
+            &[("reply_by", Some("下周"))],
+            422,
+            Beside("e-reply_by", "回复时限应为日期"),
+        )
+        .with(
+            "a reply date before today",
+            &[("reply_by", Some("2021-12-31"))],
+            422,
+            Beside("e-reply_by", "回复时限不能早于今天"),
+        )
+        .at(
+            "an id that is text",
+            "/urges/abc/notice".into(),
+            404,
+            Page("找不到该催办"),
+        )
+        .at(
+            "an id over i64",
+            format!("/urges/{I64_OVERFLOW}/notice"),
+            404,
+            Page("找不到该催办"),
+        )
+        .at(
+            "no such urge",
+            "/urges/999999/notice".into(),
+            404,
+            Page("找不到该催办"),
+        )
+        .finish(),
+        "/editions/{id}/bulletin" => Table::bodiless(Who::Office, "")
+            .at(
+                "an id that is text",
+                "/editions/abc/bulletin".into(),
+                404,
+                Page("没有该期督办通报"),
+            )
+            .at(
+                "an id over i64",
+                format!("/editions/{I64_OVERFLOW}/bulletin"),
+                404,
+                Page("没有该期督办通报"),
+            )
+            .at(
+                "no such edition",
+                "/editions/999999/bulletin".into(),
+                404,
+                Page("没有该期督办通报"),
+            )
+            .finish(),
+        "/units/{id}/brief" => {
+            let over = long(501);
+            Table::new(
+                Who::Office,
+                format!("/units/{}/brief", w.unit_a),
+                &[("comments", "请按时报送。")],
+            )
+            .with(
+                "over-long comments",
+                &[("comments", Some(&over))],
+                422,
+                Beside("e-comments", "办公室意见不能超过500字"),
+            )
+            .at(
+                "an id that is text",
+                "/units/abc/brief".into(),
+                404,
+                Page("找不到该单位"),
+            )
+            .at(
+                "no such unit",
+                "/units/999999/brief".into(),
+                404,
+                Page("找不到该单位"),
+            )
+            .finish()
+        }
+        "/admin/documents/series" => Table::new(
+            Who::Office,
+            "/admin/documents/series",
+            &[("supervision", "打假办督"), ("urge", "打假办催")],
+        )
+        .with(
+            "a prefix of 21 characters",
+            &[("supervision", Some(&"督".repeat(21)))],
+            422,
+            Beside("e-supervision", "前缀最多20个字"),
+        )
+        .with(
+            "a prefix with the year's brackets",
+            &[("urge", Some("打假办催〔2022〕"))],
+            422,
+            Beside("e-urge", "前缀只写机关代字，年份“〔2022〕”和序号由系统添加"),
+        )
+        .with(
+            "a prefix ending in a digit",
+            &[("bulletin", Some("通报1"))],
+            422,
+            Beside("e-bulletin", "前缀只写机关代字"),
+        )
+        .with(
+            "markup as a prefix",
+            &[("brief", Some("<b>览</b>"))],
+            422,
+            Beside("e-brief", "前缀只写机关代字"),
+        )
+        .finish(),
         "/urges/{id}/ack" => Table::bodiless(Who::Liaison, "")
             .at(
                 "an id that is text",
@@ -2107,5 +2266,7 @@ async fn every_form_refuses_bad_input_exactly(pool: PgPool) {
     );
     let n = run(&w, &cases).await;
     assert!(n > 300, "suspiciously few cases: {n}");
+    let documents = crate::common::probe::count(&w.pool, "documents").await;
+    assert_eq!(documents, 0, "a refused form numbered a document");
     super::record("every_form", n);
 }
