@@ -17,6 +17,7 @@ pub mod cluster;
 pub mod coordination;
 pub mod documents;
 pub mod editions;
+pub mod extensions;
 pub mod import;
 pub mod notices;
 pub mod plans;

@@ -162,6 +162,17 @@ impl Access {
         self.role == Role::Liaison && self.unit_id == Some(unit_id)
     }
 
+    /// Ask for an extension (延期申请) for a unit responsible on the task: that unit's liaison,
+    /// or the office for it (a unit with no liaison asks by telephone).
+    pub fn may_request_extension_for(self, unit_id: i64) -> bool {
+        self.may_write_for(unit_id)
+    }
+
+    /// Approve or refuse an extension: the office.
+    pub fn may_decide_extension(self) -> bool {
+        self.office()
+    }
+
     /// Change the plan: assignments, deadlines, cycles, units, closing and reopening tasks.
     pub fn may_edit_plan(self) -> bool {
         self.office()

@@ -44,6 +44,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("edition_issued", "发布通报"),
     ("document_issued", "印发公文"),
     ("document_series_changed", "修改发文字号"),
+    ("extension_requested", "申请延期"),
+    ("extension_decided", "审批延期申请"),
     ("demo_data", "载入演示数据"),
     ("demo_data_large", "载入大规模演示数据"),
 ];

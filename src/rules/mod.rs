@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bulletin;
 pub mod documents;
 pub mod due_soon;
+pub mod extensions;
 #[cfg(test)]
 mod fixtures;
 pub mod input;

@@ -34,6 +34,10 @@ pub enum NoticeKind {
     WeeklyOffice,
     /// 每周红灯事项: the leaders' weekly digest.
     WeeklyLeader,
+    /// 延期申请 (to the office).
+    ExtensionRequested,
+    /// 延期申请已审批 (to the unit that asked).
+    ExtensionDecided,
 }
 
 /// Whom an event is addressed to, beyond the task's followers.
@@ -50,7 +54,7 @@ pub enum Audience {
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 14] = [
+    pub const ALL: [NoticeKind; 16] = [
         NoticeKind::Assigned,
         NoticeKind::ReportReturned,
         NoticeKind::ReportAccepted,
@@ -65,6 +69,8 @@ impl NoticeKind {
         NoticeKind::Overdue,
         NoticeKind::WeeklyOffice,
         NoticeKind::WeeklyLeader,
+        NoticeKind::ExtensionRequested,
+        NoticeKind::ExtensionDecided,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -83,6 +89,8 @@ impl NoticeKind {
             NoticeKind::Overdue => "overdue",
             NoticeKind::WeeklyOffice => "weekly_office",
             NoticeKind::WeeklyLeader => "weekly_leader",
+            NoticeKind::ExtensionRequested => "extension_requested",
+            NoticeKind::ExtensionDecided => "extension_decided",
         }
     }
 
@@ -107,13 +115,17 @@ impl NoticeKind {
             NoticeKind::Overdue => "逾期未报提醒（每日）",
             NoticeKind::WeeklyOffice => "每周督办情况",
             NoticeKind::WeeklyLeader => "每周红灯事项",
+            NoticeKind::ExtensionRequested => "延期申请",
+            NoticeKind::ExtensionDecided => "延期申请已审批",
         }
     }
 
     pub fn audience(self) -> Audience {
         match self {
             NoticeKind::TaskClosed | NoticeKind::TaskReopened => Audience::TaskUnits,
-            NoticeKind::ReportSubmitted | NoticeKind::WeeklyOffice => Audience::Office,
+            NoticeKind::ReportSubmitted
+            | NoticeKind::WeeklyOffice
+            | NoticeKind::ExtensionRequested => Audience::Office,
             NoticeKind::WeeklyLeader => Audience::Leaders,
             _ => Audience::Unit,
         }
@@ -138,7 +150,10 @@ impl NoticeKind {
             | NoticeKind::DueInThreeDays
             | NoticeKind::DueToday
             | NoticeKind::Overdue => role == Role::Liaison,
-            NoticeKind::ReportSubmitted | NoticeKind::WeeklyOffice => role == Role::Office,
+            NoticeKind::ReportSubmitted
+            | NoticeKind::WeeklyOffice
+            | NoticeKind::ExtensionRequested => role == Role::Office,
+            NoticeKind::ExtensionDecided => role == Role::Liaison,
             NoticeKind::WeeklyLeader => role == Role::Leader,
             _ => true,
         };

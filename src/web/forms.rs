@@ -212,7 +212,7 @@ fn control_refusal(field: &str) -> AppError {
 }
 
 /// Messages keyed by field name; a template asks `errors.get("login")`.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct FieldErrors(HashMap<&'static str, String>);
 
 impl FieldErrors {

@@ -79,3 +79,8 @@ id_in_path!(
     DocumentId,
     "找不到该公文。"
 );
+id_in_path!(
+    /// 延期申请: a request to move a task's deadline.
+    ExtensionId,
+    "找不到该延期申请。"
+);

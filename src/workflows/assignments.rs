@@ -142,7 +142,22 @@ pub async fn change_task(
     today: NaiveDate,
 ) -> Result<i32, ChangeError> {
     let mut tx = pool.begin().await?;
-    let task = db::assignments::lock_task(&mut tx, plan_id, code)
+    let version = change_task_in(&mut tx, actor, plan_id, code, change, today).await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+/// [`change_task`] in the caller's transaction (an approved extension changes the deadline in
+/// the same transaction as its decision); on an error the caller drops the transaction.
+pub(crate) async fn change_task_in(
+    tx: &mut PgConnection,
+    actor: &Actor,
+    plan_id: i64,
+    code: &str,
+    change: TaskChange,
+    today: NaiveDate,
+) -> Result<i32, ChangeError> {
+    let task = db::assignments::lock_task(&mut *tx, plan_id, code)
         .await?
         .ok_or(ChangeError::NotFound)?;
     if task.version != change.version {
@@ -150,20 +165,20 @@ pub async fn change_task(
             current: task.version,
         });
     }
-    let owed_before = owed_now(&mut tx, plan_id, code).await?;
+    let owed_before = owed_now(&mut *tx, plan_id, code).await?;
     let mut changed = false;
     if let Some(units) = &change.units {
         let current = db::assignments::units(&mut *tx, task.id).await?;
         let wanted = units.wanted(&current);
-        changed |= change_units(&mut tx, actor, &task, &wanted, today).await?;
+        changed |= change_units(&mut *tx, actor, &task, &wanted, today).await?;
     }
     if let Some(deadline) = &change.deadline {
-        changed |= change_deadline(&mut tx, actor, &task, deadline, today).await?;
+        changed |= change_deadline(&mut *tx, actor, &task, deadline, today).await?;
     }
     if let Some(cycle) = change.cycle
         && cycle != task.cycle
     {
-        db::assignments::keep_terms(&mut tx, task.id, today).await?;
+        db::assignments::keep_terms(&mut *tx, task.id, today).await?;
         db::assignments::set_cycle(&mut *tx, task.id, cycle).await?;
         db::assignments::record_history(
             &mut *tx,
@@ -201,7 +216,7 @@ pub async fn change_task(
         return Ok(task.version);
     }
     if !change.confirm_overdue {
-        let after = owed_now(&mut tx, plan_id, code).await?;
+        let after = owed_now(&mut *tx, plan_id, code).await?;
         let overdue = newly_overdue(&owed_before, &after, today);
         if !overdue.is_empty() {
             // Dropping the transaction undoes the change.
@@ -209,7 +224,6 @@ pub async fn change_task(
         }
     }
     let version = db::assignments::bump_version(&mut *tx, task.id).await?;
-    tx.commit().await?;
     Ok(version)
 }
 

@@ -8,6 +8,7 @@ pub mod bulk_units;
 pub mod demo;
 pub mod documents;
 pub mod editions;
+pub mod extensions;
 pub mod importer;
 pub mod ledger;
 pub mod liaisons;

@@ -749,6 +749,57 @@ async fn row(
                 [401, 201, 403, 403, 403, 401, 401],
             )
         }
+        // 延期申请: read by the office, leaders and the task's units; asked by a responsible
+        // unit (its liaison, or the office for it); decided by the office.
+        (true, "/tasks/{code}/extensions") => (
+            format!("/tasks/{}/extensions", own_task(fx).await),
+            vec![],
+            [303, 200, 200, 200, 403, 303, 303],
+        ),
+        (false, "/tasks/{code}/extensions") => {
+            let code = fresh_extension_task(fx).await;
+            (
+                format!("/tasks/{code}/extensions"),
+                f(&[
+                    ("unit", fx.unit_id.to_string()),
+                    ("requested_date", "2022-12-31".into()),
+                    ("reason", "需与地方联合部署，申请延期".into()),
+                ]),
+                [303, 303, 403, 303, 403, 303, 303],
+            )
+        }
+        (false, "/extensions/{id}/decision") => {
+            let id = pending_extension(fx).await;
+            (
+                format!("/extensions/{id}/decision"),
+                f(&[
+                    ("version", "1".into()),
+                    ("decision", "refuse".into()),
+                    ("reason", "请按原定时限完成".into()),
+                ]),
+                OFFICE_REDIRECT,
+            )
+        }
+        (false, "/api/v1/plans/{id}/tasks/{code}/extensions") => {
+            let code = fresh_extension_task(fx).await;
+            let body = serde_json::json!({
+                "requested_date": "2022-12-31", "reason": "接口申请延期", "unit": "公安部",
+            });
+            (
+                format!("/api/v1/plans/{}/tasks/{code}/extensions", fx.plan_id),
+                f(&[("json", body.to_string())]),
+                [401, 201, 403, 201, 403, 401, 401],
+            )
+        }
+        (false, "/api/v1/extensions/{id}/decision") => {
+            let id = pending_extension(fx).await;
+            let body = serde_json::json!({ "approve": false, "reason": "不予延期" });
+            (
+                format!("/api/v1/extensions/{id}/decision"),
+                f(&[("json", body.to_string())]),
+                [401, 200, 403, 403, 403, 401, 401],
+            )
+        }
         (true, "/my") => (path.into(), vec![], [303, 303, 303, 200, 200, 303, 303]),
         (false, "/urges/{id}/ack") => {
             let id: i64 = sqlx::query_scalar(
@@ -911,6 +962,54 @@ async fn own_task(fx: &Fixture) -> String {
          ORDER BY t.position LIMIT 1",
     )
     .bind(fx.plan_id)
+    .bind(fx.unit_id)
+    .fetch_one(&fx.pool)
+    .await
+    .unwrap()
+}
+
+/// 公安部's task with a dated deadline and no open request: each caller asks afresh.
+async fn fresh_extension_task(fx: &Fixture) -> String {
+    // Its last task: the other rows' tasks keep their deadlines and periods.
+    let code: String = sqlx::query_scalar(
+        "SELECT t.code FROM tasks t JOIN task_units tu ON tu.task_id = t.id
+         WHERE t.plan_id = $1 AND tu.unit_id = $2
+           AND t.code NOT IN ('1.1.1', '1.3.1', '1.3.6', '1.2.2', '2.2.1', '3.1.2', '7.1.2')
+           AND NOT EXISTS (SELECT 1 FROM task_units o JOIN units u ON u.id = o.unit_id
+                           WHERE o.task_id = t.id AND u.short_name = '海关总署')
+         ORDER BY t.position DESC LIMIT 1",
+    )
+    .bind(fx.plan_id)
+    .bind(fx.unit_id)
+    .fetch_one(&fx.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "UPDATE tasks SET deadline_kind = 'date', deadline_date = '2022-09-30'
+         WHERE plan_id = $1 AND code = $2",
+    )
+    .bind(fx.plan_id)
+    .bind(&code)
+    .execute(&fx.pool)
+    .await
+    .unwrap();
+    sqlx::query("DELETE FROM extension_requests WHERE state = 'pending'")
+        .execute(&fx.pool)
+        .await
+        .unwrap();
+    code
+}
+
+/// A pending request of 公安部 on its task, at version 1.
+async fn pending_extension(fx: &Fixture) -> i64 {
+    let code = fresh_extension_task(fx).await;
+    sqlx::query_scalar(
+        "INSERT INTO extension_requests (task_id, unit_id, due_date, requested_date, reason, late)
+         SELECT id, $3, '2022-09-30', '2022-12-31', '需要延期', false FROM tasks
+         WHERE plan_id = $1 AND code = $2 RETURNING id",
+    )
+    .bind(fx.plan_id)
+    .bind(&code)
     .bind(fx.unit_id)
     .fetch_one(&fx.pool)
     .await

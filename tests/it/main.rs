@@ -23,6 +23,7 @@ mod edition_fixture;
 mod edition_issue;
 mod embedded;
 mod exports;
+mod extensions;
 mod faults;
 mod hostile;
 mod import;

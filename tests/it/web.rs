@@ -258,7 +258,9 @@ async fn api_lists_tasks_in_plan_order(pool: PgPool) {
             "cycle": "quarterly",
             "designation_complete": true,
             "light": "red",
-            "status": "not_started"
+            "status": "not_started",
+            "deadline_original": {"kind": "ongoing"},
+            "extensions": []
         })
     );
     // The API's table is the reviewed golden table.

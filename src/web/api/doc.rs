@@ -3,7 +3,7 @@
 //! `GET /api/v1/openapi.json`. `tests/it/openapi.rs` checks it names exactly the routes the
 //! router serves and that real answers match it.
 
-use super::{editions, notifications, plans, reports, tasks};
+use super::{editions, extensions, notifications, plans, reports, tasks};
 use crate::web::error::{ErrorBody, ErrorCode, ErrorDetail};
 use axum::Json;
 use utoipa::openapi::header::HeaderBuilder;
@@ -29,6 +29,8 @@ use utoipa::{Modify, OpenApi, ToResponse};
         reports::create,
         tasks::patch,
         editions::issue,
+        extensions::request,
+        extensions::decide,
         notifications::list,
         notifications::read
     ),

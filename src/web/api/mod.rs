@@ -4,6 +4,7 @@
 mod addresses;
 pub mod doc;
 mod editions;
+pub mod extensions;
 mod notifications;
 mod plans;
 mod reports;
@@ -21,6 +22,8 @@ pub fn routes() -> super::Routes {
         .get("/plans/{id}/tasks", plans::tasks)
         .get("/plans/{id}/tasks/{code}/reports", reports::list)
         .post("/plans/{id}/tasks/{code}/reports", reports::create)
+        .post("/plans/{id}/tasks/{code}/extensions", extensions::request)
+        .post("/extensions/{id}/decision", extensions::decide)
         .get("/notifications", notifications::list)
         .post("/notifications/{id}/read", notifications::read)
 }

@@ -65,6 +65,12 @@ pub struct TaskJson {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     status: Option<TaskStatus>,
+    /// The deadline the task had first (in the plan's document, before any extension or change
+    /// by the office); the same as `deadline` when it never moved.
+    deadline_original: DeadlineJson,
+    /// 延期申请 on the task, newest first: for the office, leaders and the task's units'
+    /// liaisons (empty for anyone else).
+    pub(super) extensions: Vec<super::extensions::ExtensionJson>,
 }
 
 /// 办理时限: `{kind}`, with `date` for `date` and `checkpoints` for `staged`.
@@ -108,7 +114,19 @@ pub struct TaskPage {
 
 impl From<TaskRow> for TaskJson {
     fn from(t: TaskRow) -> Self {
+        let original = t.terms_history.0.first().map_or_else(
+            || t.deadline(),
+            |first| {
+                db::tasks::deadline_of(
+                    first.deadline_kind.unwrap_or(t.plan_deadline_kind),
+                    first.deadline_date.or(t.plan_deadline_date),
+                    &first.checkpoints,
+                )
+            },
+        );
         TaskJson {
+            deadline_original: original.into(),
+            extensions: Vec::new(),
             version: t.version,
             deadline: t.deadline().into(),
             cycle: t.effective_cycle(),
@@ -186,6 +204,7 @@ pub async fn known_plan(pool: &PgPool, id: &str) -> Result<i64, ApiError> {
 pub async fn tasks(
     State(pool): State<PgPool>,
     State(clock): State<Clock>,
+    user: crate::web::auth::CurrentUser,
     Path(address): Path<PlanAddress>,
     Query(paging): Query<Paging>,
 ) -> Result<Json<TaskPage>, ApiError> {
@@ -206,11 +225,18 @@ pub async fn tasks(
     )
     .await?;
     let states = progress::task_states(&pool, &settings, &rows, clock.today()).await?;
+    let units: Vec<(i64, Vec<i64>)> = rows
+        .iter()
+        .map(|t| (t.id, t.lead_ids.iter().chain(&t.co_ids).copied().collect()))
+        .collect();
+    let mut extensions = super::extensions::of_tasks(&pool, user.access(), &units).await?;
     let items = rows
         .into_iter()
         .map(|t| {
             let state = states.get(&t.id).map(|s| (s.light, s.status));
+            let ext = extensions.remove(&t.id).unwrap_or_default();
             let mut json = TaskJson::from(t);
+            json.extensions = ext;
             json.light = state.map(|s| s.0);
             json.status = state.map(|s| s.1);
             json

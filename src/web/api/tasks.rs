@@ -254,7 +254,15 @@ pub async fn patch(
             let row = db::tasks::get_by_code(&pool, plan_id, code)
                 .await?
                 .ok_or_else(missing)?;
-            Ok(Json(row.into()))
+            let units = vec![(
+                row.id,
+                row.lead_ids.iter().chain(&row.co_ids).copied().collect(),
+            )];
+            let mut ext = super::extensions::of_tasks(&pool, user.access(), &units).await?;
+            let id = row.id;
+            let mut json = TaskJson::from(row);
+            json.extensions = ext.remove(&id).unwrap_or_default();
+            Ok(Json(json))
         }
         Err(ChangeError::Stale { current }) => Err(ApiError(AppError::Conflict {
             message: ChangeError::Stale { current }.to_string(),

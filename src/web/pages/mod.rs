@@ -7,6 +7,7 @@ mod document_issue;
 mod documents;
 mod editions;
 mod exports;
+mod extensions;
 mod home;
 mod inbox;
 mod login;
@@ -49,6 +50,8 @@ pub fn signed_in_routes() -> Routes {
         .get("/units", units::list)
         .get("/units/{id}", units::show)
         .get("/units/{id}/brief", unit_brief::show)
+        .get("/tasks/{code}/extensions", extensions::show)
+        .post("/tasks/{code}/extensions", extensions::request)
         .post("/logout", login::logout)
         .get("/account/password", account::form)
         .post("/account/password", account::submit)
@@ -144,6 +147,7 @@ pub fn office_routes() -> Routes {
         .post("/units/{id}/brief", unit_brief::issue)
         .get("/admin/documents", document_issue::register)
         .post("/admin/documents/series", document_issue::save_series)
+        .post("/extensions/{id}/decision", extensions::decide)
 }
 
 /// A multipart body that cannot be read: 413 when it is over the route's limit, else 400

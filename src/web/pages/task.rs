@@ -69,6 +69,8 @@ struct TaskPage {
     /// 督办单 issued on the task, for their readers (the office, leaders, the task's units).
     supervision: Vec<db::documents::DocumentRow>,
     may_issue_documents: bool,
+    /// 延期申请 on the task, `(all, pending)`, for the readers of its page of requests.
+    extensions: Option<(usize, usize)>,
 }
 
 /// One reporting period of the task: each unit's report, or what is owed.
@@ -347,13 +349,22 @@ async fn page(
     }
     let following = db::notices::follows(pool, row.id, user.id).await?;
     let addressed: Vec<i64> = units.iter().map(|u| u.unit_id).collect();
-    let supervision = if user.access().may_read_document_to(&addressed) {
+    let may_read_addressed = user.access().may_read_document_to(&addressed);
+    let supervision = if may_read_addressed {
         db::documents::for_subject(pool, "supervision", row.id).await?
     } else {
         Vec::new()
     };
+    let extensions = if may_read_addressed {
+        let rows = db::extensions::for_task(pool, row.id).await?;
+        let pending = rows.iter().filter(|r| r.state == "pending").count();
+        Some((rows.len(), pending))
+    } else {
+        None
+    };
     Ok(TaskPage {
         supervision,
+        extensions,
         may_issue_documents: user.access().may_issue_documents(),
         following,
         latest,

@@ -15,7 +15,14 @@ const I64_OVERFLOW: &str = "9223372036854775808";
 fn fill(w: &World, path: &str, bad: Option<(&str, &str)>) -> String {
     let mut out = path.to_string();
     for (param, value) in [
-        ("{code}", "1.3.1".to_string()),
+        (
+            "{code}",
+            if path.contains("/extensions") {
+                w.extension_task.clone()
+            } else {
+                "1.3.1".to_string()
+            },
+        ),
         ("{token_id}", w.target_token_id.to_string()),
     ] {
         out = out.replace(
@@ -35,6 +42,8 @@ fn fill(w: &World, path: &str, bad: Option<(&str, &str)>) -> String {
         w.coordination
     } else if path.starts_with("/urges/") {
         w.urge
+    } else if path.starts_with("/extensions/") || path.starts_with("/api/v1/extensions/") {
+        w.extension
     } else {
         1
     };

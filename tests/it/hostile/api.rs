@@ -371,6 +371,203 @@ async fn table(w: &World, method: &Method, path: &str) -> Option<Vec<Case>> {
                 .at("a task code over i64", format!("/api/v1/plans/{plan}/tasks/{big}"), 404, f_none("的任务"))
                 .finish()
         }
+        ("POST", "/api/v1/plans/{id}/tasks/{code}/extensions") => {
+            let over = super::long(2001);
+            let code = w.extension_task.clone();
+            Table {
+                who: Who::LiaisonToken,
+                method: Method::POST,
+                uri: format!("/api/v1/plans/{plan}/tasks/{code}/extensions"),
+                base: json!({"requested_date": "2023-03-31", "reason": "需会同地方部署"}),
+                cases: Vec::new(),
+            }
+            .with(
+                "no date",
+                json!({"requested_date": "~"}),
+                422,
+                f("requested_date", "必填，应为文字"),
+            )
+            .with(
+                "a date that is a number",
+                json!({"requested_date": 20230331}),
+                422,
+                f("requested_date", "必填，应为文字"),
+            )
+            .with(
+                "2022-02-30",
+                json!({"requested_date": "2022-02-30"}),
+                422,
+                f("requested_date", "日期格式应为 2022-10-31"),
+            )
+            .with(
+                "+262143-12-31",
+                json!({"requested_date": "+262143-12-31"}),
+                422,
+                f("requested_date", "日期格式应为"),
+            )
+            .with(
+                "a date before the deadline",
+                json!({"requested_date": "2022-09-01"}),
+                422,
+                f("requested_date", "延期后的日期应晚于现在的时限"),
+            )
+            .with(
+                "no reason",
+                json!({"reason": "~"}),
+                422,
+                f("reason", "必填，应为文字"),
+            )
+            .with(
+                "a blank reason",
+                json!({"reason": "  "}),
+                422,
+                f("reason", "请填写申请理由"),
+            )
+            .with(
+                "an over-long reason",
+                json!({"reason": over}),
+                422,
+                f("reason", "申请理由不能超过2000字"),
+            )
+            .with(
+                "a checkpoint that is text",
+                json!({"checkpoint": "a"}),
+                422,
+                f("checkpoint", "应为节点的序号"),
+            )
+            .with(
+                "a negative checkpoint",
+                json!({"checkpoint": -1}),
+                422,
+                f("checkpoint", "应为节点的序号"),
+            )
+            .with(
+                "a checkpoint of a task without any",
+                json!({"checkpoint": 0}),
+                422,
+                f("checkpoint", "该任务没有分阶段的节点"),
+            )
+            .with(
+                "a unit not on the task",
+                json!({"unit": "火星局"}),
+                422,
+                f("unit", "不是本任务的责任单位"),
+            )
+            .with(
+                "a unit that is a number",
+                json!({"unit": 7}),
+                422,
+                f("unit", "应为文字"),
+            )
+            .with(
+                "an unknown field",
+                json!({"state": "approved"}),
+                422,
+                f("state", "未知字段"),
+            )
+            .at(
+                "a plan id that is text",
+                format!("/api/v1/plans/x/tasks/{code}/extensions"),
+                404,
+                f_none("找不到编号为“x”的工作要点"),
+            )
+            .at(
+                "a task the plan does not have",
+                format!("/api/v1/plans/{plan}/tasks/9.9.9/extensions"),
+                404,
+                f_none("的任务"),
+            )
+            .finish()
+        }
+        ("POST", "/api/v1/extensions/{id}/decision") => {
+            let id = w.extension;
+            Table {
+                who: Who::OfficeToken,
+                method: Method::POST,
+                uri: format!("/api/v1/extensions/{id}/decision"),
+                base: json!({"approve": true, "reason": "同意", "version": 1}),
+                cases: Vec::new(),
+            }
+            .with(
+                "no approve",
+                json!({"approve": "~"}),
+                422,
+                f("approve", "必填，应为 true 或 false"),
+            )
+            .with(
+                "approve that is text",
+                json!({"approve": "yes"}),
+                422,
+                f("approve", "必填，应为 true 或 false"),
+            )
+            .with(
+                "a blank reason",
+                json!({"reason": ""}),
+                422,
+                f("reason", "请填写审批意见"),
+            )
+            .with(
+                "a reason that is a number",
+                json!({"reason": 1}),
+                422,
+                f("reason", "必填，应为文字"),
+            )
+            .with(
+                "2022-02-30",
+                json!({"date": "2022-02-30"}),
+                422,
+                f("date", "日期格式应为"),
+            )
+            .with(
+                "a date before the deadline",
+                json!({"date": "2022-09-01"}),
+                422,
+                f("date", "延期后的日期应晚于现在的时限"),
+            )
+            .with(
+                "a version that is text",
+                json!({"version": "1"}),
+                422,
+                f("version", "应为整数"),
+            )
+            .with(
+                "a version beyond i32",
+                json!({"version": 1e12}),
+                422,
+                f("version", "应为整数"),
+            )
+            .with(
+                "an old version",
+                json!({"version": 0}),
+                409,
+                f_none("已被他人修改"),
+            )
+            .with(
+                "an unknown field",
+                json!({"state": "approved"}),
+                422,
+                f("state", "未知字段"),
+            )
+            .at(
+                "an id that is text",
+                "/api/v1/extensions/abc/decision".into(),
+                404,
+                f_none("找不到该延期申请"),
+            )
+            .at(
+                "an id over i64",
+                format!("/api/v1/extensions/{big}/decision"),
+                404,
+                f_none("找不到该延期申请"),
+            )
+            .at(
+                "no such request",
+                "/api/v1/extensions/999999/decision".into(),
+                404,
+                f_none("找不到该延期申请"),
+            )
+            .finish()
+        }
         // Reads no body (an edition is issued as the plan stands): only its address can be
         // wrong.
         ("POST", "/api/v1/plans/{id}/editions") => {
@@ -475,5 +672,11 @@ async fn every_api_body_refuses_bad_input_exactly(pool: PgPool) {
     // Nothing of all that was written.
     let reports = crate::common::probe::count(&w.pool, "reports").await;
     assert_eq!(reports, 2, "a refused body left a report behind");
+    let pending = crate::common::probe::number(
+        &w.pool,
+        "SELECT count(*) FROM extension_requests WHERE state = 'pending' AND version = 1",
+    )
+    .await;
+    assert_eq!(pending, 1, "a refused body asked or decided an extension");
     super::record("every_api_body", n);
 }

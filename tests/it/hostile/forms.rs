@@ -2107,6 +2107,169 @@ async fn table(w: &World, path: &str) -> Option<Vec<Case>> {
             Beside("e-brief", "前缀只写机关代字"),
         )
         .finish(),
+        // 延期申请: the liaison's request (one is open already: every case is refused on its
+        // fields first), the office's decision on the open one.
+        "/tasks/{code}/extensions" => {
+            let over = long(2001);
+            Table::new(
+                Who::Liaison,
+                format!("/tasks/{}/extensions", w.extension_task),
+                &[
+                    ("requested_date", "2023-03-31"),
+                    ("reason", "需会同地方部署"),
+                ],
+            )
+            .with(
+                "a date that is no date",
+                &[("requested_date", Some("2022-02-30"))],
+                422,
+                Beside("e-requested_date", "日期格式应为 2022-10-31"),
+            )
+            .with(
+                "a date of five digits",
+                &[("requested_date", Some("99999-01-01"))],
+                422,
+                Beside("e-requested_date", "日期格式应为 2022-10-31"),
+            )
+            .with(
+                "a date before the deadline",
+                &[("requested_date", Some("2022-09-01"))],
+                422,
+                Beside(
+                    "e-requested_date",
+                    "延期后的日期应晚于现在的时限（2022年9月30日）",
+                ),
+            )
+            .with(
+                "no date",
+                &[("requested_date", None)],
+                422,
+                Beside("e-requested_date", "日期格式应为"),
+            )
+            .with(
+                "a blank reason",
+                &[("reason", Some("   "))],
+                422,
+                Beside("e-reason", "请填写申请理由"),
+            )
+            .with(
+                "an over-long reason",
+                &[("reason", Some(&over))],
+                422,
+                Beside("e-reason", "申请理由不能超过2000字"),
+            )
+            .with(
+                "a checkpoint that is text",
+                &[("checkpoint", Some("第一个"))],
+                422,
+                Beside("e-checkpoint", "请从列出的节点中选择"),
+            )
+            .with(
+                "a checkpoint of a task without any",
+                &[("checkpoint", Some("0"))],
+                422,
+                Beside("e-checkpoint", "该任务没有分阶段的节点"),
+            )
+            .with(
+                "another unit's id",
+                &[("unit", Some("999999"))],
+                403,
+                Page("无权"),
+            )
+            .at(
+                "a task the plan does not have",
+                "/tasks/9.9.9/extensions".into(),
+                404,
+                Page("没有编号为“9.9.9”的任务"),
+            )
+            .finish()
+        }
+        "/extensions/{id}/decision" => {
+            let over = long(2001);
+            Table::new(
+                Who::Office,
+                format!("/extensions/{}/decision", w.extension),
+                &[
+                    ("version", "1"),
+                    ("decision", "approve"),
+                    ("date", ""),
+                    ("reason", "同意"),
+                ],
+            )
+            .with(
+                "no decision",
+                &[("decision", None)],
+                422,
+                Beside("e-decision", "请选择批准或不予批准"),
+            )
+            .with(
+                "a decision not in the list",
+                &[("decision", Some("maybe"))],
+                422,
+                Beside("e-decision", "请选择批准或不予批准"),
+            )
+            .with(
+                "a blank reason",
+                &[("reason", Some(""))],
+                422,
+                Beside("e-reason", "请填写审批意见"),
+            )
+            .with(
+                "an over-long reason",
+                &[("reason", Some(&over))],
+                422,
+                Beside("e-reason", "审批意见不能超过2000字"),
+            )
+            .with(
+                "a date that is no date",
+                &[("date", Some("2022-13-01"))],
+                422,
+                Beside("e-date", "日期格式应为"),
+            )
+            .with(
+                "a date before the deadline",
+                &[("date", Some("2022-09-01"))],
+                422,
+                Beside("e-date", "延期后的日期应晚于现在的时限"),
+            )
+            .with(
+                "a version that is text",
+                &[("version", Some("one"))],
+                400,
+                Page("审批表单无效"),
+            )
+            .with(
+                "a version beyond i32",
+                &[("version", Some(I64_OVERFLOW))],
+                400,
+                Page("审批表单无效"),
+            )
+            .with(
+                "an old version",
+                &[("version", Some("0"))],
+                409,
+                Beside("e-form", "该延期申请已被他人修改"),
+            )
+            .at(
+                "an id that is text",
+                "/extensions/abc/decision".into(),
+                404,
+                Page("找不到该延期申请"),
+            )
+            .at(
+                "an id over i64",
+                format!("/extensions/{I64_OVERFLOW}/decision"),
+                404,
+                Page("找不到该延期申请"),
+            )
+            .at(
+                "no such request",
+                "/extensions/999999/decision".into(),
+                404,
+                Page("找不到该延期申请"),
+            )
+            .finish()
+        }
         "/urges/{id}/ack" => Table::bodiless(Who::Liaison, "")
             .at(
                 "an id that is text",
@@ -2268,5 +2431,11 @@ async fn every_form_refuses_bad_input_exactly(pool: PgPool) {
     assert!(n > 300, "suspiciously few cases: {n}");
     let documents = crate::common::probe::count(&w.pool, "documents").await;
     assert_eq!(documents, 0, "a refused form numbered a document");
+    let pending = crate::common::probe::number(
+        &w.pool,
+        "SELECT count(*) FROM extension_requests WHERE state = 'pending' AND version = 1",
+    )
+    .await;
+    assert_eq!(pending, 1, "a refused form asked or decided an extension");
     super::record("every_form", n);
 }

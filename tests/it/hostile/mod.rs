@@ -68,6 +68,9 @@ pub struct World {
     pub draft: i64,
     pub coordination: i64,
     pub urge: i64,
+    /// 公安部's last task, due 2022-09-30, with 公安部's pending 延期申请 (version 1).
+    pub extension_task: String,
+    pub extension: i64,
 }
 
 impl std::ops::Deref for World {
@@ -99,6 +102,35 @@ impl World {
             ),
         )
         .await;
+        let extension_task: String = sqlx::query_scalar(
+            "SELECT t.code FROM tasks t JOIN task_units tu ON tu.task_id = t.id
+             WHERE t.plan_id = $1 AND tu.unit_id = $2 ORDER BY t.position DESC LIMIT 1",
+        )
+        .bind(plan_id)
+        .bind(gab_unit)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "UPDATE tasks SET deadline_kind = 'date', deadline_date = '2022-09-30'
+             WHERE plan_id = $1 AND code = $2",
+        )
+        .bind(plan_id)
+        .bind(&extension_task)
+        .execute(pool)
+        .await
+        .unwrap();
+        let extension: i64 = sqlx::query_scalar(
+            "INSERT INTO extension_requests (task_id, unit_id, due_date, requested_date, reason, late)
+             SELECT id, $3, '2022-09-30', '2022-12-31', '需要延期', false FROM tasks
+             WHERE plan_id = $1 AND code = $2 RETURNING id",
+        )
+        .bind(plan_id)
+        .bind(&extension_task)
+        .bind(gab_unit)
+        .fetch_one(pool)
+        .await
+        .unwrap();
         World {
             world,
             target_user,
@@ -107,6 +139,8 @@ impl World {
             draft: reports.draft,
             coordination: reports.coordination,
             urge,
+            extension_task,
+            extension,
         }
     }
 
