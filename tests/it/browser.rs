@@ -427,6 +427,70 @@ async fn a_quarter_clicked_through(pool: PgPool) {
     b.close().await;
 }
 
+/// 延期申请, one round: 公安部's liaison asks before 1.3.1's deadline passes (a first try
+/// without a reason is refused beside the field), the office grants another date, and the task
+/// carries it; the liaison is told.
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn an_extension_round_clicked_through(pool: PgPool) {
+    let _turn = common::turns::turn(Suite::Browser).await;
+    users(&pool).await;
+    sqlx::query(
+        "UPDATE tasks SET deadline_kind = 'date', deadline_date = '2022-09-30' WHERE code = '1.3.1'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let server = Server::start_on(&pool, "2022-09-20");
+    let b = Browser::start(DESKTOP).await;
+
+    b.sign_in(&server, "gab").await;
+    b.go(&server.url("/tasks/1.3.1")).await;
+    b.follow("a[href$='/tasks/1.3.1/extensions']").await;
+    b.set("ext-date", "2022-11-30").await;
+    b.js("document.getElementById('ext-reason').removeAttribute('required')")
+        .await;
+    b.follow("#request button[type=submit]").await;
+    let page = b.text().await;
+    assert!(page.contains("请填写申请理由"), "{page}");
+    b.fill("#ext-reason", "需会同地方统一部署，申请延期两个月")
+        .await;
+    b.follow("#request button[type=submit]").await;
+    let page = b.text().await;
+    assert!(
+        page.contains("延期申请已提交") && page.contains("待审批"),
+        "{page}"
+    );
+    b.sign_out().await;
+
+    b.sign_in(&server, "office").await;
+    b.go(&server.url("/tasks/1.3.1/extensions")).await;
+    b.click(".decision input[value=approve]").await;
+    let id: i64 = sqlx::query_scalar("SELECT max(id) FROM extension_requests")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    b.set(&format!("date-{id}"), "2022-10-31").await;
+    b.fill(&format!("#reason-{id}"), "同意延期一个月").await;
+    b.follow(".decision button[type=submit]").await;
+    let page = b.text().await;
+    assert!(
+        page.contains("已批准延期") && page.contains("批准延至2022年10月31日"),
+        "{page}"
+    );
+    assert!(
+        page.contains("原定时限") && page.contains("2022年9月30日前"),
+        "{page}"
+    );
+    b.sign_out().await;
+
+    b.sign_in(&server, "gab").await;
+    b.go(&server.url("/tasks/1.3.1")).await;
+    assert!(b.text().await.contains("2022年10月31日前"));
+    b.go(&server.url("/inbox")).await;
+    assert!(b.text().await.contains("延期申请已批准"));
+    b.close().await;
+}
+
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn hostile_paths_say_what_is_wrong_and_keep_what_was_typed(pool: PgPool) {
     let _turn = common::turns::turn(Suite::Browser).await;

@@ -47,6 +47,8 @@ struct ExtensionsPage {
     /// A staged deadline's checkpoints, `(place, "2022-06-30 完成部署")`.
     checkpoints: Vec<(usize, String)>,
     may_decide: bool,
+    /// 持续推进: no date to move, so no form.
+    ongoing: bool,
     form: ExtensionForm,
     errors: FieldErrors,
     reason_max: usize,
@@ -135,7 +137,8 @@ fn render_page(
         .filter(|r| r.state == ExtensionState::Pending.as_str())
         .map(|r| r.unit_id)
         .collect();
-    let units: Vec<(i64, String)> = if task.closed_at.is_some() {
+    let ongoing = task.deadline() == Deadline::Ongoing;
+    let units: Vec<(i64, String)> = if task.closed_at.is_some() || ongoing {
         Vec::new()
     } else {
         task.lead_ids
@@ -200,6 +203,7 @@ fn render_page(
         units,
         checkpoints,
         may_decide: access.may_decide_extension(),
+        ongoing,
         form,
         errors,
         reason_max: REASON_MAX,

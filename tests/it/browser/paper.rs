@@ -85,6 +85,11 @@ fn the_walk(ids: &Ids) -> Vec<Visit> {
         v(Who::Liaison, "report", &format!("/reports/{report}")),
         v(Who::Liaison, "task", &format!("/tasks/{task}")),
         v(Who::Liaison, "unit-brief", &format!("/units/{unit}/brief")),
+        v(
+            Who::Liaison,
+            "extensions",
+            &format!("/tasks/{task}/extensions"),
+        ),
         v(Who::Office, "home", "/"),
         v(Who::Office, "plan", "/plan"),
         v(Who::Office, "summary", "/summary"),
@@ -112,6 +117,11 @@ fn the_walk(ids: &Ids) -> Vec<Visit> {
             &format!("/units/{typical}/brief"),
         ),
         v(Who::Office, "documents", "/admin/documents"),
+        v(
+            Who::Office,
+            "extensions",
+            &format!("/tasks/{task}/extensions"),
+        ),
         v(Who::Office, "password", "/account/password"),
         v(Who::Leader, "home", "/"),
         v(Who::Leader, "summary", "/summary"),
