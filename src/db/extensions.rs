@@ -152,18 +152,21 @@ pub async fn decide(
     Ok(r.rows_affected() == 1)
 }
 
-/// Per unit of a plan, its requests `(unit, asked, approved, refused)` (the summary's column).
+/// Per unit of a plan, its requests made by `until` and, of them, those approved and refused
+/// by then: `(unit, asked, approved, refused)` (the summary's column).
 pub async fn counts_by_unit(
     db: impl PgExecutor<'_>,
     plan_id: i64,
+    until: DateTime<Utc>,
 ) -> sqlx::Result<Vec<(i64, i64, i64, i64)>> {
     let rows = sqlx::query!(
         r#"SELECT x.unit_id, count(*) AS "asked!",
-                  count(*) FILTER (WHERE x.state = 'approved') AS "approved!",
-                  count(*) FILTER (WHERE x.state = 'refused') AS "refused!"
+                  count(*) FILTER (WHERE x.state = 'approved' AND x.decided_at <= $2) AS "approved!",
+                  count(*) FILTER (WHERE x.state = 'refused' AND x.decided_at <= $2) AS "refused!"
            FROM extension_requests x JOIN tasks t ON t.id = x.task_id
-           WHERE t.plan_id = $1 GROUP BY x.unit_id"#,
-        plan_id
+           WHERE t.plan_id = $1 AND x.requested_at <= $2 GROUP BY x.unit_id"#,
+        plan_id,
+        until as _,
     )
     .fetch_all(db)
     .await?;

@@ -88,6 +88,9 @@ pub struct UnitLine {
     /// Tasks where this unit's own light is red or yellow.
     pub red: u32,
     pub yellow: u32,
+    /// 延期申请 the unit made by the day, and of them approved (`None`: an edition issued
+    /// before they were counted).
+    pub extensions: Option<(u32, u32)>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -473,6 +476,21 @@ pub async fn load(
             closed: states.values().filter(|s| s.light == Light::Grey).count() as u32,
             red: states.values().filter(|s| s.light == Light::Red).count() as u32,
         });
+    }
+    // As of today: everything asked so far (the clock may be set back, as in the demo); before
+    // it: what had been asked and decided by the end of that day.
+    let until = if as_of >= today {
+        chrono::DateTime::<chrono::Utc>::MAX_UTC
+    } else {
+        end_of(as_of)
+    };
+    let counts = db::extensions::counts_by_unit(pool, plan_id, until).await?;
+    for u in &mut summary.units {
+        let (asked, approved) = counts
+            .iter()
+            .find(|(id, ..)| *id == u.unit_id)
+            .map_or((0, 0), |(_, a, ok, _)| (*a as u32, *ok as u32));
+        u.extensions = Some((asked, approved));
     }
     Ok(Some(summary))
 }

@@ -187,6 +187,14 @@ async fn a_unit_asks_and_the_office_grants_another_date(pool: PgPool) {
     assert_eq!(t["extensions"][0]["state"], "approved");
     assert_eq!(t["extensions"][0]["decided_date"], "2022-10-31");
     assert_eq!(t["extensions"][0]["requested_date"], "2022-11-30");
+    // The summary counts it against the unit: one asked, one approved.
+    let summary = w.office.get("/summary").await;
+    let row = summary
+        .body
+        .split("<tr>")
+        .find(|r| r.contains(">公安部</a>"))
+        .unwrap_or_default();
+    assert!(row.contains("<td class=\"num\">1（1）</td>"), "{row}");
     // The unit hears of the decision.
     let heard: i64 =
         sqlx::query_scalar("SELECT count(*) FROM notice_events WHERE kind = 'extension_decided'")

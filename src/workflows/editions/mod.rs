@@ -215,6 +215,8 @@ pub fn xlsx(title: &str, s: &Summary) -> Result<Vec<u8>, rust_xlsxwriter::XlsxEr
         "被退回",
         "红灯",
         "黄灯",
+        "延期申请",
+        "批准延期",
     ]
     .iter()
     .enumerate()
@@ -231,6 +233,17 @@ pub fn xlsx(title: &str, s: &Summary) -> Result<Vec<u8>, rust_xlsxwriter::XlsxEr
         .enumerate()
         {
             sheet.write_number(r, 1 + c as u16, f64::from(*n))?;
+        }
+        // An edition issued before extensions were counted has none to show.
+        match u.extensions {
+            Some((asked, approved)) => {
+                sheet.write_number(r, 9, f64::from(asked))?;
+                sheet.write_number(r, 10, f64::from(approved))?;
+            }
+            None => {
+                sheet.write_string(r, 9, "—")?;
+                sheet.write_string(r, 10, "—")?;
+            }
         }
     }
     sheet.set_column_width(0, 30)?;

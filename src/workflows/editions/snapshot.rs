@@ -101,6 +101,8 @@ pub struct UnitLine {
     pub red: u32,
     pub yellow: u32,
     pub no_liaison: bool,
+    /// 延期申请 `(asked, approved)`; editions issued before they were counted have none.
+    pub extensions: Option<(u32, u32)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -407,6 +409,7 @@ impl UnitLine {
             red: u.red,
             yellow: u.yellow,
             no_liaison: u.no_liaison,
+            extensions: u.extensions,
         }
     }
 
@@ -424,6 +427,7 @@ impl UnitLine {
             red: self.red,
             yellow: self.yellow,
             no_liaison: self.no_liaison,
+            extensions: self.extensions,
         }
     }
 }
