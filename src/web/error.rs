@@ -64,6 +64,7 @@ impl AppError {
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Unavailable(_) | AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(e) if crate::db::is_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Db(e) if is_contended(e) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(e) if is_refused_value(e) => StatusCode::BAD_REQUEST,
             AppError::Db(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -92,6 +93,7 @@ impl AppError {
         match self.status() {
             _ if matches!(self, AppError::Busy(_)) => self.to_string(),
             _ if matches!(self, AppError::Db(e) if is_refused_value(e)) => REFUSED_VALUE.into(),
+            _ if matches!(self, AppError::Db(e) if is_contended(e)) => CONTENDED.into(),
             StatusCode::SERVICE_UNAVAILABLE => "数据库暂时不可用，请稍后再试。".into(),
             s if s.is_server_error() => "服务器内部错误，请稍后再试。".into(),
             _ => self.to_string(),
@@ -110,6 +112,18 @@ impl AppError {
             tracing::error!(error = %self, "request failed");
         }
     }
+}
+
+/// What a request is told when PostgreSQL gave its transaction up to let a concurrent one
+/// through (a deadlock or a serialization failure): nothing of it was saved, and sending it
+/// again succeeds. Still logged as an error: a lock cycle is ours to remove.
+const CONTENDED: &str = "系统繁忙：您的操作与他人同时进行，未能保存，请重新提交。";
+
+/// A deadlock (40P01) or a serialization failure (40001): the transaction was rolled back whole.
+fn is_contended(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .is_some_and(|c| matches!(c.as_ref(), "40P01" | "40001"))
 }
 
 /// What a request is told when PostgreSQL refused one of its values.
