@@ -13,7 +13,6 @@ use duban::rules::auth::Role;
 use duban::web::{AppState, WebConfig, create_app};
 use sqlx::PgPool;
 use std::io::Read;
-use std::path::PathBuf;
 
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
@@ -138,6 +137,17 @@ fn assert_official_page(xml: &str) {
     assert!(xml.contains(r#"w:linePitch="579""#), "22 lines a page");
 }
 
+/// The demo data with edition 1 issued on [`day`] by a new office user `office`:
+/// `(plan, edition)`.
+async fn demo_edition(pool: &PgPool) -> (i64, i64) {
+    let plan = demo_plan(pool).await;
+    let office = create_user(pool, "office", Role::Office, None).await;
+    let edition = duban::workflows::editions::issue(pool, &office_actor(office), plan, day())
+        .await
+        .unwrap();
+    (plan, edition)
+}
+
 async fn demo_plan(pool: &PgPool) -> i64 {
     duban::workflows::demo::generate(pool, &common::seeds())
         .await
@@ -150,11 +160,7 @@ async fn demo_plan(pool: &PgPool) -> i64 {
 
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn the_bulletin_states_its_editions_figures_in_the_official_layout(pool: PgPool) {
-    let plan = demo_plan(&pool).await;
-    let office = create_user(&pool, "office", Role::Office, None).await;
-    let edition = duban::workflows::editions::issue(&pool, &office_actor(office), plan, day())
-        .await
-        .unwrap();
+    let (plan, edition) = demo_edition(&pool).await;
     let app = app_on(&pool, day());
     let c = Client::signed_in(&app, "office").await;
     let (status, ct, body) = bytes(&c, &format!("/editions/{edition}/bulletin.docx")).await;
@@ -320,11 +326,7 @@ async fn a_plan_without_accepted_reports_drafts_a_short_bulletin(pool: PgPool) {
 
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn issuing_numbers_a_document_once_and_keeps_its_bytes(pool: PgPool) {
-    let plan = demo_plan(&pool).await;
-    let office = create_user(&pool, "office", Role::Office, None).await;
-    let edition = duban::workflows::editions::issue(&pool, &office_actor(office), plan, day())
-        .await
-        .unwrap();
+    let (plan, edition) = demo_edition(&pool).await;
     let app = app_on(&pool, day());
     let c = Client::signed_in(&app, "office").await;
     let r = c.post(&format!("/editions/{edition}/bulletin"), &[]).await;
@@ -567,11 +569,7 @@ async fn twenty_urge_slips_at_once_on_two_processes_get_twenty_consecutive_numbe
 /// `target/screenshots/documents/`; the page count is sane and the first page is not blank.
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn each_kind_renders_in_libreoffice(pool: PgPool) {
-    let plan = demo_plan(&pool).await;
-    let office = create_user(&pool, "office", Role::Office, None).await;
-    let edition = duban::workflows::editions::issue(&pool, &office_actor(office), plan, day())
-        .await
-        .unwrap();
+    let (plan, edition) = demo_edition(&pool).await;
     let unit: i64 = sqlx::query_scalar("SELECT id FROM units WHERE short_name = '公安部'")
         .fetch_one(&pool)
         .await
@@ -630,31 +628,7 @@ async fn each_kind_renders_in_libreoffice(pool: PgPool) {
 /// Renders a .docx to PDF with LibreOffice (a profile of its own) and its pages to PNG with
 /// pdftoppm; the page count and the share of dark pixels on page one.
 fn render(docx: &[u8], out: &std::path::Path, name: &str) -> (usize, f64) {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join(format!("{name}.docx"));
-    std::fs::write(&file, docx).unwrap();
-    let profile = dir.path().join("profile");
-    let run = std::process::Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir.path())
-        .arg(&file)
-        .output()
-        .expect("LibreOffice (soffice; scripts/test installs libreoffice-writer-nogui)");
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let pdf: PathBuf = dir.path().join(format!("{name}.pdf"));
-    assert!(
-        pdf.exists(),
-        "LibreOffice wrote no PDF: {}",
-        String::from_utf8_lossy(&run.stdout)
-    );
+    let (dir, pdf) = common::office::to_pdf(&format!("{name}.docx"), docx);
     // Kept beside the pictures, to open in Word or LibreOffice.
     std::fs::write(out.join(format!("{name}.docx")), docx).unwrap();
     std::fs::copy(&pdf, out.join(format!("{name}.pdf"))).unwrap();

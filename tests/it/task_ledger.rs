@@ -373,26 +373,8 @@ async fn the_task_ledger_prints_on_a_few_a4_landscape_pages_at_80_percent(pool: 
 /// The pages of the workbook rendered to PDF by LibreOffice, with a profile of its own so that
 /// runs at once do not clash.
 fn pdf_pages(xlsx: &[u8]) -> usize {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("ledger.xlsx");
-    std::fs::write(&file, xlsx).unwrap();
-    let profile = dir.path().join("profile");
-    let out = std::process::Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir.path())
-        .arg(&file)
-        .output()
-        .expect("LibreOffice (soffice; scripts/test installs libreoffice-calc-nogui)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pdf = std::fs::read(dir.path().join("ledger.pdf")).expect("the PDF");
+    let (_dir, pdf) = crate::common::office::to_pdf("ledger.xlsx", xlsx);
+    let pdf = std::fs::read(pdf).expect("the PDF");
     // Each page is an object `/Type /Page` (the tree is `/Type /Pages`).
     let text = String::from_utf8_lossy(&pdf);
     let mut pages = 0;

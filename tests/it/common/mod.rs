@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use tower::ServiceExt;
 
+pub mod office;
 pub mod probe;
 pub mod resilience;
 pub mod turns;
