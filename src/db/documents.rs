@@ -157,14 +157,18 @@ pub async fn body(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Vec<u
         .await
 }
 
-/// The documents of one kind about one subject (an edition, task, urge or unit), newest first.
+/// The documents of one kind about one subject (an edition, task, urge or unit) in a plan,
+/// newest first (a unit is in several plans).
 pub async fn for_subject(
     db: impl PgExecutor<'_>,
+    plan_id: i64,
     kind: &str,
     subject_id: i64,
 ) -> sqlx::Result<Vec<DocumentRow>> {
     select_documents!(
-        "WHERE d.kind = $1 AND d.subject_id = $2 ORDER BY d.issued_at DESC, d.id DESC",
+        "WHERE d.plan_id = $1 AND d.kind = $2 AND d.subject_id = $3
+         ORDER BY d.issued_at DESC, d.id DESC",
+        plan_id,
         kind,
         subject_id,
     )

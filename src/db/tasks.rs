@@ -72,6 +72,21 @@ impl TaskRow {
         )
     }
 
+    /// The deadline the task had first: before the earliest change kept in its history (an
+    /// extension or the office's schedule form), else the one in force.
+    pub fn original_deadline(&self) -> Deadline {
+        self.terms_history.0.first().map_or_else(
+            || self.deadline(),
+            |first| {
+                deadline_of(
+                    first.deadline_kind.unwrap_or(self.plan_deadline_kind),
+                    first.deadline_date.or(self.plan_deadline_date),
+                    &first.checkpoints,
+                )
+            },
+        )
+    }
+
     /// The reporting cycle in force.
     pub fn effective_cycle(&self) -> Cycle {
         self.cycle.unwrap_or(self.plan_cycle)

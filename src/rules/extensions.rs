@@ -161,6 +161,14 @@ pub fn extended(deadline: &Deadline, checkpoint: Option<usize>, date: NaiveDate)
     }
 }
 
+/// The title of the checkpoint a request moves (`None`: the deadline, or no such checkpoint).
+pub fn checkpoint_title(deadline: &Deadline, checkpoint: Option<usize>) -> Option<&str> {
+    match (deadline, checkpoint) {
+        (Deadline::Staged(points), Some(i)) => points.get(i).map(|p| p.title.as_str()),
+        _ => None,
+    }
+}
+
 /// How a request reads on the task page: `任务时限` or `节点“…”`, from and to.
 pub fn describe(deadline_label: &str, due: NaiveDate, requested: NaiveDate) -> String {
     format!(

@@ -7,7 +7,7 @@ use crate::db::{self, audit::Actor};
 use crate::rules::access::Access;
 use crate::rules::extensions::{self, ExtensionState, Fault};
 use crate::rules::notices::NoticeKind;
-use crate::rules::schedule::prose_date;
+use crate::rules::schedule::{Deadline, prose_date};
 use crate::workflows::assignments::{ChangeError, TaskChange, change_task_in};
 use crate::workflows::notify::{self, Notice};
 use chrono::NaiveDate;
@@ -317,12 +317,12 @@ fn unit_name(task: &db::tasks::TaskRow, unit_id: i64) -> String {
 
 /// `任务时限` or `节点“完成部署”`.
 fn what_moves(task: &db::tasks::TaskRow, checkpoint: Option<usize>) -> String {
-    match (checkpoint, task.deadline()) {
-        (Some(i), crate::rules::schedule::Deadline::Staged(points)) => {
-            points.get(i).map_or("节点时限".into(), |p| {
-                format!("节点“{}”的时限", p.title)
-            })
+    let deadline = task.deadline();
+    match extensions::checkpoint_title(&deadline, checkpoint) {
+        Some(title) => format!("节点“{title}”的时限"),
+        None if checkpoint.is_some() && matches!(deadline, Deadline::Staged(_)) => {
+            "节点时限".into()
         }
-        _ => "任务时限".into(),
+        None => "任务时限".into(),
     }
 }

@@ -148,6 +148,20 @@ async fn demo_edition(pool: &PgPool) -> (i64, i64) {
     (plan, edition)
 }
 
+/// A new urge to `unit` about `codes` (`{1.3.1}`) for 2022-Q3.
+async fn urge_of(pool: &PgPool, plan: i64, unit: i64, codes: &str) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO urges (plan_id, unit_id, period, task_codes, message)
+         VALUES ($1, $2, '2022-Q3', $3::text[], '请尽快报送') RETURNING id",
+    )
+    .bind(plan)
+    .bind(unit)
+    .bind(codes)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
 async fn demo_plan(pool: &PgPool) -> i64 {
     duban::workflows::demo::generate(pool, &common::seeds())
         .await
@@ -463,15 +477,7 @@ async fn an_urge_slip_takes_the_colour_of_how_often_the_unit_was_urged(pool: PgP
     .iter()
     .enumerate()
     {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO urges (plan_id, unit_id, period, task_codes, message)
-             VALUES ($1, $2, '2022-Q3', '{1.3.1}', '请尽快报送') RETURNING id",
-        )
-        .bind(plan)
-        .bind(unit)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+        let id: i64 = urge_of(&pool, plan, unit, "{1.3.1}").await;
         let r = c
             .post(
                 &format!("/urges/{id}/notice"),
@@ -522,15 +528,7 @@ async fn twenty_urge_slips_at_once_on_two_processes_get_twenty_consecutive_numbe
         .unwrap();
     let mut urges = Vec::new();
     for _ in 0..20 {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO urges (plan_id, unit_id, period, task_codes, message)
-             VALUES ($1, $2, '2022-Q3', '{1.3.1}', '请尽快报送') RETURNING id",
-        )
-        .bind(plan)
-        .bind(unit)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+        let id: i64 = urge_of(&pool, plan, unit, "{1.3.1}").await;
         urges.push(id);
     }
     let url = common::database_url(&pool);
@@ -576,15 +574,7 @@ async fn each_kind_renders_in_libreoffice(pool: PgPool) {
         .unwrap();
     let mut urge = 0i64;
     for _ in 0..3 {
-        urge = sqlx::query_scalar(
-            "INSERT INTO urges (plan_id, unit_id, period, task_codes, message)
-             VALUES ($1, $2, '2022-Q3', '{1.3.1,1.3.6}', '请尽快报送') RETURNING id",
-        )
-        .bind(plan)
-        .bind(unit)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+        urge = urge_of(&pool, plan, unit, "{1.3.1,1.3.6}").await;
     }
     // A typical unit: the median by its tasks in the plan.
     let typical: i64 = sqlx::query_scalar(

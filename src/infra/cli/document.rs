@@ -36,7 +36,7 @@ pub async fn run(db_args: &DbArgs, command: &DocumentCommand) -> anyhow::Result<
         let Some(row) = crate::db::editions::get(pool, args.edition).await? else {
             bail!("没有编号为 {} 的通报", args.edition);
         };
-        let issued = crate::db::documents::for_subject(pool, "bulletin", row.id)
+        let issued = crate::db::documents::for_subject(pool, row.plan_id, "bulletin", row.id)
             .await?
             .into_iter()
             .next();

@@ -114,18 +114,8 @@ pub struct TaskPage {
 
 impl From<TaskRow> for TaskJson {
     fn from(t: TaskRow) -> Self {
-        let original = t.terms_history.0.first().map_or_else(
-            || t.deadline(),
-            |first| {
-                db::tasks::deadline_of(
-                    first.deadline_kind.unwrap_or(t.plan_deadline_kind),
-                    first.deadline_date.or(t.plan_deadline_date),
-                    &first.checkpoints,
-                )
-            },
-        );
         TaskJson {
-            deadline_original: original.into(),
+            deadline_original: t.original_deadline().into(),
             extensions: Vec::new(),
             version: t.version,
             deadline: t.deadline().into(),

@@ -77,10 +77,6 @@ fn refusal(e: DocumentError) -> Result<String, AppError> {
     }
 }
 
-fn issued_of(rows: Vec<DocumentRow>, plan_id: i64) -> Vec<DocumentRow> {
-    rows.into_iter().filter(|d| d.plan_id == plan_id).collect()
-}
-
 // ---- 督办单 ----
 
 async fn supervision_page(
@@ -94,10 +90,9 @@ async fn supervision_page(
 ) -> Result<IssuePage, AppError> {
     let ctx = plan_context::require(pool, raw_plan, "tasks", user).await?;
     let (task, _) = super::task::load(pool, &ctx, code).await?;
-    let issued = issued_of(
-        db::documents::for_subject(pool, DocKind::Supervision.as_str(), task.id).await?,
-        ctx.plan.id,
-    );
+    let issued =
+        db::documents::for_subject(pool, ctx.plan.id, DocKind::Supervision.as_str(), task.id)
+            .await?;
     let names = |list: &[String], none: &str| {
         if list.is_empty() {
             vec![none.to_string()]
@@ -239,7 +234,7 @@ async fn urge_page(
     let ctx = plan_context::require(pool, Some(&plan_id.to_string()), "reporting", user).await?;
     let times = db::documents::times_urged(pool, id).await?;
     let escalation = crate::rules::documents::Escalation::of_times(times as u32);
-    let issued = db::documents::for_subject(pool, DocKind::Urge.as_str(), id).await?;
+    let issued = db::documents::for_subject(pool, plan_id, DocKind::Urge.as_str(), id).await?;
     let back = ctx
         .layout
         .href_with("/reporting", &format!("period={}", urge.period));

@@ -61,10 +61,10 @@ async fn latest_issued(
     kind: DocKind,
     subject: i64,
 ) -> Result<Option<(DocumentRow, Vec<u8>)>, AppError> {
-    let Some(d) = db::documents::for_subject(pool, kind.as_str(), subject)
+    let Some(d) = db::documents::for_subject(pool, plan_id, kind.as_str(), subject)
         .await?
         .into_iter()
-        .find(|d| d.plan_id == plan_id)
+        .next()
     else {
         return Ok(None);
     };

@@ -4,7 +4,7 @@
 
 use super::query::PageQuery;
 use crate::db::{self, extensions::ExtensionRow, tasks::TaskRow};
-use crate::rules::extensions::{ExtensionState, REASON_MAX};
+use crate::rules::extensions::{ExtensionState, REASON_MAX, checkpoint_title};
 use crate::rules::schedule::{Deadline, prose_date};
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::forms::{FieldErrors, Form};
@@ -90,11 +90,13 @@ pub struct ExtensionsQuery {
 }
 
 fn what_of(task: &TaskRow, checkpoint: Option<i32>) -> String {
-    match (checkpoint, task.deadline()) {
-        (Some(i), Deadline::Staged(points)) => points
-            .get(i as usize)
-            .map_or("节点时限".into(), |p| format!("节点“{}”", p.title)),
-        _ => "任务时限".into(),
+    let (deadline, checkpoint) = (task.deadline(), checkpoint.map(|i| i as usize));
+    match checkpoint_title(&deadline, checkpoint) {
+        Some(title) => format!("节点“{title}”"),
+        None if checkpoint.is_some() && matches!(deadline, Deadline::Staged(_)) => {
+            "节点时限".into()
+        }
+        None => "任务时限".into(),
     }
 }
 
@@ -161,18 +163,7 @@ fn render_page(
             .collect(),
         _ => Vec::new(),
     };
-    let original = task
-        .terms_history
-        .0
-        .first()
-        .map(|t| {
-            crate::db::tasks::deadline_of(
-                t.deadline_kind.unwrap_or(task.plan_deadline_kind),
-                t.deadline_date.or(task.plan_deadline_date),
-                &t.checkpoints,
-            )
-            .describe(task.plan_year)
-        })
+    let original = Some(task.original_deadline().describe(task.plan_year))
         .filter(|o| *o != task.deadline().describe(task.plan_year));
     let requests = rows
         .into_iter()

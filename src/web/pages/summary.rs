@@ -239,7 +239,7 @@ pub async fn edition(
         .ok_or_else(|| AppError::Internal("edition snapshot unreadable".into()))?;
     let own_unit = keep_own_unit(&mut s, &user);
     let (share, section_bars, trend_chart) = charts(&s, &ctx.layout);
-    let bulletin = crate::db::documents::for_subject(&pool, "bulletin", row.id)
+    let bulletin = crate::db::documents::for_subject(&pool, row.plan_id, "bulletin", row.id)
         .await?
         .into_iter()
         .next();

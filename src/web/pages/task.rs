@@ -351,7 +351,7 @@ async fn page(
     let addressed: Vec<i64> = units.iter().map(|u| u.unit_id).collect();
     let may_read_addressed = user.access().may_read_document_to(&addressed);
     let supervision = if may_read_addressed {
-        db::documents::for_subject(pool, "supervision", row.id).await?
+        db::documents::for_subject(pool, row.plan_id, "supervision", row.id).await?
     } else {
         Vec::new()
     };

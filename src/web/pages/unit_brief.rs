@@ -60,11 +60,7 @@ async fn page(
     let Content::Brief(brief) = p.content else {
         return Err(AppError::Internal("a brief that is not one".into()));
     };
-    let issued = db::documents::for_subject(pool, DocKind::Brief.as_str(), id)
-        .await?
-        .into_iter()
-        .filter(|d| d.plan_id == ctx.plan.id)
-        .collect();
+    let issued = db::documents::for_subject(pool, ctx.plan.id, DocKind::Brief.as_str(), id).await?;
     Ok(BriefPage {
         unit_id: id,
         plan_id: ctx.plan.id,

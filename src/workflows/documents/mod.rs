@@ -108,7 +108,7 @@ pub async fn issue(
     let year = today.year();
     let mut tx = pool.begin().await?;
     if once(p.kind)
-        && let Some(d) = db::documents::for_subject(&mut *tx, kind, p.subject_id)
+        && let Some(d) = db::documents::for_subject(&mut *tx, p.plan_id, kind, p.subject_id)
             .await?
             .into_iter()
             .next()
@@ -149,7 +149,7 @@ pub async fn issue(
         // Issued meanwhile by another request: this one's number goes back with the rollback.
         Err(sqlx::Error::Database(e)) if e.constraint() == Some("documents_once_idx") => {
             drop(tx);
-            let first = db::documents::for_subject(pool, kind, p.subject_id).await?;
+            let first = db::documents::for_subject(pool, p.plan_id, kind, p.subject_id).await?;
             return Err(already(
                 p.kind,
                 first
