@@ -71,6 +71,9 @@ pub struct UnitSummaryRow {
     pub red: u32,
     /// Yellow lights (黄灯).
     pub yellow: u32,
+    /// Extensions asked (申请延期), of them approved (批准延期).
+    pub extensions_asked: u32,
+    pub extensions_approved: u32,
 }
 
 /// The whole ledger of one plan.
@@ -114,7 +117,7 @@ pub const LEDGER_HEADERS: [&str; 11] = [
     "最新报告内容",
 ];
 /// Column headers of the unit summary sheet.
-pub const UNIT_HEADERS: [&str; 10] = [
+pub const UNIT_HEADERS: [&str; 12] = [
     "单位",
     "牵头任务",
     "配合任务",
@@ -125,6 +128,8 @@ pub const UNIT_HEADERS: [&str; 10] = [
     "被退回",
     "红灯",
     "黄灯",
+    "申请延期",
+    "批准延期",
 ];
 
 /// Excel's limit on the text of one cell, in UTF-16 code units.
@@ -468,6 +473,8 @@ fn write_units_sheet(sheet: &mut Worksheet, ledger: &Ledger, f: &Formats) -> Res
             unit.returned,
             unit.red,
             unit.yellow,
+            unit.extensions_asked,
+            unit.extensions_approved,
         ];
         for (col, n) in (1u16..).zip(numbers) {
             sheet.write_number_with_format(r, col, f64::from(n), &f.number)?;
@@ -550,6 +557,8 @@ mod tests {
                     returned: 1,
                     red: 1,
                     yellow: 0,
+                    extensions_asked: 2,
+                    extensions_approved: 1,
                 },
                 UnitSummaryRow {
                     unit: "网信办".into(),
@@ -562,6 +571,7 @@ mod tests {
                     returned: 0,
                     red: 0,
                     yellow: 2,
+                    ..UnitSummaryRow::default()
                 },
             ],
         }
@@ -707,7 +717,7 @@ mod tests {
         assert_eq!(text(&units[(1, 0)]), "公安部");
         assert_eq!(text(&units[(2, 0)]), "网信办");
         let first: Vec<&Data> = units.rows().nth(1).unwrap().iter().skip(1).collect();
-        let expected = [3.0, 1.0, 4.0, 2.0, 1.0, 0.0, 1.0, 1.0, 0.0];
+        let expected = [3.0, 1.0, 4.0, 2.0, 1.0, 0.0, 1.0, 1.0, 0.0, 2.0, 1.0];
         assert_eq!(first.len(), expected.len());
         for (cell, want) in first.into_iter().zip(expected) {
             match cell {

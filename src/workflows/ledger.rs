@@ -55,21 +55,32 @@ pub async fn assemble(
         &db::reports::briefs_for_plan(pool, plan_id).await?,
         today,
     );
+    let extensions =
+        db::extensions::counts_by_unit(pool, plan_id, chrono::DateTime::<chrono::Utc>::MAX_UTC)
+            .await?;
     let units = built
         .units
         .iter()
         .filter(|u| scope.includes(u.unit_id))
-        .map(|u| UnitSummaryRow {
-            unit: u.unit.clone(),
-            led: u.led,
-            co: u.co,
-            owed: u.on_time + u.late + u.missing + u.returned,
-            on_time: u.on_time,
-            late: u.late,
-            missing: u.missing,
-            returned: u.returned,
-            red: u.red,
-            yellow: u.yellow,
+        .map(|u| {
+            let (extensions_asked, extensions_approved) = extensions
+                .iter()
+                .find(|(id, ..)| *id == u.unit_id)
+                .map_or((0, 0), |(_, a, ok, _)| (*a as u32, *ok as u32));
+            UnitSummaryRow {
+                unit: u.unit.clone(),
+                led: u.led,
+                co: u.co,
+                owed: u.on_time + u.late + u.missing + u.returned,
+                on_time: u.on_time,
+                late: u.late,
+                missing: u.missing,
+                returned: u.returned,
+                red: u.red,
+                yellow: u.yellow,
+                extensions_asked,
+                extensions_approved,
+            }
         })
         .collect();
     let tasks = tasks::rows(pool, &sel, access).await?;

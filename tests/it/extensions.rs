@@ -195,6 +195,16 @@ async fn a_unit_asks_and_the_office_grants_another_date(pool: PgPool) {
         .find(|r| r.contains(">公安部</a>"))
         .unwrap_or_default();
     assert!(row.contains("<td class=\"num\">1（1）</td>"), "{row}");
+    // So does the 台账's unit sheet: 申请延期 1, 批准延期 1.
+    let (_, _, book) = crate::exports::bytes(&w.office, "/tasks.xlsx").await;
+    let units = crate::task_ledger::rows(&book, "单位汇总");
+    let head = &units[0];
+    let gab = units.iter().find(|u| u[0] == "公安部").expect("公安部");
+    let col = |name: &str| head.iter().position(|h| h == name).expect(name);
+    assert_eq!(
+        (gab[col("申请延期")].as_str(), gab[col("批准延期")].as_str()),
+        ("1", "1")
+    );
     // The unit hears of the decision.
     let heard: i64 =
         sqlx::query_scalar("SELECT count(*) FROM notice_events WHERE kind = 'extension_decided'")

@@ -17,7 +17,7 @@ fn day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2022, 10, 20).unwrap()
 }
 
-fn rows(body: &[u8], name: &str) -> Vec<Vec<String>> {
+pub(crate) fn rows(body: &[u8], name: &str) -> Vec<Vec<String>> {
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(body.to_vec())).expect("a valid xlsx");
     let range = book.worksheet_range(name).expect("the sheet");
     range

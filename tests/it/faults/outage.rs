@@ -12,6 +12,7 @@ use duban::rules::auth::Role;
 use serde_json::json;
 use sqlx::PgPool;
 use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -22,14 +23,14 @@ const WRITERS: usize = 6;
 const PAGE_WRITERS: usize = 2;
 const OUTAGES: usize = 2;
 /// Pause of each writer between writes.
-const PACE: Duration = Duration::from_millis(100);
+pub(super) const PACE: Duration = Duration::from_millis(100);
 /// After a refusal a writer waits longer, as a client retrying later would; without it a fast
 /// machine spends every free report slot during the outages and has none left afterwards.
-const BACK_OFF: Duration = Duration::from_millis(500);
-const UP_FOR: Duration = Duration::from_millis(1500);
-const DOWN_FOR: Duration = Duration::from_millis(2500);
+pub(super) const BACK_OFF: Duration = Duration::from_millis(500);
+pub(super) const UP_FOR: Duration = Duration::from_millis(1500);
+pub(super) const DOWN_FOR: Duration = Duration::from_millis(2500);
 /// A request the database cannot serve is answered within this.
-const FAIL_WITHIN: Duration = Duration::from_secs(2);
+pub(super) const FAIL_WITHIN: Duration = Duration::from_secs(2);
 
 struct Write {
     marker: String,
@@ -53,7 +54,16 @@ impl Write {
 /// What one poller saw, and when.
 type Seen = Vec<(Instant, Reply)>;
 
-async fn connect(pg: &EmbeddedPostgres) -> PgPool {
+/// A private PostgreSQL cluster in a fresh directory, to be stopped and started at will.
+pub(super) async fn cluster() -> (tempfile::TempDir, PathBuf, EmbeddedPostgres) {
+    let tmp = tempfile::tempdir_in("/tmp").expect("temp dir");
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let dir = tmp.path().join("var");
+    let pg = EmbeddedPostgres::start(&dir).await.expect("start postgres");
+    (tmp, dir, pg)
+}
+
+pub(super) async fn connect(pg: &EmbeddedPostgres) -> PgPool {
     duban::db::pool_options()
         .max_connections(4)
         .connect_with(pg.connect_options("duban"))
@@ -61,17 +71,59 @@ async fn connect(pg: &EmbeddedPostgres) -> PgPool {
         .expect("connect to the test cluster")
 }
 
-fn status(reply: &Reply) -> Option<u16> {
+/// One outage: when PostgreSQL went down, when it was started again, and how soon after that
+/// duban's `/healthz` said 200 (`None`: not within 15 s).
+pub(super) type Window = (Instant, Instant, Option<Duration>);
+
+/// Stops PostgreSQL (fast shutdown) `count` times while the load runs, each after [`UP_FOR`],
+/// keeps it away [`DOWN_FOR`], starts it again on the same data and waits for duban to recover
+/// by itself.
+pub(super) async fn outages(
+    pg: &mut Option<EmbeddedPostgres>,
+    dir: &Path,
+    http: &Http,
+    tally: &Tally,
+    base: &str,
+    count: usize,
+) -> Vec<Window> {
+    let mut windows = Vec::new();
+    for _ in 0..count {
+        tokio::time::sleep(UP_FOR).await;
+        let down = Instant::now();
+        pg.take()
+            .unwrap()
+            .stop()
+            .await
+            .expect("stop postgres (fast)");
+        tokio::time::sleep(DOWN_FOR).await;
+        *pg = Some(
+            EmbeddedPostgres::start(dir)
+                .await
+                .expect("restart postgres"),
+        );
+        let up = Instant::now();
+        let mut recovered = None;
+        while up.elapsed() < Duration::from_secs(15) {
+            if status(&http::get(http, tally, &format!("{base}/healthz")).await) == Some(200) {
+                recovered = Some(up.elapsed());
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        windows.push((down, up, recovered));
+    }
+    windows
+}
+
+pub(super) fn status(reply: &Reply) -> Option<u16> {
     reply.as_ref().ok().map(|a| a.status)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn database_stopped_under_load() {
     let _alone = common::turns::turn(Suite::Outage).await;
-    let tmp = tempfile::tempdir_in("/tmp").expect("temp dir");
-    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let dir = tmp.path().join("var");
-    let mut pg = Some(EmbeddedPostgres::start(&dir).await.expect("start postgres"));
+    let (_tmp, dir, pg) = cluster().await;
+    let mut pg = Some(pg);
     let url = pg.as_ref().unwrap().database_url("duban");
     let mut duban = Duban::start(&url).await;
     let base = duban.base.clone();
@@ -185,32 +237,7 @@ async fn database_stopped_under_load() {
     let health = poll("/healthz", Duration::from_millis(100), false);
 
     // The faults: stop PostgreSQL mid-load, keep it away, start it again.
-    let mut windows = Vec::new();
-    for _ in 0..OUTAGES {
-        tokio::time::sleep(UP_FOR).await;
-        let down = Instant::now();
-        pg.take()
-            .unwrap()
-            .stop()
-            .await
-            .expect("stop postgres (fast)");
-        tokio::time::sleep(DOWN_FOR).await;
-        pg = Some(
-            EmbeddedPostgres::start(&dir)
-                .await
-                .expect("restart postgres"),
-        );
-        let up = Instant::now();
-        let mut recovered = None;
-        while up.elapsed() < Duration::from_secs(15) {
-            if status(&http::get(&http, &tally, &format!("{base}/healthz")).await) == Some(200) {
-                recovered = Some(up.elapsed());
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        windows.push((down, up, recovered));
-    }
+    let windows = outages(&mut pg, &dir, &http, &tally, &base, OUTAGES).await;
     let back = Instant::now();
     tokio::time::sleep(UP_FOR).await;
     stop.store(true, Ordering::Relaxed);
