@@ -19,6 +19,7 @@ pub mod documents;
 pub mod editions;
 pub mod extensions;
 pub mod import;
+pub mod instructions;
 pub mod notices;
 pub mod plans;
 pub mod reminders;

@@ -173,6 +173,30 @@ impl Access {
         self.office()
     }
 
+    /// 领导批示: write an instruction on a task or a report — a leader's only write.
+    pub fn may_write_instruction(self) -> bool {
+        self.role == Role::Leader
+    }
+
+    /// Relay an instruction to units, send an answer back, close it (办结): the office.
+    pub fn may_handle_instructions(self) -> bool {
+        self.office()
+    }
+
+    /// Answer an instruction relayed to a unit: that unit's liaison, or the office for it.
+    pub fn may_answer_instruction_for(self, unit_id: i64) -> bool {
+        self.may_write_for(unit_id)
+    }
+
+    /// Read an instruction relayed to `units`: the office and leaders every one, a liaison
+    /// those relayed to their unit (one not yet relayed is the office's and the leaders').
+    pub fn may_read_instruction(self, units: &[i64]) -> bool {
+        match self.role {
+            Role::Office | Role::Leader => true,
+            Role::Liaison => self.unit_id.is_some_and(|u| units.contains(&u)),
+        }
+    }
+
     /// Change the plan: assignments, deadlines, cycles, units, closing and reopening tasks.
     pub fn may_edit_plan(self) -> bool {
         self.office()
@@ -235,6 +259,19 @@ mod tests {
         role: Role::Liaison,
         unit_id: None,
     };
+
+    #[test]
+    fn instructions_are_the_leaders_write_and_the_offices_to_handle() {
+        assert!(LEADER.may_write_instruction());
+        assert!(!OFFICE.may_write_instruction() && !LIAISON.may_write_instruction());
+        assert!(OFFICE.may_handle_instructions());
+        assert!(!LEADER.may_handle_instructions() && !LIAISON.may_handle_instructions());
+        assert!(LIAISON.may_answer_instruction_for(7) && OFFICE.may_answer_instruction_for(7));
+        assert!(!LIAISON.may_answer_instruction_for(3) && !LEADER.may_answer_instruction_for(7));
+        assert!(LIAISON.may_read_instruction(&[3, 7]) && !LIAISON.may_read_instruction(&[3]));
+        assert!(!LIAISON.may_read_instruction(&[]) && !UNITLESS.may_read_instruction(&[7]));
+        assert!(LEADER.may_read_instruction(&[]) && OFFICE.may_read_instruction(&[]));
+    }
 
     #[test]
     fn readers_of_documents() {

@@ -46,6 +46,11 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("document_series_changed", "修改发文字号"),
     ("extension_requested", "申请延期"),
     ("extension_decided", "审批延期申请"),
+    ("instruction_written", "作出批示"),
+    ("instruction_relayed", "转办批示"),
+    ("instruction_answered", "答复批示"),
+    ("instruction_sent_back", "退回批示答复"),
+    ("instruction_closed", "批示办结"),
     ("demo_data", "载入演示数据"),
     ("demo_data_large", "载入大规模演示数据"),
 ];

@@ -10,6 +10,7 @@ pub mod extensions;
 #[cfg(test)]
 mod fixtures;
 pub mod input;
+pub mod instructions;
 pub mod lights;
 pub mod notices;
 pub mod obligations;

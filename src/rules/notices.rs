@@ -38,6 +38,16 @@ pub enum NoticeKind {
     ExtensionRequested,
     /// 延期申请已审批 (to the unit that asked).
     ExtensionDecided,
+    /// 领导批示 written (to the office, to relay).
+    InstructionWritten,
+    /// 领导批示 relayed to a unit (to answer).
+    InstructionRelayed,
+    /// A unit answered a 领导批示 (to the office).
+    InstructionAnswered,
+    /// The office sent a unit's answer back for more.
+    InstructionSentBack,
+    /// 领导批示已办结 (to the leaders).
+    InstructionClosed,
 }
 
 /// Whom an event is addressed to, beyond the task's followers.
@@ -54,7 +64,7 @@ pub enum Audience {
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 16] = [
+    pub const ALL: [NoticeKind; 21] = [
         NoticeKind::Assigned,
         NoticeKind::ReportReturned,
         NoticeKind::ReportAccepted,
@@ -71,6 +81,11 @@ impl NoticeKind {
         NoticeKind::WeeklyLeader,
         NoticeKind::ExtensionRequested,
         NoticeKind::ExtensionDecided,
+        NoticeKind::InstructionWritten,
+        NoticeKind::InstructionRelayed,
+        NoticeKind::InstructionAnswered,
+        NoticeKind::InstructionSentBack,
+        NoticeKind::InstructionClosed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -91,6 +106,11 @@ impl NoticeKind {
             NoticeKind::WeeklyLeader => "weekly_leader",
             NoticeKind::ExtensionRequested => "extension_requested",
             NoticeKind::ExtensionDecided => "extension_decided",
+            NoticeKind::InstructionWritten => "instruction_written",
+            NoticeKind::InstructionRelayed => "instruction_relayed",
+            NoticeKind::InstructionAnswered => "instruction_answered",
+            NoticeKind::InstructionSentBack => "instruction_sent_back",
+            NoticeKind::InstructionClosed => "instruction_closed",
         }
     }
 
@@ -117,6 +137,11 @@ impl NoticeKind {
             NoticeKind::WeeklyLeader => "每周红灯事项",
             NoticeKind::ExtensionRequested => "延期申请",
             NoticeKind::ExtensionDecided => "延期申请已审批",
+            NoticeKind::InstructionWritten => "领导批示待转办",
+            NoticeKind::InstructionRelayed => "领导批示待答复",
+            NoticeKind::InstructionAnswered => "领导批示已答复",
+            NoticeKind::InstructionSentBack => "批示答复被退回",
+            NoticeKind::InstructionClosed => "领导批示已办结",
         }
     }
 
@@ -125,8 +150,10 @@ impl NoticeKind {
             NoticeKind::TaskClosed | NoticeKind::TaskReopened => Audience::TaskUnits,
             NoticeKind::ReportSubmitted
             | NoticeKind::WeeklyOffice
-            | NoticeKind::ExtensionRequested => Audience::Office,
-            NoticeKind::WeeklyLeader => Audience::Leaders,
+            | NoticeKind::ExtensionRequested
+            | NoticeKind::InstructionWritten
+            | NoticeKind::InstructionAnswered => Audience::Office,
+            NoticeKind::WeeklyLeader | NoticeKind::InstructionClosed => Audience::Leaders,
             _ => Audience::Unit,
         }
     }
@@ -152,9 +179,13 @@ impl NoticeKind {
             | NoticeKind::Overdue => role == Role::Liaison,
             NoticeKind::ReportSubmitted
             | NoticeKind::WeeklyOffice
-            | NoticeKind::ExtensionRequested => role == Role::Office,
-            NoticeKind::ExtensionDecided => role == Role::Liaison,
-            NoticeKind::WeeklyLeader => role == Role::Leader,
+            | NoticeKind::ExtensionRequested
+            | NoticeKind::InstructionWritten
+            | NoticeKind::InstructionAnswered => role == Role::Office,
+            NoticeKind::ExtensionDecided
+            | NoticeKind::InstructionRelayed
+            | NoticeKind::InstructionSentBack => role == Role::Liaison,
+            NoticeKind::WeeklyLeader | NoticeKind::InstructionClosed => role == Role::Leader,
             _ => true,
         };
         NoticeKind::ALL.into_iter().filter(reaches).collect()

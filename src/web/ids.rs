@@ -84,3 +84,8 @@ id_in_path!(
     ExtensionId,
     "找不到该延期申请。"
 );
+id_in_path!(
+    /// 领导批示: a leader's instruction.
+    InstructionId,
+    "找不到该批示。"
+);

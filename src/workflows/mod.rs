@@ -10,6 +10,7 @@ pub mod documents;
 pub mod editions;
 pub mod extensions;
 pub mod importer;
+pub mod instructions;
 pub mod ledger;
 pub mod liaisons;
 pub mod notify;

@@ -229,6 +229,7 @@ mod tests {
             as_of: NaiveDate::from_ymd_opt(2022, 10, 20).unwrap(),
             period: None,
             before_issue: None,
+            instructions: None,
             totals: Default::default(),
             sections: Vec::new(),
             subsections: Vec::new(),

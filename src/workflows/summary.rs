@@ -145,6 +145,9 @@ pub struct Summary {
     /// How much of the red and the missing comes from units without a liaison account (set by
     /// [`Summary::note_liaisons`]; `None` until then).
     pub liaisons: Option<LiaisonNote>,
+    /// 本月批示: the leaders' instructions written in the month of `as_of`, and of them those
+    /// closed by then (`None` for an edition issued before they were counted).
+    pub instructions: Option<(u32, u32)>,
 }
 
 /// 本期: the plan-cycle period in focus on `as_of` — the latest one whose due date has passed,
@@ -371,6 +374,7 @@ pub fn build(
         flagged,
         trend: Vec::new(),
         liaisons: None,
+        instructions: None,
     }
 }
 
@@ -492,5 +496,9 @@ pub async fn load(
             .map_or((0, 0), |(_, a, ok, _)| (*a as u32, *ok as u32));
         u.extensions = Some((asked, approved));
     }
+    let (from, to) = crate::rules::instructions::month_of(as_of);
+    let (written, closed) =
+        db::instructions::counts(pool, plan_id, None, from, as_of.min(to)).await?;
+    summary.instructions = Some((written as u32, closed as u32));
     Ok(Some(summary))
 }

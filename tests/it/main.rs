@@ -27,6 +27,7 @@ mod extensions;
 mod faults;
 mod hostile;
 mod import;
+mod instructions;
 mod notify;
 mod notify_processes;
 mod notify_tls;

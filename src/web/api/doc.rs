@@ -3,7 +3,7 @@
 //! `GET /api/v1/openapi.json`. `tests/it/openapi.rs` checks it names exactly the routes the
 //! router serves and that real answers match it.
 
-use super::{editions, extensions, notifications, plans, reports, tasks};
+use super::{editions, extensions, instructions, notifications, plans, reports, tasks};
 use crate::web::error::{ErrorBody, ErrorCode, ErrorDetail};
 use axum::Json;
 use utoipa::openapi::header::HeaderBuilder;
@@ -31,6 +31,8 @@ use utoipa::{Modify, OpenApi, ToResponse};
         editions::issue,
         extensions::request,
         extensions::decide,
+        instructions::write,
+        instructions::list,
         notifications::list,
         notifications::read
     ),
@@ -53,6 +55,7 @@ use utoipa::{Modify, OpenApi, ToResponse};
         (name = "plans", description = "工作要点：plans and their tasks"),
         (name = "tasks", description = "The office's changes to a task"),
         (name = "reports", description = "进展情况：progress reports"),
+        (name = "instructions", description = "领导批示：leaders' instructions and the units' answers"),
         (name = "notifications", description = "站内消息：the caller's notifications"),
         (name = "meta", description = "This description")
     )

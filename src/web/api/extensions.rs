@@ -80,7 +80,7 @@ pub async fn of_tasks(
     Ok(out)
 }
 
-fn bad(field: &str, message: impl Into<String>) -> ApiError {
+pub(super) fn bad(field: &str, message: impl Into<String>) -> ApiError {
     ApiError(AppError::Unprocessable {
         field: field.into(),
         message: message.into(),
@@ -97,7 +97,11 @@ fn refusal(e: ExtensionError) -> ApiError {
     }
 }
 
-fn string(obj: &Map<String, Value>, key: &str, required: bool) -> Result<Option<String>, ApiError> {
+pub(super) fn string(
+    obj: &Map<String, Value>,
+    key: &str,
+    required: bool,
+) -> Result<Option<String>, ApiError> {
     match obj.get(key) {
         None | Some(Value::Null) if !required => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -112,7 +116,7 @@ fn string(obj: &Map<String, Value>, key: &str, required: bool) -> Result<Option<
     }
 }
 
-fn only(obj: &Map<String, Value>, fields: &[&str]) -> Result<(), ApiError> {
+pub(super) fn only(obj: &Map<String, Value>, fields: &[&str]) -> Result<(), ApiError> {
     match obj.keys().find(|k| !fields.contains(&k.as_str())) {
         Some(k) => Err(bad(k, "未知字段")),
         None => Ok(()),

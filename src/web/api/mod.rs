@@ -5,6 +5,7 @@ mod addresses;
 pub mod doc;
 mod editions;
 pub mod extensions;
+mod instructions;
 mod notifications;
 mod plans;
 mod reports;
@@ -24,6 +25,8 @@ pub fn routes() -> super::Routes {
         .post("/plans/{id}/tasks/{code}/reports", reports::create)
         .post("/plans/{id}/tasks/{code}/extensions", extensions::request)
         .post("/extensions/{id}/decision", extensions::decide)
+        .post("/plans/{id}/tasks/{code}/instructions", instructions::write)
+        .get("/instructions", instructions::list)
         .get("/notifications", notifications::list)
         .post("/notifications/{id}/read", notifications::read)
 }

@@ -10,6 +10,8 @@ mod exports;
 mod extensions;
 mod home;
 mod inbox;
+mod instruction_steps;
+mod instructions;
 mod login;
 mod my;
 mod notice_settings;
@@ -52,6 +54,11 @@ pub fn signed_in_routes() -> Routes {
         .get("/units/{id}/brief", unit_brief::show)
         .get("/tasks/{code}/extensions", extensions::show)
         .post("/tasks/{code}/extensions", extensions::request)
+        .get("/tasks/{code}/instructions", instructions::on_task)
+        .post("/tasks/{code}/instructions", instruction_steps::write)
+        .get("/instructions", instructions::list)
+        .get("/instructions/{id}", instructions::show)
+        .post("/instructions/{id}/answer", instruction_steps::answer)
         .post("/logout", login::logout)
         .get("/account/password", account::form)
         .post("/account/password", account::submit)
@@ -148,6 +155,9 @@ pub fn office_routes() -> Routes {
         .get("/admin/documents", document_issue::register)
         .post("/admin/documents/series", document_issue::save_series)
         .post("/extensions/{id}/decision", extensions::decide)
+        .post("/instructions/{id}/relay", instruction_steps::relay)
+        .post("/instructions/{id}/send-back", instruction_steps::send_back)
+        .post("/instructions/{id}/close", instruction_steps::close)
 }
 
 /// A multipart body that cannot be read: 413 when it is over the route's limit, else 400

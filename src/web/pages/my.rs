@@ -29,6 +29,8 @@ struct MyPage {
     urges: Vec<db::urges::UrgeRow>,
     urge_pager: Pager,
     unread: i64,
+    /// 领导批示 relayed to the unit and awaiting its answer.
+    instructions: Vec<super::instructions::Line>,
 }
 
 impl MyPage {
@@ -112,7 +114,13 @@ pub async fn my(
         },
     )
     .await?;
+    let instructions = db::instructions::owed_by_unit(&pool, ctx.plan.id, unit_id)
+        .await?
+        .into_iter()
+        .map(|r| super::instructions::Line::of(r, today))
+        .collect();
     let page = MyPage {
+        instructions,
         unit_name: user.unit_name.clone().unwrap_or_default(),
         unread: ctx.layout.unread_urges,
         focus,

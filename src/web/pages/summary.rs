@@ -47,6 +47,8 @@ struct SummaryPage {
     trend_chart: LineLayout,
     /// The plan's year is over and the page is not looking back into it.
     year_over: Option<YearOver>,
+    /// A leader's own 本月批示 `(written, closed)`, beside everyone's (the live page only).
+    own_instructions: Option<(i64, i64)>,
 }
 
 fn seg(value: u32, class: &'static str, label: &str) -> Segment {
@@ -198,7 +200,16 @@ pub async fn show(
     let (share, section_bars, trend_chart) = charts(&s, &ctx.layout);
     let year_over = YearOver::of(ctx.settings.year, today, &ctx.layout)
         .filter(|_| crate::rules::schedule::year_over(ctx.settings.year, as_of).is_some());
+    let own_instructions = if user.access().may_write_instruction() {
+        let (from, _) = crate::rules::instructions::month_of(as_of);
+        let mine =
+            crate::db::instructions::counts(&pool, ctx.plan.id, Some(user.id), from, as_of).await?;
+        Some(mine)
+    } else {
+        None
+    };
     Ok(render::ok(&SummaryPage {
+        own_instructions,
         share,
         section_bars,
         trend_chart,
@@ -248,6 +259,7 @@ pub async fn edition(
         section_bars,
         trend_chart,
         year_over: None,
+        own_instructions: None,
         latest: Vec::new(),
         plan_title: ctx.plan.title,
         layout: ctx.layout,

@@ -71,6 +71,9 @@ struct TaskPage {
     may_issue_documents: bool,
     /// 延期申请 on the task, `(all, pending)`, for the readers of its page of requests.
     extensions: Option<(usize, usize)>,
+    /// 领导批示 on the task the reader may read, `(all, open)`, for the readers of its page.
+    instructions: Option<(usize, usize)>,
+    may_write_instruction: bool,
 }
 
 /// One reporting period of the task: each unit's report, or what is owed.
@@ -362,9 +365,16 @@ async fn page(
     } else {
         None
     };
+    let instructions = if may_read_addressed {
+        Some(super::instructions::counts_on_task(pool, user.access(), row.id).await?)
+    } else {
+        None
+    };
     Ok(TaskPage {
         supervision,
         extensions,
+        instructions,
+        may_write_instruction: user.access().may_write_instruction(),
         may_issue_documents: user.access().may_issue_documents(),
         following,
         latest,

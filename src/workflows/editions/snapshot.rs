@@ -39,6 +39,8 @@ pub struct EditionSnapshot {
     /// What units without a liaison account accounted for (editions issued before it was
     /// kept have none).
     pub liaisons: Option<Liaisons>,
+    /// 本月批示 `(written, closed)` (editions issued before they were counted have none).
+    pub instructions: Option<(u32, u32)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -253,6 +255,7 @@ impl EditionSnapshot {
                 red_only_for_them: n.red_only_for_them,
                 missing_from_them: n.missing_from_them,
             }),
+            instructions: s.instructions,
         }
     }
 
@@ -340,6 +343,7 @@ impl EditionSnapshot {
                 red_only_for_them: n.red_only_for_them,
                 missing_from_them: n.missing_from_them,
             }),
+            instructions: self.instructions,
         }
     }
 }

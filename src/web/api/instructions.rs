@@ -1,0 +1,238 @@
+//! 领导批示 through the API: a leader's instruction on a task
+//! (`POST /api/v1/plans/{id}/tasks/{code}/instructions`) and the caller's view of them
+//! (`GET /api/v1/instructions?state=`): a leader's own, those relayed to a liaison's unit, all
+//! for the office; each unit's answer to those who may read it.
+
+use super::addresses::TaskAddress;
+use super::doc::{ReadRefusals, WriteRefusals};
+use super::extensions::{bad, only, string};
+use crate::db::{self, instructions::InstructionRow};
+use crate::rules::access::Access;
+use crate::rules::instructions::InstructionState;
+use crate::web::auth::{ClientAddr, CurrentUser};
+use crate::web::{ApiError, AppError, Clock};
+use crate::workflows::instructions::{self as flow, InstructionError, WriteInput};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sqlx::PgPool;
+
+/// One unit's part in an instruction.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct InstructionUnitJson {
+    /// The unit (short name).
+    unit: String,
+    answered: bool,
+    /// The answer, to those who may read it (the unit's own, its lead unit, the office,
+    /// leaders).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    answer: Option<String>,
+    answered_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A leader's instruction.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct InstructionJson {
+    id: i64,
+    plan_id: i64,
+    /// The task's code.
+    task: String,
+    /// The report it was written on, if any.
+    report_id: Option<i64>,
+    text: String,
+    /// The date by which an answer is wanted.
+    answer_by: Option<chrono::NaiveDate>,
+    /// `new` 待转办, `relayed` 办理中, `answered` 待办结, `closed` 已办结.
+    state: InstructionState,
+    /// The leader who wrote it.
+    written_by: Option<String>,
+    /// The office's day of writing, `YYYY-MM-DD`.
+    written_on: chrono::NaiveDate,
+    closed_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The units it is relayed to, with their answers.
+    units: Vec<InstructionUnitJson>,
+    version: i32,
+}
+
+async fn json_of(
+    pool: &PgPool,
+    access: Access,
+    r: InstructionRow,
+) -> sqlx::Result<InstructionJson> {
+    let task = db::tasks::get_by_code(pool, r.plan_id, &r.task_code).await?;
+    let leads = task.map(|t| t.lead_ids).unwrap_or_default();
+    let scope = access.task_report_scope(&leads);
+    let units = db::instructions::units(pool, r.id)
+        .await?
+        .into_iter()
+        .map(|u| InstructionUnitJson {
+            answered: u.answered_at.is_some(),
+            answer: u.answer.filter(|_| scope.includes(u.unit_id)),
+            answered_at: u.answered_at,
+            unit: u.unit_name,
+        })
+        .collect();
+    Ok(InstructionJson {
+        state: InstructionState::parse(&r.state).unwrap_or(InstructionState::New),
+        id: r.id,
+        plan_id: r.plan_id,
+        task: r.task_code,
+        report_id: r.report_id,
+        text: r.text,
+        answer_by: r.answer_by,
+        written_by: r.written_by_name,
+        written_on: r.written_on,
+        closed_at: r.closed_at,
+        units,
+        version: r.version,
+    })
+}
+
+/// The body of an instruction.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct NewInstruction {
+    /// The instruction (1 to 2,000 characters).
+    text: String,
+    /// `YYYY-MM-DD`, not before today: the date by which an answer is wanted.
+    #[schema(required = false, nullable = false)]
+    answer_by: Option<String>,
+    /// The id of one of the task's reports it is written on.
+    #[schema(required = false, nullable = false)]
+    report: Option<i64>,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/plans/{id}/tasks/{code}/instructions",
+    operation_id = "write_instruction",
+    tag = "instructions",
+    params(TaskAddress),
+    request_body = NewInstruction,
+    responses(
+        (status = 201, description = "The instruction as stored", body = InstructionJson),
+        WriteRefusals,
+    )
+)]
+pub async fn write(
+    State(pool): State<PgPool>,
+    State(clock): State<Clock>,
+    user: CurrentUser,
+    ClientAddr(addr): ClientAddr,
+    Path(address): Path<TaskAddress>,
+    body: Bytes,
+) -> Result<(axum::http::StatusCode, Json<InstructionJson>), ApiError> {
+    // A leader's only write: refused to anyone else before the body is read.
+    if !user.access().may_write_instruction() {
+        return Err(ApiError(AppError::Forbidden));
+    }
+    let (plan_id, task) = address.find(&pool).await?;
+    let obj = &super::json_object(&body)?;
+    only(obj, &["text", "answer_by", "report"])?;
+    let text = string(obj, "text", true)?.unwrap_or_default();
+    let answer_by = string(obj, "answer_by", false)?.unwrap_or_default();
+    let report_id = match obj.get("report") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(
+            v.as_i64()
+                .ok_or_else(|| bad("report", "应为该任务一份报告的编号"))?,
+        ),
+    };
+    let input = WriteInput {
+        text,
+        answer_by,
+        report_id,
+    };
+    let id = flow::write(
+        &pool,
+        &user.actor(addr),
+        user.access(),
+        plan_id,
+        &task.code,
+        &input,
+        clock.today(),
+    )
+    .await
+    .map_err(refusal)?;
+    let row = db::instructions::get(&pool, id)
+        .await?
+        .ok_or_else(|| ApiError(AppError::Internal("instruction vanished".into())))?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(json_of(&pool, user.access(), row).await?),
+    ))
+}
+
+fn refusal(e: InstructionError) -> ApiError {
+    match e {
+        InstructionError::Fields(f) => {
+            let (field, message) = f.into_iter().next().unwrap_or(("form", String::new()));
+            bad(field, message)
+        }
+        other => ApiError(other.into()),
+    }
+}
+
+/// `?state=` and `?plan=`.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InstructionFilter {
+    /// `new`, `relayed`, `answered` or `closed`; absent: all.
+    #[param(value_type = Option<String>, example = "relayed", pattern = r"^[^\x00-\x1F\x7F]*$")]
+    state: Option<String>,
+    /// A plan's id; absent: every plan's.
+    #[param(value_type = Option<String>, example = "1", pattern = r"^[^\x00-\x1F\x7F]*$")]
+    plan: Option<String>,
+}
+
+/// The caller's instructions.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct InstructionList {
+    instructions: Vec<InstructionJson>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/instructions",
+    operation_id = "list_instructions",
+    tag = "instructions",
+    params(InstructionFilter),
+    responses(
+        (status = 200, description = "The caller's view, newest first", body = InstructionList),
+        ReadRefusals,
+    )
+)]
+pub async fn list(
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    Query(filter): Query<InstructionFilter>,
+) -> Result<Json<InstructionList>, ApiError> {
+    let state = match filter.state.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(s) => Some(
+            InstructionState::parse(s)
+                .ok_or_else(|| bad("state", "应为 new、relayed、answered 或 closed"))?
+                .as_str(),
+        ),
+    };
+    let plan = match filter.plan.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(p) => Some(
+            p.parse::<i64>()
+                .map_err(|_| bad("plan", "应为工作要点的编号"))?,
+        ),
+    };
+    let access = user.access();
+    let rows = flow::view(&pool, access, user.id, plan, state).await?;
+    let mut out = Vec::new();
+    for r in rows
+        .into_iter()
+        .filter(|r| access.may_read_instruction(&r.unit_ids))
+    {
+        out.push(json_of(&pool, access, r).await?);
+    }
+    Ok(Json(InstructionList { instructions: out }))
+}
