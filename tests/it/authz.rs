@@ -800,6 +800,66 @@ async fn row(
                 [401, 200, 403, 403, 403, 401, 401],
             )
         }
+        // 领导批示: read by the office, leaders and (once relayed) the units it is relayed to;
+        // written by leaders only; answered by the unit (its liaison, or the office for it);
+        // relayed, sent back and closed by the office.
+        (true, "/tasks/{code}/instructions") => (
+            format!("/tasks/{}/instructions", own_task(fx).await),
+            vec![],
+            [303, 200, 200, 200, 403, 303, 303],
+        ),
+        (false, "/tasks/{code}/instructions") => (
+            format!("/tasks/{}/instructions", own_task(fx).await),
+            f(&[("text", "请抓紧推进".into()), ("answer_by", String::new())]),
+            [303, 403, 303, 403, 403, 303, 303],
+        ),
+        (true, "/instructions") => (path.into(), vec![], SIGNED_IN),
+        (true, "/instructions/{id}") => (
+            format!("/instructions/{}", instruction(fx, false).await),
+            vec![],
+            [303, 200, 200, 200, 403, 303, 303],
+        ),
+        (false, "/instructions/{id}/answer") => (
+            format!("/instructions/{}/answer", instruction(fx, false).await),
+            f(&[
+                ("unit", fx.unit_id.to_string()),
+                ("version", "1".into()),
+                ("text", "已部署落实".into()),
+            ]),
+            [303, 303, 403, 303, 403, 303, 303],
+        ),
+        (false, "/instructions/{id}/relay") => (
+            format!("/instructions/{}/relay", instruction(fx, false).await),
+            f(&[("version", "1".into()), ("unit", fx.unit_id.to_string())]),
+            OFFICE_REDIRECT,
+        ),
+        (false, "/instructions/{id}/send-back") => (
+            format!("/instructions/{}/send-back", instruction(fx, true).await),
+            f(&[
+                ("unit", fx.unit_id.to_string()),
+                ("version", "2".into()),
+                ("text", "请补充".into()),
+            ]),
+            OFFICE_REDIRECT,
+        ),
+        (false, "/instructions/{id}/close") => (
+            format!("/instructions/{}/close", instruction(fx, false).await),
+            f(&[("version", "1".into()), ("note", "予以办结".into())]),
+            OFFICE_REDIRECT,
+        ),
+        (false, "/api/v1/plans/{id}/tasks/{code}/instructions") => {
+            let body = serde_json::json!({ "text": "请研究提出意见" });
+            (
+                format!(
+                    "/api/v1/plans/{}/tasks/{}/instructions",
+                    fx.plan_id,
+                    own_task(fx).await
+                ),
+                f(&[("json", body.to_string())]),
+                [401, 403, 201, 403, 403, 401, 401],
+            )
+        }
+        (true, "/api/v1/instructions") => (path.into(), vec![], API_READ),
         (true, "/my") => (path.into(), vec![], [303, 303, 303, 200, 200, 303, 303]),
         (false, "/urges/{id}/ack") => {
             let id: i64 = sqlx::query_scalar(
@@ -1014,6 +1074,35 @@ async fn pending_extension(fx: &Fixture) -> i64 {
     .fetch_one(&fx.pool)
     .await
     .unwrap()
+}
+
+/// A new instruction of the leader on 公安部's task, relayed to 公安部 (its row at version 1;
+/// `answered`: answered, at version 2).
+async fn instruction(fx: &Fixture, answered: bool) -> i64 {
+    let code = own_task(fx).await;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO instructions (task_id, text, state, written_by, written_on)
+         SELECT id, '请抓紧推进', 'relayed', $3, DATE '2022-07-01' FROM tasks
+          WHERE plan_id = $1 AND code = $2 RETURNING id",
+    )
+    .bind(fx.plan_id)
+    .bind(&code)
+    .bind(fx.leader_id)
+    .fetch_one(&fx.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO instruction_units (instruction_id, unit_id, answer, answered_at, version)
+         VALUES ($1, $2, CASE WHEN $3 THEN '已落实' END, CASE WHEN $3 THEN now() END,
+                 CASE WHEN $3 THEN 2 ELSE 1 END)",
+    )
+    .bind(id)
+    .bind(fx.unit_id)
+    .bind(answered)
+    .execute(&fx.pool)
+    .await
+    .unwrap();
+    id
 }
 
 /// A new urge to 公安部 about its task.

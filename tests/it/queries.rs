@@ -90,6 +90,7 @@ struct Ids {
     edition: i64,
     user: i64,
     urge: i64,
+    instruction: i64,
 }
 
 fn concrete(path: &str, ids: &Ids) -> String {
@@ -99,7 +100,11 @@ fn concrete(path: &str, ids: &Ids) -> String {
         .replace("/reports/{id}", &format!("/reports/{}", ids.report))
         .replace("/editions/{id}", &format!("/editions/{}", ids.edition))
         .replace("/admin/users/{id}", &format!("/admin/users/{}", ids.user))
-        .replace("/urges/{id}", &format!("/urges/{}", ids.urge));
+        .replace("/urges/{id}", &format!("/urges/{}", ids.urge))
+        .replace(
+            "/instructions/{id}",
+            &format!("/instructions/{}", ids.instruction),
+        );
     assert!(
         !p.contains('{'),
         "no id for the page {path}: add it to `concrete`"
@@ -171,6 +176,17 @@ async fn small(pool: &PgPool) -> (Vec<(&'static str, Client)>, Ids) {
     .fetch_one(pool)
     .await
     .unwrap();
+    let instruction: i64 = sqlx::query_scalar(
+        "WITH i AS (INSERT INTO instructions (task_id, text, state, written_on)
+                    VALUES ($1, '请抓紧推进', 'relayed', '2022-03-01') RETURNING id)
+         INSERT INTO instruction_units (instruction_id, unit_id, answer, answered_at)
+         SELECT id, $2, '已落实', now() FROM i RETURNING instruction_id",
+    )
+    .bind(task)
+    .bind(unit)
+    .fetch_one(pool)
+    .await
+    .unwrap();
     let app = common::app(pool.clone());
     let office = Client::signed_in(&app, "office").await;
     let r = common::issue_edition(&office).await;
@@ -198,6 +214,7 @@ async fn small(pool: &PgPool) -> (Vec<(&'static str, Client)>, Ids) {
             edition,
             user,
             urge,
+            instruction,
         },
     )
 }
@@ -245,6 +262,14 @@ SELECT (SELECT id FROM plans LIMIT 1), (SELECT id FROM units WHERE short_name = 
 
 INSERT INTO editions (plan_id, year, number, as_of, snapshot)
 SELECT plan_id, year + 1, g, as_of, snapshot FROM editions, generate_series(1, 150) g;
+
+WITH t AS (SELECT t.id FROM tasks t JOIN task_units tu ON tu.task_id = t.id
+             JOIN units u ON u.id = tu.unit_id WHERE u.short_name = '公安部'
+            ORDER BY t.id DESC LIMIT 400),
+     i AS (INSERT INTO instructions (task_id, text, state, written_on)
+           SELECT id, '请抓紧推进', 'relayed', '2022-03-01' FROM t RETURNING id)
+INSERT INTO instruction_units (instruction_id, unit_id)
+SELECT i.id, u.id FROM i, units u WHERE u.short_name = '公安部';
 
 INSERT INTO users (login, display_name, role, unit_id, password_hash)
 SELECT 'user' || g, '用户' || g, 'liaison', (SELECT id FROM units WHERE short_name = '单位' || g),
@@ -353,6 +378,8 @@ const BIG_TABLES: &[&str] = &[
     "urges",
     "errata",
     "editions",
+    "instructions",
+    "instruction_units",
 ];
 
 /// Nodes of a plan that read a big table whole: a sequential scan, or an index scan with

@@ -604,6 +604,90 @@ async fn table(w: &World, method: &Method, path: &str) -> Option<Vec<Case>> {
             )
             .cases
         }
+        // 领导批示: a leader's token; every case refused on its body, so nothing is written.
+        ("POST", "/api/v1/plans/{id}/tasks/{code}/instructions") => {
+            let code = w.extension_task.clone();
+            Table {
+                who: Who::LeaderToken,
+                method: Method::POST,
+                uri: format!("/api/v1/plans/{plan}/tasks/{code}/instructions"),
+                base: json!({"text": "请抓紧推进", "answer_by": "2022-10-31"}),
+                cases: Vec::new(),
+            }
+            .with(
+                "no text",
+                json!({"text": "~"}),
+                422,
+                f("text", "必填，应为文字"),
+            )
+            .with(
+                "a text that is a number",
+                json!({"text": 7}),
+                422,
+                f("text", "必填，应为文字"),
+            )
+            .with(
+                "a blank text",
+                json!({"text": "  "}),
+                422,
+                f("text", "请填写批示内容"),
+            )
+            .with(
+                "an over-long text",
+                json!({"text": super::long(2001)}),
+                422,
+                f("text", "批示内容不能超过2000字"),
+            )
+            .with(
+                "a date that is a number",
+                json!({"answer_by": 20221031}),
+                422,
+                f("answer_by", "应为文字"),
+            )
+            .with(
+                "2022-02-30",
+                json!({"answer_by": "2022-02-30"}),
+                422,
+                f("answer_by", "日期格式应为 2022-10-31"),
+            )
+            .with(
+                "a date already past",
+                json!({"answer_by": "2022-01-01"}),
+                422,
+                f("answer_by", "答复期限不能早于今天"),
+            )
+            .with(
+                "a report that is text",
+                json!({"report": "x"}),
+                422,
+                f("report", "应为该任务一份报告的编号"),
+            )
+            .with(
+                "a report of another task",
+                json!({"report": w.submitted}),
+                422,
+                f("report", "该报告不属于本任务"),
+            )
+            .with(
+                "an unknown field",
+                json!({"tone": "急"}),
+                422,
+                f("tone", "未知字段"),
+            )
+            .at(
+                "a plan id that is text",
+                format!("/api/v1/plans/x/tasks/{code}/instructions"),
+                404,
+                f_none("找不到编号为“x”的工作要点"),
+            )
+            .at(
+                "a task the plan does not have",
+                format!("/api/v1/plans/{plan}/tasks/9.9.9/instructions"),
+                404,
+                f_none("的任务"),
+            )
+            .cases
+        }
         // Reads no body: only its address can be wrong.
         ("POST", "/api/v1/notifications/{id}/read") => {
             Table {
@@ -678,5 +762,7 @@ async fn every_api_body_refuses_bad_input_exactly(pool: PgPool) {
     )
     .await;
     assert_eq!(pending, 1, "a refused body asked or decided an extension");
+    let instructions = crate::common::probe::count(&w.pool, "instructions").await;
+    assert_eq!(instructions, 2, "a refused body wrote an instruction");
     super::record("every_api_body", n);
 }

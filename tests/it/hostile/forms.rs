@@ -2270,6 +2270,246 @@ async fn table(w: &World, path: &str) -> Option<Vec<Case>> {
             )
             .finish()
         }
+        // 领导批示: the leader's instruction on a task, a unit's answer, the office's relay,
+        // sending back and closing; none of them may write anything on a refusal.
+        "/tasks/{code}/instructions" => Table::new(
+            Who::Leader,
+            format!("/tasks/{}/instructions", w.extension_task),
+            &[("text", "请抓紧推进"), ("answer_by", "2022-10-31")],
+        )
+        .with(
+            "a blank text",
+            &[("text", Some("  "))],
+            422,
+            Beside("e-text", "请填写批示内容"),
+        )
+        .with(
+            "no text",
+            &[("text", None)],
+            422,
+            Beside("e-text", "请填写批示内容"),
+        )
+        .with(
+            "an over-long text",
+            &[("text", Some(&long(2001)))],
+            422,
+            Beside("e-text", "批示内容不能超过2000字"),
+        )
+        .with(
+            "a date that is no date",
+            &[("answer_by", Some("2022-02-30"))],
+            422,
+            Beside("e-answer_by", "日期格式应为 2022-10-31"),
+        )
+        .with(
+            "a date already past",
+            &[("answer_by", Some("2022-01-01"))],
+            422,
+            Beside("e-answer_by", "答复期限不能早于今天"),
+        )
+        .with(
+            "a report that is text",
+            &[("report", Some("第一份"))],
+            422,
+            Beside("e-report", "该报告不属于本任务"),
+        )
+        .with(
+            "a report of another task",
+            &[("report", Some(&w.submitted.to_string()))],
+            422,
+            Beside("e-report", "该报告不属于本任务"),
+        )
+        .at(
+            "a task the plan does not have",
+            "/tasks/9.9.9/instructions".into(),
+            404,
+            Page("没有编号为“9.9.9”的任务"),
+        )
+        .finish(),
+        "/instructions/{id}/answer" => {
+            let unit = w.unit_a.to_string();
+            Table::new(
+                Who::Liaison,
+                format!("/instructions/{}/answer", w.instruction),
+                &[("unit", &unit), ("version", "1"), ("text", "已落实")],
+            )
+            .with(
+                "a blank answer",
+                &[("text", Some(" "))],
+                422,
+                Beside("e-answer", "请填写答复内容"),
+            )
+            .with(
+                "an over-long answer",
+                &[("text", Some(&long(4001)))],
+                422,
+                Beside("e-answer", "答复内容不能超过4000字"),
+            )
+            .with(
+                "a version that is text",
+                &[("version", Some("one"))],
+                400,
+                Page("表单无效"),
+            )
+            .with(
+                "an old version",
+                &[("version", Some("0"))],
+                409,
+                Beside("e-form", "这件批示已被他人办理"),
+            )
+            .with(
+                "a unit that is text",
+                &[("unit", Some("公安"))],
+                400,
+                Page("表单无效"),
+            )
+            .with(
+                "another unit",
+                &[("unit", Some(&w.unit_b.to_string()))],
+                403,
+                Page("无权"),
+            )
+            .at(
+                "an id that is text",
+                "/instructions/abc/answer".into(),
+                404,
+                Page("找不到该批示"),
+            )
+            .at(
+                "an id over i64",
+                format!("/instructions/{I64_OVERFLOW}/answer"),
+                404,
+                Page("找不到该批示"),
+            )
+            .at(
+                "no such instruction",
+                "/instructions/999999/answer".into(),
+                404,
+                Page("找不到该批示"),
+            )
+            .finish()
+        }
+        "/instructions/{id}/relay" => {
+            let unit = w.unit_a.to_string();
+            Table::new(
+                Who::Office,
+                format!("/instructions/{}/relay", w.instruction),
+                &[("version", "1"), ("unit", &unit), ("note", "")],
+            )
+            .with(
+                "no unit",
+                &[("unit", None)],
+                422,
+                Beside("e-units", "请至少选择一个承办单位"),
+            )
+            .with(
+                "a unit that does not exist",
+                &[("unit", Some("999999"))],
+                422,
+                Beside("e-units", "所选单位不存在"),
+            )
+            .with(
+                "a unit that is text",
+                &[("unit", Some("公安"))],
+                400,
+                Page("表单无效"),
+            )
+            .with(
+                "an over-long note",
+                &[("note", Some(&long(2001)))],
+                422,
+                Beside("e-note", "转办意见不能超过2000字"),
+            )
+            .with(
+                "an old version",
+                &[("version", Some("0"))],
+                409,
+                Beside("e-form", "这件批示已被他人办理"),
+            )
+            .with(
+                "a version beyond i32",
+                &[("version", Some(I64_OVERFLOW))],
+                400,
+                Page("表单无效"),
+            )
+            .at(
+                "no such instruction",
+                "/instructions/999999/relay".into(),
+                404,
+                Page("找不到该批示"),
+            )
+            .finish()
+        }
+        "/instructions/{id}/send-back" => {
+            let unit = w.unit_a.to_string();
+            Table::new(
+                Who::Office,
+                format!("/instructions/{}/send-back", w.answered_instruction),
+                &[("unit", &unit), ("version", "2"), ("text", "请补充")],
+            )
+            .with(
+                "a blank reason",
+                &[("text", Some(""))],
+                422,
+                Beside("e-reason", "请填写退回理由"),
+            )
+            .with(
+                "an over-long reason",
+                &[("text", Some(&long(2001)))],
+                422,
+                Beside("e-reason", "退回理由不能超过2000字"),
+            )
+            .with(
+                "an old version",
+                &[("version", Some("1"))],
+                409,
+                Beside("e-form", "这件批示已被他人办理"),
+            )
+            .with(
+                "a unit it was not relayed to",
+                &[("unit", Some(&w.unit_b.to_string()))],
+                404,
+                Page("没有转给该单位办理"),
+            )
+            .at(
+                "an id that is text",
+                "/instructions/abc/send-back".into(),
+                404,
+                Page("找不到该批示"),
+            )
+            .finish()
+        }
+        "/instructions/{id}/close" => Table::new(
+            Who::Office,
+            format!("/instructions/{}/close", w.instruction),
+            &[("version", "1"), ("note", "予以办结")],
+        )
+        .with(
+            "a blank note",
+            &[("note", Some(" "))],
+            422,
+            Beside("e-note", "请填写办结意见"),
+        )
+        .with(
+            "an over-long note",
+            &[("note", Some(&long(2001)))],
+            422,
+            Beside("e-note", "办结意见不能超过2000字"),
+        )
+        .with(
+            "an old version",
+            &[("version", Some("0"))],
+            409,
+            Beside("e-form", "这件批示已被他人办理"),
+        )
+        .with("no version", &[("version", None)], 400, Page("表单无效"))
+        .at(
+            "no such instruction",
+            "/instructions/999999/close".into(),
+            404,
+            Page("找不到该批示"),
+        )
+        .finish(),
         "/urges/{id}/ack" => Table::bodiless(Who::Liaison, "")
             .at(
                 "an id that is text",
@@ -2437,5 +2677,22 @@ async fn every_form_refuses_bad_input_exactly(pool: PgPool) {
     )
     .await;
     assert_eq!(pending, 1, "a refused form asked or decided an extension");
+    let untouched = crate::common::probe::number(
+        &w.pool,
+        &format!(
+            "SELECT count(*) FROM instructions i JOIN instruction_units iu ON iu.instruction_id = i.id
+              WHERE i.version = 1 AND i.state = 'relayed'
+                AND ((i.id = {} AND iu.version = 1 AND iu.answered_at IS NULL)
+                  OR (i.id = {} AND iu.version = 2 AND iu.answered_at IS NOT NULL))",
+            w.instruction, w.answered_instruction
+        ),
+    )
+    .await;
+    let written = crate::common::probe::count(&w.pool, "instructions").await;
+    assert_eq!(
+        (written, untouched),
+        (2, 2),
+        "a refused form wrote, relayed, answered, sent back or closed an instruction"
+    );
     super::record("every_form", n);
 }

@@ -71,6 +71,10 @@ pub struct World {
     /// 公安部's last task, due 2022-09-30, with 公安部's pending 延期申请 (version 1).
     pub extension_task: String,
     pub extension: i64,
+    /// The leader's 领导批示 on that task, relayed to 公安部: not yet answered (its row at
+    /// version 1), and answered (at version 2).
+    pub instruction: i64,
+    pub answered_instruction: i64,
 }
 
 impl std::ops::Deref for World {
@@ -131,7 +135,35 @@ impl World {
         .fetch_one(pool)
         .await
         .unwrap();
+        let mut instructions = Vec::new();
+        for answered in [false, true] {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO instructions (task_id, text, state, written_by, written_on)
+                 SELECT id, '请抓紧推进', 'relayed', $3, DATE '2022-07-01' FROM tasks
+                  WHERE plan_id = $1 AND code = $2 RETURNING id",
+            )
+            .bind(plan_id)
+            .bind(&extension_task)
+            .bind(world.ids.leader)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+            sqlx::query(
+                "INSERT INTO instruction_units (instruction_id, unit_id, answer, answered_at, version)
+                 VALUES ($1, $2, CASE WHEN $3 THEN '已落实' END, CASE WHEN $3 THEN now() END,
+                         CASE WHEN $3 THEN 2 ELSE 1 END)",
+            )
+            .bind(id)
+            .bind(gab_unit)
+            .bind(answered)
+            .execute(pool)
+            .await
+            .unwrap();
+            instructions.push(id);
+        }
         World {
+            instruction: instructions[0],
+            answered_instruction: instructions[1],
             world,
             target_user,
             target_token_id,
@@ -167,8 +199,10 @@ pub enum Who {
     Anonymous,
     Office,
     Liaison,
+    Leader,
     OfficeToken,
     LiaisonToken,
+    LeaderToken,
 }
 
 /// What the answer must carry besides its status.
@@ -258,6 +292,7 @@ pub async fn check(w: &World, c: &Case) -> Option<String> {
     let token = match c.who {
         Who::OfficeToken => Some(&w.tokens.office),
         Who::LiaisonToken => Some(&w.tokens.liaison_a),
+        Who::LeaderToken => Some(&w.tokens.leader),
         _ => None,
     };
     if let Some(t) = token {
@@ -267,6 +302,7 @@ pub async fn check(w: &World, c: &Case) -> Option<String> {
     let r = match c.who {
         Who::Office => w.office.request(req).await,
         Who::Liaison => w.liaison_a.request(req).await,
+        Who::Leader => w.leader.request(req).await,
         _ => common::send(&w.app, req).await,
     };
     let fail = |why: String| {
