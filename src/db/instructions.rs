@@ -19,6 +19,7 @@ pub struct InstructionRow {
     pub written_at: DateTime<Utc>,
     pub written_on: NaiveDate,
     pub closed_at: Option<DateTime<Utc>>,
+    pub closed_on: Option<NaiveDate>,
     pub version: i32,
     /// The units it is relayed to, and of them those that have answered.
     pub unit_ids: Vec<i64>,
@@ -35,7 +36,8 @@ macro_rules! select_instructions {
                       w.display_name AS "written_by_name?",
                       i.written_at AS "written_at: DateTime<Utc>",
                       i.written_on AS "written_on: NaiveDate",
-                      i.closed_at AS "closed_at: DateTime<Utc>", i.version,
+                      i.closed_at AS "closed_at: DateTime<Utc>",
+                      i.closed_on AS "closed_on: NaiveDate", i.version,
                       COALESCE((SELECT array_agg(iu.unit_id ORDER BY iu.unit_id)
                                   FROM instruction_units iu WHERE iu.instruction_id = i.id),
                                '{}') AS "unit_ids!",
@@ -372,4 +374,38 @@ pub async fn report_task(db: impl PgExecutor<'_>, report_id: i64) -> sqlx::Resul
     sqlx::query_scalar!("SELECT task_id FROM reports WHERE id = $1", report_id)
         .fetch_optional(db)
         .await
+}
+
+/// The units of many instructions, with their answers: `(instruction id, the unit's part)`.
+pub async fn units_of(
+    db: impl PgExecutor<'_>,
+    ids: &[i64],
+) -> sqlx::Result<Vec<(i64, UnitAnswer)>> {
+    let rows = sqlx::query!(
+        r#"SELECT iu.instruction_id, iu.unit_id, u.short_name AS unit_name, iu.answer,
+                  iu.answered_at AS "answered_at: DateTime<Utc>",
+                  a.display_name AS "answered_by_name?", iu.version
+           FROM instruction_units iu JOIN units u ON u.id = iu.unit_id
+           LEFT JOIN users a ON a.id = iu.answered_by
+           WHERE iu.instruction_id = ANY($1) ORDER BY iu.instruction_id, u.sort_order, u.id"#,
+        ids
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.instruction_id,
+                UnitAnswer {
+                    unit_id: r.unit_id,
+                    unit_name: r.unit_name,
+                    answer: r.answer,
+                    answered_at: r.answered_at,
+                    answered_by_name: r.answered_by_name,
+                    version: r.version,
+                },
+            )
+        })
+        .collect())
 }

@@ -19,7 +19,9 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
+mod instructions_sheet;
 mod tasks_sheet;
+pub use instructions_sheet::{INSTRUCTION_HEADERS, INSTRUCTIONS_SHEET, InstructionLedgerRow};
 pub use tasks_sheet::{TASK_COLUMNS, TASK_HEADERS, TASKS_SHEET, TaskLedgerRow};
 
 /// One row of the ledger: one task and one responsible unit.
@@ -90,6 +92,8 @@ pub struct Ledger {
     /// The detail: one row per task and unit.
     pub rows: Vec<LedgerRow>,
     pub units: Vec<UnitSummaryRow>,
+    /// 领导批示 on the tasks, newest first.
+    pub instructions: Vec<InstructionLedgerRow>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -176,8 +180,8 @@ pub fn neutralize(value: &str) -> Cow<'_, str> {
 }
 
 /// The ledger as an XLSX workbook: sheet `工作台账` (one row per task, under a title), sheet
-/// `台账明细` (one row per task and unit, in the order given) and sheet `单位汇总` (one row per
-/// unit: its tasks and punctuality).
+/// `台账明细` (one row per task and unit, in the order given), sheet `单位汇总` (one row per
+/// unit: its tasks and punctuality) and sheet `领导批示` (one row per instruction).
 pub fn ledger_xlsx(ledger: &Ledger) -> Result<Vec<u8>, ExportError> {
     build_workbook(ledger).map_err(|e| ExportError::Xlsx(e.to_string()))
 }
@@ -366,6 +370,8 @@ fn build_workbook(ledger: &Ledger) -> Result<Vec<u8>, XlsxError> {
     write_ledger_sheet(sheet, ledger, &formats)?;
     let sheet = workbook.add_worksheet();
     write_units_sheet(sheet, ledger, &formats)?;
+    let sheet = workbook.add_worksheet();
+    instructions_sheet::write(sheet, ledger, &formats)?;
 
     workbook.save_to_buffer()
 }
@@ -574,7 +580,29 @@ mod tests {
                     ..UnitSummaryRow::default()
                 },
             ],
+            instructions: vec![InstructionLedgerRow {
+                code: "1.1.1".into(),
+                text: "=请抓紧推进".into(),
+                leader: "张三".into(),
+                written_on: "2022年7月1日".into(),
+                answer_by: String::new(),
+                units: "公安部、网信办".into(),
+                state: "办理中".into(),
+                answers: "公安部：已部署。\n网信办：待答复".into(),
+                closed_on: String::new(),
+            }],
         }
+    }
+
+    #[test]
+    fn xlsx_instructions_are_text_one_row_each() {
+        let mut book = open(ledger_xlsx(&sample()).unwrap());
+        let sheet = book.worksheet_range(INSTRUCTIONS_SHEET).unwrap();
+        let header: Vec<&str> = sheet.rows().next().unwrap().iter().map(text).collect();
+        assert_eq!(header, INSTRUCTION_HEADERS);
+        assert_eq!(sheet.height(), 2);
+        assert_eq!(text(&sheet[(1, 1)]), "'=请抓紧推进");
+        assert_eq!(text(&sheet[(1, 7)]), "公安部：已部署。\n网信办：待答复");
     }
 
     fn open(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
@@ -647,7 +675,10 @@ mod tests {
     fn xlsx_has_both_sheets_with_headers() {
         let ledger = sample();
         let mut book = open(ledger_xlsx(&ledger).unwrap());
-        assert_eq!(book.sheet_names(), vec!["工作台账", "台账明细", "单位汇总"]);
+        assert_eq!(
+            book.sheet_names(),
+            vec!["工作台账", "台账明细", "单位汇总", "领导批示"]
+        );
 
         let sheet = book.worksheet_range(LEDGER_SHEET).unwrap();
         assert_eq!(sheet.height(), ledger.rows.len() + 1);
@@ -763,9 +794,13 @@ mod tests {
             tasks: vec![],
             rows: vec![],
             units: vec![],
+            instructions: vec![],
         };
         let mut book = open(ledger_xlsx(&ledger).unwrap());
-        assert_eq!(book.sheet_names(), vec!["工作台账", "台账明细", "单位汇总"]);
+        assert_eq!(
+            book.sheet_names(),
+            vec!["工作台账", "台账明细", "单位汇总", "领导批示"]
+        );
         let sheet = book.worksheet_range(LEDGER_SHEET).unwrap();
         assert_eq!(sheet.height(), 1);
         let header: Vec<&str> = sheet.rows().next().unwrap().iter().map(text).collect();

@@ -4,6 +4,7 @@
 //! and the units' figures — limited to what the reader may see. The files are written by
 //! [`crate::formats::export`].
 
+mod instructions;
 mod tasks;
 
 use crate::db::{self, tasks::TaskRow};
@@ -84,7 +85,9 @@ pub async fn assemble(
         })
         .collect();
     let tasks = tasks::rows(pool, &sel, access).await?;
+    let instructions = instructions::rows(pool, &sel, access).await?;
     Ok(Ledger {
+        instructions,
         title: sel.title.to_string(),
         doc_number: sel.doc_number.unwrap_or_default().to_string(),
         as_of: today,

@@ -491,6 +491,74 @@ async fn an_extension_round_clicked_through(pool: PgPool) {
     b.close().await;
 }
 
+/// 领导批示, one round: the leader writes on 1.3.1 from its page (a first try without text is
+/// refused beside the field), the office relays it to the task's units as ticked, 公安部's
+/// liaison answers from 我的任务, the office closes it, and the leader finds it 已办结.
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn an_instruction_round_clicked_through(pool: PgPool) {
+    let _turn = common::turns::turn(Suite::Browser).await;
+    users(&pool).await;
+    let server = Server::start_on(&pool, "2022-09-20");
+    let b = Browser::start(DESKTOP).await;
+
+    b.sign_in(&server, "boss").await;
+    b.go(&server.url("/tasks/1.3.1")).await;
+    b.follow("a[href$='/tasks/1.3.1/instructions']").await;
+    b.js("document.getElementById('ins-text').removeAttribute('required')")
+        .await;
+    b.follow("#write button[type=submit]").await;
+    assert!(b.text().await.contains("请填写批示内容"));
+    b.fill("#ins-text", "请抓紧推进，9月底前报告进展情况。")
+        .await;
+    b.set("ins-by", "2022-09-30").await;
+    b.follow("#write button[type=submit]").await;
+    let page = b.text().await;
+    assert!(
+        page.contains("批示已送办公室转办") && page.contains("待转办"),
+        "{page}"
+    );
+    b.sign_out().await;
+
+    b.sign_in(&server, "office").await;
+    b.go(&server.url("/instructions?state=new")).await;
+    b.follow("td a[href^='/instructions/']").await;
+    b.follow("#relay button[type=submit]").await;
+    assert!(b.text().await.contains("已转办"));
+    b.sign_out().await;
+
+    b.sign_in(&server, "gab").await;
+    b.go(&server.url("/my")).await;
+    assert!(b.text().await.contains("待答复的领导批示"));
+    b.follow("#instructions a").await;
+    b.fill(
+        "#answers textarea[name=text]",
+        "已部署专项行动，立案侦办案件12起。",
+    )
+    .await;
+    b.follow("#answers button[type=submit]").await;
+    assert!(b.text().await.contains("答复已报办公室"));
+    b.sign_out().await;
+
+    b.sign_in(&server, "office").await;
+    let id: i64 = sqlx::query_scalar("SELECT max(id) FROM instructions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    b.go(&server.url(&format!("/instructions/{id}"))).await;
+    assert!(b.text().await.contains("已部署专项行动"));
+    b.fill("#close-note", "答复充分，予以办结").await;
+    b.follow("#close button[type=submit]").await;
+    assert!(b.text().await.contains("批示已办结"));
+    b.sign_out().await;
+
+    b.sign_in(&server, "boss").await;
+    let page = b.text().await;
+    assert!(page.contains("已办结 1 件"), "{page}");
+    b.go(&server.url("/instructions")).await;
+    assert!(b.text().await.contains("已办结"));
+    b.close().await;
+}
+
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn hostile_paths_say_what_is_wrong_and_keep_what_was_typed(pool: PgPool) {
     let _turn = common::turns::turn(Suite::Browser).await;

@@ -249,6 +249,29 @@ async fn a_round_from_the_leader_to_the_units_and_back(pool: PgPool) {
     assert!(w.leader.get("/instructions").await.body.contains("已办结"));
     let task = w.office.get(&format!("/tasks/{code}")).await;
     assert!(task.body.contains("领导批示") && task.body.contains(">1 件</a>"));
+    // The 台账 lists it, each answer to those who may read it.
+    let sheet = |c: &'static str| {
+        let client = match c {
+            "office" => &w.office,
+            _ => &w.liaison_b,
+        };
+        async move {
+            let (_, _, book) = crate::exports::bytes(client, "/tasks.xlsx").await;
+            crate::task_ledger::rows(&book, "领导批示")
+        }
+    };
+    let office_rows = sheet("office").await;
+    let row = office_rows.iter().find(|r| r[0] == code).expect("its row");
+    assert_eq!((row[1].as_str(), row[6].as_str()), (said, "已办结"));
+    assert!(row[7].contains(&format!("公安部：{second}")), "{row:?}");
+    assert_eq!(row[8], "2022年9月20日");
+    let b_rows = sheet("b").await;
+    let row = b_rows
+        .iter()
+        .find(|r| r[0] == code)
+        .expect("its row for unit B");
+    assert!(row[7].contains("公安部：已答复") && row[7].contains("海关总署：已加强口岸查验。"));
+    assert!(!row[7].contains(second));
     let audits: Vec<String> = sqlx::query_scalar(
         "SELECT DISTINCT action FROM audit_log WHERE action LIKE 'instruction_%' ORDER BY 1",
     )

@@ -177,7 +177,15 @@ pub fn xlsx(title: &str, s: &Summary) -> Result<Vec<u8>, rust_xlsxwriter::XlsxEr
         sheet.write_string(4 + i as u32, 0, *label)?;
         sheet.write_number(4 + i as u32, 1, f64::from(*n))?;
     }
-    let top = 13;
+    // Rows 4 to 10 hold the figures; an edition issued before instructions were counted has
+    // none to show.
+    if let Some((written, closed)) = s.instructions {
+        sheet.write_string(11, 0, "本月领导批示")?;
+        sheet.write_number(11, 1, f64::from(written))?;
+        sheet.write_string(12, 0, "其中已办结")?;
+        sheet.write_number(12, 1, f64::from(closed))?;
+    }
+    let top = 14;
     for (c, h) in ["部分 / 小节", "任务", "红灯", "黄灯", "绿灯", "已办结"]
         .iter()
         .enumerate()

@@ -64,6 +64,7 @@ fn the_walk(ids: &Ids) -> Vec<Visit> {
         edition,
         urge,
         typical,
+        instruction,
     } = ids;
     let v = |who, name, path: &str| Visit {
         who,
@@ -122,6 +123,17 @@ fn the_walk(ids: &Ids) -> Vec<Visit> {
             "extensions",
             &format!("/tasks/{task}/extensions"),
         ),
+        v(
+            Who::Liaison,
+            "instruction",
+            &format!("/instructions/{instruction}"),
+        ),
+        v(Who::Office, "instructions", "/instructions"),
+        v(
+            Who::Office,
+            "instruction",
+            &format!("/instructions/{instruction}"),
+        ),
         v(Who::Office, "password", "/account/password"),
         v(Who::Leader, "home", "/"),
         v(Who::Leader, "summary", "/summary"),
@@ -129,6 +141,12 @@ fn the_walk(ids: &Ids) -> Vec<Visit> {
         v(Who::Leader, "unit", &format!("/units/{unit}")),
         v(Who::Leader, "edition", &format!("/editions/{edition}")),
         v(Who::Leader, "as-of", "/summary?as_of=2022-07-15"),
+        v(Who::Leader, "instructions", "/instructions"),
+        v(
+            Who::Leader,
+            "task-instructions",
+            &format!("/tasks/{task}/instructions"),
+        ),
     ]
 }
 
@@ -141,6 +159,8 @@ pub(super) struct Ids {
     /// An urge to 公安部 about the task, and a unit of a typical number of tasks.
     pub urge: i64,
     pub typical: i64,
+    /// A leader's 领导批示 on the task, relayed to its units, awaiting their answers.
+    pub instruction: i64,
 }
 
 /// The demo data (two quarters of reports), and edition 1 issued on 2022-10-20.
@@ -184,6 +204,23 @@ pub(super) async fn demo(pool: &PgPool) -> Ids {
     .fetch_one(pool)
     .await
     .unwrap();
+    let instruction: i64 = sqlx::query_scalar(
+        "WITH i AS (
+           INSERT INTO instructions (task_id, text, answer_by, state, written_by, written_on)
+           SELECT t.id, '请公安部会同有关单位抓紧推进，10月底前报告进展情况和存在的困难。',
+                  DATE '2022-10-31', 'relayed',
+                  (SELECT id FROM users WHERE role = 'leader' ORDER BY id LIMIT 1),
+                  DATE '2022-10-12'
+             FROM tasks t WHERE t.plan_id = $1 AND t.code = $2 RETURNING id, task_id)
+         INSERT INTO instruction_units (instruction_id, unit_id)
+         SELECT i.id, tu.unit_id FROM i JOIN task_units tu ON tu.task_id = i.task_id
+         RETURNING instruction_id",
+    )
+    .bind(plan)
+    .bind(&task)
+    .fetch_one(pool)
+    .await
+    .unwrap();
     Ids {
         unit,
         task,
@@ -191,6 +228,7 @@ pub(super) async fn demo(pool: &PgPool) -> Ids {
         edition,
         urge,
         typical,
+        instruction,
     }
 }
 
