@@ -1,7 +1,8 @@
-//! The office's decisions on the rounds with the units (延期申请 approved or refused), made while
-//! PostgreSQL is stopped and started again: each decision is either answered and stored whole
-//! (its state, the deadline it moves, its audit entry and its notice) or refused and wholly
-//! absent, and a decision refused by the outage can be made again once the database is back.
+//! The office's decisions on the rounds with the units and the leaders (延期申请 approved or
+//! refused, 领导批示 closed), made while PostgreSQL is stopped and started again: each decision
+//! is either answered and stored whole (its state, the deadline it moves, its history, its audit
+//! entry and its notice) or refused and wholly absent, and a decision refused by the outage can
+//! be made again once the database is back.
 
 use super::http::{self, Http, Reply, Session, Tally};
 use super::outage::{self, BACK_OFF, status};
@@ -39,6 +40,8 @@ struct Decided {
     answered: Instant,
     /// Stored although the answer said otherwise (the commit's reply lost in the outage).
     committed: bool,
+    /// 办结 of instruction `id` (through the page), instead of a decision on request `id`.
+    close: bool,
 }
 
 impl Decided {
@@ -49,7 +52,8 @@ impl Decided {
 
 /// A request for the first lead unit of every task with an end date (a date, 年底前), asked on
 /// 15 January for 30 days more.
-async fn pending(pool: &PgPool, plan_id: i64) -> Vec<(i64, String, Deadline, NaiveDate)> {
+/// Each followed by an instruction on the same task, answered, for the office to close.
+async fn pending(pool: &PgPool, plan_id: i64) -> Vec<(i64, String, Deadline, NaiveDate, bool)> {
     let asked_on = NaiveDate::from_ymd_opt(2022, 1, 15).unwrap();
     let liaison = Actor::default();
     let access = duban::rules::access::Access::new(Role::Office, None);
@@ -96,7 +100,22 @@ async fn pending(pool: &PgPool, plan_id: i64) -> Vec<(i64, String, Deadline, Nai
         let id = extensions::request(pool, &liaison, access, plan_id, &code, &input, asked_on)
             .await
             .expect("request");
-        out.push((id, code, before, asked));
+        out.push((id, code.clone(), before, asked, false));
+        // And a leader's instruction on it, relayed to the unit and answered, to close.
+        let instruction: i64 = sqlx::query_scalar(
+            "WITH i AS (INSERT INTO instructions (task_id, text, state, written_on)
+                        SELECT id, '请抓紧推进', 'answered', DATE '2022-01-10' FROM tasks
+                         WHERE plan_id = $1 AND code = $2 RETURNING id)
+             INSERT INTO instruction_units (instruction_id, unit_id, answer, answered_at)
+             SELECT id, $3, '已落实', now() FROM i RETURNING instruction_id",
+        )
+        .bind(plan_id)
+        .bind(&code)
+        .bind(unit_id)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        out.push((instruction, code, Deadline::Ongoing, asked, true));
     }
     out
 }
@@ -120,15 +139,15 @@ async fn decisions_across_a_database_restart() {
     let requests = pending(&pool, plan_id).await;
     pool.close().await;
     assert!(
-        requests.len() >= 30,
+        requests.len() >= 60,
         "too few tasks with an end date: {}",
         requests.len()
     );
-    // Each task's request goes to one writer: two approvals on one task would race for its
-    // version, which is another test's business.
+    // Each task's request and instruction go to one writer: two approvals on one task would
+    // race for its version, which is another test's business.
     let mut shares: Vec<Vec<_>> = vec![Vec::new(); WRITERS];
     for (i, r) in requests.into_iter().enumerate() {
-        shares[i % WRITERS].push(r);
+        shares[(i / 2) % WRITERS].push(r);
     }
 
     let tally = Arc::new(Tally::default());
@@ -148,15 +167,16 @@ async fn decisions_across_a_database_restart() {
         );
         writers.push(tokio::spawn(async move {
             let mut done = Vec::new();
-            for (i, (id, task, before, asked)) in share.into_iter().enumerate() {
+            for (i, (id, task, before, asked, close)) in share.into_iter().enumerate() {
                 if stop.load(Ordering::Relaxed) {
                     break;
                 }
                 let approve = i % 3 != 2;
                 let marker = format!("故障演练审批〔w{w}-{i}〕");
-                let api = w != PAGE_WRITER;
+                // Closing has no API: it goes through the page.
+                let api = w != PAGE_WRITER && !close;
                 let reply = send(
-                    &http, &tally, &session, &base, &token, id, approve, &marker, api,
+                    &http, &tally, &session, &base, &token, id, approve, &marker, api, close,
                 )
                 .await;
                 let d = Decided {
@@ -170,6 +190,7 @@ async fn decisions_across_a_database_restart() {
                     reply,
                     answered: Instant::now(),
                     committed: false,
+                    close,
                 };
                 let pause = if d.acked() { PACE } else { BACK_OFF };
                 done.push(d);
@@ -220,7 +241,7 @@ async fn decisions_across_a_database_restart() {
     let mut again = 0;
     for d in decided.iter_mut().filter(|d| !d.acked()) {
         d.reply = send(
-            &http, &tally, &session, &base, &token, d.id, d.approve, &d.marker, d.api,
+            &http, &tally, &session, &base, &token, d.id, d.approve, &d.marker, d.api, d.close,
         )
         .await;
         again += 1;
@@ -273,8 +294,16 @@ async fn decisions_across_a_database_restart() {
     assert!(recovered.is_some(), "no recovery: {}", duban.log());
     let first = |cond: &dyn Fn(&Decided) -> bool| decided.iter().any(cond);
     assert!(
-        first(&|d| d.answered < down && d.approve),
+        first(&|d| d.answered < down && d.approve && !d.close),
         "no approval before the outage"
+    );
+    assert!(
+        first(&|d| d.close && d.acked() && d.answered < down),
+        "no instruction closed before the outage"
+    );
+    assert!(
+        first(&|d| d.close && d.answered > down && d.answered < up),
+        "no instruction closed during the outage"
     );
     assert!(
         refused > 0,
@@ -299,8 +328,14 @@ async fn send(
     approve: bool,
     marker: &str,
     api: bool,
+    close: bool,
 ) -> Reply {
-    if api {
+    if close {
+        let fields = [("version", "1"), ("note", marker)];
+        session
+            .post(&format!("/instructions/{id}/close"), &fields)
+            .await
+    } else if api {
         let body = json!({ "approve": approve, "reason": marker, "version": 1 });
         let url = format!("{base}/api/v1/extensions/{id}/decision");
         http::post_json(http, tally, &url, token, &body).await
@@ -318,7 +353,8 @@ async fn send(
     }
 }
 
-/// What the database holds of one decision.
+/// What the database holds of one decision (of a close: the closing's note in its history,
+/// the day it was closed on, no deadline).
 #[derive(Debug)]
 struct Stored {
     state: String,
@@ -331,6 +367,13 @@ struct Stored {
 
 impl Stored {
     fn whole(&self, d: &Decided) -> bool {
+        if d.close {
+            return self.state == "closed"
+                && self.reason.as_deref() == Some(d.marker.as_str())
+                && self.decided_date.is_some()
+                && self.audits == 1
+                && self.notices == 1;
+        }
         let (state, deadline) = if d.approve {
             ("approved", Deadline::Date(d.asked))
         } else {
@@ -345,6 +388,13 @@ impl Stored {
     }
 
     fn absent(&self, d: &Decided) -> bool {
+        if d.close {
+            return self.state == "answered"
+                && self.reason.is_none()
+                && self.decided_date.is_none()
+                && self.audits == 0
+                && self.notices == 0;
+        }
         self.state == "pending"
             && self.reason.is_none()
             && self.decided_date.is_none()
@@ -355,6 +405,38 @@ impl Stored {
 }
 
 async fn stored(pool: &PgPool, plan_id: i64, d: &Decided) -> Stored {
+    if d.close {
+        let (state, reason, closed_on, audits, notices): (
+            String,
+            Option<String>,
+            Option<NaiveDate>,
+            i64,
+            i64,
+        ) = sqlx::query_as(
+            "SELECT i.state,
+                    (SELECT string_agg(e.text, '|') FROM instruction_events e
+                      WHERE e.instruction_id = i.id AND e.kind = 'closed'),
+                    i.closed_on,
+                    (SELECT count(*) FROM audit_log
+                      WHERE action = 'instruction_closed' AND target = i.id::text),
+                    (SELECT count(*) FROM notice_events
+                      WHERE kind = 'instruction_closed' AND body LIKE '%' || $2 || '%')
+               FROM instructions i WHERE i.id = $1",
+        )
+        .bind(d.id)
+        .bind(&d.marker)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        return Stored {
+            state,
+            reason,
+            decided_date: closed_on,
+            deadline: Deadline::Ongoing,
+            audits,
+            notices,
+        };
+    }
     let (state, reason, decided_date): (String, Option<String>, Option<NaiveDate>) =
         sqlx::query_as(
             "SELECT state, decision_reason, decided_date FROM extension_requests WHERE id = $1",
