@@ -374,3 +374,57 @@ async fn the_api_writes_and_lists(pool: PgPool) {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.json()["error"]["field"], "state");
 }
+
+/// On a report: the leader's link from a submitted report carries it to the form, and the
+/// instruction names it.
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn an_instruction_on_a_report(pool: PgPool) {
+    let w = World::build(pool, Setup::on(day()).with_reports()).await;
+    let report = w.reports().submitted;
+    let page = w.leader.get(&format!("/reports/{report}")).await;
+    let link = format!(
+        "/tasks/1.3.1/instructions?plan={}&amp;report={report}#write",
+        w.plan_id
+    );
+    assert!(page.body.contains(&link), "{}", page.body);
+    assert!(
+        !w.office
+            .get(&format!("/reports/{report}"))
+            .await
+            .body
+            .contains("对此报告作出批示")
+    );
+    let form = w
+        .leader
+        .get(&format!("/tasks/1.3.1/instructions?report={report}"))
+        .await;
+    assert!(
+        form.body
+            .contains(&format!("name=\"report\" value=\"{report}\""))
+    );
+    let r = w
+        .leader
+        .post(
+            "/tasks/1.3.1/instructions",
+            &[
+                ("text", "报告中的数字请核实。"),
+                ("report", &report.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = last(&w).await;
+    let on: Option<i64> = sqlx::query_scalar("SELECT report_id FROM instructions WHERE id = $1")
+        .bind(id)
+        .fetch_one(&w.pool)
+        .await
+        .unwrap();
+    assert_eq!(on, Some(report));
+    assert!(
+        w.office
+            .get(&format!("/instructions/{id}"))
+            .await
+            .body
+            .contains(&format!("href=\"/reports/{report}\""))
+    );
+}

@@ -74,6 +74,8 @@ struct ReportPage {
     /// The office may file this report on the unit's behalf (代为填报), a separate action
     /// behind its own link, never the page's default view.
     can_file_on_behalf: bool,
+    /// A leader may write an instruction on the report (领导批示).
+    can_instruct: bool,
     can_review: bool,
     can_answer: bool,
     form: ReportForm,
@@ -217,6 +219,7 @@ async fn page(
     Ok(ReportPage {
         can_edit,
         can_file_on_behalf: writable && !own && !on_behalf,
+        can_instruct: user.access().may_write_instruction() && report.submitted_at.is_some(),
         can_review: user.access().may_review() && report.review_state == ReviewState::Submitted,
         can_answer: user.access().may_answer(),
         form,
