@@ -8,6 +8,7 @@
 //! `cargo sqlx prepare -- --all-targets` after changing a query). Runtime-built statements are
 //! left only where the SQL text itself varies, each with a comment saying why.
 
+pub mod acknowledgements;
 pub mod assignments;
 pub mod attachments;
 pub mod audit;

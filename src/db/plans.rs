@@ -215,3 +215,30 @@ pub async fn update_settings(
     .fetch_one(db)
     .await
 }
+
+/// 签收期限: the days a unit has from its assignment to acknowledge or contest it.
+pub async fn acknowledge_days(db: impl PgExecutor<'_>, plan_id: i64) -> sqlx::Result<i32> {
+    Ok(
+        sqlx::query_scalar!("SELECT acknowledge_days FROM plans WHERE id = $1", plan_id)
+            .fetch_optional(db)
+            .await?
+            .unwrap_or(crate::rules::acknowledgements::DEFAULT_DAYS),
+    )
+}
+
+/// Sets the plan's 签收期限.
+pub async fn set_acknowledge_days(
+    conn: &mut PgConnection,
+    plan_id: i64,
+    days: i32,
+) -> sqlx::Result<bool> {
+    let n = sqlx::query!(
+        "UPDATE plans SET acknowledge_days = $2 WHERE id = $1",
+        plan_id,
+        days
+    )
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}

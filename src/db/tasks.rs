@@ -60,6 +60,10 @@ pub struct TaskRow {
     /// 办结: when and why the office closed the task.
     pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
     pub closing_note: Option<String>,
+    /// 签收: the units that have answered their assignment (acknowledged or contested), and
+    /// of them those whose 申诉 awaits the office's decision.
+    pub answered_ids: Vec<i64>,
+    pub contested_ids: Vec<i64>,
 }
 
 impl TaskRow {
@@ -167,7 +171,14 @@ macro_rules! select_tasks {
                       p.default_deadline_kind AS "plan_deadline_kind: DeadlineKind",
                       p.default_deadline_date AS "plan_deadline_date: NaiveDate",
                       p.cycle AS "plan_cycle: Cycle",
-                      t.closed_at AS "closed_at: chrono::DateTime<chrono::Utc>", t.closing_note
+                      t.closed_at AS "closed_at: chrono::DateTime<chrono::Utc>", t.closing_note,
+                      COALESCE((SELECT array_agg(a.unit_id ORDER BY a.unit_id)
+                                  FROM assignment_acknowledgements a WHERE a.task_id = t.id),
+                               '{}') AS "answered_ids!",
+                      COALESCE((SELECT array_agg(a.unit_id ORDER BY a.unit_id)
+                                  FROM assignment_acknowledgements a
+                                 WHERE a.task_id = t.id AND NOT a.accepted
+                                   AND a.decided_at IS NULL), '{}') AS "contested_ids!"
                FROM tasks t
                JOIN plans p ON p.id = t.plan_id
                JOIN subsections ss ON ss.id = t.subsection_id

@@ -51,6 +51,9 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("instruction_answered", "答复批示"),
     ("instruction_sent_back", "退回批示答复"),
     ("instruction_closed", "批示办结"),
+    ("assignment_acknowledged", "签收分工"),
+    ("assignment_contested", "分工申诉"),
+    ("contest_decided", "处理分工申诉"),
     ("demo_data", "载入演示数据"),
     ("demo_data_large", "载入大规模演示数据"),
 ];
@@ -98,6 +101,7 @@ fn field_label(key: &str) -> Option<&'static str> {
         "deadline" => "办理时限",
         "cycle" => "报送周期",
         "due_days" => "报送期限（天）",
+        "acknowledge_days" => "签收期限（天）",
         "kind" => "类型",
         "date" => "日期",
         "checkpoints" => "阶段节点",

@@ -180,7 +180,12 @@ pub struct UnitFacts {
     /// The periods this unit owes (`rules::obligations`: none that ended before it was
     /// assigned); `None`: all the task's periods.
     pub owes: Option<Vec<PeriodInfo>>,
+    /// 申诉: the unit contests its assignment and the office has not decided yet.
+    pub contested: bool,
 }
+
+/// Why a contested assignment makes the task at least yellow: who does what is in doubt.
+pub const CONTESTED: &str = "对分工提出申诉，待办公室决定";
 
 /// A light and its reasons (Chinese display text, most severe first; empty when green).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -197,6 +202,12 @@ pub fn judge_unit(task: &TaskFacts, unit: &UnitFacts, today: NaiveDate) -> Judge
     }
     let mut findings = deadline_findings(task, today, |date| checkpoint_met(unit, date));
     findings.extend(report_findings(task, unit, today));
+    if unit.contested {
+        findings.push(Finding {
+            light: Light::Yellow,
+            text: CONTESTED.into(),
+        });
+    }
     conclude(findings)
 }
 
@@ -214,6 +225,12 @@ pub fn judge_task(task: &TaskFacts, today: NaiveDate) -> Judgement {
     for unit in &task.units {
         let mut unit_findings = deadline_findings(task, today, |date| checkpoint_met(unit, date));
         unit_findings.extend(report_findings(task, unit, today));
+        if unit.contested {
+            unit_findings.push(Finding {
+                light: Light::Yellow,
+                text: CONTESTED.into(),
+            });
+        }
         for f in unit_findings {
             if task_level.contains(&f.text) {
                 continue;
@@ -619,10 +636,29 @@ mod tests {
     fn unit(id: i64, name: &str, reports: Vec<ReportInfo>) -> UnitFacts {
         UnitFacts {
             owes: None,
+            contested: false,
             unit_id: id,
             unit: name.to_string(),
             reports,
         }
+    }
+
+    #[test]
+    fn a_contested_assignment_is_at_least_yellow() {
+        let today = NaiveDate::from_ymd_opt(2022, 3, 1).unwrap();
+        let mut t = task(None, Vec::new());
+        t.units = vec![
+            unit(1, "公安部", Vec::new()),
+            unit(2, "海关总署", Vec::new()),
+        ];
+        assert_eq!(judge_task(&t, today).light, Light::Green);
+        t.units[1].contested = true;
+        let j = judge_task(&t, today);
+        assert_eq!(j.light, Light::Yellow);
+        assert_eq!(j.reasons, vec![format!("海关总署：{CONTESTED}")]);
+        // Never lighter than a red it has anyway; a closed task is grey.
+        t.closed = true;
+        assert_eq!(judge_task(&t, today).light, Light::Grey);
     }
 
     fn task(deadline_end: Option<NaiveDate>, periods: Vec<PeriodInfo>) -> TaskFacts {

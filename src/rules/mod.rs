@@ -1,6 +1,7 @@
 //! Pure rules: no database, no network, no clock of their own (the date is always passed in).
 
 pub mod access;
+pub mod acknowledgements;
 pub mod audit;
 pub mod auth;
 pub mod bulletin;

@@ -48,6 +48,10 @@ pub enum NoticeKind {
     InstructionSentBack,
     /// 领导批示已办结 (to the leaders).
     InstructionClosed,
+    /// A unit contests its assignment (申诉, to the office).
+    AssignmentContested,
+    /// The office decided a unit's contest (to the unit).
+    ContestDecided,
 }
 
 /// Whom an event is addressed to, beyond the task's followers.
@@ -64,7 +68,7 @@ pub enum Audience {
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 21] = [
+    pub const ALL: [NoticeKind; 23] = [
         NoticeKind::Assigned,
         NoticeKind::ReportReturned,
         NoticeKind::ReportAccepted,
@@ -86,6 +90,8 @@ impl NoticeKind {
         NoticeKind::InstructionAnswered,
         NoticeKind::InstructionSentBack,
         NoticeKind::InstructionClosed,
+        NoticeKind::AssignmentContested,
+        NoticeKind::ContestDecided,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -111,6 +117,8 @@ impl NoticeKind {
             NoticeKind::InstructionAnswered => "instruction_answered",
             NoticeKind::InstructionSentBack => "instruction_sent_back",
             NoticeKind::InstructionClosed => "instruction_closed",
+            NoticeKind::AssignmentContested => "assignment_contested",
+            NoticeKind::ContestDecided => "contest_decided",
         }
     }
 
@@ -142,6 +150,8 @@ impl NoticeKind {
             NoticeKind::InstructionAnswered => "领导批示已答复",
             NoticeKind::InstructionSentBack => "批示答复被退回",
             NoticeKind::InstructionClosed => "领导批示已办结",
+            NoticeKind::AssignmentContested => "分工申诉",
+            NoticeKind::ContestDecided => "分工申诉已处理",
         }
     }
 
@@ -152,7 +162,8 @@ impl NoticeKind {
             | NoticeKind::WeeklyOffice
             | NoticeKind::ExtensionRequested
             | NoticeKind::InstructionWritten
-            | NoticeKind::InstructionAnswered => Audience::Office,
+            | NoticeKind::InstructionAnswered
+            | NoticeKind::AssignmentContested => Audience::Office,
             NoticeKind::WeeklyLeader | NoticeKind::InstructionClosed => Audience::Leaders,
             _ => Audience::Unit,
         }
@@ -181,10 +192,12 @@ impl NoticeKind {
             | NoticeKind::WeeklyOffice
             | NoticeKind::ExtensionRequested
             | NoticeKind::InstructionWritten
-            | NoticeKind::InstructionAnswered => role == Role::Office,
+            | NoticeKind::InstructionAnswered
+            | NoticeKind::AssignmentContested => role == Role::Office,
             NoticeKind::ExtensionDecided
             | NoticeKind::InstructionRelayed
-            | NoticeKind::InstructionSentBack => role == Role::Liaison,
+            | NoticeKind::InstructionSentBack
+            | NoticeKind::ContestDecided => role == Role::Liaison,
             NoticeKind::WeeklyLeader | NoticeKind::InstructionClosed => role == Role::Leader,
             _ => true,
         };

@@ -462,6 +462,8 @@ mod tests {
             plan_cycle: Cycle::Quarterly,
             closed_at: None,
             closing_note: None,
+            answered_ids: Vec::new(),
+            contested_ids: Vec::new(),
         }
     }
 

@@ -85,6 +85,11 @@ id_in_path!(
     "找不到该延期申请。"
 );
 id_in_path!(
+    /// 签收 or 申诉: a unit's answer to its assignment.
+    AcknowledgementId,
+    "找不到该申诉。"
+);
+id_in_path!(
     /// 领导批示: a leader's instruction.
     InstructionId,
     "找不到该批示。"

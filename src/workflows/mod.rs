@@ -2,6 +2,7 @@
 //! transaction through [`crate::db`] and is recorded in the audit log.
 
 pub mod accounts;
+pub mod acknowledgements;
 pub mod assignments;
 pub mod attempts;
 pub mod bulk_units;

@@ -193,6 +193,8 @@ mod tests {
             plan_cycle: crate::rules::schedule::Cycle::Quarterly,
             closed_at: None,
             closing_note: None,
+            answered_ids: Vec::new(),
+            contested_ids: Vec::new(),
             lead_since: vec![NaiveDate::from_ymd_opt(2022, 4, 25).unwrap()],
             co_since: vec![NaiveDate::from_ymd_opt(2022, 4, 25).unwrap(); 2],
             past_units: sqlx::types::Json(Vec::new()),

@@ -8,6 +8,7 @@
 
 mod common;
 
+mod acknowledgements;
 mod assignments;
 mod audit_words;
 mod auth;

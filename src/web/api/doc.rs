@@ -3,7 +3,9 @@
 //! `GET /api/v1/openapi.json`. `tests/it/openapi.rs` checks it names exactly the routes the
 //! router serves and that real answers match it.
 
-use super::{editions, extensions, instructions, notifications, plans, reports, tasks};
+use super::{
+    acknowledgements, editions, extensions, instructions, notifications, plans, reports, tasks,
+};
 use crate::web::error::{ErrorBody, ErrorCode, ErrorDetail};
 use axum::Json;
 use utoipa::openapi::header::HeaderBuilder;
@@ -32,6 +34,7 @@ use utoipa::{Modify, OpenApi, ToResponse};
         extensions::request,
         extensions::decide,
         instructions::write,
+        acknowledgements::answer,
         instructions::list,
         notifications::list,
         notifications::read

@@ -1,6 +1,7 @@
 //! JSON API, version 1, for callers holding an API token: reads of plans, tasks and reports,
 //! and filing a report for one's unit.
 
+mod acknowledgements;
 mod addresses;
 pub mod doc;
 mod editions;
@@ -26,6 +27,10 @@ pub fn routes() -> super::Routes {
         .post("/plans/{id}/tasks/{code}/extensions", extensions::request)
         .post("/extensions/{id}/decision", extensions::decide)
         .post("/plans/{id}/tasks/{code}/instructions", instructions::write)
+        .post(
+            "/plans/{id}/tasks/{code}/acknowledgement",
+            acknowledgements::answer,
+        )
         .get("/instructions", instructions::list)
         .get("/notifications", notifications::list)
         .post("/notifications/{id}/read", notifications::read)

@@ -1,6 +1,7 @@
 //! Server-rendered pages. Each page's struct sits beside its handler.
 
 mod account;
+mod acknowledgements;
 mod admin;
 mod desk;
 mod document_issue;
@@ -54,6 +55,8 @@ pub fn signed_in_routes() -> Routes {
         .get("/units/{id}/brief", unit_brief::show)
         .get("/tasks/{code}/extensions", extensions::show)
         .post("/tasks/{code}/extensions", extensions::request)
+        .get("/tasks/{code}/acknowledgements", acknowledgements::show)
+        .post("/tasks/{code}/acknowledgement", acknowledgements::answer)
         .get("/tasks/{code}/instructions", instructions::on_task)
         .post("/tasks/{code}/instructions", instruction_steps::write)
         .get("/instructions", instructions::list)
@@ -124,6 +127,10 @@ pub fn export_routes() -> Routes {
 pub fn office_routes() -> Routes {
     admin::routes()
         .post("/plans/{id}/settings", home::save_settings)
+        .post(
+            "/plans/{id}/acknowledge-days",
+            acknowledgements::save_window,
+        )
         .post("/units", units::create)
         .post("/units/{id}/channels", units::save_channels)
         .get("/reporting", reporting::show)
@@ -155,6 +162,7 @@ pub fn office_routes() -> Routes {
         .get("/admin/documents", document_issue::register)
         .post("/admin/documents/series", document_issue::save_series)
         .post("/extensions/{id}/decision", extensions::decide)
+        .post("/acknowledgements/{id}/decision", acknowledgements::decide)
         .post("/instructions/{id}/relay", instruction_steps::relay)
         .post("/instructions/{id}/send-back", instruction_steps::send_back)
         .post("/instructions/{id}/close", instruction_steps::close)

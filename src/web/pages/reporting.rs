@@ -41,6 +41,11 @@ struct ReportingPage {
     today: chrono::NaiveDate,
     notice: Option<String>,
     urge: UrgeDraft,
+    /// 签收: assignments past the plan's window without an answer, `(task code, unit, last
+    /// day)`, and the contests awaiting the office.
+    unacknowledged: Vec<(String, String, String)>,
+    contests: Vec<crate::db::acknowledgements::AcknowledgementRow>,
+    acknowledge_days: i32,
 }
 
 /// What the office typed into the urge form, kept when it is refused so the page can show the
@@ -52,6 +57,8 @@ pub struct UrgeDraft {
     /// The units the office ticked before the form was refused; `None` (the form's first
     /// showing, and after sending) ticks none: urging one unit never means unticking others.
     pub units: Option<HashSet<i64>>,
+    /// The 签收期限 as typed, when that form was refused (its fault is in `errors`).
+    pub window: Option<String>,
 }
 
 impl ReportingPage {
@@ -80,6 +87,14 @@ pub struct ReportingQuery {
 
 impl ReportingQuery {
     /// The first page of a period, as the urge form names it.
+    /// The plan's page on its default period.
+    pub fn plan(plan: String) -> Self {
+        ReportingQuery {
+            plan: Some(plan),
+            ..Default::default()
+        }
+    }
+
     pub fn period(plan: Option<String>, period: String) -> Self {
         ReportingQuery {
             plan,
@@ -128,6 +143,9 @@ pub async fn page(
     let settings = ctx.settings.clone();
     let tasks = db::tasks::list(&pool, ctx.plan.id, &TaskFilter::default()).await?;
     let periods = reporting::plan_periods(&settings, &tasks);
+    let acknowledge_days = db::plans::acknowledge_days(&pool, ctx.plan.id).await?;
+    let unacknowledged = unacknowledged(&tasks, acknowledge_days, today);
+    let contests = db::acknowledgements::open_contests(&pool, ctx.plan.id).await?;
     // By default 本期, the period in focus: the one just due (or about to be).
     let wanted = q
         .period
@@ -216,6 +234,37 @@ pub async fn page(
             today,
             notice,
             urge,
+            unacknowledged,
+            contests,
+            acknowledge_days,
         },
     ))
+}
+
+/// The open tasks' assignments past the window with no answer, in plan order.
+fn unacknowledged(
+    tasks: &[db::tasks::TaskRow],
+    days: i32,
+    today: chrono::NaiveDate,
+) -> Vec<(String, String, String)> {
+    use crate::rules::acknowledgements::{due, overdue};
+    let mut out = Vec::new();
+    for t in tasks.iter().filter(|t| t.closed_at.is_none()) {
+        let units = t
+            .lead_ids
+            .iter()
+            .zip(&t.lead_names)
+            .zip(&t.lead_since)
+            .chain(t.co_ids.iter().zip(&t.co_names).zip(&t.co_since));
+        for ((id, name), since) in units {
+            if !t.answered_ids.contains(id) && overdue(*since, days, today) {
+                out.push((
+                    t.code.clone(),
+                    name.clone(),
+                    crate::rules::schedule::prose_date(due(*since, days)),
+                ));
+            }
+        }
+    }
+    out
 }

@@ -73,6 +73,8 @@ struct TaskPage {
     extensions: Option<(usize, usize)>,
     /// 领导批示 on the task the reader may read, `(all, open)`, for the readers of its page.
     instructions: Option<(usize, usize)>,
+    /// 签收: `(units answered, units, contests open)`, for the readers of its page.
+    acknowledgements: Option<(usize, usize, usize)>,
     may_write_instruction: bool,
 }
 
@@ -365,6 +367,13 @@ async fn page(
     } else {
         None
     };
+    let acknowledgements = may_read_addressed.then(|| {
+        (
+            row.answered_ids.len(),
+            row.lead_ids.len() + row.co_ids.len(),
+            row.contested_ids.len(),
+        )
+    });
     let instructions = if may_read_addressed {
         Some(super::instructions::counts_on_task(pool, user.access(), row.id).await?)
     } else {
@@ -374,6 +383,7 @@ async fn page(
         supervision,
         extensions,
         instructions,
+        acknowledgements,
         may_write_instruction: user.access().may_write_instruction(),
         may_issue_documents: user.access().may_issue_documents(),
         following,

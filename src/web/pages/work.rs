@@ -79,6 +79,7 @@ pub async fn urge(
                 errors: FieldErrors::single(field, message),
                 message: Some(f.message),
                 units: Some(wanted),
+                window: None,
             };
             super::reporting::page(&pool, clock.today(), &user, q, draft).await
         }

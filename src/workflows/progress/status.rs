@@ -129,6 +129,7 @@ pub fn facts(settings: &PlanSettings, task: &TaskRow, reports: &[&ReportBrief]) 
         .zip(&task.lead_names)
         .chain(task.co_ids.iter().zip(&task.co_names))
         .map(|(id, name)| UnitFacts {
+            contested: task.contested_ids.contains(id),
             unit_id: *id,
             unit: name.clone(),
             reports: reports
