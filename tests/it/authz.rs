@@ -800,6 +800,45 @@ async fn row(
                 [401, 200, 403, 403, 403, 401, 401],
             )
         }
+        // 签收 and 申诉: read by the office, leaders and the task's units; answered once by a
+        // unit of the task (its liaison, or the office for it); decided by the office, which
+        // also sets the plan's window.
+        (true, "/tasks/{code}/acknowledgements") => (
+            format!("/tasks/{}/acknowledgements", own_task(fx).await),
+            vec![],
+            [303, 200, 200, 200, 403, 303, 303],
+        ),
+        (false, "/tasks/{code}/acknowledgement") => {
+            let code = fresh_acknowledgement_task(fx).await;
+            (
+                format!("/tasks/{code}/acknowledgement"),
+                f(&[("unit", fx.unit_id.to_string()), ("answer", "accept".into())]),
+                [303, 303, 403, 303, 403, 303, 303],
+            )
+        }
+        (false, "/acknowledgements/{id}/decision") => (
+            format!("/acknowledgements/{}/decision", open_contest(fx).await),
+            f(&[
+                ("version", "1".into()),
+                ("decision", "keep".into()),
+                ("reason", "维持原分工".into()),
+            ]),
+            OFFICE_REDIRECT,
+        ),
+        (false, "/plans/{id}/acknowledge-days") => (
+            format!("/plans/{}/acknowledge-days", fx.plan_id),
+            f(&[("acknowledge_days", "10".into())]),
+            OFFICE_REDIRECT,
+        ),
+        (false, "/api/v1/plans/{id}/tasks/{code}/acknowledgement") => {
+            let code = fresh_acknowledgement_task(fx).await;
+            let body = serde_json::json!({ "accept": true, "unit": "公安部" });
+            (
+                format!("/api/v1/plans/{}/tasks/{code}/acknowledgement", fx.plan_id),
+                f(&[("json", body.to_string())]),
+                [401, 201, 403, 201, 403, 401, 401],
+            )
+        }
         // 领导批示: read by the office, leaders and (once relayed) the units it is relayed to;
         // written by leaders only; answered by the unit (its liaison, or the office for it);
         // relayed, sent back and closed by the office.
@@ -1067,6 +1106,33 @@ async fn pending_extension(fx: &Fixture) -> i64 {
         "INSERT INTO extension_requests (task_id, unit_id, due_date, requested_date, reason, late)
          SELECT id, $3, '2022-09-30', '2022-12-31', '需要延期', false FROM tasks
          WHERE plan_id = $1 AND code = $2 RETURNING id",
+    )
+    .bind(fx.plan_id)
+    .bind(&code)
+    .bind(fx.unit_id)
+    .fetch_one(&fx.pool)
+    .await
+    .unwrap()
+}
+
+/// 公安部's task with no answer of 公安部 yet: each caller answers afresh.
+async fn fresh_acknowledgement_task(fx: &Fixture) -> String {
+    let code = own_task(fx).await;
+    sqlx::query("DELETE FROM assignment_acknowledgements WHERE unit_id = $1")
+        .bind(fx.unit_id)
+        .execute(&fx.pool)
+        .await
+        .unwrap();
+    code
+}
+
+/// A fresh contest of 公安部 on its task, at version 1.
+async fn open_contest(fx: &Fixture) -> i64 {
+    let code = fresh_acknowledgement_task(fx).await;
+    sqlx::query_scalar(
+        "INSERT INTO assignment_acknowledgements (task_id, unit_id, accepted, kind, reason, answered_on)
+         SELECT id, $3, false, 'wording', '任务表述需调整', DATE '2022-07-01' FROM tasks
+          WHERE plan_id = $1 AND code = $2 RETURNING id",
     )
     .bind(fx.plan_id)
     .bind(&code)

@@ -688,6 +688,72 @@ async fn table(w: &World, method: &Method, path: &str) -> Option<Vec<Case>> {
             )
             .cases
         }
+        // 签收 and 申诉: 公安部 contested already, so every case is refused on its body first.
+        ("POST", "/api/v1/plans/{id}/tasks/{code}/acknowledgement") => {
+            let code = w.extension_task.clone();
+            Table {
+                who: Who::LiaisonToken,
+                method: Method::POST,
+                uri: format!("/api/v1/plans/{plan}/tasks/{code}/acknowledgement"),
+                base: json!({"accept": false, "kind": "wording", "reason": "表述需调整"}),
+                cases: Vec::new(),
+            }
+            .with(
+                "no accept",
+                json!({"accept": "~"}),
+                422,
+                f("accept", "必填，应为 true 或 false"),
+            )
+            .with(
+                "accept as text",
+                json!({"accept": "true"}),
+                422,
+                f("accept", "必填，应为 true 或 false"),
+            )
+            .with(
+                "an unknown kind",
+                json!({"kind": "other"}),
+                422,
+                f("kind", "请选择申诉类别"),
+            )
+            .with(
+                "a kind that is a number",
+                json!({"kind": 1}),
+                422,
+                f("kind", "应为文字"),
+            )
+            .with(
+                "no reason",
+                json!({"reason": "~"}),
+                422,
+                f("reason", "请填写申诉理由"),
+            )
+            .with(
+                "an over-long reason",
+                json!({"reason": super::long(2001)}),
+                422,
+                f("reason", "申诉理由不能超过2000字"),
+            )
+            .with(
+                "another unit",
+                json!({"unit": "无此单位"}),
+                422,
+                f("unit", "不是本任务的责任单位"),
+            )
+            .with(
+                "an unknown field",
+                json!({"role": "lead"}),
+                422,
+                f("role", "未知字段"),
+            )
+            .at(
+                "a task the plan does not have",
+                format!("/api/v1/plans/{plan}/tasks/9.9.9/acknowledgement"),
+                404,
+                f_none("的任务"),
+            )
+            .cases
+        }
         // Reads no body: only its address can be wrong.
         ("POST", "/api/v1/notifications/{id}/read") => {
             Table {
@@ -764,5 +830,7 @@ async fn every_api_body_refuses_bad_input_exactly(pool: PgPool) {
     assert_eq!(pending, 1, "a refused body asked or decided an extension");
     let instructions = crate::common::probe::count(&w.pool, "instructions").await;
     assert_eq!(instructions, 2, "a refused body wrote an instruction");
+    let answers = crate::common::probe::count(&w.pool, "assignment_acknowledgements").await;
+    assert_eq!(answers, 1, "a refused body answered an assignment");
     super::record("every_api_body", n);
 }

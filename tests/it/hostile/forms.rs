@@ -2270,6 +2270,161 @@ async fn table(w: &World, path: &str) -> Option<Vec<Case>> {
             )
             .finish()
         }
+        // 签收 and 申诉: 公安部 has contested the task already, so every case is refused on its
+        // fields first (and a valid one on the once-only rule); the office's decision on it;
+        // the plan's window.
+        "/tasks/{code}/acknowledgement" => {
+            let unit = w.unit_a.to_string();
+            Table::new(
+                Who::Liaison,
+                format!("/tasks/{}/acknowledgement", w.extension_task),
+                &[
+                    ("unit", &unit),
+                    ("answer", "contest"),
+                    ("kind", "wording"),
+                    ("reason", "表述需调整"),
+                ],
+            )
+            .with(
+                "no answer",
+                &[("answer", None)],
+                422,
+                Beside("e-answer", "请选择签收或申诉"),
+            )
+            .with(
+                "an answer not in the list",
+                &[("answer", Some("maybe"))],
+                422,
+                Beside("e-answer", "请选择签收或申诉"),
+            )
+            .with(
+                "an unknown kind",
+                &[("kind", Some("other"))],
+                422,
+                Beside("e-kind", "请选择申诉类别"),
+            )
+            .with(
+                "a blank reason",
+                &[("reason", Some("  "))],
+                422,
+                Beside("e-reason", "请填写申诉理由"),
+            )
+            .with(
+                "an over-long reason",
+                &[("reason", Some(&long(2001)))],
+                422,
+                Beside("e-reason", "申诉理由不能超过2000字"),
+            )
+            .with(
+                "answered already",
+                &[("answer", Some("accept"))],
+                409,
+                Beside("e-form", "该单位已对本任务的分工签收或申诉，不能再次提交"),
+            )
+            .with(
+                "another unit",
+                &[("unit", Some(&w.unit_b.to_string()))],
+                403,
+                Page("无权"),
+            )
+            .at(
+                "a task the plan does not have",
+                "/tasks/9.9.9/acknowledgement".into(),
+                404,
+                Page("没有编号为“9.9.9”的任务"),
+            )
+            .finish()
+        }
+        "/acknowledgements/{id}/decision" => Table::new(
+            Who::Office,
+            format!("/acknowledgements/{}/decision", w.contest),
+            &[("version", "1"), ("decision", "keep"), ("reason", "维持")],
+        )
+        .with(
+            "no decision",
+            &[("decision", None)],
+            422,
+            Beside("e-decision", "请选择维持原分工、调整职责或移除该单位"),
+        )
+        .with(
+            "a decision not in the list",
+            &[("decision", Some("drop"))],
+            422,
+            Beside("e-decision", "请选择维持原分工"),
+        )
+        .with(
+            "a blank reason",
+            &[("reason", Some(""))],
+            422,
+            Beside("e-reason", "请填写处理意见"),
+        )
+        .with(
+            "an over-long reason",
+            &[("reason", Some(&long(2001)))],
+            422,
+            Beside("e-reason", "处理意见不能超过2000字"),
+        )
+        .with(
+            "an old version",
+            &[("version", Some("0"))],
+            409,
+            Beside("e-form", "该申诉已被他人处理"),
+        )
+        .with(
+            "a version that is text",
+            &[("version", Some("one"))],
+            400,
+            Page("表单无效"),
+        )
+        .at(
+            "an id that is text",
+            "/acknowledgements/abc/decision".into(),
+            404,
+            Page("找不到该申诉"),
+        )
+        .at(
+            "no such contest",
+            "/acknowledgements/999999/decision".into(),
+            404,
+            Page("找不到该申诉"),
+        )
+        .finish(),
+        "/plans/{id}/acknowledge-days" => Table::new(
+            Who::Office,
+            format!("/plans/{}/acknowledge-days", w.plan_id),
+            &[("acknowledge_days", "10")],
+        )
+        .with(
+            "zero days",
+            &[("acknowledge_days", Some("0"))],
+            422,
+            Beside("e-acknowledge_days", "签收期限应为 1 至 90 之间的天数"),
+        )
+        .with(
+            "a year",
+            &[("acknowledge_days", Some("365"))],
+            422,
+            Beside("e-acknowledge_days", "签收期限应为 1 至 90"),
+        )
+        .with(
+            "words",
+            &[("acknowledge_days", Some("十天"))],
+            422,
+            Beside("e-acknowledge_days", "签收期限应为 1 至 90"),
+        )
+        .with(
+            "none",
+            &[("acknowledge_days", None)],
+            422,
+            Beside("e-acknowledge_days", "签收期限应为 1 至 90"),
+        )
+        .at(
+            "no such plan",
+            "/plans/999999/acknowledge-days".into(),
+            404,
+            Page("工作要点"),
+        )
+        .finish(),
         // 领导批示: the leader's instruction on a task, a unit's answer, the office's relay,
         // sending back and closing; none of them may write anything on a refusal.
         "/tasks/{code}/instructions" => Table::new(
@@ -2688,6 +2843,19 @@ async fn every_form_refuses_bad_input_exactly(pool: PgPool) {
         ),
     )
     .await;
+    let contests = crate::common::probe::number(
+        &w.pool,
+        "SELECT count(*) FROM assignment_acknowledgements WHERE version = 1 AND decided_at IS NULL",
+    )
+    .await;
+    assert_eq!(
+        contests, 1,
+        "a refused form answered or decided an assignment"
+    );
+    let days =
+        crate::common::probe::number(&w.pool, "SELECT min(acknowledge_days)::bigint FROM plans")
+            .await;
+    assert_eq!(days, 10, "a refused form set the window");
     let written = crate::common::probe::count(&w.pool, "instructions").await;
     assert_eq!(
         (written, untouched),

@@ -75,6 +75,8 @@ pub struct World {
     /// version 1), and answered (at version 2).
     pub instruction: i64,
     pub answered_instruction: i64,
+    /// 公安部's open 申诉 on that task (version 1).
+    pub contest: i64,
 }
 
 impl std::ops::Deref for World {
@@ -161,7 +163,19 @@ impl World {
             .unwrap();
             instructions.push(id);
         }
+        let contest: i64 = sqlx::query_scalar(
+            "INSERT INTO assignment_acknowledgements (task_id, unit_id, accepted, kind, reason, answered_on)
+             SELECT id, $3, false, 'wording', '任务表述需调整', DATE '2022-07-01' FROM tasks
+              WHERE plan_id = $1 AND code = $2 RETURNING id",
+        )
+        .bind(plan_id)
+        .bind(&extension_task)
+        .bind(gab_unit)
+        .fetch_one(pool)
+        .await
+        .unwrap();
         World {
+            contest,
             instruction: instructions[0],
             answered_instruction: instructions[1],
             world,
