@@ -76,6 +76,9 @@ pub struct UnitSummaryRow {
     /// Extensions asked (申请延期), of them approved (批准延期).
     pub extensions_asked: u32,
     pub extensions_approved: u32,
+    /// Assignments acknowledged (已签收) and contested (申诉).
+    pub acknowledged: u32,
+    pub contested: u32,
 }
 
 /// The whole ledger of one plan.
@@ -121,7 +124,7 @@ pub const LEDGER_HEADERS: [&str; 11] = [
     "最新报告内容",
 ];
 /// Column headers of the unit summary sheet.
-pub const UNIT_HEADERS: [&str; 12] = [
+pub const UNIT_HEADERS: [&str; 14] = [
     "单位",
     "牵头任务",
     "配合任务",
@@ -134,6 +137,8 @@ pub const UNIT_HEADERS: [&str; 12] = [
     "黄灯",
     "申请延期",
     "批准延期",
+    "已签收",
+    "申诉",
 ];
 
 /// Excel's limit on the text of one cell, in UTF-16 code units.
@@ -481,6 +486,8 @@ fn write_units_sheet(sheet: &mut Worksheet, ledger: &Ledger, f: &Formats) -> Res
             unit.yellow,
             unit.extensions_asked,
             unit.extensions_approved,
+            unit.acknowledged,
+            unit.contested,
         ];
         for (col, n) in (1u16..).zip(numbers) {
             sheet.write_number_with_format(r, col, f64::from(n), &f.number)?;
@@ -565,6 +572,8 @@ mod tests {
                     yellow: 0,
                     extensions_asked: 2,
                     extensions_approved: 1,
+                    acknowledged: 3,
+                    contested: 1,
                 },
                 UnitSummaryRow {
                     unit: "网信办".into(),
@@ -748,7 +757,9 @@ mod tests {
         assert_eq!(text(&units[(1, 0)]), "公安部");
         assert_eq!(text(&units[(2, 0)]), "网信办");
         let first: Vec<&Data> = units.rows().nth(1).unwrap().iter().skip(1).collect();
-        let expected = [3.0, 1.0, 4.0, 2.0, 1.0, 0.0, 1.0, 1.0, 0.0, 2.0, 1.0];
+        let expected = [
+            3.0, 1.0, 4.0, 2.0, 1.0, 0.0, 1.0, 1.0, 0.0, 2.0, 1.0, 3.0, 1.0,
+        ];
         assert_eq!(first.len(), expected.len());
         for (cell, want) in first.into_iter().zip(expected) {
             match cell {

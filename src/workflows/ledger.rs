@@ -59,6 +59,7 @@ pub async fn assemble(
     let extensions =
         db::extensions::counts_by_unit(pool, plan_id, chrono::DateTime::<chrono::Utc>::MAX_UTC)
             .await?;
+    let answers = db::acknowledgements::counts_by_unit(pool, plan_id).await?;
     let units = built
         .units
         .iter()
@@ -68,7 +69,13 @@ pub async fn assemble(
                 .iter()
                 .find(|(id, ..)| *id == u.unit_id)
                 .map_or((0, 0), |(_, a, ok, _)| (*a as u32, *ok as u32));
+            let (acknowledged, contested) = answers
+                .iter()
+                .find(|(id, ..)| *id == u.unit_id)
+                .map_or((0, 0), |(_, a, c)| (*a as u32, *c as u32));
             UnitSummaryRow {
+                acknowledged,
+                contested,
                 unit: u.unit.clone(),
                 led: u.led,
                 co: u.co,

@@ -221,6 +221,13 @@ async fn a_contest_is_decided_and_an_assignment_acknowledged(pool: PgPool) {
         late.contains("海关总署"),
         "its other tasks are past the window"
     );
+    // The 台账's unit sheet counts them.
+    let (_, _, book) = crate::exports::bytes(&w.office, "/tasks.xlsx").await;
+    let units = crate::task_ledger::rows(&book, "单位汇总");
+    let col = |name: &str| units[0].iter().position(|h| h == name).expect(name);
+    let line = |unit: &str| units.iter().find(|u| u[0] == unit).expect(unit).clone();
+    assert_eq!(line("公安部")[col("申诉")], "1");
+    assert_eq!(line("海关总署")[col("已签收")], "1");
     // The window: refused beside its field, as typed; then set.
     let window = format!("/plans/{}/acknowledge-days", w.plan_id);
     let r = w.office.post(&window, &[("acknowledge_days", "0")]).await;

@@ -1129,17 +1129,7 @@ async fn fresh_acknowledgement_task(fx: &Fixture) -> String {
 /// A fresh contest of 公安部 on its task, at version 1.
 async fn open_contest(fx: &Fixture) -> i64 {
     let code = fresh_acknowledgement_task(fx).await;
-    sqlx::query_scalar(
-        "INSERT INTO assignment_acknowledgements (task_id, unit_id, accepted, kind, reason, answered_on)
-         SELECT id, $3, false, 'wording', '任务表述需调整', DATE '2022-07-01' FROM tasks
-          WHERE plan_id = $1 AND code = $2 RETURNING id",
-    )
-    .bind(fx.plan_id)
-    .bind(&code)
-    .bind(fx.unit_id)
-    .fetch_one(&fx.pool)
-    .await
-    .unwrap()
+    common::rounds::contest(&fx.pool, fx.plan_id, &code, fx.unit_id, "2022-07-01").await
 }
 
 /// A new instruction of the leader on 公安部's task, relayed to 公安部 (its row at version 1;

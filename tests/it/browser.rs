@@ -559,6 +559,54 @@ async fn an_instruction_round_clicked_through(pool: PgPool) {
     b.close().await;
 }
 
+/// 签收 and 申诉, one round: 海关总署's liaison acknowledges one task; 公安部's contests 1.3.1
+/// (a first try without a kind is refused beside the field); the task turns yellow; the office
+/// finds the contest on /reporting and makes 公安部 the lead; the liaison sees the decision.
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn an_acknowledgement_round_clicked_through(pool: PgPool) {
+    let _turn = common::turns::turn(Suite::Browser).await;
+    users(&pool).await;
+    let server = Server::start_on(&pool, "2022-09-20");
+    let b = Browser::start(DESKTOP).await;
+
+    b.sign_in(&server, "gab").await;
+    b.go(&server.url("/tasks/1.3.1")).await;
+    b.follow("a[href$='/tasks/1.3.1/acknowledgements']").await;
+    b.click(".answer-form input[value=contest]").await;
+    b.fill(
+        ".answer-form textarea[name=reason]",
+        "本部门承担主要任务，建议由本部门牵头。",
+    )
+    .await;
+    b.follow(".answer-form button[type=submit]").await;
+    let page = b.text().await;
+    assert!(page.contains("请选择申诉类别"), "{page}");
+    b.js("document.querySelector('.answer-form select[name=kind]').value = 'should_be_lead'")
+        .await;
+    b.follow(".answer-form button[type=submit]").await;
+    assert!(b.text().await.contains("申诉已提交"));
+    b.go(&server.url("/tasks/1.3.1")).await;
+    assert!(b.text().await.contains("对分工提出申诉，待办公室决定"));
+    b.sign_out().await;
+
+    b.sign_in(&server, "office").await;
+    b.go(&server.url("/reporting")).await;
+    b.follow("#acknowledgements li a").await;
+    b.click(".decision input[value=change_role]").await;
+    b.fill(".decision textarea[name=reason]", "同意调整为牵头单位")
+        .await;
+    b.follow(".decision button[type=submit]").await;
+    assert!(b.text().await.contains("申诉已处理"));
+    b.sign_out().await;
+
+    b.sign_in(&server, "gab").await;
+    b.go(&server.url("/tasks/1.3.1/acknowledgements")).await;
+    assert!(b.text().await.contains("办公室决定：调整职责"));
+    b.go(&server.url("/inbox")).await;
+    assert!(b.text().await.contains("分工申诉已处理"));
+    b.close().await;
+}
+
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn hostile_paths_say_what_is_wrong_and_keep_what_was_typed(pool: PgPool) {
     let _turn = common::turns::turn(Suite::Browser).await;

@@ -74,6 +74,10 @@ struct AcknowledgementsPage {
 }
 
 impl AcknowledgementsPage {
+    fn day(&self, d: &NaiveDate) -> String {
+        prose_date(*d)
+    }
+
     fn typed(&self, id: &i64) -> DecisionForm {
         match &self.decision {
             Some((d, f, _)) if d == id => f.clone(),

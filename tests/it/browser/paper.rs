@@ -134,6 +134,16 @@ fn the_walk(ids: &Ids) -> Vec<Visit> {
             "instruction",
             &format!("/instructions/{instruction}"),
         ),
+        v(
+            Who::Liaison,
+            "acknowledgements",
+            &format!("/tasks/{task}/acknowledgements"),
+        ),
+        v(
+            Who::Office,
+            "acknowledgements",
+            &format!("/tasks/{task}/acknowledgements"),
+        ),
         v(Who::Office, "password", "/account/password"),
         v(Who::Leader, "home", "/"),
         v(Who::Leader, "summary", "/summary"),
@@ -219,6 +229,19 @@ pub(super) async fn demo(pool: &PgPool) -> Ids {
     .bind(plan)
     .bind(&task)
     .fetch_one(pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO assignment_acknowledgements (task_id, unit_id, accepted, kind, reason, answered_on)
+         SELECT t.id, tu.unit_id, false, 'should_be_co', '本部门仅承担配合工作，建议调整为配合单位。',
+                DATE '2022-10-15'
+           FROM tasks t JOIN task_units tu ON tu.task_id = t.id
+          WHERE t.plan_id = $1 AND t.code = $2 AND tu.unit_id <> $3 LIMIT 1",
+    )
+    .bind(plan)
+    .bind(&task)
+    .bind(unit)
+    .execute(pool)
     .await
     .unwrap();
     Ids {

@@ -19,6 +19,7 @@ use tower::ServiceExt;
 pub mod office;
 pub mod probe;
 pub mod resilience;
+pub mod rounds;
 pub mod turns;
 pub mod world;
 

@@ -1,5 +1,5 @@
 //! The office's decisions on the rounds with the units and the leaders (延期申请 approved or
-//! refused, 领导批示 closed), made while PostgreSQL is stopped and started again: each decision
+//! refused, 领导批示 closed, 申诉 decided), made while PostgreSQL is stopped and started again: each decision
 //! is either answered and stored whole (its state, the deadline it moves, its history, its audit
 //! entry and its notice) or refused and wholly absent, and a decision refused by the outage can
 //! be made again once the database is back.
@@ -40,8 +40,16 @@ struct Decided {
     answered: Instant,
     /// Stored although the answer said otherwise (the commit's reply lost in the outage).
     committed: bool,
-    /// 办结 of instruction `id` (through the page), instead of a decision on request `id`.
-    close: bool,
+    /// What `id` is: a request to decide, an instruction to close or a contest to decide (these
+    /// two through the page).
+    kind: Kind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Extension,
+    Close,
+    Contest,
 }
 
 impl Decided {
@@ -52,8 +60,9 @@ impl Decided {
 
 /// A request for the first lead unit of every task with an end date (a date, 年底前), asked on
 /// 15 January for 30 days more.
-/// Each followed by an instruction on the same task, answered, for the office to close.
-async fn pending(pool: &PgPool, plan_id: i64) -> Vec<(i64, String, Deadline, NaiveDate, bool)> {
+/// Each followed by an instruction on the same task, answered, for the office to close, and a
+/// contest of the same unit for the office to decide.
+async fn pending(pool: &PgPool, plan_id: i64) -> Vec<(i64, String, Deadline, NaiveDate, Kind)> {
     let asked_on = NaiveDate::from_ymd_opt(2022, 1, 15).unwrap();
     let liaison = Actor::default();
     let access = duban::rules::access::Access::new(Role::Office, None);
@@ -100,7 +109,7 @@ async fn pending(pool: &PgPool, plan_id: i64) -> Vec<(i64, String, Deadline, Nai
         let id = extensions::request(pool, &liaison, access, plan_id, &code, &input, asked_on)
             .await
             .expect("request");
-        out.push((id, code.clone(), before, asked, false));
+        out.push((id, code.clone(), before, asked, Kind::Extension));
         // And a leader's instruction on it, relayed to the unit and answered, to close.
         let instruction: i64 = sqlx::query_scalar(
             "WITH i AS (INSERT INTO instructions (task_id, text, state, written_on)
@@ -115,7 +124,16 @@ async fn pending(pool: &PgPool, plan_id: i64) -> Vec<(i64, String, Deadline, Nai
         .fetch_one(pool)
         .await
         .unwrap();
-        out.push((instruction, code, Deadline::Ongoing, asked, true));
+        out.push((
+            instruction,
+            code.clone(),
+            Deadline::Ongoing,
+            asked,
+            Kind::Close,
+        ));
+        // And a contest of the same unit, to keep the assignment.
+        let contest = common::rounds::contest(pool, plan_id, &code, unit_id, "2022-01-12").await;
+        out.push((contest, code, Deadline::Ongoing, asked, Kind::Contest));
     }
     out
 }
@@ -139,7 +157,7 @@ async fn decisions_across_a_database_restart() {
     let requests = pending(&pool, plan_id).await;
     pool.close().await;
     assert!(
-        requests.len() >= 60,
+        requests.len() >= 90,
         "too few tasks with an end date: {}",
         requests.len()
     );
@@ -147,7 +165,7 @@ async fn decisions_across_a_database_restart() {
     // race for its version, which is another test's business.
     let mut shares: Vec<Vec<_>> = vec![Vec::new(); WRITERS];
     for (i, r) in requests.into_iter().enumerate() {
-        shares[(i / 2) % WRITERS].push(r);
+        shares[(i / 3) % WRITERS].push(r);
     }
 
     let tally = Arc::new(Tally::default());
@@ -167,16 +185,16 @@ async fn decisions_across_a_database_restart() {
         );
         writers.push(tokio::spawn(async move {
             let mut done = Vec::new();
-            for (i, (id, task, before, asked, close)) in share.into_iter().enumerate() {
+            for (i, (id, task, before, asked, kind)) in share.into_iter().enumerate() {
                 if stop.load(Ordering::Relaxed) {
                     break;
                 }
                 let approve = i % 3 != 2;
                 let marker = format!("故障演练审批〔w{w}-{i}〕");
                 // Closing has no API: it goes through the page.
-                let api = w != PAGE_WRITER && !close;
+                let api = w != PAGE_WRITER && kind == Kind::Extension;
                 let reply = send(
-                    &http, &tally, &session, &base, &token, id, approve, &marker, api, close,
+                    &http, &tally, &session, &base, &token, id, approve, &marker, api, kind,
                 )
                 .await;
                 let d = Decided {
@@ -190,7 +208,7 @@ async fn decisions_across_a_database_restart() {
                     reply,
                     answered: Instant::now(),
                     committed: false,
-                    close,
+                    kind,
                 };
                 let pause = if d.acked() { PACE } else { BACK_OFF };
                 done.push(d);
@@ -241,7 +259,7 @@ async fn decisions_across_a_database_restart() {
     let mut again = 0;
     for d in decided.iter_mut().filter(|d| !d.acked()) {
         d.reply = send(
-            &http, &tally, &session, &base, &token, d.id, d.approve, &d.marker, d.api, d.close,
+            &http, &tally, &session, &base, &token, d.id, d.approve, &d.marker, d.api, d.kind,
         )
         .await;
         again += 1;
@@ -294,16 +312,16 @@ async fn decisions_across_a_database_restart() {
     assert!(recovered.is_some(), "no recovery: {}", duban.log());
     let first = |cond: &dyn Fn(&Decided) -> bool| decided.iter().any(cond);
     assert!(
-        first(&|d| d.answered < down && d.approve && !d.close),
+        first(&|d| d.answered < down && d.approve && d.kind == Kind::Extension),
         "no approval before the outage"
     );
     assert!(
-        first(&|d| d.close && d.acked() && d.answered < down),
+        first(&|d| d.kind == Kind::Close && d.acked() && d.answered < down),
         "no instruction closed before the outage"
     );
     assert!(
-        first(&|d| d.close && d.answered > down && d.answered < up),
-        "no instruction closed during the outage"
+        first(&|d| d.kind != Kind::Extension && d.answered > down && d.answered < up),
+        "no page decision during the outage"
     );
     assert!(
         refused > 0,
@@ -328,9 +346,14 @@ async fn send(
     approve: bool,
     marker: &str,
     api: bool,
-    close: bool,
+    kind: Kind,
 ) -> Reply {
-    if close {
+    if kind == Kind::Contest {
+        let fields = [("version", "1"), ("decision", "keep"), ("reason", marker)];
+        session
+            .post(&format!("/acknowledgements/{id}/decision"), &fields)
+            .await
+    } else if kind == Kind::Close {
         let fields = [("version", "1"), ("note", marker)];
         session
             .post(&format!("/instructions/{id}/close"), &fields)
@@ -367,7 +390,13 @@ struct Stored {
 
 impl Stored {
     fn whole(&self, d: &Decided) -> bool {
-        if d.close {
+        if d.kind == Kind::Contest {
+            return self.state == "keep"
+                && self.reason.as_deref() == Some(d.marker.as_str())
+                && self.audits == 1
+                && self.notices == 1;
+        }
+        if d.kind == Kind::Close {
             return self.state == "closed"
                 && self.reason.as_deref() == Some(d.marker.as_str())
                 && self.decided_date.is_some()
@@ -388,7 +417,13 @@ impl Stored {
     }
 
     fn absent(&self, d: &Decided) -> bool {
-        if d.close {
+        if d.kind == Kind::Contest {
+            return self.state.is_empty()
+                && self.reason.is_none()
+                && self.audits == 0
+                && self.notices == 0;
+        }
+        if d.kind == Kind::Close {
             return self.state == "answered"
                 && self.reason.is_none()
                 && self.decided_date.is_none()
@@ -405,14 +440,17 @@ impl Stored {
 }
 
 async fn stored(pool: &PgPool, plan_id: i64, d: &Decided) -> Stored {
-    if d.close {
-        let (state, reason, closed_on, audits, notices): (
-            String,
-            Option<String>,
-            Option<NaiveDate>,
-            i64,
-            i64,
-        ) = sqlx::query_as(
+    // The page's decisions: what they set, their audit entry and their notice, in one shape.
+    let page = match d.kind {
+        Kind::Contest => Some(
+            "SELECT COALESCE(a.decision, ''), a.decision_reason, NULL::date,
+                    (SELECT count(*) FROM audit_log
+                      WHERE action = 'contest_decided' AND target = a.id::text),
+                    (SELECT count(*) FROM notice_events
+                      WHERE kind = 'contest_decided' AND body LIKE '%' || $2 || '%')
+               FROM assignment_acknowledgements a WHERE a.id = $1",
+        ),
+        Kind::Close => Some(
             "SELECT i.state,
                     (SELECT string_agg(e.text, '|') FROM instruction_events e
                       WHERE e.instruction_id = i.id AND e.kind = 'closed'),
@@ -422,16 +460,26 @@ async fn stored(pool: &PgPool, plan_id: i64, d: &Decided) -> Stored {
                     (SELECT count(*) FROM notice_events
                       WHERE kind = 'instruction_closed' AND body LIKE '%' || $2 || '%')
                FROM instructions i WHERE i.id = $1",
-        )
-        .bind(d.id)
-        .bind(&d.marker)
-        .fetch_one(pool)
-        .await
-        .unwrap();
+        ),
+        Kind::Extension => None,
+    };
+    if let Some(sql) = page {
+        let (state, reason, decided_date, audits, notices): (
+            String,
+            Option<String>,
+            Option<NaiveDate>,
+            i64,
+            i64,
+        ) = sqlx::query_as(sql)
+            .bind(d.id)
+            .bind(&d.marker)
+            .fetch_one(pool)
+            .await
+            .unwrap();
         return Stored {
             state,
             reason,
-            decided_date: closed_on,
+            decided_date,
             deadline: Deadline::Ongoing,
             audits,
             notices,

@@ -163,17 +163,8 @@ impl World {
             .unwrap();
             instructions.push(id);
         }
-        let contest: i64 = sqlx::query_scalar(
-            "INSERT INTO assignment_acknowledgements (task_id, unit_id, accepted, kind, reason, answered_on)
-             SELECT id, $3, false, 'wording', '任务表述需调整', DATE '2022-07-01' FROM tasks
-              WHERE plan_id = $1 AND code = $2 RETURNING id",
-        )
-        .bind(plan_id)
-        .bind(&extension_task)
-        .bind(gab_unit)
-        .fetch_one(pool)
-        .await
-        .unwrap();
+        let contest =
+            common::rounds::contest(pool, plan_id, &extension_task, gab_unit, "2022-07-01").await;
         World {
             contest,
             instruction: instructions[0],
