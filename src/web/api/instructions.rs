@@ -210,20 +210,29 @@ pub async fn list(
     user: CurrentUser,
     Query(filter): Query<InstructionFilter>,
 ) -> Result<Json<InstructionList>, ApiError> {
+    // As the other reads' parameters, a value naming nothing is no error: no instruction is
+    // in an unknown state or of an unknown plan, so the list is empty.
     let state = match filter.state.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(s) => Some(
-            InstructionState::parse(s)
-                .ok_or_else(|| bad("state", "应为 new、relayed、answered 或 closed"))?
-                .as_str(),
-        ),
+        Some(s) => match InstructionState::parse(s) {
+            Some(s) => Some(s.as_str()),
+            None => {
+                return Ok(Json(InstructionList {
+                    instructions: Vec::new(),
+                }));
+            }
+        },
     };
     let plan = match filter.plan.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(p) => Some(
-            p.parse::<i64>()
-                .map_err(|_| bad("plan", "应为工作要点的编号"))?,
-        ),
+        Some(p) => match p.parse::<i64>() {
+            Ok(p) => Some(p),
+            Err(_) => {
+                return Ok(Json(InstructionList {
+                    instructions: Vec::new(),
+                }));
+            }
+        },
     };
     let access = user.access();
     let rows = flow::view(&pool, access, user.id, plan, state).await?;
