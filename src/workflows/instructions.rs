@@ -52,6 +52,25 @@ pub async fn view(
     db::instructions::list(pool, plan, state, writer, unit).await
 }
 
+/// The counts the task page shows beside its facts, for the readers of its instructions:
+/// `(all, open)`.
+pub async fn counts_on_task(
+    pool: &PgPool,
+    access: Access,
+    task_id: i64,
+) -> sqlx::Result<(usize, usize)> {
+    let rows = db::instructions::for_task(pool, task_id).await?;
+    let seen: Vec<_> = rows
+        .iter()
+        .filter(|r| access.may_read_instruction(&r.unit_ids))
+        .collect();
+    let open = seen
+        .iter()
+        .filter(|r| r.state != InstructionState::Closed.as_str())
+        .count();
+    Ok((seen.len(), open))
+}
+
 const STALE: &str = "这件批示已被他人办理，请刷新页面后再操作。";
 const CLOSED: &str = "这件批示已办结。";
 

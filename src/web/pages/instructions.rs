@@ -157,22 +157,6 @@ pub async fn on_task(
     Ok(render::ok(&page))
 }
 
-/// The counts the task page shows beside its facts, for the readers of its instructions:
-/// `(all, open)`.
-pub async fn counts_on_task(
-    pool: &PgPool,
-    access: Access,
-    task_id: i64,
-) -> sqlx::Result<(usize, usize)> {
-    let rows = db::instructions::for_task(pool, task_id).await?;
-    let seen: Vec<_> = rows
-        .iter()
-        .filter(|r| access.may_read_instruction(&r.unit_ids))
-        .collect();
-    let open = seen.iter().filter(|r| r.state != "closed").count();
-    Ok((seen.len(), open))
-}
-
 #[derive(Template)]
 #[template(path = "instructions.html")]
 struct ListPage {

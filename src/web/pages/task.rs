@@ -375,7 +375,7 @@ async fn page(
         )
     });
     let instructions = if may_read_addressed {
-        Some(super::instructions::counts_on_task(pool, user.access(), row.id).await?)
+        Some(crate::workflows::instructions::counts_on_task(pool, user.access(), row.id).await?)
     } else {
         None
     };
