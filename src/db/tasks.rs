@@ -67,6 +67,30 @@ pub struct TaskRow {
 }
 
 impl TaskRow {
+    /// The task's units, `(id, short name)`: leads first, each role in its order.
+    pub fn units(&self) -> impl Iterator<Item = (i64, &str)> {
+        self.lead_ids
+            .iter()
+            .zip(&self.lead_names)
+            .chain(self.co_ids.iter().zip(&self.co_names))
+            .map(|(id, n)| (*id, n.as_str()))
+    }
+
+    /// The short name of one of the task's units (empty for a unit not on the task).
+    pub fn unit_name(&self, unit_id: i64) -> String {
+        self.units()
+            .find(|(id, _)| *id == unit_id)
+            .map(|(_, n)| n.to_string())
+            .unwrap_or_default()
+    }
+
+    /// The id of the task's unit of this short name.
+    pub fn unit_named(&self, name: &str) -> Option<i64> {
+        self.units()
+            .find(|(_, n)| *n == name.trim())
+            .map(|(id, _)| id)
+    }
+
     /// The deadline in force: the task's own, or the plan's default.
     pub fn deadline(&self) -> Deadline {
         deadline_of(

@@ -232,6 +232,15 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    /// Faults `(field, message)` as a workflow gives them, each beside its field.
+    pub fn of(faults: Vec<(&'static str, String)>) -> Self {
+        let mut e = FieldErrors::default();
+        for (field, message) in faults {
+            e.add(field, message);
+        }
+        e
+    }
+
     pub fn single(field: &'static str, message: impl Into<String>) -> Self {
         let mut e = FieldErrors::default();
         e.add(field, message);

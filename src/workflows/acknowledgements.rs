@@ -71,7 +71,7 @@ pub async fn answer(
                 .map_err(AcknowledgementError::Fields)?,
         )
     };
-    let unit = unit_name(&task, input.unit_id);
+    let unit = task.unit_name(input.unit_id);
     let mut tx = pool.begin().await?;
     let inserted = db::acknowledgements::insert(
         &mut tx,
@@ -138,16 +138,6 @@ pub async fn answer(
     }
     tx.commit().await?;
     Ok(id)
-}
-
-fn unit_name(task: &db::tasks::TaskRow, unit_id: i64) -> String {
-    task.lead_ids
-        .iter()
-        .zip(&task.lead_names)
-        .chain(task.co_ids.iter().zip(&task.co_names))
-        .find(|(id, _)| **id == unit_id)
-        .map(|(_, n)| n.clone())
-        .unwrap_or_default()
 }
 
 /// The office's decision, as typed.

@@ -124,7 +124,7 @@ pub async fn request(
         }
         Err(e) => return Err(e.into()),
     };
-    let unit = unit_name(&task, input.unit_id);
+    let unit = task.unit_name(input.unit_id);
     let what = what_moves(&task, r.checkpoint);
     db::audit::record(
         &mut *tx,
@@ -303,16 +303,6 @@ pub async fn decide(
     .await?;
     tx.commit().await?;
     Ok(state)
-}
-
-fn unit_name(task: &db::tasks::TaskRow, unit_id: i64) -> String {
-    task.lead_ids
-        .iter()
-        .zip(&task.lead_names)
-        .chain(task.co_ids.iter().zip(&task.co_names))
-        .find(|(id, _)| **id == unit_id)
-        .map(|(_, n)| n.clone())
-        .unwrap_or_default()
 }
 
 /// `任务时限` or `节点“完成部署”`.

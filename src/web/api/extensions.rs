@@ -175,12 +175,7 @@ pub async fn request(
     };
     let unit_id = match (string(obj, "unit", false)?, user.unit_id) {
         (Some(name), _) => task
-            .lead_ids
-            .iter()
-            .zip(&task.lead_names)
-            .chain(task.co_ids.iter().zip(&task.co_names))
-            .find(|(_, n)| n.as_str() == name.trim())
-            .map(|(id, _)| *id)
+            .unit_named(&name)
             .ok_or_else(|| bad("unit", format!("“{name}”不是本任务的责任单位")))?,
         (None, Some(own)) => own,
         (None, None) => return Err(bad("unit", "请指明申请延期的单位（单位简称）")),

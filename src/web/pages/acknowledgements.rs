@@ -270,14 +270,6 @@ pub async fn show(
     Ok(render::ok(&page))
 }
 
-fn faults(e: Vec<(&'static str, String)>) -> FieldErrors {
-    let mut errors = FieldErrors::default();
-    for (f, m) in e {
-        errors.add(f, m);
-    }
-    errors
-}
-
 /// `POST /tasks/{code}/acknowledgement`: the unit's 签收 or 申诉.
 pub async fn answer(
     State(pool): State<PgPool>,
@@ -334,7 +326,7 @@ pub async fn answer(
         Err(AcknowledgementError::Fields(e)) => {
             let mut f = f;
             f.unit = unit_id.to_string();
-            let page = render_page(l, &user, today, f, faults(e), None, None);
+            let page = render_page(l, &user, today, f, FieldErrors::of(e), None, None);
             Ok(render::page(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(AcknowledgementError::Conflict(m)) => {
@@ -379,7 +371,9 @@ pub async fn decide(
             );
             return Ok(Redirect::to(&href).into_response());
         }
-        Err(AcknowledgementError::Fields(e)) => (faults(e), StatusCode::UNPROCESSABLE_ENTITY),
+        Err(AcknowledgementError::Fields(e)) => {
+            (FieldErrors::of(e), StatusCode::UNPROCESSABLE_ENTITY)
+        }
         Err(AcknowledgementError::Conflict(m)) => {
             (FieldErrors::single("form", m), StatusCode::CONFLICT)
         }

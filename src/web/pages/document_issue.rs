@@ -59,14 +59,6 @@ pub struct PlanQuery {
     plan: Option<String>,
 }
 
-fn faults_of(faults: Vec<(&'static str, String)>) -> FieldErrors {
-    let mut errors = FieldErrors::default();
-    for (field, message) in faults {
-        errors.add(field, message);
-    }
-    errors
-}
-
 /// An issue refused as a whole (already issued): shown on the form, answered 409.
 fn refusal(e: DocumentError) -> Result<String, AppError> {
     match e {
@@ -173,7 +165,7 @@ pub async fn issue_supervision(
     let req = match req {
         Ok(r) => r,
         Err(faults) => {
-            let page = again(faults_of(faults), None).await?;
+            let page = again(FieldErrors::of(faults), None).await?;
             return Ok(render::page(StatusCode::UNPROCESSABLE_ENTITY, &page));
         }
     };
@@ -299,7 +291,7 @@ pub async fn issue_urge(
     let req = match UrgeRequest::parse(f.reply_by.as_deref().unwrap_or(""), today) {
         Ok(r) => r,
         Err(faults) => {
-            let page = urge_page(&pool, &user, id, &f, faults_of(faults), None).await?;
+            let page = urge_page(&pool, &user, id, &f, FieldErrors::of(faults), None).await?;
             return Ok(render::page(StatusCode::UNPROCESSABLE_ENTITY, &page));
         }
     };

@@ -234,14 +234,6 @@ pub async fn show(
     Ok(render::ok(&page))
 }
 
-fn faults(e: Vec<(&'static str, String)>) -> FieldErrors {
-    let mut errors = FieldErrors::default();
-    for (f, m) in e {
-        errors.add(f, m);
-    }
-    errors
-}
-
 /// `POST /tasks/{code}/extensions`: a responsible unit's request.
 pub async fn request(
     State(pool): State<PgPool>,
@@ -292,7 +284,7 @@ pub async fn request(
     {
         Ok(_) => Ok(Redirect::to(&href).into_response()),
         Err(ExtensionError::Fields(e)) => {
-            let page = render_page(l, &user, f, faults(e), None, None);
+            let page = render_page(l, &user, f, FieldErrors::of(e), None, None);
             Ok(render::page(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(ExtensionError::Conflict(m)) => {
@@ -375,7 +367,9 @@ pub async fn decide(
             let href = format!("/tasks/{code}/extensions?plan={plan_id}&done={done}");
             Ok(Redirect::to(&href).into_response())
         }
-        Err(ExtensionError::Fields(e)) => again(faults(e), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(ExtensionError::Fields(e)) => {
+            again(FieldErrors::of(e), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
         Err(ExtensionError::Conflict(m)) => {
             again(FieldErrors::single("form", m), StatusCode::CONFLICT).await
         }

@@ -16,14 +16,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sqlx::PgPool;
 
-fn faults(e: Vec<(&'static str, String)>) -> FieldErrors {
-    let mut errors = FieldErrors::default();
-    for (f, m) in e {
-        errors.add(f, m);
-    }
-    errors
-}
-
 /// `POST /tasks/{code}/instructions` (leaders).
 pub async fn write(
     State(pool): State<PgPool>,
@@ -65,7 +57,7 @@ pub async fn write(
     {
         Ok(id) => Ok(Redirect::to(&format!("/instructions/{id}?done=written")).into_response()),
         Err(InstructionError::Fields(e)) => {
-            let page = pages::task_page(ctx, task, lines, &user, f, faults(e));
+            let page = pages::task_page(ctx, task, lines, &user, f, FieldErrors::of(e));
             Ok(render::page(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(e.into()),
@@ -87,7 +79,7 @@ async fn after(
         Ok(()) => {
             return Ok(Redirect::to(&format!("/instructions/{id}?done={done}")).into_response());
         }
-        Err(InstructionError::Fields(e)) => (faults(e), StatusCode::UNPROCESSABLE_ENTITY),
+        Err(InstructionError::Fields(e)) => (FieldErrors::of(e), StatusCode::UNPROCESSABLE_ENTITY),
         Err(InstructionError::Conflict(m)) => {
             (FieldErrors::single("form", m), StatusCode::CONFLICT)
         }
