@@ -29,6 +29,7 @@ pub mod revision;
 pub mod revision_cache;
 pub mod sessions;
 pub mod sign_in;
+pub mod sign_offs;
 pub mod tasks;
 pub mod tokens;
 pub mod units;

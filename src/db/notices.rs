@@ -56,6 +56,8 @@ pub struct Recipients {
     pub units: Vec<i64>,
     /// The roles (`office`, `leader`) all of whose active users receive it.
     pub roles: Vec<String>,
+    /// The units whose active heads (单位负责人) receive it: no contact address, no webhook.
+    pub heads: Vec<i64>,
     /// Whether the office's own webhook receives it.
     pub office_webhook: bool,
 }
@@ -79,6 +81,9 @@ pub async fn fan_out(
          r AS (
              SELECT u.id FROM users u
              WHERE u.unit_id = ANY($2) AND u.role = 'liaison' AND u.active
+             UNION
+             SELECT u.id FROM users u
+             WHERE u.unit_id = ANY($6) AND u.role::text = 'unit_head' AND u.active
              UNION
              SELECT u.id FROM users u
              WHERE cardinality($3::text[]) > 0 AND u.role::text = ANY($3) AND u.active
@@ -105,6 +110,7 @@ pub async fn fan_out(
         &to.roles,
         digest_at as _,
         default_mode,
+        &to.heads,
     )
     .execute(&mut *conn)
     .await?;

@@ -64,10 +64,10 @@ impl Access {
         self.role == Role::Office
     }
 
-    /// The unit a liaison acts for; `None` for every other role.
+    /// The unit a liaison or unit head acts for; `None` for every other role.
     pub fn own_unit(self) -> Option<i64> {
         match self.role {
-            Role::Liaison => self.unit_id,
+            Role::Liaison | Role::UnitHead => self.unit_id,
             Role::Office | Role::Leader => None,
         }
     }
@@ -77,8 +77,8 @@ impl Access {
     pub fn scope(self) -> Scope {
         match (self.role, self.unit_id) {
             (Role::Office | Role::Leader, _) => Scope::All,
-            (Role::Liaison, Some(u)) => Scope::Unit(u),
-            (Role::Liaison, None) => Scope::Nothing,
+            (Role::Liaison | Role::UnitHead, Some(u)) => Scope::Unit(u),
+            (Role::Liaison | Role::UnitHead, None) => Scope::Nothing,
         }
     }
 
@@ -132,14 +132,32 @@ impl Access {
         }
     }
 
-    /// Write (draft, submit, attach) a unit's reports: the office for any unit, a liaison for
-    /// their own; leaders write nothing.
+    /// Write (draft, submit, attach) a unit's reports: the office for any unit, a liaison or
+    /// unit head for their own; leaders write nothing.
     pub fn may_write_for(self, unit_id: i64) -> bool {
         match self.role {
             Role::Office => true,
-            Role::Liaison => self.unit_id == Some(unit_id),
+            Role::Liaison | Role::UnitHead => self.unit_id == Some(unit_id),
             Role::Leader => false,
         }
+    }
+
+    /// 签发: approve a report of the unit for the office, or return it to the liaison — the
+    /// unit's head only (the office files on a unit's behalf without it).
+    pub fn may_sign_off_for(self, unit_id: i64) -> bool {
+        self.role == Role::UnitHead && self.unit_id == Some(unit_id)
+    }
+
+    /// Whether a submission by this user goes to the unit's head first, where the unit has
+    /// sign-off on: a liaison's does; a head's own, and the office's on the unit's behalf, go
+    /// straight to the office.
+    pub fn needs_sign_off(self) -> bool {
+        self.role == Role::Liaison
+    }
+
+    /// Switch a unit's sign-off on or off: the office.
+    pub fn may_set_sign_off(self) -> bool {
+        self.office()
     }
 
     /// Accept or return a submitted report (采纳、退回).
@@ -159,7 +177,7 @@ impl Access {
 
     /// Acknowledge an urge sent to one's own unit.
     pub fn may_acknowledge_urge(self, unit_id: i64) -> bool {
-        self.role == Role::Liaison && self.unit_id == Some(unit_id)
+        self.role.of_a_unit() && self.unit_id == Some(unit_id)
     }
 
     /// Ask for an extension (延期申请) for a unit responsible on the task: that unit's liaison,
@@ -193,7 +211,7 @@ impl Access {
     pub fn may_read_instruction(self, units: &[i64]) -> bool {
         match self.role {
             Role::Office | Role::Leader => true,
-            Role::Liaison => self.unit_id.is_some_and(|u| units.contains(&u)),
+            Role::Liaison | Role::UnitHead => self.unit_id.is_some_and(|u| units.contains(&u)),
         }
     }
 
@@ -234,7 +252,7 @@ impl Access {
     pub fn may_read_document_to(self, units: &[i64]) -> bool {
         match self.role {
             Role::Office | Role::Leader => true,
-            Role::Liaison => self.unit_id.is_some_and(|u| units.contains(&u)),
+            Role::Liaison | Role::UnitHead => self.unit_id.is_some_and(|u| units.contains(&u)),
         }
     }
 }
@@ -259,6 +277,26 @@ mod tests {
         role: Role::Liaison,
         unit_id: None,
     };
+
+    const HEAD: Access = Access {
+        role: Role::UnitHead,
+        unit_id: Some(7),
+    };
+
+    #[test]
+    fn a_unit_head_does_what_its_liaisons_do_and_signs_off() {
+        assert_eq!(HEAD.scope(), Scope::Unit(7));
+        assert!(HEAD.may_write_for(7) && !HEAD.may_write_for(8));
+        assert!(HEAD.may_acknowledge_urge(7) && HEAD.may_answer_instruction_for(7));
+        assert!(HEAD.may_sign_off_for(7) && !HEAD.may_sign_off_for(8));
+        for a in [OFFICE, LIAISON, LEADER, UNITLESS] {
+            assert!(!a.may_sign_off_for(7), "{a:?}");
+        }
+        assert!(LIAISON.needs_sign_off() && !HEAD.needs_sign_off() && !OFFICE.needs_sign_off());
+        assert!(!HEAD.may_review() && !HEAD.may_edit_plan() && !HEAD.may_set_sign_off());
+        assert!(!HEAD.may_decide_extension() && !HEAD.may_handle_instructions());
+        assert!(OFFICE.may_set_sign_off());
+    }
 
     #[test]
     fn instructions_are_the_leaders_write_and_the_offices_to_handle() {

@@ -54,6 +54,10 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("assignment_acknowledged", "签收分工"),
     ("assignment_contested", "分工申诉"),
     ("contest_decided", "处理分工申诉"),
+    ("report_sign_off_asked", "报送单位负责人签发"),
+    ("report_signed_off", "单位负责人签发"),
+    ("report_sign_off_returned", "单位负责人退回"),
+    ("unit_sign_off_changed", "修改单位签发设置"),
     ("demo_data", "载入演示数据"),
     ("demo_data_large", "载入大规模演示数据"),
 ];
@@ -76,6 +80,7 @@ fn field_label(key: &str) -> Option<&'static str> {
         "urge_id" => "催办编号",
         "delivery_id" => "投递编号",
         "unit_id" => "单位编号",
+        "sign_off" => "须经单位负责人签发",
         "unit" => "单位",
         "tasks" => "任务",
         "plan_id" => "工作要点编号",

@@ -52,6 +52,10 @@ pub enum NoticeKind {
     AssignmentContested,
     /// The office decided a unit's contest (to the unit).
     ContestDecided,
+    /// A liaison's report waits for the unit head's sign-off (to the unit's heads).
+    SignOffAsked,
+    /// The unit head returned a report to the liaison (to the unit's liaisons).
+    SignOffReturned,
 }
 
 /// Whom an event is addressed to, beyond the task's followers.
@@ -65,10 +69,12 @@ pub enum Audience {
     Office,
     /// The leaders.
     Leaders,
+    /// The heads (单位负责人) of the event's unit.
+    UnitHeads,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 23] = [
+    pub const ALL: [NoticeKind; 25] = [
         NoticeKind::Assigned,
         NoticeKind::ReportReturned,
         NoticeKind::ReportAccepted,
@@ -92,6 +98,8 @@ impl NoticeKind {
         NoticeKind::InstructionClosed,
         NoticeKind::AssignmentContested,
         NoticeKind::ContestDecided,
+        NoticeKind::SignOffAsked,
+        NoticeKind::SignOffReturned,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -119,6 +127,8 @@ impl NoticeKind {
             NoticeKind::InstructionClosed => "instruction_closed",
             NoticeKind::AssignmentContested => "assignment_contested",
             NoticeKind::ContestDecided => "contest_decided",
+            NoticeKind::SignOffAsked => "sign_off_asked",
+            NoticeKind::SignOffReturned => "sign_off_returned",
         }
     }
 
@@ -152,6 +162,8 @@ impl NoticeKind {
             NoticeKind::InstructionClosed => "领导批示已办结",
             NoticeKind::AssignmentContested => "分工申诉",
             NoticeKind::ContestDecided => "分工申诉已处理",
+            NoticeKind::SignOffAsked => "报告待签发",
+            NoticeKind::SignOffReturned => "报告被单位负责人退回",
         }
     }
 
@@ -165,6 +177,7 @@ impl NoticeKind {
             | NoticeKind::InstructionAnswered
             | NoticeKind::AssignmentContested => Audience::Office,
             NoticeKind::WeeklyLeader | NoticeKind::InstructionClosed => Audience::Leaders,
+            NoticeKind::SignOffAsked => Audience::UnitHeads,
             _ => Audience::Unit,
         }
     }
@@ -198,6 +211,8 @@ impl NoticeKind {
             | NoticeKind::InstructionRelayed
             | NoticeKind::InstructionSentBack
             | NoticeKind::ContestDecided => role == Role::Liaison,
+            NoticeKind::SignOffReturned => role == Role::Liaison,
+            NoticeKind::SignOffAsked => role == Role::UnitHead,
             NoticeKind::WeeklyLeader | NoticeKind::InstructionClosed => role == Role::Leader,
             _ => true,
         };

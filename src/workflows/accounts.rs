@@ -87,15 +87,17 @@ async fn resolve_unit(
     unit: &UnitRef,
 ) -> Result<Option<i64>, AccountError> {
     match (role, unit) {
-        (Role::Liaison, UnitRef::None) => Err(field("unit", "联络员必须指定所属单位")),
-        (Role::Liaison, UnitRef::Id(id)) => {
+        (r, UnitRef::None) if r.of_a_unit() => {
+            Err(field("unit", format!("{}必须指定所属单位", r.label())))
+        }
+        (r, UnitRef::Id(id)) if r.of_a_unit() => {
             if db::users::unit_exists(pool, *id).await? {
                 Ok(Some(*id))
             } else {
                 Err(field("unit", "所选单位不存在"))
             }
         }
-        (Role::Liaison, UnitRef::Name(name)) => {
+        (r, UnitRef::Name(name)) if r.of_a_unit() => {
             let found = db::users::units_named(pool, name).await?;
             match found.as_slice() {
                 [(id, _)] => Ok(Some(*id)),
@@ -107,7 +109,7 @@ async fn resolve_unit(
             }
         }
         (_, UnitRef::None) => Ok(None),
-        (_, _) => Err(field("unit", "只有联络员属于某个单位")),
+        (_, _) => Err(field("unit", "只有联络员和单位负责人属于某个单位")),
     }
 }
 

@@ -46,7 +46,7 @@ pub async fn view(
     let (writer, unit) = match access.role {
         Role::Leader => (Some(user_id), None),
         // A liaison without a unit has nothing relayed to it.
-        Role::Liaison => (None, Some(access.unit_id.unwrap_or(-1))),
+        Role::Liaison | Role::UnitHead => (None, Some(access.unit_id.unwrap_or(-1))),
         Role::Office => (None, None),
     };
     db::instructions::list(pool, plan, state, writer, unit).await

@@ -472,7 +472,7 @@ async fn user_forms_explain_what_is_wrong(pool: PgPool) {
                 ("unit", "1"),
             ],
             "unit",
-            "只有联络员属于某个单位",
+            "只有联络员和单位负责人属于某个单位",
         ),
         (
             vec![

@@ -408,7 +408,7 @@ async fn user_add_refuses_bad_input_clearly(pool: PgPool) {
         (
             vec!["wang", "--role", "leader", "--unit", "公安部"],
             "a long passphrase\n",
-            "只有联络员属于某个单位",
+            "只有联络员和单位负责人属于某个单位",
         ),
     ] {
         let mut cmd = duban();
@@ -424,7 +424,7 @@ async fn user_add_refuses_bad_input_clearly(pool: PgPool) {
         .args(["user", "add", "wang", "--role", "admin"]));
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr.contains("角色只能是 office、liaison 或 leader"),
+        stderr.contains("角色只能是 office、liaison、unit_head 或 leader"),
         "{stderr}"
     );
     let users: i64 = probe::count(&pool, "users").await;

@@ -40,6 +40,7 @@ mod queries;
 mod reminders;
 mod report_form;
 mod roundtrip;
+mod sign_off;
 mod summary;
 mod task_ledger;
 mod truth;

@@ -28,10 +28,10 @@ pub enum UserCommand {
 #[derive(Debug, Clone, Args)]
 pub struct AddArgs {
     pub login: String,
-    /// office（办公室） | liaison（联络员） | leader（领导）
+    /// office（办公室） | liaison（联络员） | unit_head（单位负责人） | leader（领导）
     #[arg(long, value_parser = parse_role)]
     pub role: Role,
-    /// 联络员所属单位（简称或全称），联络员必填
+    /// 所属单位（简称或全称），联络员和单位负责人必填
     #[arg(long)]
     pub unit: Option<String>,
     /// 姓名（默认同登录名）
@@ -43,7 +43,7 @@ pub struct AddArgs {
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
-    Role::parse(s).ok_or_else(|| "角色只能是 office、liaison 或 leader".to_string())
+    Role::parse(s).ok_or_else(|| "角色只能是 office、liaison、unit_head 或 leader".to_string())
 }
 
 fn read_password() -> anyhow::Result<String> {

@@ -29,16 +29,23 @@ pub enum Role {
     Liaison,
     /// 领导: reads everything, writes nothing.
     Leader,
+    /// 单位负责人: belongs to one unit like a liaison and may do what its liaisons do; where
+    /// the office switched sign-off on for the unit, signs off its liaisons' reports before
+    /// they reach the office.
+    #[sqlx(rename = "unit_head")]
+    #[serde(rename = "unit_head")]
+    UnitHead,
 }
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Office, Role::Liaison, Role::Leader];
+    pub const ALL: [Role; 4] = [Role::Office, Role::Liaison, Role::UnitHead, Role::Leader];
 
     pub fn parse(s: &str) -> Option<Role> {
         match s.trim() {
             "office" => Some(Role::Office),
             "liaison" => Some(Role::Liaison),
             "leader" => Some(Role::Leader),
+            "unit_head" => Some(Role::UnitHead),
             _ => None,
         }
     }
@@ -48,7 +55,13 @@ impl Role {
             Role::Office => "office",
             Role::Liaison => "liaison",
             Role::Leader => "leader",
+            Role::UnitHead => "unit_head",
         }
+    }
+
+    /// Whether the role belongs to one unit (a liaison, a unit head).
+    pub fn of_a_unit(self) -> bool {
+        matches!(self, Role::Liaison | Role::UnitHead)
     }
 
     /// The role's name in the interface.
@@ -57,6 +70,7 @@ impl Role {
             Role::Office => "办公室",
             Role::Liaison => "联络员",
             Role::Leader => "领导",
+            Role::UnitHead => "单位负责人",
         }
     }
 }

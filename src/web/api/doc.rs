@@ -4,7 +4,8 @@
 //! router serves and that real answers match it.
 
 use super::{
-    acknowledgements, editions, extensions, instructions, notifications, plans, reports, tasks,
+    acknowledgements, editions, extensions, instructions, notifications, plans, reports, sign_offs,
+    tasks,
 };
 use crate::web::error::{ErrorBody, ErrorCode, ErrorDetail};
 use axum::Json;
@@ -29,6 +30,7 @@ use utoipa::{Modify, OpenApi, ToResponse};
         plans::tasks,
         reports::list,
         reports::create,
+        sign_offs::decide,
         tasks::patch,
         editions::issue,
         extensions::request,

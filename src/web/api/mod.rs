@@ -10,6 +10,7 @@ mod instructions;
 mod notifications;
 mod plans;
 mod reports;
+mod sign_offs;
 mod tasks;
 
 /// API routes anyone may read, without a token: the description of the interface itself.
@@ -24,6 +25,7 @@ pub fn routes() -> super::Routes {
         .get("/plans/{id}/tasks", plans::tasks)
         .get("/plans/{id}/tasks/{code}/reports", reports::list)
         .post("/plans/{id}/tasks/{code}/reports", reports::create)
+        .post("/reports/{id}/sign-off", sign_offs::decide)
         .post("/plans/{id}/tasks/{code}/extensions", extensions::request)
         .post("/extensions/{id}/decision", extensions::decide)
         .post("/plans/{id}/tasks/{code}/instructions", instructions::write)

@@ -44,6 +44,11 @@ fn bad(field: &str, message: impl Into<String>) -> ApiError {
 /// A report as the API answers it.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ReportJson {
+    /// Filed by a liaison of a unit whose head signs off: waiting for the head (签发), not
+    /// yet with the office. Only in the answer to a filing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    awaiting_sign_off: Option<bool>,
     id: i64,
     /// The reporting period, e.g. `2022-Q3`, `2022-H1`, `2022-07`.
     period: String,
@@ -118,7 +123,10 @@ pub struct NewReport {
     version: Option<i32>,
 }
 
-fn json_of(r: &ReportRow, coordination: &[db::coordination::CoordinationRow]) -> ReportJson {
+pub(super) fn json_of(
+    r: &ReportRow,
+    coordination: &[db::coordination::CoordinationRow],
+) -> ReportJson {
     let coordination = coordination
         .iter()
         .filter(|c| c.report_id == r.id)
@@ -129,6 +137,7 @@ fn json_of(r: &ReportRow, coordination: &[db::coordination::CoordinationRow]) ->
         })
         .collect();
     ReportJson {
+        awaiting_sign_off: None,
         id: r.id,
         period: r.period.clone(),
         unit: r.unit_name.clone(),
@@ -329,8 +338,11 @@ pub async fn create(
         .into_iter()
         .filter(|c| !c.withdrawn)
         .collect();
+    let awaiting = db::sign_offs::open(&mut tx, row.id).await?.is_some();
     tx.commit().await?;
-    Ok(Json(json_of(&row, &coordination)))
+    let mut json = json_of(&row, &coordination);
+    json.awaiting_sign_off = Some(awaiting);
+    Ok(Json(json))
 }
 
 #[cfg(test)]

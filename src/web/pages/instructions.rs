@@ -206,7 +206,7 @@ pub async fn list(
             .collect(),
         heading: match user.role {
             Role::Leader => "我的批示",
-            Role::Liaison => "转给本单位办理的批示",
+            Role::Liaison | Role::UnitHead => "转给本单位办理的批示",
             Role::Office => "全部领导批示",
         },
         layout: ctx.layout,

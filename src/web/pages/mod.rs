@@ -18,6 +18,7 @@ mod my;
 mod notice_settings;
 mod query;
 mod report_post;
+mod report_sign_off;
 mod report_view;
 mod reporting;
 mod reports;
@@ -28,6 +29,7 @@ mod task;
 mod tasks;
 mod tasks_bulk;
 mod unit_brief;
+mod unit_sign_off;
 mod units;
 mod views;
 mod work;
@@ -69,6 +71,7 @@ pub fn signed_in_routes() -> Routes {
         .post("/account/notifications", notice_settings::save)
         .get("/tasks/{code}/report", reports::new_form)
         .get("/reports/{id}", report_view::show)
+        .post("/reports/{id}/sign-off", report_sign_off::decide)
         .post("/attachments/{id}/delete", report_view::delete_attachment)
         .get("/attachments/{id}", report_view::download)
         .get("/my", my::my)
@@ -133,6 +136,7 @@ pub fn office_routes() -> Routes {
         )
         .post("/units", units::create)
         .post("/units/{id}/channels", units::save_channels)
+        .post("/units/{id}/sign-off", unit_sign_off::save)
         .get("/reporting", reporting::show)
         .post("/tasks/bulk-units", tasks_bulk::preview)
         .post("/tasks/bulk-units/confirm", tasks_bulk::confirm)

@@ -31,9 +31,23 @@ struct MyPage {
     unread: i64,
     /// 领导批示 relayed to the unit and awaiting its answer.
     instructions: Vec<super::instructions::Line>,
+    /// The unit's reports waiting for its head's sign-off (签发).
+    sign_offs: Vec<db::sign_offs::Waiting>,
+    /// The reader is the unit's head, who signs them off.
+    signs_off: bool,
 }
 
 impl MyPage {
+    fn when(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        t.with_timezone(&chrono::Local)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+
+    fn period(&self, key: &str) -> String {
+        crate::rules::schedule::period_label(key)
+    }
+
     /// The buckets open at first sight: the pressing ones; 以后 stays folded.
     fn open(&self, b: &Bucket) -> bool {
         b.urgency != Urgency::Later
@@ -119,8 +133,11 @@ pub async fn my(
         .into_iter()
         .map(|r| super::instructions::Line::of(r, today))
         .collect();
+    let sign_offs = db::sign_offs::waiting(&pool, ctx.plan.id, unit_id).await?;
     let page = MyPage {
         instructions,
+        sign_offs,
+        signs_off: user.access().may_sign_off_for(unit_id),
         unit_name: user.unit_name.clone().unwrap_or_default(),
         unread: ctx.layout.unread_urges,
         focus,

@@ -78,6 +78,8 @@ struct ReportPage {
     can_instruct: bool,
     can_review: bool,
     can_answer: bool,
+    /// 单位负责人签发: waiting, returned, signed, and the head's form.
+    sign_off: super::report_sign_off::SignOffView,
     form: ReportForm,
     errors: FieldErrors,
     notice: Option<String>,
@@ -101,7 +103,11 @@ impl ReportPage {
 
 /// The report as the user is shown it: 404 where it does not exist for them (the same answer
 /// as for an id never used), 403 where they may not read it.
-async fn readable(pool: &PgPool, user: &CurrentUser, id: i64) -> Result<SeenReport, AppError> {
+pub(super) async fn readable(
+    pool: &PgPool,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<SeenReport, AppError> {
     progress::report_as_seen(pool, user.access(), id)
         .await
         .map_err(|e| match e {
@@ -190,8 +196,11 @@ async fn page(
     };
     let caller = caller(user, String::new());
     let closed = task.closed_at.is_some();
+    let sign_off = super::report_sign_off::view(pool, user, report, seen.working_copy).await?;
+    // A report waiting for the unit head is the head's to change, no one else's.
+    let held = sign_off.waiting.is_some() && !sign_off.can_decide;
     let writable =
-        caller.may_write_for(report.unit_id) && report.review_state.editable() && !closed;
+        caller.may_write_for(report.unit_id) && report.review_state.editable() && !closed && !held;
     // One writing for another unit (the office) does so only when asking to.
     let own = user.access().own_unit() == Some(report.unit_id);
     let mut layout = bare_layout("tasks", Some(user));
@@ -222,6 +231,7 @@ async fn page(
         can_instruct: user.access().may_write_instruction() && report.submitted_at.is_some(),
         can_review: user.access().may_review() && report.review_state == ReviewState::Submitted,
         can_answer: user.access().may_answer(),
+        sign_off,
         form,
         submissions,
         period_label: period_label(&report.period),
@@ -295,7 +305,7 @@ pub async fn show(
 }
 
 /// Re-renders the report page with a message beside a field.
-async fn refused(
+pub(super) async fn refused(
     pool: &PgPool,
     user: &CurrentUser,
     id: i64,
@@ -353,12 +363,9 @@ pub async fn update(
         Err(e) => Err(e),
     };
     match result {
-        Ok(row) => Ok(Redirect::to(&after_save(
-            row.id,
-            row.review_state == ReviewState::Submitted,
-            n_files,
-        ))
-        .into_response()),
+        Ok(row) => {
+            Ok(Redirect::to(&after_save(&row, f.action == "submit", n_files)).into_response())
+        }
         Err(ProgressError::Field { field, message }) => {
             let message = if n_files > 0 {
                 format!("{message}（本次未保存任何内容，所选附件请重新选择）")

@@ -208,14 +208,25 @@ pub fn saved_notice(saved: &str, period_label: &str, files: usize) -> String {
     };
     match saved {
         "submitted" => format!("已提交{period_label}的报送，等待办公室审核。{files}"),
+        "signing" => {
+            format!("已提交{period_label}的报送，先送本单位负责人签发，签发后报送办公室。{files}")
+        }
+        "signed" => format!("已签发{period_label}的报送，报送办公室审核。"),
+        "sign_off_returned" => "已退回联络员修改。".to_string(),
         "draft" => format!("已保存草稿。{files}"),
         _ => format!("已保存。{files}"),
     }
 }
 
-/// Where the form goes after a save: the report's page, with what happened.
-pub fn after_save(report_id: i64, submitted: bool, files: usize) -> String {
-    let saved = if submitted { "submitted" } else { "draft" };
+/// Where the form goes after a save: the report's page, with what happened — `asked` whether
+/// the form asked to submit (a liaison's submission may have gone to the unit head instead).
+pub fn after_save(row: &ReportRow, asked: bool, files: usize) -> String {
+    let report_id = row.id;
+    let saved = match (row.review_state == progress::ReviewState::Submitted, asked) {
+        (true, _) => "submitted",
+        (false, true) => "signing",
+        (false, false) => "draft",
+    };
     if files > 0 {
         format!("/reports/{report_id}?saved={saved}&files={files}")
     } else {
@@ -442,12 +453,9 @@ pub async fn save(
     };
     let period_key = f.period.trim().to_string();
     match result {
-        Ok(row) => Ok(Redirect::to(&after_save(
-            row.id,
-            row.review_state == progress::ReviewState::Submitted,
-            n_files,
-        ))
-        .into_response()),
+        Ok(row) => {
+            Ok(Redirect::to(&after_save(&row, f.action == "submit", n_files)).into_response())
+        }
         Err(ProgressError::Field { field, message }) if field != "period" => {
             let message = if n_files > 0 {
                 format!("{message}（本次未保存任何内容，所选附件请重新选择）")

@@ -41,7 +41,7 @@ struct UnitsPage {
 
 #[derive(Template)]
 #[template(path = "unit.html")]
-struct UnitPage {
+pub(super) struct UnitPage {
     layout: Layout,
     plan_title: String,
     unit: UnitRow,
@@ -61,6 +61,18 @@ struct UnitPage {
     saved: bool,
     /// The reader may open the unit's 督办事项一览 (the office, leaders, its own liaisons).
     may_brief: bool,
+    /// 单位负责人签发, for the office: whether it is on, and the unit's heads.
+    pub(super) sign_off: Option<SignOffSetting>,
+}
+
+/// The unit's sign-off switch as the office sees it.
+#[derive(Debug, Clone)]
+pub(super) struct SignOffSetting {
+    pub on: bool,
+    /// Active unit head accounts: without one, sign-off cannot be switched on.
+    pub heads: i64,
+    /// Saved just now.
+    pub saved: bool,
 }
 
 /// The unit's contact address and webhook, as the office types them.
@@ -83,12 +95,14 @@ pub struct UnitsQuery {
 
 #[derive(Debug, Default, Deserialize)]
 pub struct UnitQuery {
-    plan: Option<String>,
+    pub(super) plan: Option<String>,
     /// The pages of the two task lists.
-    lead_page: Option<String>,
-    co_page: Option<String>,
+    pub(super) lead_page: Option<String>,
+    pub(super) co_page: Option<String>,
     /// After the channels were saved.
-    saved: Option<String>,
+    pub(super) saved: Option<String>,
+    /// After the sign-off switch was saved.
+    pub(super) sign_off_saved: Option<String>,
 }
 
 /// A page of the directory's units, with links keeping the plan.
@@ -181,7 +195,10 @@ pub async fn show(
     PageQuery(q): PageQuery<UnitQuery>,
 ) -> Result<Response, AppError> {
     let saved = q.saved.is_some();
-    let page = page(&pool, clock, &user, id, &q, None, FieldErrors::default()).await?;
+    let mut page = page(&pool, clock, &user, id, &q, None, FieldErrors::default()).await?;
+    if let Some(s) = &mut page.sign_off {
+        s.saved = q.sign_off_saved.is_some();
+    }
     Ok(render::ok(&UnitPage { saved, ..page }))
 }
 
@@ -241,8 +258,9 @@ pub async fn save_channels(
     Ok(Redirect::to(&ctx.layout.href_with(&format!("/units/{id}"), "saved=1")).into_response())
 }
 
+/// The unit's page for `user`; `typed` and `errors` when a form of it is shown again.
 #[allow(clippy::too_many_arguments)]
-async fn page(
+pub(super) async fn page(
     pool: &PgPool,
     clock: Clock,
     user: &CurrentUser,
@@ -329,6 +347,14 @@ async fn page(
     let no_liaison = !db::units::with_liaison(&pool).await?.contains(&id);
     let stored = db::units::channels(&pool, id).await?.unwrap_or_default();
     let has_secret = stored.webhook_secret.is_some();
+    let sign_off = match user.access().may_set_sign_off() {
+        true => Some(SignOffSetting {
+            on: db::sign_offs::unit_needs(&pool, id).await?.unwrap_or(false),
+            heads: db::sign_offs::heads(&pool, id).await?,
+            saved: false,
+        }),
+        false => None,
+    };
     let channels = user.access().may_edit_plan().then(|| {
         typed.unwrap_or(ChannelsForm {
             contact_email: stored.contact_email,
@@ -338,6 +364,7 @@ async fn page(
     });
     Ok(UnitPage {
         may_brief: user.access().may_read_document_to(&[id]),
+        sign_off,
         channels,
         has_secret,
         errors,

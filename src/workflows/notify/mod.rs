@@ -81,6 +81,10 @@ pub async fn emit_once(
             roles: vec![Role::Leader.as_str().into()],
             ..Recipients::default()
         },
+        (Audience::UnitHeads, _) => Recipients {
+            heads: n.unit_id.into_iter().collect(),
+            ..Recipients::default()
+        },
         _ => Recipients {
             units: n.unit_id.into_iter().collect(),
             ..Recipients::default()

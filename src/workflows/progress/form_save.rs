@@ -78,7 +78,8 @@ pub async fn save_report_with_files(
     for (name, kind, bytes) in &checked {
         store_checked(&mut tx, caller, row.id, name, *kind, bytes).await?;
     }
-    if submit && !checked.is_empty() {
+    // Not where the submission went to the unit head: its files go out when the head signs.
+    if row.review_state == super::ReviewState::Submitted && submit && !checked.is_empty() {
         // The files came after the report was marked submitted: they go out with it too.
         db::attachments::mark_submitted(&mut tx, row.id).await?;
     }

@@ -219,6 +219,15 @@ pub async fn save_report_in(
                     existing.review_state.label()
                 )));
             }
+            // Waiting for the unit head: what the liaison sent stays as sent until the head
+            // signs it off or returns it; the head may still change it.
+            if !caller.access().may_sign_off_for(unit_id)
+                && db::sign_offs::open(&mut *tx, existing.id).await?.is_some()
+            {
+                return Err(ProgressError::Conflict(
+                    "该报告已送单位负责人签发，签发或退回之前不能修改".into(),
+                ));
+            }
             // What was not sent stays as stored.
             if unsent.problems {
                 content.problems = existing.problems.clone();
@@ -261,53 +270,74 @@ pub async fn save_report_in(
     if !unsent.coordination {
         db::coordination::replace_open(&mut *tx, id, &input.coordination).await?;
     }
-    if input.submit {
-        db::reports::mark_submitted(&mut *tx, id).await?;
-        db::attachments::mark_submitted(&mut *tx, id).await?;
-        db::coordination::mark_submitted(&mut *tx, id).await?;
-    }
-    let row = db::reports::get(&mut *tx, id)
-        .await?
-        .ok_or_else(|| ProgressError::NotFound("报告不存在".into()))?;
-    let action = if input.submit {
-        "report_submitted"
+    // A liaison's submission where the unit signs off goes to its head, not yet to the office.
+    let to_head = input.submit && super::sign_off::needed(&mut *tx, caller, unit_id).await?;
+    let row = if to_head {
+        super::sign_off::ask(&mut *tx, caller, id).await?
+    } else if input.submit {
+        // The head's own submission answers a request still open: signed off by submitting.
+        super::sign_off::close_by_submitting(&mut *tx, caller, id).await?;
+        submit_in(&mut *tx, caller, id, &input.coordination).await?
     } else {
-        "report_saved"
+        db::reports::get(&mut *tx, id)
+            .await?
+            .ok_or_else(|| ProgressError::NotFound("报告不存在".into()))?
     };
-    if input.submit {
-        db::reports::insert_event(
-            &mut *tx,
-            id,
-            actor_id,
-            caller.actor.login.as_deref(),
-            ReportAction::Submitted,
-            row.version,
-            None,
-            snapshot(&row, &input.coordination),
-        )
-        .await?;
-        let label = crate::rules::schedule::period_label(&row.period);
-        crate::workflows::notify::emit(
-            &mut *tx,
-            crate::workflows::notify::Notice {
-                kind: crate::rules::notices::NoticeKind::ReportSubmitted,
-                plan_id: row.plan_id,
-                task_id: Some(row.task_id),
-                unit_id: Some(row.unit_id),
-                actor_id,
-                what: format!("{}报送了{label}进展情况", row.unit_name),
-                body: format!("{}报送了{label}进展情况，请审核。", row.unit_name),
-                link: Some(format!("/reports/{id}")),
-            },
-        )
-        .await?;
-    }
+    let action = match (input.submit, to_head) {
+        (true, true) => "report_sign_off_asked",
+        (true, false) => "report_submitted",
+        (false, _) => "report_saved",
+    };
     db::audit::record(
         &mut *tx,
         &caller.actor,
         action,
         Some(&format!("{code}/{}/{}", row.unit_name, row.period)),
         json!({ "report_id": id, "version": row.version }),
+    )
+    .await?;
+    Ok(row)
+}
+
+/// Submits the saved report to the office: marks it, its files and its coordination requests
+/// submitted, records the submission with the report as it is, and tells the office.
+pub(super) async fn submit_in(
+    tx: &mut PgConnection,
+    caller: &Caller,
+    id: i64,
+    coordination: &[String],
+) -> Result<ReportRow, ProgressError> {
+    db::reports::mark_submitted(&mut *tx, id).await?;
+    db::attachments::mark_submitted(&mut *tx, id).await?;
+    db::coordination::mark_submitted(&mut *tx, id).await?;
+    let row = db::reports::get(&mut *tx, id)
+        .await?
+        .ok_or_else(|| ProgressError::NotFound("报告不存在".into()))?;
+    let actor_id = caller.actor.user_id;
+    db::reports::insert_event(
+        &mut *tx,
+        id,
+        actor_id,
+        caller.actor.login.as_deref(),
+        ReportAction::Submitted,
+        row.version,
+        None,
+        snapshot(&row, coordination),
+    )
+    .await?;
+    let label = crate::rules::schedule::period_label(&row.period);
+    crate::workflows::notify::emit(
+        &mut *tx,
+        crate::workflows::notify::Notice {
+            kind: crate::rules::notices::NoticeKind::ReportSubmitted,
+            plan_id: row.plan_id,
+            task_id: Some(row.task_id),
+            unit_id: Some(row.unit_id),
+            actor_id,
+            what: format!("{}报送了{label}进展情况", row.unit_name),
+            body: format!("{}报送了{label}进展情况，请审核。", row.unit_name),
+            link: Some(format!("/reports/{id}")),
+        },
     )
     .await?;
     Ok(row)
@@ -327,7 +357,10 @@ async fn unchanged(
 }
 
 /// The texts of a report's open coordination requests, in their order.
-async fn open_requests(conn: &mut sqlx::PgConnection, report_id: i64) -> sqlx::Result<Vec<String>> {
+pub(super) async fn open_requests(
+    conn: &mut sqlx::PgConnection,
+    report_id: i64,
+) -> sqlx::Result<Vec<String>> {
     Ok(db::coordination::for_report(conn, report_id)
         .await?
         .into_iter()

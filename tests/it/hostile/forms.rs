@@ -386,7 +386,7 @@ async fn table(w: &World, path: &str) -> Option<Vec<Case>> {
                 "a leader with a unit",
                 &[("role", Some("leader"))],
                 422,
-                Beside("e-unit", "只有联络员属于某个单位"),
+                Beside("e-unit", "只有联络员和单位负责人属于某个单位"),
             )
             .with(
                 "a login already taken",

@@ -42,7 +42,7 @@ struct UsersPage {
     users: Vec<UserRow>,
     pager: Pager,
     units: Vec<UnitChoice>,
-    roles: [Role; 3],
+    roles: [Role; 4],
     form: NewUserForm,
     errors: FieldErrors,
     /// 无联络员的单位: the newest plan's directory units no active liaison serves.
@@ -182,7 +182,7 @@ struct UserPage {
     subject: UserRow,
     tokens: Vec<TokenRow>,
     units: Vec<UnitChoice>,
-    roles: [Role; 3],
+    roles: [Role; 4],
     /// The edit form's values (the stored ones, or those just submitted).
     display_name: String,
     role: String,
