@@ -24,13 +24,17 @@ enum Caller {
     OwnLiaison,
     /// 联络员 of another unit (海关总署).
     OtherLiaison,
+    /// 单位负责人 of the unit the route concerns: what its liaison may, and sign-off.
+    OwnHead,
+    /// 单位负责人 of another unit: nothing for the route's unit.
+    OtherHead,
     /// Signed in (and holding a token), then disabled by the office.
     Disabled,
     /// Holding a token the office has revoked, and no session.
     RevokedToken,
 }
 
-const CALLERS: [Caller; 7] = [
+const CALLERS: [Caller; 9] = [
     Caller::Anonymous,
     Caller::Office,
     Caller::Leader,
@@ -38,7 +42,37 @@ const CALLERS: [Caller; 7] = [
     Caller::OtherLiaison,
     Caller::Disabled,
     Caller::RevokedToken,
+    Caller::OwnHead,
+    Caller::OtherHead,
 ];
+
+const OWN_HEAD: &str = "gab-head";
+const OTHER_HEAD: &str = "hgzs-head";
+
+/// What the caller must get of a route's row. A unit head may do what the unit's liaisons may
+/// (the row's liaison columns), except where `heads` says otherwise: sign-off is theirs alone.
+fn expected(row: &Row, heads: Option<[u16; 2]>, caller: Caller) -> u16 {
+    match (caller, heads) {
+        (Caller::OwnHead, Some([own, _])) => own,
+        (Caller::OtherHead, Some([_, other])) => other,
+        (Caller::OwnHead, None) => row[3],
+        (Caller::OtherHead, None) => row[4],
+        _ => row[CALLERS.iter().position(|c| *c == caller).unwrap()],
+    }
+}
+
+/// Routes where unit heads get other answers than the unit's liaisons: `[own, other]`.
+fn heads_differ(method: &Method, path: &str) -> Option<[u16; 2]> {
+    match (*method == Method::GET, path) {
+        (false, "/reports/{id}/sign-off") => Some([303, 404]),
+        (false, "/api/v1/reports/{id}/sign-off") => Some([200, 404]),
+        // A message is its recipient's: the own liaison's is not the head's.
+        (false, "/inbox/{id}/read") | (false, "/api/v1/notifications/{id}/read") => {
+            Some([404, 404])
+        }
+        _ => None,
+    }
+}
 
 struct Fixture {
     pool: PgPool,
@@ -55,6 +89,8 @@ struct Fixture {
     plan_id: i64,
     submitted_report: i64,
     draft_report: i64,
+    /// A report of the unit waiting for its head's sign-off (reset before each call).
+    signing_report: i64,
     counter: AtomicUsize,
 }
 
@@ -79,6 +115,34 @@ impl Fixture {
         tokens.insert("own", w.tokens.liaison_a.clone());
         tokens.insert("other", w.tokens.liaison_b.clone());
         tokens.insert("gone", token_for(&pool, disabled_id).await);
+        let own_head = create_user(&pool, OWN_HEAD, Role::UnitHead, Some("公安部")).await;
+        let other_head = create_user(&pool, OTHER_HEAD, Role::UnitHead, Some("海关总署")).await;
+        tokens.insert("own_head", token_for(&pool, own_head).await);
+        tokens.insert("other_head", token_for(&pool, other_head).await);
+        // A task of 公安部 the world left without a report.
+        let free: String = sqlx::query_scalar(
+            "SELECT t.code FROM tasks t JOIN task_units tu ON tu.task_id = t.id
+              WHERE t.plan_id = $1 AND tu.unit_id = $2
+                AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.task_id = t.id)
+              ORDER BY t.position LIMIT 1",
+        )
+        .bind(w.plan_id)
+        .bind(w.unit_a)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        let signing_report = duban::workflows::progress::save_report(
+            &pool,
+            &common::office_caller(w.ids.office),
+            w.plan_id,
+            &free,
+            w.unit_a,
+            common::sample_report(false),
+            None,
+        )
+        .await
+        .expect("a report to sign off")
+        .id;
         // The world's submitted report (1.3.1) and draft (1.2.2) of 公安部, with an attachment
         // that went out with the submission (and the world's coordination request) on the
         // submitted one.
@@ -107,6 +171,7 @@ impl Fixture {
             plan_id: w.plan_id,
             submitted_report: reports.submitted,
             draft_report: reports.draft,
+            signing_report,
             counter: AtomicUsize::new(0),
         }
     }
@@ -132,6 +197,8 @@ impl Fixture {
             Caller::Leader => world::LEADER,
             Caller::OwnLiaison => world::LIAISON_A,
             Caller::OtherLiaison => world::LIAISON_B,
+            Caller::OwnHead => OWN_HEAD,
+            Caller::OtherHead => OTHER_HEAD,
             Caller::Disabled => {
                 self.set_disabled_active(true).await;
                 let c = Client::signed_in(&self.app, "gone").await;
@@ -150,6 +217,8 @@ impl Fixture {
             Caller::Leader => "leader",
             Caller::OwnLiaison => "own",
             Caller::OtherLiaison => "other",
+            Caller::OwnHead => "own_head",
+            Caller::OtherHead => "other_head",
             Caller::Disabled => "gone",
         };
         self.tokens.get(name).cloned()
@@ -235,6 +304,29 @@ const OFFICE_PAGE: Row = [303, 200, 403, 403, 403, 303, 303];
 const OFFICE_REDIRECT: Row = [303, 303, 403, 403, 403, 303, 303];
 /// The API: a live token of an active user.
 const API_READ: Row = [401, 200, 200, 200, 200, 401, 401];
+
+/// Puts the report back to a draft waiting for its unit head (as its liaison's submission
+/// leaves it), for a decision to succeed; gives its version.
+async fn waiting_for_sign_off(fx: &Fixture, id: i64) -> i32 {
+    for sql in [
+        "DELETE FROM report_sign_offs WHERE report_id = $1 AND decided_at IS NULL AND $2 > 0",
+        // Never submitted, as a first submission waiting for its head is.
+        "DELETE FROM report_events WHERE report_id = $1 AND $2 > 0",
+        "UPDATE reports SET review_state = 'draft', version = version + 1, submitted_at = NULL,
+                first_submitted_at = NULL
+          WHERE id = $1 AND $2 > 0",
+        "INSERT INTO report_sign_offs (report_id, asked_by, version)
+         SELECT id, $2, version FROM reports WHERE id = $1",
+    ] {
+        sqlx::query(sql)
+            .bind(id)
+            .bind(fx.own_id)
+            .execute(&fx.pool)
+            .await
+            .unwrap();
+    }
+    probe::report_version(&fx.pool, id).await
+}
 
 /// The concrete request for a route pattern, and what each caller must get.
 async fn row(
@@ -530,6 +622,33 @@ async fn row(
                 [303, 303, 404, 303, 404, 303, 303],
             )
         }
+        // The unit head's decision on a report waiting for it: theirs alone (`heads_differ`).
+        (false, "/reports/{id}/sign-off") | (false, "/api/v1/reports/{id}/sign-off") => {
+            let id = fx.signing_report;
+            let version = waiting_for_sign_off(fx, id).await;
+            if path.starts_with("/api/") {
+                let body = serde_json::json!({"approve": true, "version": version}).to_string();
+                (
+                    format!("/api/v1/reports/{id}/sign-off"),
+                    f(&[("body", body)]),
+                    [401, 403, 404, 403, 404, 401, 401],
+                )
+            } else {
+                (
+                    format!("/reports/{id}/sign-off"),
+                    f(&[
+                        ("version", version.to_string()),
+                        ("decision", "approve".into()),
+                    ]),
+                    [303, 403, 404, 403, 404, 303, 303],
+                )
+            }
+        }
+        (false, "/units/{id}/sign-off") => (
+            format!("/units/{}/sign-off", fx.unit_id),
+            f(&[("sign_off", "0".into())]),
+            OFFICE_REDIRECT,
+        ),
         (false, "/reports/{id}/review") => {
             // Back to submitted, so that the office's review can succeed.
             sqlx::query("UPDATE reports SET review_state = 'submitted' WHERE id = $1")
@@ -1239,7 +1358,7 @@ async fn every_route_by_every_caller(pool: PgPool) {
     assert!(routes.len() >= 20, "suspiciously few routes: {routes:?}");
     let mut failures = Vec::new();
     for r in &routes {
-        for (i, caller) in CALLERS.iter().enumerate() {
+        for caller in CALLERS.iter() {
             let Some((uri, form, expected)) = row(&fx, &r.method, &r.path).await else {
                 panic!(
                     "no row in the authorization matrix for {} {}: add one",
@@ -1247,10 +1366,11 @@ async fn every_route_by_every_caller(pool: PgPool) {
                 );
             };
             let got = fx.call(*caller, &r.method, &uri, &form).await;
-            if got.as_u16() != expected[i] {
+            let want = self::expected(&expected, heads_differ(&r.method, &r.path), *caller);
+            if got.as_u16() != want {
                 failures.push(format!(
-                    "{} {uri} as {caller:?}: expected {}, got {got}",
-                    r.method, expected[i]
+                    "{} {uri} as {caller:?}: expected {want}, got {got}",
+                    r.method
                 ));
             }
         }
@@ -1366,12 +1486,12 @@ async fn working_copies_exist_only_for_their_writers(pool: PgPool) {
     ];
     let mut failures = Vec::new();
     for uri in &uris {
-        for (i, caller) in CALLERS.iter().enumerate() {
+        for caller in CALLERS.iter() {
             let got = fx.call(*caller, &Method::GET, uri, &[]).await;
-            if got.as_u16() != WRITERS_ONLY[i] {
+            let want = expected(&WRITERS_ONLY, None, *caller);
+            if got.as_u16() != want {
                 failures.push(format!(
-                    "GET {uri} as {caller:?}: expected {}, got {got}",
-                    WRITERS_ONLY[i]
+                    "GET {uri} as {caller:?}: expected {want}, got {got}"
                 ));
             }
         }

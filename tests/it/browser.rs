@@ -607,6 +607,86 @@ async fn an_acknowledgement_round_clicked_through(pool: PgPool) {
     b.close().await;
 }
 
+/// 单位负责人签发: the office switches it on for 公安部; its liaison submits; the head returns
+/// it (a blank reason refused beside the field), the liaison submits again, the head signs it
+/// off; the office finds it in its queue with the sign-off shown.
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn a_sign_off_round_clicked_through(pool: PgPool) {
+    let _turn = common::turns::turn(Suite::Browser).await;
+    users(&pool).await;
+    common::create_user(&pool, "gab-head", Role::UnitHead, Some("公安部")).await;
+    let gab: i64 = probe::unit_id(&pool, "公安部").await;
+    let server = Server::start_on(&pool, "2022-07-05");
+    let b = Browser::start(DESKTOP).await;
+
+    b.sign_in(&server, "office").await;
+    b.go(&server.url(&format!("/units/{gab}"))).await;
+    b.click("#sign-off ~ form input[name=sign_off][value='1']")
+        .await;
+    b.follow("#sign-off ~ form button[type=submit]").await;
+    assert!(b.text().await.contains("已保存签发设置"));
+    b.sign_out().await;
+
+    b.sign_in(&server, "gab").await;
+    b.go(&server.url(&format!("/tasks/3.1.1/report?unit={gab}&period=2022-Q2")))
+        .await;
+    b.fill("#work_done", "开展昆仑2022专项行动，破案1200起。")
+        .await;
+    b.select("#status", "推进中").await;
+    b.select("#self_assessment", "正常推进").await;
+    b.follow("button[value=submit]").await;
+    let page = b.text().await;
+    assert!(page.contains("先送本单位负责人签发"), "{page}");
+    let report_url = b.client.current_url().await.unwrap().path().to_string();
+    b.sign_out().await;
+
+    b.sign_in(&server, "gab-head").await;
+    b.go(&server.url("/my")).await;
+    b.follow("#sign-offs li a").await;
+    b.click("#sign-off input[value=return]").await;
+    b.follow("#sign-off button[type=submit]").await;
+    assert!(b.text().await.contains("退回时请写明理由"));
+    b.click("#sign-off input[value=return]").await;
+    b.fill(
+        "#sign-off textarea[name=reason]",
+        "请写明破案数的统计口径。",
+    )
+    .await;
+    b.follow("#sign-off button[type=submit]").await;
+    assert!(b.text().await.contains("已退回联络员修改"));
+    b.sign_out().await;
+
+    b.sign_in(&server, "gab").await;
+    b.go(&server.url("/inbox")).await;
+    assert!(b.text().await.contains("被单位负责人退回"));
+    b.go(&server.url(&report_url)).await;
+    assert!(b.text().await.contains("请写明破案数的统计口径"));
+    b.fill(
+        "#work_done",
+        "开展昆仑2022专项行动，破案1200起（按立案数统计）。",
+    )
+    .await;
+    b.follow("button[value=submit]").await;
+    b.sign_out().await;
+
+    b.sign_in(&server, "gab-head").await;
+    b.go(&server.url(&report_url)).await;
+    b.click("#sign-off input[value=approve]").await;
+    b.follow("#sign-off button[type=submit]").await;
+    assert!(b.text().await.contains("已签发"));
+    b.sign_out().await;
+
+    b.sign_in(&server, "office").await;
+    b.go(&server.url("/review")).await;
+    b.follow(&format!("a[href^='{report_url}']")).await;
+    let page = b.text().await;
+    assert!(
+        page.contains("单位负责人签发") && page.contains("签发记录"),
+        "{page}"
+    );
+    b.close().await;
+}
+
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]
 async fn hostile_paths_say_what_is_wrong_and_keep_what_was_typed(pool: PgPool) {
     let _turn = common::turns::turn(Suite::Browser).await;

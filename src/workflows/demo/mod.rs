@@ -18,6 +18,9 @@ use std::path::Path;
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "demo-password-2022";
 
+/// The demo's unit head (单位负责人), of 公安部.
+pub const DEMO_UNIT_HEAD: &str = "demo-gab-head";
+
 /// Demo liaisons: login and unit.
 const LIAISONS: &[(&str, &str)] = &[
     ("demo-gab", "公安部"),
@@ -212,6 +215,20 @@ pub async fn generate(pool: &PgPool, seeds: &Path) -> anyhow::Result<DemoReport>
             }
         }
     }
+    // 公安部's head (单位负责人), after its liaison's reports: the office switches sign-off on
+    // for a unit when it wants it (`/units/{id}`).
+    accounts::create_user(
+        pool,
+        &system,
+        add(
+            DEMO_UNIT_HEAD,
+            "演示·公安部负责人",
+            Role::UnitHead,
+            Some("公安部"),
+        ),
+    )
+    .await?;
+    out.users.push(DEMO_UNIT_HEAD.to_string());
     // A few tasks finished and closed.
     for code in ["3.1.2", "6.2.2", "7.1.2"] {
         let v = db::tasks::version_by_code(pool, plan.id, code).await?;

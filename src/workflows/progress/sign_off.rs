@@ -6,7 +6,7 @@ use super::error::field;
 use super::limits::MAX_REASON_CHARS;
 use super::report::{open_requests, submit_in};
 use super::{Caller, ProgressError};
-use crate::db::{self, audit::Actor, reports::ReportRow};
+use crate::db::{self, reports::ReportRow};
 use crate::rules::notices::NoticeKind;
 use crate::workflows::notify;
 use serde_json::json;
@@ -139,13 +139,12 @@ pub async fn sign_off(
         None => {
             let coordination = open_requests(&mut tx, report_id).await?;
             let row = submit_in(&mut tx, caller, report_id, &coordination).await?;
-            record(
-                &mut tx,
+            db::audit::record(
+                &mut *tx,
                 &caller.actor,
                 "report_signed_off",
-                &where_,
-                &row,
-                None,
+                Some(&where_),
+                json!({ "report_id": row.id, "version": row.version }),
             )
             .await?;
             row
@@ -172,8 +171,14 @@ pub async fn sign_off(
                 },
             )
             .await?;
-            let (action, why) = ("report_sign_off_returned", Some(reason.as_str()));
-            record(&mut tx, &caller.actor, action, &where_, &row, why).await?;
+            db::audit::record(
+                &mut *tx,
+                &caller.actor,
+                "report_sign_off_returned",
+                Some(&where_),
+                json!({ "report_id": row.id, "version": row.version, "reason": reason }),
+            )
+            .await?;
             row
         }
     };
@@ -197,24 +202,6 @@ fn checked_reason(reason: &str) -> Result<String, ProgressError> {
     Ok(reason.to_string())
 }
 
-async fn record(
-    tx: &mut PgConnection,
-    actor: &Actor,
-    action: &str,
-    where_: &str,
-    row: &ReportRow,
-    reason: Option<&str>,
-) -> sqlx::Result<()> {
-    db::audit::record(
-        &mut *tx,
-        actor,
-        action,
-        Some(where_),
-        json!({ "report_id": row.id, "version": row.version, "reason": reason }),
-    )
-    .await
-}
-
 /// Switches the unit's sign-off (the office): on only where the unit has an active head, so
 /// that no liaison's report waits for nobody.
 pub async fn set_unit_sign_off(
@@ -236,7 +223,7 @@ pub async fn set_unit_sign_off(
         ));
     }
     if !db::sign_offs::set_unit(&mut *tx, unit_id, on).await? {
-        return Err(ProgressError::NotFound("没有这个单位".into()));
+        return Err(ProgressError::NotFound("找不到该单位。".into()));
     }
     db::audit::record(
         &mut *tx,

@@ -24,6 +24,8 @@ enum Who {
     Anonymous,
     Office,
     Liaison,
+    /// 公安部's 单位负责人.
+    UnitHead,
     Leader,
 }
 
@@ -33,6 +35,7 @@ impl Who {
             Who::Anonymous => "anonymous",
             Who::Office => "office",
             Who::Liaison => "liaison",
+            Who::UnitHead => "unit-head",
             Who::Leader => "leader",
         }
     }
@@ -42,6 +45,7 @@ impl Who {
             Who::Anonymous => None,
             Who::Office => Some("demo-office"),
             Who::Liaison => Some("demo-gab"),
+            Who::UnitHead => Some(duban::workflows::demo::DEMO_UNIT_HEAD),
             Who::Leader => Some("demo-leader"),
         }
     }
@@ -65,6 +69,7 @@ fn the_walk(ids: &Ids) -> Vec<Visit> {
         urge,
         typical,
         instruction,
+        signing,
     } = ids;
     let v = |who, name, path: &str| Visit {
         who,
@@ -144,6 +149,13 @@ fn the_walk(ids: &Ids) -> Vec<Visit> {
             "acknowledgements",
             &format!("/tasks/{task}/acknowledgements"),
         ),
+        v(Who::UnitHead, "my", "/my"),
+        v(Who::UnitHead, "report", &format!("/reports/{signing}")),
+        v(
+            Who::Office,
+            "report-signing",
+            &format!("/reports/{signing}"),
+        ),
         v(Who::Office, "password", "/account/password"),
         v(Who::Leader, "home", "/"),
         v(Who::Leader, "summary", "/summary"),
@@ -171,6 +183,8 @@ pub(super) struct Ids {
     pub typical: i64,
     /// A leader's 领导批示 on the task, relayed to its units, awaiting their answers.
     pub instruction: i64,
+    /// A report of 公安部 its liaison submitted again, waiting for the unit head (签发).
+    pub signing: i64,
 }
 
 /// The demo data (two quarters of reports), and edition 1 issued on 2022-10-20.
@@ -244,6 +258,25 @@ pub(super) async fn demo(pool: &PgPool) -> Ids {
     .execute(pool)
     .await
     .unwrap();
+    // 公安部 signs off its reports: one of its returned reports, submitted again, waits for
+    // the head (another than the one the liaison's walk opens, whose form stays in view).
+    sqlx::query("UPDATE units SET sign_off = true WHERE id = $1")
+        .bind(unit)
+        .execute(pool)
+        .await
+        .unwrap();
+    let signing: i64 = sqlx::query_scalar(
+        "INSERT INTO report_sign_offs (report_id, asked_by, version)
+         SELECT r.id, (SELECT id FROM users WHERE login = 'demo-gab'), r.version FROM reports r
+          WHERE r.unit_id = $1 AND r.review_state = 'returned'
+          ORDER BY r.id = $2, r.id LIMIT 1
+         RETURNING report_id",
+    )
+    .bind(unit)
+    .bind(report)
+    .fetch_one(pool)
+    .await
+    .unwrap();
     Ids {
         unit,
         task,
@@ -252,6 +285,7 @@ pub(super) async fn demo(pool: &PgPool) -> Ids {
         urge,
         typical,
         instruction,
+        signing,
     }
 }
 

@@ -479,6 +479,83 @@ async fn table(w: &World, method: &Method, path: &str) -> Option<Vec<Case>> {
             )
             .finish()
         }
+        ("POST", "/api/v1/reports/{id}/sign-off") => {
+            let id = w.signing;
+            Table {
+                who: Who::UnitHeadToken,
+                method: Method::POST,
+                uri: format!("/api/v1/reports/{id}/sign-off"),
+                base: json!({"approve": false, "reason": "请补充", "version": w.signing_version}),
+                cases: Vec::new(),
+            }
+            .with(
+                "no approve",
+                json!({"approve": "~"}),
+                422,
+                f("approve", "必填，应为 true 或 false"),
+            )
+            .with(
+                "approve that is text",
+                json!({"approve": "no"}),
+                422,
+                f("approve", "必填，应为 true 或 false"),
+            )
+            .with(
+                "a return without a reason",
+                json!({"reason": "~"}),
+                422,
+                f("reason", "退回时请写明理由"),
+            )
+            .with(
+                "a reason that is a number",
+                json!({"reason": 1}),
+                422,
+                f("reason", "应为文字"),
+            )
+            .with(
+                "an over-long reason",
+                json!({"reason": "长".repeat(1001)}),
+                422,
+                f("reason", "退回理由不能超过 1000 字"),
+            )
+            .with(
+                "no version",
+                json!({"version": "~"}),
+                422,
+                f("version", "必填，应为不小于 0 的整数"),
+            )
+            .with(
+                "a version beyond i32",
+                json!({"version": 1e12}),
+                422,
+                f("version", "必填，应为不小于 0 的整数"),
+            )
+            .with(
+                "an old version",
+                json!({"version": 0}),
+                409,
+                f_none("已被他人修改"),
+            )
+            .with(
+                "an unknown field",
+                json!({"state": "approved"}),
+                422,
+                f("state", "未知字段"),
+            )
+            .at(
+                "an id that is text",
+                "/api/v1/reports/abc/sign-off".into(),
+                404,
+                f_none("找不到该报告"),
+            )
+            .at(
+                "no such report",
+                "/api/v1/reports/999999/sign-off".into(),
+                404,
+                f_none("找不到该报告"),
+            )
+            .finish()
+        }
         ("POST", "/api/v1/extensions/{id}/decision") => {
             let id = w.extension;
             Table {
@@ -820,8 +897,20 @@ async fn every_api_body_refuses_bad_input_exactly(pool: PgPool) {
     let n = run(&w, &cases).await;
     assert!(n > 60, "suspiciously few cases: {n}");
     // Nothing of all that was written.
+    // The world's two, and the one waiting for its unit head.
     let reports = crate::common::probe::count(&w.pool, "reports").await;
-    assert_eq!(reports, 2, "a refused body left a report behind");
+    assert_eq!(reports, 3, "a refused body left a report behind");
+    let signing = crate::common::probe::number(
+        &w.pool,
+        "SELECT count(*) FROM report_sign_offs WHERE decided_at IS NULL",
+    )
+    .await;
+    let sign_offs = crate::common::probe::count(&w.pool, "report_sign_offs").await;
+    assert_eq!(
+        (signing, sign_offs),
+        (1, 1),
+        "a refused body signed a report off"
+    );
     let pending = crate::common::probe::number(
         &w.pool,
         "SELECT count(*) FROM extension_requests WHERE state = 'pending' AND version = 1",

@@ -2389,6 +2389,94 @@ async fn table(w: &World, path: &str) -> Option<Vec<Case>> {
             Page("找不到该申诉"),
         )
         .finish(),
+        "/reports/{id}/sign-off" => Table::new(
+            Who::UnitHead,
+            format!("/reports/{}/sign-off", w.signing),
+            &[
+                ("version", &w.signing_version.to_string()),
+                ("decision", "return"),
+                ("reason", "请补充数据"),
+            ],
+        )
+        .with(
+            "no decision",
+            &[("decision", None)],
+            422,
+            Beside("e-decision", "请选择签发或退回"),
+        )
+        .with(
+            "a decision not in the list",
+            &[("decision", Some("accept"))],
+            422,
+            Beside("e-decision", "请选择签发或退回"),
+        )
+        .with(
+            "a return without a reason",
+            &[("reason", ws)],
+            422,
+            Beside("e-reason", "退回时请写明理由"),
+        )
+        .with(
+            "an over-long reason",
+            &[("reason", Some(&long(1001)))],
+            422,
+            Beside("e-reason", "退回理由不能超过 1000 字"),
+        )
+        .with(
+            "an old version",
+            &[("version", Some("0"))],
+            409,
+            Beside("e-decision", "内容已被他人修改"),
+        )
+        .with(
+            "a version that is text",
+            &[("version", Some("one"))],
+            400,
+            Page("表单缺少版本号"),
+        )
+        .at(
+            "an id that is text",
+            "/reports/abc/sign-off".into(),
+            404,
+            Page("找不到该报告"),
+        )
+        .at(
+            "no such report",
+            "/reports/999999/sign-off".into(),
+            404,
+            Page("找不到该报告"),
+        )
+        .finish(),
+        "/units/{id}/sign-off" => Table::new(
+            Who::Office,
+            format!("/units/{}/sign-off", w.unit_b),
+            &[("sign_off", "0")],
+        )
+        .with(
+            "on for a unit without a head",
+            &[("sign_off", Some("1"))],
+            422,
+            Beside("e-sign_off", "该单位还没有启用的单位负责人账户"),
+        )
+        .with(
+            "a value not in the list",
+            &[("sign_off", Some("yes"))],
+            400,
+            Page("请选择是否须经单位负责人签发"),
+        )
+        .at(
+            "an id that is text",
+            "/units/abc/sign-off".into(),
+            404,
+            Page("找不到该单位"),
+        )
+        .at(
+            "no such unit",
+            "/units/999999/sign-off".into(),
+            404,
+            Page("找不到该单位"),
+        )
+        .finish(),
         "/plans/{id}/acknowledge-days" => Table::new(
             Who::Office,
             format!("/plans/{}/acknowledge-days", w.plan_id),
@@ -2861,6 +2949,19 @@ async fn every_form_refuses_bad_input_exactly(pool: PgPool) {
         (written, untouched),
         (2, 2),
         "a refused form wrote, relayed, answered, sent back or closed an instruction"
+    );
+    let signing = crate::common::probe::number(
+        &w.pool,
+        "SELECT count(*) FROM report_sign_offs WHERE decided_at IS NULL",
+    )
+    .await;
+    let sign_offs = crate::common::probe::count(&w.pool, "report_sign_offs").await;
+    let switched =
+        crate::common::probe::number(&w.pool, "SELECT count(*) FROM units WHERE sign_off").await;
+    assert_eq!(
+        (signing, sign_offs, switched),
+        (1, 1, 0),
+        "a refused form signed a report off or switched a unit's sign-off"
     );
     super::record("every_form", n);
 }

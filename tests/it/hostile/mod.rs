@@ -77,6 +77,12 @@ pub struct World {
     pub answered_instruction: i64,
     /// 公安部's open 申诉 on that task (version 1).
     pub contest: i64,
+    /// 公安部's unit head, signed in, and its token.
+    pub head: common::Client,
+    pub head_token: String,
+    /// 3.1.1, 2022-Q2: 公安部's liaison's submission waiting for the head, and its version.
+    pub signing: i64,
+    pub signing_version: i32,
 }
 
 impl std::ops::Deref for World {
@@ -165,7 +171,36 @@ impl World {
         }
         let contest =
             common::rounds::contest(pool, plan_id, &extension_task, gab_unit, "2022-07-01").await;
+        let head_id = create_user(pool, "gab-head", Role::UnitHead, Some("公安部")).await;
+        let head_token = token_for(pool, head_id).await;
+        let head = common::Client::signed_in(&world.app, "gab-head").await;
+        let signing = duban::workflows::progress::save_report(
+            pool,
+            &common::office_caller(world.ids.office),
+            plan_id,
+            "3.1.1",
+            gab_unit,
+            common::sample_report(false),
+            None,
+        )
+        .await
+        .expect("a report to sign off")
+        .id;
+        let signing_version = common::probe::report_version(pool, signing).await;
+        sqlx::query(
+            "INSERT INTO report_sign_offs (report_id, asked_by, version) VALUES ($1, $2, $3)",
+        )
+        .bind(signing)
+        .bind(world.ids.liaison_a)
+        .bind(signing_version)
+        .execute(pool)
+        .await
+        .unwrap();
         World {
+            head,
+            head_token,
+            signing,
+            signing_version,
             contest,
             instruction: instructions[0],
             answered_instruction: instructions[1],
@@ -208,6 +243,9 @@ pub enum Who {
     OfficeToken,
     LiaisonToken,
     LeaderToken,
+    /// 公安部's 单位负责人.
+    UnitHead,
+    UnitHeadToken,
 }
 
 /// What the answer must carry besides its status.
@@ -298,6 +336,7 @@ pub async fn check(w: &World, c: &Case) -> Option<String> {
         Who::OfficeToken => Some(&w.tokens.office),
         Who::LiaisonToken => Some(&w.tokens.liaison_a),
         Who::LeaderToken => Some(&w.tokens.leader),
+        Who::UnitHeadToken => Some(&w.head_token),
         _ => None,
     };
     if let Some(t) = token {
@@ -308,6 +347,7 @@ pub async fn check(w: &World, c: &Case) -> Option<String> {
         Who::Office => w.office.request(req).await,
         Who::Liaison => w.liaison_a.request(req).await,
         Who::Leader => w.leader.request(req).await,
+        Who::UnitHead => w.head.request(req).await,
         _ => common::send(&w.app, req).await,
     };
     let fail = |why: String| {
