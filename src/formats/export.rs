@@ -79,6 +79,9 @@ pub struct UnitSummaryRow {
     /// Assignments acknowledged (已签收) and contested (申诉).
     pub acknowledged: u32,
     pub contested: u32,
+    /// Reports its head signed off (经负责人签发) and returned to the liaison (负责人退回).
+    pub signed_off: u32,
+    pub sign_off_returned: u32,
 }
 
 /// The whole ledger of one plan.
@@ -124,7 +127,7 @@ pub const LEDGER_HEADERS: [&str; 11] = [
     "最新报告内容",
 ];
 /// Column headers of the unit summary sheet.
-pub const UNIT_HEADERS: [&str; 14] = [
+pub const UNIT_HEADERS: [&str; 16] = [
     "单位",
     "牵头任务",
     "配合任务",
@@ -139,6 +142,8 @@ pub const UNIT_HEADERS: [&str; 14] = [
     "批准延期",
     "已签收",
     "申诉",
+    "经负责人签发",
+    "负责人退回",
 ];
 
 /// Excel's limit on the text of one cell, in UTF-16 code units.
@@ -488,6 +493,8 @@ fn write_units_sheet(sheet: &mut Worksheet, ledger: &Ledger, f: &Formats) -> Res
             unit.extensions_approved,
             unit.acknowledged,
             unit.contested,
+            unit.signed_off,
+            unit.sign_off_returned,
         ];
         for (col, n) in (1u16..).zip(numbers) {
             sheet.write_number_with_format(r, col, f64::from(n), &f.number)?;
@@ -574,6 +581,8 @@ mod tests {
                     extensions_approved: 1,
                     acknowledged: 3,
                     contested: 1,
+                    signed_off: 2,
+                    sign_off_returned: 1,
                 },
                 UnitSummaryRow {
                     unit: "网信办".into(),

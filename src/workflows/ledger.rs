@@ -60,6 +60,7 @@ pub async fn assemble(
         db::extensions::counts_by_unit(pool, plan_id, chrono::DateTime::<chrono::Utc>::MAX_UTC)
             .await?;
     let answers = db::acknowledgements::counts_by_unit(pool, plan_id).await?;
+    let sign_offs = db::sign_offs::counts_by_unit(pool, plan_id).await?;
     let units = built
         .units
         .iter()
@@ -73,9 +74,15 @@ pub async fn assemble(
                 .iter()
                 .find(|(id, ..)| *id == u.unit_id)
                 .map_or((0, 0), |(_, a, c)| (*a as u32, *c as u32));
+            let (signed_off, sign_off_returned) = sign_offs
+                .iter()
+                .find(|(id, ..)| *id == u.unit_id)
+                .map_or((0, 0), |(_, a, r)| (*a as u32, *r as u32));
             UnitSummaryRow {
                 acknowledged,
                 contested,
+                signed_off,
+                sign_off_returned,
                 unit: u.unit.clone(),
                 led: u.led,
                 co: u.co,

@@ -215,6 +215,13 @@ async fn a_report_goes_through_the_unit_head(pool: PgPool) {
     .unwrap();
     assert_eq!(by, HEAD_A);
 
+    // The 台账's unit sheet counts the head's decisions.
+    let (_, _, book) = crate::exports::bytes(&w.office, "/tasks.xlsx").await;
+    let units = crate::task_ledger::rows(&book, "单位汇总");
+    let col = |name: &str| units[0].iter().position(|h| h == name).expect(name);
+    let line = units.iter().find(|u| u[0] == "公安部").expect("公安部");
+    assert_eq!(line[col("经负责人签发")], "1");
+    assert_eq!(line[col("负责人退回")], "1");
     // The head writes and submits the unit's own report: straight to the office.
     let r = head_a
         .post(
