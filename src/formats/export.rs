@@ -767,7 +767,7 @@ mod tests {
         assert_eq!(text(&units[(2, 0)]), "网信办");
         let first: Vec<&Data> = units.rows().nth(1).unwrap().iter().skip(1).collect();
         let expected = [
-            3.0, 1.0, 4.0, 2.0, 1.0, 0.0, 1.0, 1.0, 0.0, 2.0, 1.0, 3.0, 1.0,
+            3.0, 1.0, 4.0, 2.0, 1.0, 0.0, 1.0, 1.0, 0.0, 2.0, 1.0, 3.0, 1.0, 2.0, 1.0,
         ];
         assert_eq!(first.len(), expected.len());
         for (cell, want) in first.into_iter().zip(expected) {
