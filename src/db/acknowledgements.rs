@@ -141,17 +141,20 @@ pub async fn decide(
     Ok(n == 1)
 }
 
-/// Counts per unit of a plan: assignments answered, contested (all) — for the 台账.
+/// Counts per unit of a plan: assignments acknowledged, contested, answered by `as_of` (the
+/// duban clock's day) — for the 台账, the summary and the editions.
 pub async fn counts_by_unit(
     db: impl PgExecutor<'_>,
     plan_id: i64,
+    as_of: chrono::NaiveDate,
 ) -> sqlx::Result<Vec<(i64, i64, i64)>> {
     let rows = sqlx::query!(
         r#"SELECT a.unit_id, count(*) FILTER (WHERE a.accepted) AS "acknowledged!",
                   count(*) FILTER (WHERE NOT a.accepted) AS "contested!"
            FROM assignment_acknowledgements a JOIN tasks t ON t.id = a.task_id
-           WHERE t.plan_id = $1 GROUP BY a.unit_id"#,
-        plan_id
+           WHERE t.plan_id = $1 AND a.answered_on <= $2 GROUP BY a.unit_id"#,
+        plan_id,
+        as_of as _,
     )
     .fetch_all(db)
     .await?;

@@ -162,18 +162,21 @@ pub async fn touch_report(conn: &mut PgConnection, report_id: i64) -> sqlx::Resu
     .await
 }
 
-/// Counts per unit of a plan: reports signed off by the head, returned by it — for the 台账.
+/// Counts per unit of a plan: reports signed off by the head, returned by it, decided by
+/// `until` — for the 台账, the summary and the editions.
 pub async fn counts_by_unit(
     db: impl PgExecutor<'_>,
     plan_id: i64,
+    until: DateTime<Utc>,
 ) -> sqlx::Result<Vec<(i64, i64, i64)>> {
     let rows = sqlx::query!(
         r#"SELECT r.unit_id, count(*) FILTER (WHERE s.approved) AS "signed!",
                   count(*) FILTER (WHERE NOT s.approved) AS "returned!"
            FROM report_sign_offs s JOIN reports r ON r.id = s.report_id
            JOIN tasks t ON t.id = r.task_id
-           WHERE t.plan_id = $1 AND s.decided_at IS NOT NULL GROUP BY r.unit_id"#,
-        plan_id
+           WHERE t.plan_id = $1 AND s.decided_at <= $2 GROUP BY r.unit_id"#,
+        plan_id,
+        until as _,
     )
     .fetch_all(db)
     .await?;

@@ -59,8 +59,10 @@ pub async fn assemble(
     let extensions =
         db::extensions::counts_by_unit(pool, plan_id, chrono::DateTime::<chrono::Utc>::MAX_UTC)
             .await?;
-    let answers = db::acknowledgements::counts_by_unit(pool, plan_id).await?;
-    let sign_offs = db::sign_offs::counts_by_unit(pool, plan_id).await?;
+    let answers = db::acknowledgements::counts_by_unit(pool, plan_id, today).await?;
+    let sign_offs =
+        db::sign_offs::counts_by_unit(pool, plan_id, chrono::DateTime::<chrono::Utc>::MAX_UTC)
+            .await?;
     let units = built
         .units
         .iter()

@@ -91,6 +91,11 @@ pub struct UnitLine {
     /// 延期申请 the unit made by the day, and of them approved (`None`: an edition issued
     /// before they were counted).
     pub extensions: Option<(u32, u32)>,
+    /// 签收 and 申诉 of its assignments by the day (`None`: an edition issued before they
+    /// were counted).
+    pub acknowledgements: Option<(u32, u32)>,
+    /// Its reports signed off by its head and returned by it, by the day (`None`: as above).
+    pub sign_offs: Option<(u32, u32)>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -495,6 +500,17 @@ pub async fn load(
             .find(|(id, ..)| *id == u.unit_id)
             .map_or((0, 0), |(_, a, ok, _)| (*a as u32, *ok as u32));
         u.extensions = Some((asked, approved));
+    }
+    let answers = db::acknowledgements::counts_by_unit(pool, plan_id, as_of).await?;
+    let signed = db::sign_offs::counts_by_unit(pool, plan_id, until).await?;
+    for u in &mut summary.units {
+        let pair = |rows: &[(i64, i64, i64)]| {
+            rows.iter()
+                .find(|(id, ..)| *id == u.unit_id)
+                .map_or((0, 0), |(_, a, b)| (*a as u32, *b as u32))
+        };
+        u.acknowledgements = Some(pair(&answers));
+        u.sign_offs = Some(pair(&signed));
     }
     let (from, to) = crate::rules::instructions::month_of(as_of);
     let (written, closed) =

@@ -222,6 +222,23 @@ async fn a_report_goes_through_the_unit_head(pool: PgPool) {
     let line = units.iter().find(|u| u[0] == "公安部").expect("公安部");
     assert_eq!(line[col("经负责人签发")], "1");
     assert_eq!(line[col("负责人退回")], "1");
+    // So does an edition, frozen as issued.
+    let issued = common::issue_edition(&w.office).await;
+    assert_eq!(issued.status, StatusCode::SEE_OTHER, "{}", issued.body);
+    let edition = probe::number(&w.pool, "SELECT max(id) FROM editions").await;
+    let (status, _, book) =
+        crate::exports::bytes(&w.office, &format!("/editions/{edition}/xlsx")).await;
+    assert_eq!(status, StatusCode::OK);
+    let units = crate::task_ledger::rows(&book, "单位");
+    let col = |name: &str| units[0].iter().position(|h| h == name).expect(name);
+    let line = units.iter().find(|u| u[0] == "公安部").expect("公安部");
+    assert_eq!(
+        (
+            line[col("经负责人签发")].as_str(),
+            line[col("负责人退回")].as_str()
+        ),
+        ("1", "1")
+    );
     // The head writes and submits the unit's own report: straight to the office.
     let r = head_a
         .post(

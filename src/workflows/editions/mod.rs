@@ -225,6 +225,10 @@ pub fn xlsx(title: &str, s: &Summary) -> Result<Vec<u8>, rust_xlsxwriter::XlsxEr
         "黄灯",
         "延期申请",
         "批准延期",
+        "已签收",
+        "申诉",
+        "经负责人签发",
+        "负责人退回",
     ]
     .iter()
     .enumerate()
@@ -251,6 +255,19 @@ pub fn xlsx(title: &str, s: &Summary) -> Result<Vec<u8>, rust_xlsxwriter::XlsxEr
             None => {
                 sheet.write_string(r, 9, "—")?;
                 sheet.write_string(r, 10, "—")?;
+            }
+        }
+        // Nor one issued before acknowledgements and sign-offs were.
+        for (col, pair) in [(11, u.acknowledgements), (13, u.sign_offs)] {
+            match pair {
+                Some((a, b)) => {
+                    sheet.write_number(r, col, f64::from(a))?;
+                    sheet.write_number(r, col + 1, f64::from(b))?;
+                }
+                None => {
+                    sheet.write_string(r, col, "—")?;
+                    sheet.write_string(r, col + 1, "—")?;
+                }
             }
         }
     }

@@ -105,6 +105,9 @@ pub struct UnitLine {
     pub no_liaison: bool,
     /// 延期申请 `(asked, approved)`; editions issued before they were counted have none.
     pub extensions: Option<(u32, u32)>,
+    /// 签收 `(acknowledged, contested)` and 签发 `(signed off, returned)`: as above.
+    pub acknowledgements: Option<(u32, u32)>,
+    pub sign_offs: Option<(u32, u32)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -414,6 +417,8 @@ impl UnitLine {
             yellow: u.yellow,
             no_liaison: u.no_liaison,
             extensions: u.extensions,
+            acknowledgements: u.acknowledgements,
+            sign_offs: u.sign_offs,
         }
     }
 
@@ -432,6 +437,8 @@ impl UnitLine {
             yellow: self.yellow,
             no_liaison: self.no_liaison,
             extensions: self.extensions,
+            acknowledgements: self.acknowledgements,
+            sign_offs: self.sign_offs,
         }
     }
 }
