@@ -319,3 +319,67 @@ async fn the_api_acknowledges_and_contests(pool: PgPool) {
     let r = post("1.3.1", gab, serde_json::json!({ "accept": true })).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
 }
+
+/// The office's decision on a contest through the API: 调整职责 makes the co-unit a lead (the
+/// task's units follow); a stale version is 409, a blank reason or an unknown decision 422, a
+/// liaison's token 403.
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn the_api_decides_a_contest(pool: PgPool) {
+    let w = World::build(pool, Setup::on(day())).await;
+    let post = |uri: String, token: String, body: serde_json::Value| {
+        let app = w.app.clone();
+        async move {
+            common::send(
+                &app,
+                axum::http::Request::post(uri)
+                    .header("authorization", format!("Bearer {token}"))
+                    .header("content-type", "application/json")
+                    .body(axum::body::Body::from(body.to_string()))
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    let contest = format!("/api/v1/plans/{}/tasks/1.3.1/acknowledgement", w.plan_id);
+    let r = post(
+        contest,
+        w.tokens.liaison_a.clone(),
+        serde_json::json!({ "accept": false, "kind": "should_be_lead", "reason": "本部门承担主要任务。" }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let j = r.json();
+    let (id, version) = (j["id"].as_i64().unwrap(), j["version"].as_i64().unwrap());
+    let uri = format!("/api/v1/acknowledgements/{id}/decision");
+    let ok = serde_json::json!({ "decision": "change_role", "reason": "同意调整为牵头单位。", "version": version });
+    let r = post(uri.clone(), w.tokens.liaison_a.clone(), ok.clone()).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = post(
+        uri.clone(),
+        w.tokens.office.clone(),
+        serde_json::json!({ "decision": "drop", "reason": "r", "version": version }),
+    )
+    .await;
+    assert_eq!(r.json()["error"]["field"], "decision", "{}", r.body);
+    let r = post(
+        uri.clone(),
+        w.tokens.office.clone(),
+        serde_json::json!({ "decision": "keep", "reason": "", "version": version }),
+    )
+    .await;
+    assert_eq!(r.json()["error"]["field"], "reason", "{}", r.body);
+    let stale =
+        serde_json::json!({ "decision": "keep", "reason": "维持。", "version": version - 1 });
+    let r = post(uri.clone(), w.tokens.office.clone(), stale).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let r = post(uri.clone(), w.tokens.office.clone(), ok.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["decision"], "change_role");
+    assert_eq!(
+        role_of(&w, "1.3.1", w.unit_a).await.as_deref(),
+        Some("lead")
+    );
+    // Decided once.
+    let r = post(uri, w.tokens.office.clone(), ok).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+}

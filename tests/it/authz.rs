@@ -1018,6 +1018,47 @@ async fn row(
             )
         }
         (true, "/api/v1/instructions") => (path.into(), vec![], API_READ),
+        // The round's later steps through the API, as on the pages.
+        (false, "/api/v1/instructions/{id}/answer") => {
+            let body = serde_json::json!({ "text": "已部署落实", "version": 1, "unit": "公安部" });
+            (
+                format!("/api/v1/instructions/{}/answer", instruction(fx, false).await),
+                f(&[("json", body.to_string())]),
+                [401, 200, 403, 200, 403, 401, 401],
+            )
+        }
+        (false, "/api/v1/instructions/{id}/relay") => {
+            let body = serde_json::json!({ "version": 1, "units": ["公安部"] });
+            (
+                format!("/api/v1/instructions/{}/relay", instruction(fx, false).await),
+                f(&[("json", body.to_string())]),
+                [401, 200, 403, 403, 403, 401, 401],
+            )
+        }
+        (false, "/api/v1/instructions/{id}/send-back") => {
+            let body = serde_json::json!({ "unit": "公安部", "reason": "请补充", "version": 2 });
+            (
+                format!("/api/v1/instructions/{}/send-back", instruction(fx, true).await),
+                f(&[("json", body.to_string())]),
+                [401, 200, 403, 403, 403, 401, 401],
+            )
+        }
+        (false, "/api/v1/instructions/{id}/close") => {
+            let body = serde_json::json!({ "note": "予以办结", "version": 1 });
+            (
+                format!("/api/v1/instructions/{}/close", instruction(fx, false).await),
+                f(&[("json", body.to_string())]),
+                [401, 200, 403, 403, 403, 401, 401],
+            )
+        }
+        (false, "/api/v1/acknowledgements/{id}/decision") => {
+            let body = serde_json::json!({ "decision": "keep", "reason": "维持原分工", "version": 1 });
+            (
+                format!("/api/v1/acknowledgements/{}/decision", open_contest(fx).await),
+                f(&[("json", body.to_string())]),
+                [401, 200, 403, 403, 403, 401, 401],
+            )
+        }
         (true, "/my") => (path.into(), vec![], [303, 303, 303, 200, 200, 303, 303]),
         (false, "/urges/{id}/ack") => {
             let id: i64 = sqlx::query_scalar(

@@ -378,6 +378,196 @@ async fn the_api_writes_and_lists(pool: PgPool) {
     }
 }
 
+/// The whole round through the API: the leader writes, the office relays it to the task's
+/// units, each answers, the office sends one answer back, the unit answers again, the office
+/// closes it; stale versions are 409, other callers 403, bad bodies name their field.
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn the_api_runs_the_round(pool: PgPool) {
+    let w = World::build(pool, Setup::on(day())).await;
+    let code = shared_task(&w).await;
+    let post = |uri: String, token: String, body: serde_json::Value| {
+        let app = w.app.clone();
+        async move {
+            common::send(
+                &app,
+                axum::http::Request::post(uri)
+                    .header("authorization", format!("Bearer {token}"))
+                    .header("content-type", "application/json")
+                    .body(axum::body::Body::from(body.to_string()))
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    let (leader, office, a, b) = (
+        w.tokens.leader.clone(),
+        w.tokens.office.clone(),
+        w.tokens.liaison_a.clone(),
+        w.tokens.liaison_b.clone(),
+    );
+    let write = format!("/api/v1/plans/{}/tasks/{code}/instructions", w.plan_id);
+    let r = post(
+        write,
+        leader.clone(),
+        serde_json::json!({ "text": "请抓紧推进。" }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    let step = |s: &str| format!("/api/v1/instructions/{id}/{s}");
+
+    // Relay: the office's alone; a stale version 409; by default to the task's units.
+    let r = post(
+        step("relay"),
+        a.clone(),
+        serde_json::json!({ "version": 1 }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = post(
+        step("relay"),
+        office.clone(),
+        serde_json::json!({ "version": 0 }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let r = post(
+        step("relay"),
+        office.clone(),
+        serde_json::json!({ "version": 1, "units": ["无此单位"] }),
+    )
+    .await;
+    assert_eq!(r.json()["error"]["field"], "units[0]");
+    let r = post(
+        step("relay"),
+        office.clone(),
+        serde_json::json!({ "version": 1, "note": "请各单位于10月15日前答复" }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j = r.json();
+    assert_eq!(j["state"], "relayed");
+    let units = j["units"].as_array().unwrap();
+    assert!(
+        units.iter().any(|u| u["unit"] == "公安部")
+            && units.iter().any(|u| u["unit"] == "海关总署")
+    );
+    let version_of = |j: &serde_json::Value, unit: &str| {
+        j["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["unit"] == unit)
+            .unwrap()["version"]
+            .as_i64()
+            .unwrap()
+    };
+
+    // Each unit answers its own part (a blank answer refused), never another's.
+    let v = version_of(&j, "公安部");
+    let r = post(
+        step("answer"),
+        a.clone(),
+        serde_json::json!({ "text": " ", "version": v }),
+    )
+    .await;
+    assert_eq!(r.json()["error"]["field"], "answer", "{}", r.body);
+    let r = post(
+        step("answer"),
+        a.clone(),
+        serde_json::json!({ "text": "已部署。", "version": v, "unit": "海关总署" }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = post(
+        step("answer"),
+        a.clone(),
+        serde_json::json!({ "text": "已部署。", "version": v }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let vb = version_of(&j, "海关总署");
+    let r = post(
+        step("answer"),
+        b.clone(),
+        serde_json::json!({ "text": "已配合。", "version": vb }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j = r.json();
+    assert_eq!(j["state"], "answered");
+
+    // The office sends 海关总署's answer back; it answers again.
+    let vb = version_of(&j, "海关总署");
+    let r = post(
+        step("send-back"),
+        office.clone(),
+        serde_json::json!({ "unit": "海关总署", "reason": "请补充数据。", "version": vb - 1 }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let r = post(
+        step("send-back"),
+        office.clone(),
+        serde_json::json!({ "unit": "海关总署", "reason": "请补充数据。", "version": vb }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j = r.json();
+    assert_eq!(j["state"], "relayed");
+    let vb = version_of(&j, "海关总署");
+    let r = post(
+        step("answer"),
+        b.clone(),
+        serde_json::json!({ "text": "已配合，查扣 12 批次。", "version": vb }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let version = r.json()["version"].as_i64().unwrap();
+
+    // 办结: the office's; the note is required; then the leader sees it closed.
+    let r = post(
+        step("close"),
+        leader.clone(),
+        serde_json::json!({ "note": "好", "version": version }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = post(
+        step("close"),
+        office.clone(),
+        serde_json::json!({ "version": version }),
+    )
+    .await;
+    assert_eq!(r.json()["error"]["field"], "note", "{}", r.body);
+    let r = post(
+        step("close"),
+        office.clone(),
+        serde_json::json!({ "note": "各单位已落实。", "version": version }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["state"], "closed");
+    let mine = common::get_with_token(&w.app, "/api/v1/instructions?state=closed", &leader).await;
+    assert_eq!(mine.json()["instructions"].as_array().unwrap().len(), 1);
+    // Closed: nothing more.
+    let r = post(
+        step("close"),
+        office,
+        serde_json::json!({ "note": "再次", "version": version + 1 }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    // Nowhere for another id.
+    let r = post(
+        "/api/v1/instructions/999999/answer".into(),
+        a,
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
 /// On a report: the leader's link from a submitted report carries it to the form, and the
 /// instruction names it.
 #[sqlx::test(migrator = "duban::db::MIGRATOR")]

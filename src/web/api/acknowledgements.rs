@@ -3,11 +3,13 @@
 
 use super::addresses::TaskAddress;
 use super::doc::WriteRefusals;
-use super::extensions::{bad, only, string};
+use super::fields::{bad, only, string, version};
 use crate::db;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::{ApiError, AppError, Clock};
-use crate::workflows::acknowledgements::{self as flow, AcknowledgementError, AnswerInput};
+use crate::workflows::acknowledgements::{
+    self as flow, AcknowledgementError, AnswerInput, DecisionInput,
+};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -124,15 +126,91 @@ pub async fn answer(
         clock.today(),
     )
     .await
-    .map_err(|e| match e {
+    .map_err(refusal)?;
+    let row = db::acknowledgements::get(&pool, id)
+        .await?
+        .ok_or_else(|| ApiError(AppError::Internal("acknowledgement vanished".into())))?;
+    Ok((axum::http::StatusCode::CREATED, Json(row.into())))
+}
+
+fn refusal(e: AcknowledgementError) -> ApiError {
+    match e {
         AcknowledgementError::Fields(f) => {
             let (field, message) = f.into_iter().next().unwrap_or(("form", String::new()));
             bad(field, message)
         }
         other => ApiError(other.into()),
-    })?;
+    }
+}
+
+/// `/acknowledgements/{id}`: a unit's answer to its assignment, by its id.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct AcknowledgementAddress {
+    /// The answer's id.
+    #[param(value_type = i64, example = 1)]
+    pub id: String,
+}
+
+/// The body of the office's decision on a contest.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ContestDecision {
+    /// `keep` 维持原分工, `change_role` 调整职责 (lead and co change places), `remove` 移除该单位.
+    decision: String,
+    /// 处理意见 (1 to 2,000 characters).
+    reason: String,
+    /// The contest's version as read.
+    version: i32,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/acknowledgements/{id}/decision",
+    operation_id = "decide_contest",
+    tag = "tasks",
+    params(AcknowledgementAddress),
+    request_body = ContestDecision,
+    responses(
+        (status = 200, description = "The contest as decided", body = AcknowledgementJson),
+        WriteRefusals,
+    )
+)]
+pub async fn decide(
+    State(pool): State<PgPool>,
+    State(clock): State<Clock>,
+    user: CurrentUser,
+    ClientAddr(addr): ClientAddr,
+    Path(address): Path<AcknowledgementAddress>,
+    body: Bytes,
+) -> Result<Json<AcknowledgementJson>, ApiError> {
+    let missing = || ApiError(AppError::NotFound("找不到该申诉".into()));
+    let id: i64 = address.id.trim().parse().map_err(|_| missing())?;
+    db::acknowledgements::get(&pool, id)
+        .await?
+        .ok_or_else(missing)?;
+    if !user.access().may_edit_plan() {
+        return Err(ApiError(AppError::Forbidden));
+    }
+    let obj = &super::json_object(&body)?;
+    only(obj, &["decision", "reason", "version"])?;
+    let input = DecisionInput {
+        decision: string(obj, "decision", true)?.unwrap_or_default(),
+        reason: string(obj, "reason", true)?.unwrap_or_default(),
+        version: version(obj, true)?.unwrap_or_default(),
+    };
+    flow::decide(
+        &pool,
+        &user.actor(addr),
+        user.access(),
+        id,
+        &input,
+        clock.today(),
+    )
+    .await
+    .map_err(refusal)?;
     let row = db::acknowledgements::get(&pool, id)
         .await?
-        .ok_or_else(|| ApiError(AppError::Internal("acknowledgement vanished".into())))?;
-    Ok((axum::http::StatusCode::CREATED, Json(row.into())))
+        .ok_or_else(missing)?;
+    Ok(Json(row.into()))
 }

@@ -4,8 +4,8 @@
 //! router serves and that real answers match it.
 
 use super::{
-    acknowledgements, editions, extensions, instructions, notifications, plans, reports, sign_offs,
-    tasks,
+    acknowledgements, editions, extensions, instruction_steps, instructions, notifications, plans,
+    reports, sign_offs, tasks,
 };
 use crate::web::error::{ErrorBody, ErrorCode, ErrorDetail};
 use axum::Json;
@@ -37,7 +37,12 @@ use utoipa::{Modify, OpenApi, ToResponse};
         extensions::decide,
         instructions::write,
         acknowledgements::answer,
+        acknowledgements::decide,
         instructions::list,
+        instruction_steps::relay,
+        instruction_steps::answer,
+        instruction_steps::send_back,
+        instruction_steps::close,
         notifications::list,
         notifications::read
     ),

@@ -5,6 +5,7 @@
 
 use super::addresses::TaskAddress;
 use super::doc::WriteRefusals;
+use super::fields::{bad, only, string};
 use crate::db::{self, extensions::ExtensionRow};
 use crate::rules::access::Access;
 use crate::rules::extensions::ExtensionState;
@@ -15,7 +16,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use sqlx::PgPool;
 
 /// A request on a task.
@@ -80,13 +81,6 @@ pub async fn of_tasks(
     Ok(out)
 }
 
-pub(super) fn bad(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError(AppError::Unprocessable {
-        field: field.into(),
-        message: message.into(),
-    })
-}
-
 fn refusal(e: ExtensionError) -> ApiError {
     match e {
         ExtensionError::Fields(f) => {
@@ -94,32 +88,6 @@ fn refusal(e: ExtensionError) -> ApiError {
             bad(field, message)
         }
         other => ApiError(other.into()),
-    }
-}
-
-pub(super) fn string(
-    obj: &Map<String, Value>,
-    key: &str,
-    required: bool,
-) -> Result<Option<String>, ApiError> {
-    match obj.get(key) {
-        None | Some(Value::Null) if !required => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        _ => Err(bad(
-            key,
-            if required {
-                "必填，应为文字"
-            } else {
-                "应为文字"
-            },
-        )),
-    }
-}
-
-pub(super) fn only(obj: &Map<String, Value>, fields: &[&str]) -> Result<(), ApiError> {
-    match obj.keys().find(|k| !fields.contains(&k.as_str())) {
-        Some(k) => Err(bad(k, "未知字段")),
-        None => Ok(()),
     }
 }
 

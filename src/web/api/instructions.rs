@@ -5,7 +5,7 @@
 
 use super::addresses::TaskAddress;
 use super::doc::{ReadRefusals, WriteRefusals};
-use super::extensions::{bad, only, string};
+use super::fields::{bad, only, string};
 use crate::db::{self, instructions::InstructionRow};
 use crate::rules::access::Access;
 use crate::rules::instructions::InstructionState;
@@ -31,6 +31,8 @@ pub struct InstructionUnitJson {
     #[schema(nullable = false)]
     answer: Option<String>,
     answered_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The unit's part's version, to send with its answer or the office's sending it back.
+    version: i32,
 }
 
 /// A leader's instruction.
@@ -57,7 +59,7 @@ pub struct InstructionJson {
     version: i32,
 }
 
-async fn json_of(
+pub(super) async fn json_of(
     pool: &PgPool,
     access: Access,
     r: InstructionRow,
@@ -72,6 +74,7 @@ async fn json_of(
             answered: u.answered_at.is_some(),
             answer: u.answer.filter(|_| scope.includes(u.unit_id)),
             answered_at: u.answered_at,
+            version: u.version,
             unit: u.unit_name,
         })
         .collect();
@@ -166,7 +169,7 @@ pub async fn write(
     ))
 }
 
-fn refusal(e: InstructionError) -> ApiError {
+pub(super) fn refusal(e: InstructionError) -> ApiError {
     match e {
         InstructionError::Fields(f) => {
             let (field, message) = f.into_iter().next().unwrap_or(("form", String::new()));

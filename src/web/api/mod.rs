@@ -6,6 +6,8 @@ mod addresses;
 pub mod doc;
 mod editions;
 pub mod extensions;
+mod fields;
+mod instruction_steps;
 mod instructions;
 mod notifications;
 mod plans;
@@ -34,6 +36,7 @@ pub fn routes() -> super::Routes {
             acknowledgements::answer,
         )
         .get("/instructions", instructions::list)
+        .post("/instructions/{id}/answer", instruction_steps::answer)
         .get("/notifications", notifications::list)
         .post("/notifications/{id}/read", notifications::read)
 }
@@ -43,6 +46,10 @@ pub fn office_routes() -> super::Routes {
     super::Routes::default()
         .patch("/plans/{id}/tasks/{code}", tasks::patch)
         .post("/plans/{id}/editions", editions::issue)
+        .post("/instructions/{id}/relay", instruction_steps::relay)
+        .post("/instructions/{id}/send-back", instruction_steps::send_back)
+        .post("/instructions/{id}/close", instruction_steps::close)
+        .post("/acknowledgements/{id}/decision", acknowledgements::decide)
 }
 
 /// A JSON body that must be an object: 400 when it is not JSON or not an object; 422 naming

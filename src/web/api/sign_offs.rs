@@ -1,7 +1,7 @@
 //! 单位负责人签发 through the API: `POST /api/v1/reports/{id}/sign-off`, the unit head's
 //! decision on a report waiting for them, under the same rules as the report's page.
 
-use super::extensions::{bad, only, string};
+use super::fields::{bad, only, string, version};
 use super::reports::{ReportJson, json_of};
 use crate::db;
 use crate::web::auth::{ClientAddr, CurrentUser};
@@ -70,12 +70,7 @@ pub async fn decide(
         Some(Value::Bool(b)) => *b,
         _ => return Err(bad("approve", "必填，应为 true 或 false")),
     };
-    let version = obj
-        .get("version")
-        .and_then(Value::as_i64)
-        .and_then(|v| i32::try_from(v).ok())
-        .filter(|v| *v >= 0)
-        .ok_or_else(|| bad("version", "必填，应为不小于 0 的整数"))?;
+    let version = version(obj, true)?.unwrap_or_default();
     let decision = if approve {
         SignOff::Approve
     } else {

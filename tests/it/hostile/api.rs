@@ -766,6 +766,301 @@ async fn table(w: &World, method: &Method, path: &str) -> Option<Vec<Case>> {
             .cases
         }
         // 签收 and 申诉: 公安部 contested already, so every case is refused on its body first.
+        ("POST", "/api/v1/instructions/{id}/answer") => {
+            let id = w.instruction;
+            Table {
+                who: Who::LiaisonToken,
+                method: Method::POST,
+                uri: format!("/api/v1/instructions/{id}/answer"),
+                base: json!({"text": "已部署落实", "version": 1}),
+                cases: Vec::new(),
+            }
+            .with(
+                "no text",
+                json!({"text": "~"}),
+                422,
+                f("text", "必填，应为文字"),
+            )
+            .with(
+                "a blank text",
+                json!({"text": " "}),
+                422,
+                f("answer", "请填写答复内容"),
+            )
+            .with(
+                "an over-long text",
+                json!({"text": super::long(4001)}),
+                422,
+                f("answer", "答复内容不能超过4000字"),
+            )
+            .with(
+                "no version",
+                json!({"version": "~"}),
+                422,
+                f("version", "必填，应为不小于 0 的整数"),
+            )
+            .with(
+                "an old version",
+                json!({"version": 0}),
+                409,
+                f_none("已被他人办理"),
+            )
+            .with(
+                "a unit it was not relayed to",
+                json!({"unit": "海关总署"}),
+                422,
+                f("unit", "该批示没有转给“海关总署”"),
+            )
+            .with(
+                "an unknown field",
+                json!({"state": "closed"}),
+                422,
+                f("state", "未知字段"),
+            )
+            .at(
+                "an id that is text",
+                "/api/v1/instructions/abc/answer".into(),
+                404,
+                f_none("找不到该批示"),
+            )
+            .at(
+                "no such instruction",
+                "/api/v1/instructions/999999/answer".into(),
+                404,
+                f_none("找不到该批示"),
+            )
+            .finish()
+        }
+        ("POST", "/api/v1/instructions/{id}/relay") => {
+            let id = w.instruction;
+            Table {
+                who: Who::OfficeToken,
+                method: Method::POST,
+                uri: format!("/api/v1/instructions/{id}/relay"),
+                base: json!({"units": ["公安部"], "note": "请办理", "version": 1}),
+                cases: Vec::new(),
+            }
+            .with(
+                "no units",
+                json!({"units": []}),
+                422,
+                f("units", "请至少选择一个承办单位"),
+            )
+            .with(
+                "a unit outside the directory",
+                json!({"units": ["无此单位"]}),
+                422,
+                f("units[0]", "名录中没有单位“无此单位”"),
+            )
+            .with(
+                "units as text",
+                json!({"units": "公安部"}),
+                422,
+                f("units", "应为单位简称的数组"),
+            )
+            .with(
+                "a unit as a number",
+                json!({"units": [1]}),
+                422,
+                f("units[0]", "应为单位简称"),
+            )
+            .with(
+                "an over-long note",
+                json!({"note": super::long(2001)}),
+                422,
+                f("note", "转办意见不能超过2000字"),
+            )
+            .with(
+                "no version",
+                json!({"version": "~"}),
+                422,
+                f("version", "必填，应为不小于 0 的整数"),
+            )
+            .with(
+                "an old version",
+                json!({"version": 0}),
+                409,
+                f_none("已被他人办理"),
+            )
+            .with(
+                "an unknown field",
+                json!({"state": "closed"}),
+                422,
+                f("state", "未知字段"),
+            )
+            .at(
+                "no such instruction",
+                "/api/v1/instructions/999999/relay".into(),
+                404,
+                f_none("找不到该批示"),
+            )
+            .finish()
+        }
+        ("POST", "/api/v1/instructions/{id}/send-back") => {
+            let id = w.answered_instruction;
+            Table {
+                who: Who::OfficeToken,
+                method: Method::POST,
+                uri: format!("/api/v1/instructions/{id}/send-back"),
+                base: json!({"unit": "公安部", "reason": "请补充", "version": 2}),
+                cases: Vec::new(),
+            }
+            .with(
+                "no unit",
+                json!({"unit": "~"}),
+                422,
+                f("unit", "必填，应为文字"),
+            )
+            .with(
+                "a unit it was not relayed to",
+                json!({"unit": "海关总署"}),
+                422,
+                f("unit", "该批示没有转给“海关总署”"),
+            )
+            .with(
+                "a blank reason",
+                json!({"reason": ""}),
+                422,
+                f("reason", "请填写退回理由"),
+            )
+            .with(
+                "no version",
+                json!({"version": "~"}),
+                422,
+                f("version", "必填，应为不小于 0 的整数"),
+            )
+            .with(
+                "an old version",
+                json!({"version": 1}),
+                409,
+                f_none("已被他人办理"),
+            )
+            .with(
+                "an unknown field",
+                json!({"text": "x"}),
+                422,
+                f("text", "未知字段"),
+            )
+            .at(
+                "no such instruction",
+                "/api/v1/instructions/999999/send-back".into(),
+                404,
+                f_none("找不到该批示"),
+            )
+            .finish()
+        }
+        ("POST", "/api/v1/instructions/{id}/close") => {
+            let id = w.instruction;
+            Table {
+                who: Who::OfficeToken,
+                method: Method::POST,
+                uri: format!("/api/v1/instructions/{id}/close"),
+                base: json!({"note": "予以办结", "version": 1}),
+                cases: Vec::new(),
+            }
+            .with(
+                "no note",
+                json!({"note": "~"}),
+                422,
+                f("note", "必填，应为文字"),
+            )
+            .with(
+                "a blank note",
+                json!({"note": " "}),
+                422,
+                f("note", "请填写办结意见"),
+            )
+            .with(
+                "no version",
+                json!({"version": "~"}),
+                422,
+                f("version", "必填，应为不小于 0 的整数"),
+            )
+            .with(
+                "an old version",
+                json!({"version": 0}),
+                409,
+                f_none("已被他人办理"),
+            )
+            .with(
+                "an unknown field",
+                json!({"state": "closed"}),
+                422,
+                f("state", "未知字段"),
+            )
+            .at(
+                "no such instruction",
+                "/api/v1/instructions/999999/close".into(),
+                404,
+                f_none("找不到该批示"),
+            )
+            .finish()
+        }
+        ("POST", "/api/v1/acknowledgements/{id}/decision") => {
+            let id = w.contest;
+            Table {
+                who: Who::OfficeToken,
+                method: Method::POST,
+                uri: format!("/api/v1/acknowledgements/{id}/decision"),
+                base: json!({"decision": "keep", "reason": "维持原分工", "version": 1}),
+                cases: Vec::new(),
+            }
+            .with(
+                "no decision",
+                json!({"decision": "~"}),
+                422,
+                f("decision", "必填，应为文字"),
+            )
+            .with(
+                "a decision not in the list",
+                json!({"decision": "drop"}),
+                422,
+                f("decision", "请选择维持原分工"),
+            )
+            .with(
+                "a blank reason",
+                json!({"reason": ""}),
+                422,
+                f("reason", "请填写处理意见"),
+            )
+            .with(
+                "an over-long reason",
+                json!({"reason": super::long(2001)}),
+                422,
+                f("reason", "处理意见不能超过2000字"),
+            )
+            .with(
+                "no version",
+                json!({"version": "~"}),
+                422,
+                f("version", "必填，应为不小于 0 的整数"),
+            )
+            .with(
+                "an old version",
+                json!({"version": 0}),
+                409,
+                f_none("该申诉已被他人处理"),
+            )
+            .with(
+                "an unknown field",
+                json!({"role": "lead"}),
+                422,
+                f("role", "未知字段"),
+            )
+            .at(
+                "an id that is text",
+                "/api/v1/acknowledgements/abc/decision".into(),
+                404,
+                f_none("找不到该申诉"),
+            )
+            .at(
+                "no such contest",
+                "/api/v1/acknowledgements/999999/decision".into(),
+                404,
+                f_none("找不到该申诉"),
+            )
+            .finish()
+        }
         ("POST", "/api/v1/plans/{id}/tasks/{code}/acknowledgement") => {
             let code = w.extension_task.clone();
             Table {
