@@ -1,5 +1,6 @@
 //! 领导批示: instructions, the units they are relayed to with their answers, and their history.
 
+use super::Window;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgExecutor};
 
@@ -115,25 +116,53 @@ pub async fn lock(conn: &mut PgConnection, id: i64) -> sqlx::Result<Option<(Stri
 
 /// Instructions newest first: of plan `plan_id` if given, in `state` if given, written by
 /// `writer` if given, relayed to `unit` if given.
+/// Which instructions a list holds: of plan `plan_id` if given, in `state` if given, written by
+/// `writer` if given, relayed to `unit` if given.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListFilter<'a> {
+    pub plan_id: Option<i64>,
+    pub state: Option<&'a str>,
+    pub writer: Option<i64>,
+    pub unit: Option<i64>,
+}
+
+/// A window of the instructions `f` holds, newest first.
 pub async fn list(
     db: impl PgExecutor<'_>,
-    plan_id: Option<i64>,
-    state: Option<&str>,
-    writer: Option<i64>,
-    unit: Option<i64>,
+    f: ListFilter<'_>,
+    w: Window,
 ) -> sqlx::Result<Vec<InstructionRow>> {
     select_instructions!(
         "WHERE ($1::bigint IS NULL OR t.plan_id = $1) AND ($2::text IS NULL OR i.state = $2)
            AND ($3::bigint IS NULL OR i.written_by = $3)
            AND ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM instruction_units iu
                                                WHERE iu.instruction_id = i.id AND iu.unit_id = $4))
-         ORDER BY i.id DESC",
-        plan_id,
-        state,
-        writer,
-        unit,
+         ORDER BY i.id DESC LIMIT $5 OFFSET $6",
+        f.plan_id,
+        f.state,
+        f.writer,
+        f.unit,
+        w.limit,
+        w.offset,
     )
     .fetch_all(db)
+    .await
+}
+
+/// How many instructions `f` holds.
+pub async fn count(db: impl PgExecutor<'_>, f: ListFilter<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM instructions i JOIN tasks t ON t.id = i.task_id
+           WHERE ($1::bigint IS NULL OR t.plan_id = $1) AND ($2::text IS NULL OR i.state = $2)
+             AND ($3::bigint IS NULL OR i.written_by = $3)
+             AND ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM instruction_units iu
+                                                 WHERE iu.instruction_id = i.id AND iu.unit_id = $4))"#,
+        f.plan_id,
+        f.state,
+        f.writer,
+        f.unit,
+    )
+    .fetch_one(db)
     .await
 }
 
@@ -408,4 +437,17 @@ pub async fn units_of(
             )
         })
         .collect())
+}
+
+/// The lead units (牵头单位) of the instructions' tasks: `(instruction id, unit id)`.
+pub async fn leads_of(db: impl PgExecutor<'_>, ids: &[i64]) -> sqlx::Result<Vec<(i64, i64)>> {
+    let rows = sqlx::query!(
+        r#"SELECT i.id, tu.unit_id FROM instructions i
+           JOIN task_units tu ON tu.task_id = i.task_id AND tu.role = 'lead'
+           WHERE i.id = ANY($1)"#,
+        ids
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.unit_id)).collect())
 }

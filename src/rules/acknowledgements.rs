@@ -10,7 +10,7 @@ pub const REASON_MAX: usize = 2000;
 /// The plan's acknowledgement window when the office has not set one, in days from assignment.
 pub const DEFAULT_DAYS: i32 = 10;
 
-pub type Fault = (&'static str, String);
+pub use super::input::Fault;
 
 /// 申诉类别.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]

@@ -44,8 +44,7 @@ impl ExtensionState {
     }
 }
 
-/// A fault beside its field: `(field, message)`.
-pub type Fault = (&'static str, String);
+pub use super::input::Fault;
 
 /// A request as asked.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,6 +4,10 @@
 
 use chrono::{Datelike, NaiveDate};
 
+/// A fault beside its field: `(field, message)` — shown beside the field on a page, as
+/// `{error: {field, message}}` in the API.
+pub type Fault = (&'static str, String);
+
 /// The first control character of `s` that no form sends: C0 (U+0000–U+001F) except tab, CR
 /// and LF, which text areas send, and DEL.
 pub fn control_char(s: &str) -> Option<char> {

@@ -11,8 +11,7 @@ pub const TEXT_MAX: usize = 2000;
 /// The longest answer of a unit.
 pub const ANSWER_MAX: usize = 4000;
 
-/// A fault beside its field: `(field, message)`.
-pub type Fault = (&'static str, String);
+pub use super::input::Fault;
 
 /// Where an instruction stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]

@@ -220,6 +220,13 @@ impl From<ProgressError> for ApiError {
     }
 }
 
+/// The rounds' refusals in the API: a field fault is 422 naming the field.
+impl From<crate::workflows::refusal::Refusal> for ApiError {
+    fn from(e: crate::workflows::refusal::Refusal) -> Self {
+        ApiError(e.into())
+    }
+}
+
 /// Workflow refusals on pages; field errors are shown on the form before it comes to this.
 impl From<ProgressError> for AppError {
     fn from(e: ProgressError) -> Self {
@@ -236,6 +243,30 @@ impl From<ProgressError> for AppError {
             },
             ProgressError::Field { message, .. } => AppError::BadRequest(message),
             ProgressError::Db(e) => AppError::Db(e),
+        }
+    }
+}
+
+/// The rounds' refusals (延期申请, 领导批示, 签收与申诉); a page shows field faults beside
+/// their fields before it comes to this.
+impl From<crate::workflows::refusal::Refusal> for AppError {
+    fn from(e: crate::workflows::refusal::Refusal) -> Self {
+        use crate::workflows::refusal::Refusal;
+        match e {
+            Refusal::NotFound(m) => AppError::NotFound(m.into()),
+            Refusal::Forbidden => AppError::Forbidden,
+            Refusal::Fields(f) => {
+                let (field, message) = f.into_iter().next().unwrap_or(("form", String::new()));
+                AppError::Unprocessable {
+                    field: field.into(),
+                    message,
+                }
+            }
+            Refusal::Conflict(message) => AppError::Conflict {
+                message,
+                current_version: 0,
+            },
+            Refusal::Db(e) => e.into(),
         }
     }
 }

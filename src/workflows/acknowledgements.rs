@@ -5,7 +5,7 @@
 
 use crate::db::{self, audit::Actor, tasks::UnitRole};
 use crate::rules::access::Access;
-use crate::rules::acknowledgements::{self as rules, ContestKind, Decision, Fault};
+use crate::rules::acknowledgements::{self as rules, ContestKind, Decision};
 use crate::rules::notices::NoticeKind;
 use crate::workflows::assignments::{ChangeError, TaskChange, UnitsChange, change_task_in};
 use crate::workflows::notify::{self, Notice};
@@ -13,19 +13,8 @@ use chrono::NaiveDate;
 use serde_json::json;
 use sqlx::PgPool;
 
-#[derive(Debug, thiserror::Error)]
-pub enum AcknowledgementError {
-    #[error("{0}")]
-    NotFound(&'static str),
-    #[error("您的账号不能为该单位签收或申诉，也不能处理申诉。")]
-    Forbidden,
-    #[error("{}", .0.first().map(|f| f.1.as_str()).unwrap_or(""))]
-    Fields(Vec<Fault>),
-    #[error("{0}")]
-    Conflict(String),
-    #[error(transparent)]
-    Db(#[from] sqlx::Error),
-}
+/// Why an answer or a decision was refused.
+pub type AcknowledgementError = super::refusal::Refusal;
 
 /// A unit's answer, as typed.
 #[derive(Debug, Clone, Default)]

@@ -14,27 +14,8 @@ use chrono::NaiveDate;
 use serde_json::json;
 use sqlx::PgPool;
 
-#[derive(Debug, thiserror::Error)]
-pub enum ExtensionError {
-    #[error("{0}")]
-    NotFound(&'static str),
-    #[error("您的账号不能为该单位申请或审批延期。")]
-    Forbidden,
-    /// Faults beside their fields (all of them at once).
-    #[error("{}", .0.first().map(|f| f.1.as_str()).unwrap_or(""))]
-    Fields(Vec<Fault>),
-    /// The request is no longer what the page showed, or another is open.
-    #[error("{0}")]
-    Conflict(String),
-    #[error(transparent)]
-    Db(#[from] sqlx::Error),
-}
-
-impl From<Fault> for ExtensionError {
-    fn from(f: Fault) -> Self {
-        ExtensionError::Fields(vec![f])
-    }
-}
+/// Why a request or a decision was refused.
+pub type ExtensionError = super::refusal::Refusal;
 
 /// What a unit asks, as typed.
 #[derive(Debug, Clone, Default)]

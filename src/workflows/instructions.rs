@@ -11,37 +11,17 @@ use chrono::NaiveDate;
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 
-#[derive(Debug, thiserror::Error)]
-pub enum InstructionError {
-    #[error("{0}")]
-    NotFound(&'static str),
-    #[error("您的账号不能办理这件批示。")]
-    Forbidden,
-    /// Faults beside their fields (all of them at once).
-    #[error("{}", .0.first().map(|f| f.1.as_str()).unwrap_or(""))]
-    Fields(Vec<Fault>),
-    /// The instruction is no longer what the page showed, or the step does not fit its state.
-    #[error("{0}")]
-    Conflict(String),
-    #[error(transparent)]
-    Db(#[from] sqlx::Error),
-}
+/// Why a step of an instruction was refused.
+pub type InstructionError = super::refusal::Refusal;
 
-impl From<Fault> for InstructionError {
-    fn from(f: Fault) -> Self {
-        InstructionError::Fields(vec![f])
-    }
-}
-
-/// The instructions a user's view holds, newest first: a leader's own, those relayed to a
-/// liaison's unit, all for the office; of plan `plan` and in `state` if given.
-pub async fn view(
-    pool: &PgPool,
+/// The instructions a user's view holds: a leader's own, those relayed to a liaison's (or unit
+/// head's) unit, all for the office; of plan `plan` and in `state` if given.
+pub fn view_of<'a>(
     access: Access,
     user_id: i64,
     plan: Option<i64>,
-    state: Option<&str>,
-) -> sqlx::Result<Vec<db::instructions::InstructionRow>> {
+    state: Option<&'a str>,
+) -> db::instructions::ListFilter<'a> {
     use crate::rules::auth::Role;
     let (writer, unit) = match access.role {
         Role::Leader => (Some(user_id), None),
@@ -49,7 +29,29 @@ pub async fn view(
         Role::Liaison | Role::UnitHead => (None, Some(access.unit_id.unwrap_or(-1))),
         Role::Office => (None, None),
     };
-    db::instructions::list(pool, plan, state, writer, unit).await
+    db::instructions::ListFilter {
+        plan_id: plan,
+        state,
+        writer,
+        unit,
+    }
+}
+
+/// A window of the user's view ([`view_of`]), newest first.
+pub async fn view(
+    pool: &PgPool,
+    filter: db::instructions::ListFilter<'_>,
+    w: db::Window,
+) -> sqlx::Result<Vec<db::instructions::InstructionRow>> {
+    db::instructions::list(pool, filter, w).await
+}
+
+/// How many instructions the user's view holds.
+pub async fn view_count(
+    pool: &PgPool,
+    filter: db::instructions::ListFilter<'_>,
+) -> sqlx::Result<i64> {
+    db::instructions::count(pool, filter).await
 }
 
 /// The counts the task page shows beside its facts, for the readers of its instructions:

@@ -17,5 +17,6 @@ pub mod liaisons;
 pub mod notify;
 pub mod progress;
 pub mod red_list;
+pub mod refusal;
 pub mod summary;
 pub mod unit_record;

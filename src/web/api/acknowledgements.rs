@@ -7,9 +7,7 @@ use super::fields::{bad, only, string, version};
 use crate::db;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::{ApiError, AppError, Clock};
-use crate::workflows::acknowledgements::{
-    self as flow, AcknowledgementError, AnswerInput, DecisionInput,
-};
+use crate::workflows::acknowledgements::{self as flow, AnswerInput, DecisionInput};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -125,22 +123,11 @@ pub async fn answer(
         &input,
         clock.today(),
     )
-    .await
-    .map_err(refusal)?;
+    .await?;
     let row = db::acknowledgements::get(&pool, id)
         .await?
         .ok_or_else(|| ApiError(AppError::Internal("acknowledgement vanished".into())))?;
     Ok((axum::http::StatusCode::CREATED, Json(row.into())))
-}
-
-fn refusal(e: AcknowledgementError) -> ApiError {
-    match e {
-        AcknowledgementError::Fields(f) => {
-            let (field, message) = f.into_iter().next().unwrap_or(("form", String::new()));
-            bad(field, message)
-        }
-        other => ApiError(other.into()),
-    }
 }
 
 /// `/acknowledgements/{id}`: a unit's answer to its assignment, by its id.
@@ -207,8 +194,7 @@ pub async fn decide(
         &input,
         clock.today(),
     )
-    .await
-    .map_err(refusal)?;
+    .await?;
     let row = db::acknowledgements::get(&pool, id)
         .await?
         .ok_or_else(missing)?;

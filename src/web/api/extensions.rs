@@ -11,7 +11,7 @@ use crate::rules::access::Access;
 use crate::rules::extensions::ExtensionState;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::{ApiError, AppError, Clock};
-use crate::workflows::extensions::{self, DecisionInput, ExtensionError, RequestInput};
+use crate::workflows::extensions::{self, DecisionInput, RequestInput};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -79,16 +79,6 @@ pub async fn of_tasks(
         out.entry(r.task_id).or_default().push(r.into());
     }
     Ok(out)
-}
-
-fn refusal(e: ExtensionError) -> ApiError {
-    match e {
-        ExtensionError::Fields(f) => {
-            let (field, message) = f.into_iter().next().unwrap_or(("form", String::new()));
-            bad(field, message)
-        }
-        other => ApiError(other.into()),
-    }
 }
 
 /// The body of a request.
@@ -163,8 +153,7 @@ pub async fn request(
         &input,
         clock.today(),
     )
-    .await
-    .map_err(refusal)?;
+    .await?;
     let row = db::extensions::get(&pool, id)
         .await?
         .ok_or_else(|| ApiError(AppError::Internal("extension vanished".into())))?;
@@ -246,8 +235,7 @@ pub async fn decide(
         &input,
         clock.today(),
     )
-    .await
-    .map_err(refusal)?;
+    .await?;
     let row = db::extensions::get(&pool, id).await?.ok_or_else(missing)?;
     Ok(Json(row.into()))
 }

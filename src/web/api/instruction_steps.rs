@@ -5,7 +5,7 @@
 
 use super::doc::WriteRefusals;
 use super::fields::{bad, only, string, version};
-use super::instructions::{InstructionJson, json_of, refusal};
+use super::instructions::{InstructionJson, json_of};
 use crate::db::{self, instructions::InstructionRow};
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::{ApiError, AppError, Clock};
@@ -142,9 +142,7 @@ pub async fn relay(
         unit_ids,
         note,
     };
-    flow::relay(&pool, &user.actor(addr), user.access(), row.id, &input)
-        .await
-        .map_err(refusal)?;
+    flow::relay(&pool, &user.actor(addr), user.access(), row.id, &input).await?;
     answer_with(&pool, &user, row.id).await
 }
 
@@ -191,9 +189,7 @@ pub async fn answer(
         version,
         text,
     };
-    flow::answer(&pool, &user.actor(addr), user.access(), row.id, &input)
-        .await
-        .map_err(refusal)?;
+    flow::answer(&pool, &user.actor(addr), user.access(), row.id, &input).await?;
     answer_with(&pool, &user, row.id).await
 }
 
@@ -245,9 +241,7 @@ pub async fn send_back(
         version,
         reason,
     };
-    flow::send_back(&pool, &user.actor(addr), user.access(), row.id, &input)
-        .await
-        .map_err(refusal)?;
+    flow::send_back(&pool, &user.actor(addr), user.access(), row.id, &input).await?;
     answer_with(&pool, &user, row.id).await
 }
 
@@ -298,7 +292,6 @@ pub async fn close(
         &input,
         clock.today(),
     )
-    .await
-    .map_err(refusal)?;
+    .await?;
     answer_with(&pool, &user, row.id).await
 }

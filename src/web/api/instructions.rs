@@ -11,7 +11,7 @@ use crate::rules::access::Access;
 use crate::rules::instructions::InstructionState;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::{ApiError, AppError, Clock};
-use crate::workflows::instructions::{self as flow, InstructionError, WriteInput};
+use crate::workflows::instructions::{self as flow, WriteInput};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -64,34 +64,62 @@ pub(super) async fn json_of(
     access: Access,
     r: InstructionRow,
 ) -> sqlx::Result<InstructionJson> {
-    let task = db::tasks::get_by_code(pool, r.plan_id, &r.task_code).await?;
-    let leads = task.map(|t| t.lead_ids).unwrap_or_default();
-    let scope = access.task_report_scope(&leads);
-    let units = db::instructions::units(pool, r.id)
-        .await?
+    let mut one = json_of_all(pool, access, vec![r]).await?;
+    Ok(one.remove(0))
+}
+
+/// The instructions as `access` may read them, with two statements however many there are:
+/// each unit's answer to those who may read it (its own unit, the task's lead units, the
+/// office, leaders).
+async fn json_of_all(
+    pool: &PgPool,
+    access: Access,
+    rows: Vec<InstructionRow>,
+) -> sqlx::Result<Vec<InstructionJson>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let leads = db::instructions::leads_of(pool, &ids).await?;
+    let mut units: std::collections::HashMap<i64, Vec<db::instructions::UnitAnswer>> =
+        std::collections::HashMap::new();
+    for (id, u) in db::instructions::units_of(pool, &ids).await? {
+        units.entry(id).or_default().push(u);
+    }
+    Ok(rows
         .into_iter()
-        .map(|u| InstructionUnitJson {
-            answered: u.answered_at.is_some(),
-            answer: u.answer.filter(|_| scope.includes(u.unit_id)),
-            answered_at: u.answered_at,
-            version: u.version,
-            unit: u.unit_name,
+        .map(|r| {
+            let lead_ids: Vec<i64> = leads
+                .iter()
+                .filter(|(id, _)| *id == r.id)
+                .map(|(_, u)| *u)
+                .collect();
+            let scope = access.task_report_scope(&lead_ids);
+            let units = units
+                .remove(&r.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|u| InstructionUnitJson {
+                    answered: u.answered_at.is_some(),
+                    answer: u.answer.filter(|_| scope.includes(u.unit_id)),
+                    answered_at: u.answered_at,
+                    version: u.version,
+                    unit: u.unit_name,
+                })
+                .collect();
+            InstructionJson {
+                state: InstructionState::parse(&r.state).unwrap_or(InstructionState::New),
+                id: r.id,
+                plan_id: r.plan_id,
+                task: r.task_code,
+                report_id: r.report_id,
+                text: r.text,
+                answer_by: r.answer_by,
+                written_by: r.written_by_name,
+                written_on: r.written_on,
+                closed_at: r.closed_at,
+                units,
+                version: r.version,
+            }
         })
-        .collect();
-    Ok(InstructionJson {
-        state: InstructionState::parse(&r.state).unwrap_or(InstructionState::New),
-        id: r.id,
-        plan_id: r.plan_id,
-        task: r.task_code,
-        report_id: r.report_id,
-        text: r.text,
-        answer_by: r.answer_by,
-        written_by: r.written_by_name,
-        written_on: r.written_on,
-        closed_at: r.closed_at,
-        units,
-        version: r.version,
-    })
+        .collect())
 }
 
 /// The body of an instruction.
@@ -158,8 +186,7 @@ pub async fn write(
         &input,
         clock.today(),
     )
-    .await
-    .map_err(refusal)?;
+    .await?;
     let row = db::instructions::get(&pool, id)
         .await?
         .ok_or_else(|| ApiError(AppError::Internal("instruction vanished".into())))?;
@@ -167,16 +194,6 @@ pub async fn write(
         axum::http::StatusCode::CREATED,
         Json(json_of(&pool, user.access(), row).await?),
     ))
-}
-
-pub(super) fn refusal(e: InstructionError) -> ApiError {
-    match e {
-        InstructionError::Fields(f) => {
-            let (field, message) = f.into_iter().next().unwrap_or(("form", String::new()));
-            bad(field, message)
-        }
-        other => ApiError(other.into()),
-    }
 }
 
 /// `?state=` and `?plan=`.
@@ -238,13 +255,13 @@ pub async fn list(
         },
     };
     let access = user.access();
-    let rows = flow::view(&pool, access, user.id, plan, state).await?;
-    let mut out = Vec::new();
-    for r in rows
+    // The API's list is whole (its answer has no pages).
+    let filter = flow::view_of(access, user.id, plan, state);
+    let rows = flow::view(&pool, filter, db::Window::first(i64::MAX)).await?;
+    let readable = rows
         .into_iter()
         .filter(|r| access.may_read_instruction(&r.unit_ids))
-    {
-        out.push(json_of(&pool, access, r).await?);
-    }
-    Ok(Json(InstructionList { instructions: out }))
+        .collect();
+    let instructions = json_of_all(&pool, access, readable).await?;
+    Ok(Json(InstructionList { instructions }))
 }

@@ -392,27 +392,6 @@ pub async fn decide(
     Ok(render::page(status, &page))
 }
 
-impl From<AcknowledgementError> for AppError {
-    fn from(e: AcknowledgementError) -> Self {
-        match e {
-            AcknowledgementError::NotFound(m) => AppError::NotFound(m.into()),
-            AcknowledgementError::Forbidden => AppError::Forbidden,
-            AcknowledgementError::Fields(f) => {
-                let (field, message) = f.into_iter().next().unwrap_or(("form", String::new()));
-                AppError::Unprocessable {
-                    field: field.into(),
-                    message,
-                }
-            }
-            AcknowledgementError::Conflict(message) => AppError::Conflict {
-                message,
-                current_version: 0,
-            },
-            AcknowledgementError::Db(e) => e.into(),
-        }
-    }
-}
-
 #[derive(Debug, Default, Deserialize)]
 pub struct WindowForm {
     #[serde(default)]

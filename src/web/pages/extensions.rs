@@ -376,24 +376,3 @@ pub async fn decide(
         Err(e) => Err(e.into()),
     }
 }
-
-impl From<ExtensionError> for AppError {
-    fn from(e: ExtensionError) -> Self {
-        match e {
-            ExtensionError::NotFound(m) => AppError::NotFound(m.into()),
-            ExtensionError::Forbidden => AppError::Forbidden,
-            ExtensionError::Fields(f) => {
-                let (field, message) = f.into_iter().next().unwrap_or(("form", String::new()));
-                AppError::Unprocessable {
-                    field: field.into(),
-                    message,
-                }
-            }
-            ExtensionError::Conflict(message) => AppError::Conflict {
-                message,
-                current_version: 0,
-            },
-            ExtensionError::Db(e) => e.into(),
-        }
-    }
-}

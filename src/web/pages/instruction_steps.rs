@@ -234,24 +234,3 @@ pub async fn close(
     )
     .await
 }
-
-impl From<InstructionError> for AppError {
-    fn from(e: InstructionError) -> Self {
-        match e {
-            InstructionError::NotFound(m) => AppError::NotFound(m.into()),
-            InstructionError::Forbidden => AppError::Forbidden,
-            InstructionError::Fields(f) => {
-                let (field, message) = f.into_iter().next().unwrap_or(("form", String::new()));
-                AppError::Unprocessable {
-                    field: field.into(),
-                    message,
-                }
-            }
-            InstructionError::Conflict(message) => AppError::Conflict {
-                message,
-                current_version: 0,
-            },
-            InstructionError::Db(e) => e.into(),
-        }
-    }
-}

@@ -10,6 +10,7 @@ use crate::rules::instructions::{self as rules, ANSWER_MAX, InstructionState, TE
 use crate::rules::schedule::prose_date;
 use crate::web::auth::CurrentUser;
 use crate::web::forms::FieldErrors;
+use crate::web::pager::{PAGE_SIZE, Pager, page_number};
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, Clock, render};
 use askama::Template;
@@ -162,6 +163,7 @@ pub async fn on_task(
 struct ListPage {
     layout: Layout,
     lines: Vec<Line>,
+    pager: Pager,
     /// The state shown, `""` for all.
     state: String,
     states: Vec<(&'static str, &'static str)>,
@@ -173,6 +175,7 @@ struct ListPage {
 pub struct ListQuery {
     plan: Option<String>,
     state: Option<String>,
+    page: Option<String>,
 }
 
 /// `GET /instructions?state=`.
@@ -189,15 +192,22 @@ pub async fn list(
         .as_deref()
         .and_then(InstructionState::parse)
         .map(InstructionState::as_str);
-    let rows = crate::workflows::instructions::view(
-        &pool,
-        user.access(),
-        user.id,
-        Some(ctx.plan.id),
-        state,
-    )
-    .await?;
+    let filter =
+        crate::workflows::instructions::view_of(user.access(), user.id, Some(ctx.plan.id), state);
+    let total = crate::workflows::instructions::view_count(&pool, filter).await?;
+    let pager = Pager::new(page_number(q.page.as_deref()), PAGE_SIZE, total);
+    let window = crate::db::Window {
+        limit: pager.per_page,
+        offset: pager.offset(),
+    };
+    let rows = crate::workflows::instructions::view(&pool, filter, window).await?;
+    let base = match state {
+        Some(s) => ctx.layout.href_with("/instructions", &format!("state={s}")),
+        None => ctx.layout.href("/instructions"),
+    };
+    let pager = pager.link(base, "page");
     let page = ListPage {
+        pager,
         lines: readable(user.access(), rows, clock.today()),
         state: state.unwrap_or_default().to_string(),
         states: InstructionState::ALL

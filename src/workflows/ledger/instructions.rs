@@ -17,7 +17,16 @@ pub async fn rows(
     access: Access,
 ) -> sqlx::Result<Vec<InstructionLedgerRow>> {
     let tasks: HashMap<i64, &db::tasks::TaskRow> = sel.tasks.iter().map(|t| (t.id, t)).collect();
-    let all = db::instructions::list(pool, Some(sel.settings.id), None, None, None).await?;
+    // The 台账 holds every instruction of the plan.
+    let all = db::instructions::list(
+        pool,
+        db::instructions::ListFilter {
+            plan_id: Some(sel.settings.id),
+            ..Default::default()
+        },
+        db::Window::first(i64::MAX),
+    )
+    .await?;
     let seen: Vec<_> = all
         .into_iter()
         .filter(|i| tasks.contains_key(&i.task_id) && access.may_read_instruction(&i.unit_ids))
