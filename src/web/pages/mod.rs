@@ -24,6 +24,7 @@ mod reporting;
 mod reports;
 mod review;
 mod roundtrip;
+mod sign_off_view;
 mod summary;
 mod task;
 mod tasks;

@@ -79,7 +79,7 @@ struct ReportPage {
     can_review: bool,
     can_answer: bool,
     /// 单位负责人签发: waiting, returned, signed, and the head's form.
-    sign_off: super::report_sign_off::SignOffView,
+    sign_off: super::sign_off_view::SignOffView,
     form: ReportForm,
     errors: FieldErrors,
     notice: Option<String>,
@@ -196,7 +196,7 @@ async fn page(
     };
     let caller = caller(user, String::new());
     let closed = task.closed_at.is_some();
-    let sign_off = super::report_sign_off::view(pool, user, report, seen.working_copy).await?;
+    let sign_off = super::sign_off_view::view(pool, user, report, seen.working_copy).await?;
     // A report waiting for the unit head is the head's to change, no one else's.
     let held = sign_off.waiting.is_some() && !sign_off.can_decide;
     let writable =

@@ -80,7 +80,8 @@ pub struct World {
     /// 公安部's unit head, signed in, and its token.
     pub head: common::Client,
     pub head_token: String,
-    /// 3.1.1, 2022-Q2: 公安部's liaison's submission waiting for the head, and its version.
+    /// 2022-Q2 on 公安部's last task but one: its liaison's submission waiting for the head, and
+    /// its version.
     pub signing: i64,
     pub signing_version: i32,
 }
@@ -174,11 +175,21 @@ impl World {
         let head_id = create_user(pool, "gab-head", Role::UnitHead, Some("公安部")).await;
         let head_token = token_for(pool, head_id).await;
         let head = common::Client::signed_in(&world.app, "gab-head").await;
+        // The unit's last task but one: no other table writes its reports.
+        let signing_task: String = sqlx::query_scalar(
+            "SELECT t.code FROM tasks t JOIN task_units tu ON tu.task_id = t.id
+             WHERE t.plan_id = $1 AND tu.unit_id = $2 ORDER BY t.position DESC OFFSET 1 LIMIT 1",
+        )
+        .bind(plan_id)
+        .bind(gab_unit)
+        .fetch_one(pool)
+        .await
+        .unwrap();
         let signing = duban::workflows::progress::save_report(
             pool,
             &common::office_caller(world.ids.office),
             plan_id,
-            "3.1.1",
+            &signing_task,
             gab_unit,
             common::sample_report(false),
             None,
