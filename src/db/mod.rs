@@ -21,6 +21,7 @@ pub mod editions;
 pub mod extensions;
 pub mod import;
 pub mod instructions;
+pub mod matching;
 pub mod notices;
 pub mod plans;
 pub mod reminders;

@@ -15,6 +15,7 @@ pub mod instructions;
 pub mod ledger;
 pub mod liaisons;
 pub mod notify;
+pub mod plan_matching;
 pub mod progress;
 pub mod red_list;
 pub mod refusal;

@@ -47,11 +47,18 @@ fn help_names_every_command_and_environment_variable() {
     }
 }
 
+/// No database to compare with: the dry run reports the document all the same, and says so.
+const NO_DATABASE: &str = "postgres://nobody@127.0.0.1:1/none";
+
 #[test]
 fn dry_run_reports_what_was_found() {
-    let (out, stdout, stderr) =
-        run(duban().args(["import", "seeds/2022-work-points.md", "--dry-run"]));
+    let (out, stdout, stderr) = run(duban().env("DATABASE_URL", NO_DATABASE).args([
+        "import",
+        "seeds/2022-work-points.md",
+        "--dry-run",
+    ]));
     assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("未与上年比对：无法连接数据库"), "{stderr}");
     assert!(stdout.contains("文号：打假发〔2022〕1号"));
     assert!(
         stdout.contains("部分 7 个 · 小节 27 个 · 任务 91 项 · 单位 27 个"),
@@ -64,10 +71,15 @@ fn dry_run_reports_what_was_found() {
 
 #[test]
 fn dry_run_json_holds_the_whole_plan() {
-    let (out, stdout, stderr) =
-        run(duban().args(["import", "seeds/2022-work-points.md", "--dry-run", "--json"]));
+    let (out, stdout, stderr) = run(duban().env("DATABASE_URL", NO_DATABASE).args([
+        "import",
+        "seeds/2022-work-points.md",
+        "--dry-run",
+        "--json",
+    ]));
     assert!(out.status.success(), "{stderr}");
     let v: serde_json::Value = serde_json::from_str(&stdout).expect("JSON on stdout");
+    assert_eq!(v["previous_year"], serde_json::Value::Null);
     let plan = &v["source"]["plan"];
     assert_eq!(plan["year"], 2022);
     assert_eq!(plan["issued_on"], "2022-04-25");
@@ -80,6 +92,78 @@ fn dry_run_json_holds_the_whole_plan() {
         .sum();
     assert_eq!(tasks, 91);
     assert_eq!(v["source"]["errata"][0]["task"], "6.2.1");
+}
+
+/// Next year's plan, dry run: each item proposed as continued, changed or new against the 2022
+/// plan in the database, last year's items left over dropped; nothing written.
+#[sqlx::test(migrator = "duban::db::MIGRATOR")]
+async fn a_dry_run_proposes_matches_to_last_years_plan(pool: PgPool) {
+    let url = common::database_url(&pool);
+    let (out, _, stderr) = run(duban()
+        .env("DATABASE_URL", &url)
+        .args(["import", "seeds/2022-work-points.md"]));
+    assert!(out.status.success(), "{stderr}");
+    // 2023: the year moved on everywhere; 1.1.3 reworded; 1.1.1 without 工业和信息化部; 1.1.4
+    // replaced by a new item.
+    let seed = std::fs::read_to_string(common::root().join("seeds/2022-work-points.md")).unwrap();
+    let old_four = seed
+        .lines()
+        .find(|l| l.starts_with("4. 集中清理网上涉侵权假冒违法违规信息"))
+        .expect("1.1.4 in the seed")
+        .to_string();
+    let next = seed
+        .replace("2022", "2023")
+        .replace(
+            "开展网售药品违法违规行为专项整治,净化药品网络销售市场。",
+            "深入开展网售药品违法违规行为专项整治,巩固整治成效,持续净化药品网络销售市场。",
+        )
+        .replace(
+            "(中央宣传部、中央网信办、公安部、工业和信息化部按职责分工负责)",
+            "(中央宣传部、中央网信办、公安部按职责分工负责)",
+        )
+        .replace(
+            &old_four,
+            "4. 开展数据知识产权保护试点,探索建立数据知识产权登记制度。(知识产权局负责)",
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::write_temp(dir.path(), "2023.md", &next);
+    let errata =
+        std::fs::read_to_string(common::root().join("seeds/2022-work-points.errata.toml")).unwrap();
+    common::write_temp(dir.path(), "2023.errata.toml", &errata);
+    let (out, stdout, stderr) = run(duban()
+        .env("DATABASE_URL", &url)
+        .args(["import", "--dry-run", "--json"])
+        .arg(&path)
+        .arg("--units")
+        .arg(common::root().join("seeds/units.toml")));
+    assert!(out.status.success(), "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("JSON on stdout");
+    let previous = &v["previous_year"];
+    assert_eq!(previous["year"], 2022);
+    let items = previous["items"].as_array().unwrap();
+    assert_eq!(items.len(), 91);
+    let item = |code: &str| items.iter().find(|i| i["code"] == code).unwrap().clone();
+    for (code, label) in [("1.1.1", "changed"), ("1.1.3", "changed"), ("1.1.4", "new")] {
+        assert_eq!(item(code)["label"], label, "{code}: {}", item(code));
+    }
+    assert_eq!(item("1.1.3")["previous"], "1.1.3");
+    assert!(item("1.1.3")["similarity"].as_f64().unwrap() < 0.995);
+    assert_eq!(item("1.1.4")["previous"], serde_json::Value::Null);
+    assert_eq!(previous["dropped"], serde_json::json!(["1.1.4"]));
+    let continued = items.iter().filter(|i| i["label"] == "continued").count();
+    assert_eq!(continued, 88, "every other item continues");
+    // In words, too; and nothing was written.
+    let (_, text, _) = run(duban()
+        .env("DATABASE_URL", &url)
+        .args(["import", "--dry-run"])
+        .arg(&path)
+        .arg("--units")
+        .arg(common::root().join("seeds/units.toml")));
+    assert!(
+        text.contains("延续 88 项 · 调整 2 项 · 新增 1 项 · 上年未延续 1 项"),
+        "{text}"
+    );
+    assert_eq!(probe::count(&pool, "plans").await, 1);
 }
 
 #[test]

@@ -2,7 +2,9 @@
 
 use crate::infra::config::DbArgs;
 use crate::infra::database::Database;
+use crate::rules::plan::MatchLabel;
 use crate::workflows::importer::{self, Outcome, Prepared, UNITS_FILE};
+use crate::workflows::plan_matching::{self, Proposed};
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -27,26 +29,54 @@ pub struct ImportArgs {
 pub async fn run(db: &DbArgs, args: &ImportArgs) -> anyhow::Result<ExitCode> {
     let prepared = importer::prepare(&importer::read_document(&args.path)?)?;
     let units = importer::read_units(&units_path(args))?;
-    let outcome = if args.dry_run {
-        None
+    // Last year's plan is read even on a dry run: the proposal of matches is what a dry run is
+    // for at the turn of the year. A dry run writes nothing (no migration either), and without
+    // a database it still reports the document, saying it could not compare.
+    let (outcome, previous) = if args.dry_run {
+        (None, dry_proposal(db, &prepared).await)
     } else {
         let database = Database::open(db).await?;
         let result = async {
             crate::db::MIGRATOR.run(&database.pool).await?;
-            Ok::<_, anyhow::Error>(importer::import(&database.pool, &prepared, &units).await?)
+            let previous = plan_matching::propose(&database.pool, &prepared.plan).await?;
+            let outcome = importer::import(&database.pool, &prepared, &units).await?;
+            Ok::<_, anyhow::Error>((Some(outcome), previous))
         }
         .await;
         database.close().await;
-        Some(result?)
+        result?
     };
     if args.json {
-        let out =
-            serde_json::json!({ "source": prepared, "outcome": outcome, "dry_run": args.dry_run });
+        let out = serde_json::json!({
+            "source": prepared, "outcome": outcome, "dry_run": args.dry_run,
+            "previous_year": previous,
+        });
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         print!("{}", summary(&prepared, outcome.as_ref()));
+        print!("{}", matches_summary(previous.as_ref()));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The proposal on a dry run: `None`, said on stderr, where the database cannot be read.
+async fn dry_proposal(db: &DbArgs, prepared: &Prepared) -> Option<Proposed> {
+    let database = match Database::open(db).await {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("未与上年比对：无法连接数据库（{e:#}）");
+            return None;
+        }
+    };
+    let found = plan_matching::propose(&database.pool, &prepared.plan).await;
+    database.close().await;
+    match found {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("未与上年比对：无法读取数据库（{e}）");
+            None
+        }
+    }
 }
 
 fn units_path(args: &ImportArgs) -> PathBuf {
@@ -116,5 +146,34 @@ pub fn summary(p: &Prepared, outcome: Option<&Outcome>) -> String {
             format!("结果：该工作要点已导入（编号 {plan_id}），未做任何更改\n")
         }
     });
+    s
+}
+
+/// The proposal of matches to last year's plan, in words.
+pub fn matches_summary(previous: Option<&Proposed>) -> String {
+    let Some(p) = previous else {
+        return "与上年比对：数据库中没有同一发文机关上一年度的工作要点\n".to_string();
+    };
+    let m = &p.matching;
+    let mut s = format!(
+        "与上年比对（{}，编号 {}）：延续 {} 项 · 调整 {} 项 · 新增 {} 项 · 上年未延续 {} 项\n",
+        p.title,
+        p.plan_id,
+        m.count(MatchLabel::Continued),
+        m.count(MatchLabel::Changed),
+        m.count(MatchLabel::New),
+        m.count(MatchLabel::Dropped),
+    );
+    for item in m.items.iter().filter(|i| i.label == MatchLabel::Changed) {
+        s.push_str(&format!(
+            "  {} ← 上年 {}（相似度 {:.2}）\n",
+            item.code,
+            item.previous.as_deref().unwrap_or("—"),
+            item.similarity.unwrap_or_default()
+        ));
+    }
+    if !m.dropped.is_empty() {
+        s.push_str(&format!("  上年未延续：{}\n", m.dropped.join("、")));
+    }
     s
 }

@@ -6,12 +6,17 @@
 mod errata;
 mod numerals;
 pub use numerals::{parse_chinese_numeral, section_label, subsection_label, to_chinese_numeral};
+mod matching;
 mod parser;
 mod responsibility;
 mod text;
 mod units;
 
 pub use errata::{AppliedErratum, Errata, ErrataError, Erratum, apply_errata};
+pub use matching::{
+    Item as MatchItem, Label as MatchLabel, Matching, Proposal, items_of, match_plans, similarity,
+    units_overlap,
+};
 pub use parser::{ParseError, parse_plan};
 pub use responsibility::{Responsibility, parse_responsibility};
 pub use units::{UnitDirectory, UnitDirectoryError, UnitsFile};
