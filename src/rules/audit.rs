@@ -58,6 +58,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("report_signed_off", "单位负责人签发"),
     ("report_sign_off_returned", "单位负责人退回"),
     ("unit_sign_off_changed", "修改单位签发设置"),
+    ("task_match_reviewed", "审核与上年比对"),
     ("demo_data", "载入演示数据"),
     ("demo_data_large", "载入大规模演示数据"),
 ];

@@ -184,6 +184,10 @@ pub async fn import(
         &prepared.source_sha256,
     )
     .await?;
+    // 与上年比对: the proposal is kept for the office to review.
+    if let Some(p) = super::plan_matching::propose_in(&mut tx, &prepared.plan).await? {
+        super::plan_matching::record(&mut tx, written.plan_id, &p).await?;
+    }
     tx.commit().await?;
     tracing::info!(plan_id = written.plan_id, "plan imported");
     Ok(Outcome::Imported {

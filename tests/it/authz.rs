@@ -442,6 +442,20 @@ async fn row(
             )
         }
         (true, "/reporting") => (path.into(), vec![], OFFICE_PAGE),
+        // 与上年比对: the office's page and review.
+        (true, "/plans/{id}/matches") => (
+            format!("/plans/{}/matches", fx.plan_id),
+            vec![],
+            OFFICE_PAGE,
+        ),
+        (false, "/plans/{id}/matches/{code}") => {
+            let version = proposed_match(fx, "3.2.3").await;
+            (
+                format!("/plans/{}/matches/3.2.3", fx.plan_id),
+                f(&[("decision", "reject".into()), ("version", version.to_string())]),
+                OFFICE_REDIRECT,
+            )
+        }
         (false, "/plans/{id}/settings") => {
             let (id, version): (i64, i32) = sqlx::query_as("SELECT id, version FROM plans LIMIT 1")
                 .fetch_one(&fx.pool)
@@ -1287,6 +1301,21 @@ async fn fresh_acknowledgement_task(fx: &Fixture) -> String {
 }
 
 /// A fresh contest of 公安部 on its task, at version 1.
+/// A proposed match of the task (as a new item), for a review to succeed: its version.
+async fn proposed_match(fx: &Fixture, code: &str) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO task_matches (task_id, label)
+         SELECT id, 'new' FROM tasks WHERE plan_id = $1 AND code = $2
+         ON CONFLICT (task_id) DO UPDATE SET state = 'proposed'
+         RETURNING version::bigint",
+    )
+    .bind(fx.plan_id)
+    .bind(code)
+    .fetch_one(&fx.pool)
+    .await
+    .unwrap()
+}
+
 async fn open_contest(fx: &Fixture) -> i64 {
     let code = fresh_acknowledgement_task(fx).await;
     common::rounds::contest(&fx.pool, fx.plan_id, &code, fx.unit_id, "2022-07-01").await

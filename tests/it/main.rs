@@ -35,6 +35,7 @@ mod notify_tls;
 mod obligations;
 mod openapi;
 mod paging;
+mod plan_matching;
 mod progress;
 mod queries;
 mod reminders;

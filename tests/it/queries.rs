@@ -84,6 +84,7 @@ fn is_page(path: &str) -> bool {
 
 /// Ids the pages' paths need, all made on the small dataset so the large one shares them.
 struct Ids {
+    plan: i64,
     code: String,
     unit: i64,
     report: i64,
@@ -97,6 +98,7 @@ fn concrete(path: &str, ids: &Ids) -> String {
     let p = path
         .replace("/tasks/{code}", &format!("/tasks/{}", ids.code))
         .replace("/units/{id}", &format!("/units/{}", ids.unit))
+        .replace("/plans/{id}", &format!("/plans/{}", ids.plan))
         .replace("/reports/{id}", &format!("/reports/{}", ids.report))
         .replace("/editions/{id}", &format!("/editions/{}", ids.edition))
         .replace("/admin/users/{id}", &format!("/admin/users/{}", ids.user))
@@ -136,7 +138,7 @@ fn page_uris(pool: &PgPool, ids: &Ids) -> Vec<String> {
 
 /// Users, a report with an event and a coordination request, an urge, an edition.
 async fn small(pool: &PgPool) -> (Vec<(&'static str, Client)>, Ids) {
-    common::seed(pool).await;
+    let plan = common::seed(pool).await[0];
     create_user(pool, "office", Role::Office, None).await;
     create_user(pool, "leader", Role::Leader, None).await;
     create_user(pool, "liaison", Role::Liaison, Some("公安部")).await;
@@ -208,6 +210,7 @@ async fn small(pool: &PgPool) -> (Vec<(&'static str, Client)>, Ids) {
     (
         clients,
         Ids {
+            plan,
             code,
             unit,
             report,

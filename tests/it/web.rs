@@ -260,7 +260,8 @@ async fn api_lists_tasks_in_plan_order(pool: PgPool) {
             "light": "red",
             "status": "not_started",
             "deadline_original": {"kind": "ongoing"},
-            "extensions": []
+            "extensions": [],
+            "previous": null
         })
     );
     // The API's table is the reviewed golden table.

@@ -14,8 +14,8 @@ mod units;
 
 pub use errata::{AppliedErratum, Errata, ErrataError, Erratum, apply_errata};
 pub use matching::{
-    Item as MatchItem, Label as MatchLabel, Matching, Proposal, items_of, match_plans, similarity,
-    units_overlap,
+    CONTINUED_MIN, Item as MatchItem, Label as MatchLabel, MATCH_MIN, Matching, Proposal, items_of,
+    match_plans, similarity, units_overlap,
 };
 pub use parser::{ParseError, parse_plan};
 pub use responsibility::{Responsibility, parse_responsibility};

@@ -71,6 +71,43 @@ pub struct TaskJson {
     /// 延期申请 on the task, newest first: for the office, leaders and the task's units'
     /// liaisons (empty for anyone else).
     pub(super) extensions: Vec<super::extensions::ExtensionJson>,
+    /// 与上年比对: last year's item this one continues (as proposed at import, or as the office
+    /// reviewed it); `null` for a new item or where last year's plan is not in duban.
+    pub(super) previous: Option<PreviousJson>,
+}
+
+/// Last year's item a task continues.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PreviousJson {
+    plan_id: i64,
+    code: String,
+    /// `continued` (near the same) or `changed` (reworded, or with other units).
+    #[serde(rename = "match")]
+    label: String,
+    /// The texts' likeness, 0 to 1.
+    similarity: Option<f32>,
+}
+
+/// The `previous` of each of these tasks that has one.
+pub(super) async fn previous_of(
+    pool: &PgPool,
+    task_ids: &[i64],
+) -> sqlx::Result<std::collections::HashMap<i64, PreviousJson>> {
+    Ok(db::matching::for_tasks(pool, task_ids)
+        .await?
+        .into_iter()
+        .filter_map(|m| {
+            Some((
+                m.task_id,
+                PreviousJson {
+                    plan_id: m.previous_plan_id?,
+                    code: m.previous_code?,
+                    label: m.label,
+                    similarity: m.similarity,
+                },
+            ))
+        })
+        .collect())
 }
 
 /// 办理时限: `{kind}`, with `date` for `date` and `checkpoints` for `staged`.
@@ -117,6 +154,7 @@ impl From<TaskRow> for TaskJson {
         TaskJson {
             deadline_original: t.original_deadline().into(),
             extensions: Vec::new(),
+            previous: None,
             version: t.version,
             deadline: t.deadline().into(),
             cycle: t.effective_cycle(),
@@ -220,13 +258,17 @@ pub async fn tasks(
         .map(|t| (t.id, t.lead_ids.iter().chain(&t.co_ids).copied().collect()))
         .collect();
     let mut extensions = super::extensions::of_tasks(&pool, user.access(), &units).await?;
+    let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
+    let mut previous = previous_of(&pool, &ids).await?;
     let items = rows
         .into_iter()
         .map(|t| {
             let state = states.get(&t.id).map(|s| (s.light, s.status));
             let ext = extensions.remove(&t.id).unwrap_or_default();
+            let prev = previous.remove(&t.id);
             let mut json = TaskJson::from(t);
             json.extensions = ext;
+            json.previous = prev;
             json.light = state.map(|s| s.0);
             json.status = state.map(|s| s.1);
             json

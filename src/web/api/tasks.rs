@@ -260,8 +260,10 @@ pub async fn patch(
             )];
             let mut ext = super::extensions::of_tasks(&pool, user.access(), &units).await?;
             let id = row.id;
+            let mut previous = super::plans::previous_of(&pool, &[id]).await?;
             let mut json = TaskJson::from(row);
             json.extensions = ext.remove(&id).unwrap_or_default();
+            json.previous = previous.remove(&id);
             Ok(Json(json))
         }
         Err(ChangeError::Stale { current }) => Err(ApiError(AppError::Conflict {

@@ -16,6 +16,7 @@ mod instructions;
 mod login;
 mod my;
 mod notice_settings;
+mod plan_matches;
 mod query;
 mod report_post;
 mod report_sign_off;
@@ -27,6 +28,7 @@ mod roundtrip;
 mod sign_off_view;
 mod summary;
 mod task;
+mod task_earlier;
 mod tasks;
 mod tasks_bulk;
 mod unit_brief;
@@ -131,6 +133,8 @@ pub fn export_routes() -> Routes {
 pub fn office_routes() -> Routes {
     admin::routes()
         .post("/plans/{id}/settings", home::save_settings)
+        .get("/plans/{id}/matches", plan_matches::show)
+        .post("/plans/{id}/matches/{code}", plan_matches::review)
         .post(
             "/plans/{id}/acknowledge-days",
             acknowledgements::save_window,

@@ -76,6 +76,8 @@ struct TaskPage {
     /// 签收: `(units answered, units, contests open)`, for the readers of its page.
     acknowledgements: Option<(usize, usize, usize)>,
     may_write_instruction: bool,
+    /// 往年情况: the earlier years' items this one continues.
+    earlier: Vec<super::task_earlier::Earlier>,
 }
 
 /// One reporting period of the task: each unit's report, or what is owed.
@@ -430,6 +432,7 @@ async fn page(
         ),
         periods,
         history,
+        earlier: super::task_earlier::earlier(pool, user.access(), row.id).await?,
         can_edit: user.access().may_edit_plan(),
         units,
         directory,

@@ -173,6 +173,22 @@ pub fn history_line(
                 "标记为待明确责任单位".into()
             }
         }
+        "match" => {
+            let year = after["year"]
+                .as_i64()
+                .map_or(String::new(), |y| format!("{y}年"));
+            match (after["previous"].as_str(), after["label"].as_str()) {
+                (Some(code), Some(label)) => format!(
+                    "与上年比对：确认为{year}工作要点 {code} 的{}",
+                    if label == "continued" {
+                        "延续"
+                    } else {
+                        "调整"
+                    }
+                ),
+                _ => "与上年比对：确认为新增任务".into(),
+            }
+        }
         other => other.to_string(),
     }
 }

@@ -70,6 +70,7 @@ fn the_walk(ids: &Ids) -> Vec<Visit> {
         typical,
         instruction,
         signing,
+        plan,
     } = ids;
     let v = |who, name, path: &str| Visit {
         who,
@@ -156,6 +157,7 @@ fn the_walk(ids: &Ids) -> Vec<Visit> {
             "report-signing",
             &format!("/reports/{signing}"),
         ),
+        v(Who::Office, "matches", &format!("/plans/{plan}/matches")),
         v(Who::Office, "password", "/account/password"),
         v(Who::Leader, "home", "/"),
         v(Who::Leader, "summary", "/summary"),
@@ -185,6 +187,8 @@ pub(super) struct Ids {
     pub instruction: i64,
     /// A report of 公安部 its liaison submitted again, waiting for the unit head (签发).
     pub signing: i64,
+    /// The 2022 plan.
+    pub plan: i64,
 }
 
 /// The demo data (two quarters of reports), and edition 1 issued on 2022-10-20.
@@ -286,6 +290,7 @@ pub(super) async fn demo(pool: &PgPool) -> Ids {
         typical,
         instruction,
         signing,
+        plan,
     }
 }
 

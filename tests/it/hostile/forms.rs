@@ -2477,6 +2477,84 @@ async fn table(w: &World, path: &str) -> Option<Vec<Case>> {
             Page("找不到该单位"),
         )
         .finish(),
+        "/plans/{id}/matches/{code}" => {
+            let version = crate::common::probe::number(
+                &w.pool,
+                &format!(
+                    "INSERT INTO task_matches (task_id, label)
+                     SELECT id, 'new' FROM tasks WHERE plan_id = {} AND code = '3.2.3'
+                     ON CONFLICT (task_id) DO UPDATE SET state = 'proposed'
+                     RETURNING version::bigint",
+                    w.plan_id
+                ),
+            )
+            .await
+            .to_string();
+            Table::new(
+                Who::Office,
+                format!("/plans/{}/matches/3.2.3", w.plan_id),
+                &[
+                    ("decision", "reject"),
+                    ("previous", ""),
+                    ("version", &version),
+                ],
+            )
+            .with(
+                "no decision",
+                &[("decision", None)],
+                422,
+                Beside("e-decision", "请选择确认、不是延续或改选上年任务"),
+            )
+            .with(
+                "a decision not in the list",
+                &[("decision", Some("drop"))],
+                422,
+                Beside("e-decision", "请选择确认、不是延续或改选上年任务"),
+            )
+            .with(
+                "a pick without a code",
+                &[("decision", Some("pick")), ("previous", ws)],
+                422,
+                Beside("e-previous", "改选时请填写上年任务的编号"),
+            )
+            .with(
+                "a pick with no plan of the year before",
+                &[("decision", Some("pick")), ("previous", Some("1.1.1"))],
+                404,
+                Page("没有上一年度的工作要点"),
+            )
+            .with(
+                "an old version",
+                &[("version", Some("0"))],
+                409,
+                Beside("e-decision", "比对结果已被他人审核"),
+            )
+            .with(
+                "a version that is text",
+                &[("version", Some("one"))],
+                400,
+                Page("表单无效"),
+            )
+            .at(
+                "a task without a match",
+                format!("/plans/{}/matches/1.1.1", w.plan_id),
+                404,
+                Page("该任务没有与上年比对的结果"),
+            )
+            .at(
+                "no such task",
+                format!("/plans/{}/matches/9.9.9", w.plan_id),
+                404,
+                Page("本工作要点中没有该任务"),
+            )
+            .at(
+                "no such plan",
+                "/plans/999999/matches/3.2.3".into(),
+                404,
+                Page("找不到编号为 999999 的工作要点"),
+            )
+            .finish()
+        }
         "/plans/{id}/acknowledge-days" => Table::new(
             Who::Office,
             format!("/plans/{}/acknowledge-days", w.plan_id),
