@@ -166,6 +166,22 @@ async fn a_dry_run_proposes_matches_to_last_years_plan(pool: PgPool) {
     assert_eq!(probe::count(&pool, "plans").await, 1);
 }
 
+/// The matching benchmark prints its figures and the labels it found (the timing is the
+/// benchmark's, never checked here).
+#[test]
+fn the_matching_benchmark_prints_its_figures() {
+    let (out, stdout, stderr) = run(duban().args(["bench-match", "--items", "40", "--runs", "2"]));
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("与上年比对：40 项对 40 项，2 次：最短"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("延续 32 项 · 调整 4 项 · 新增 4 项 · 上年未延续 4 项"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn an_unreadable_document_is_refused_naming_file_and_line() {
     let dir = tempfile::tempdir().unwrap();

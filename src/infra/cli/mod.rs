@@ -1,5 +1,6 @@
 //! The `duban` command line.
 
+mod bench;
 mod document;
 mod import;
 mod notify;
@@ -68,6 +69,9 @@ pub enum Command {
     /// 生成演示数据：demo 为示例用户和 2022 年两个季度的进展情况；large 为性能测试用的大规模合成数据（已有报告时拒绝）
     #[command(after_help = ENV_HELP)]
     DemoData(DemoArgs),
+    /// 性能测试：与上年比对（match_plans）在 N 项任务的两份合成工作要点上的用时
+    #[command(hide = true)]
+    BenchMatch(bench::BenchMatchArgs),
     /// 启动内置数据库，在 DATABASE_URL 指向它的环境中运行命令，结束后停止数据库（供测试脚本使用）
     #[command(after_help = ENV_HELP)]
     WithDb(with_db::WithDbArgs),
@@ -203,6 +207,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(args) => import::run(&cli.db, &args).await,
         Command::User(command) => user::run(&cli.db, &command).await,
         Command::Document(command) => document::run(&cli.db, &command).await,
+        Command::BenchMatch(args) => bench::run(&args),
         Command::Notify(command) => notify::run(&cli.db, &command).await,
         Command::DemoData(args) if args.scale == "large" => demo_large(&cli.db, &args).await,
         Command::DemoData(args) => {
