@@ -94,3 +94,8 @@ id_in_path!(
     InstructionId,
     "找不到该批示。"
 );
+id_in_path!(
+    /// 工作要点: a plan.
+    PlanId,
+    "找不到该工作要点。"
+);

@@ -6,6 +6,7 @@ use crate::db::{self, matching::MatchRow};
 use crate::rules::plan::MatchLabel;
 use crate::web::auth::{ClientAddr, CurrentUser};
 use crate::web::forms::{FieldErrors, Form};
+use crate::web::ids::PlanId;
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, render};
 use crate::workflows::plan_matching::{self, ReviewInput};
@@ -76,12 +77,12 @@ pub struct MatchesQuery {
 async fn page(
     pool: &PgPool,
     user: &CurrentUser,
-    plan: &str,
+    plan: i64,
     failed: Option<(String, ReviewForm)>,
     errors: FieldErrors,
     saved: Option<String>,
 ) -> Result<MatchesPage, AppError> {
-    let ctx = plan_context::require(pool, Some(plan), "home", user).await?;
+    let ctx = plan_context::require(pool, Some(&plan.to_string()), "home", user).await?;
     let rows = db::matching::for_plan(pool, ctx.plan.id).await?;
     let last =
         db::matching::plan_of_year(pool, &ctx.settings.issuer, ctx.settings.year - 1).await?;
@@ -113,11 +114,11 @@ async fn page(
 pub async fn show(
     State(pool): State<PgPool>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PlanId(id): PlanId,
     super::query::PageQuery(q): super::query::PageQuery<MatchesQuery>,
 ) -> Result<Response, AppError> {
     let saved = q.saved.filter(|s| s.chars().count() <= 40);
-    let p = page(&pool, &user, &id, None, FieldErrors::default(), saved).await?;
+    let p = page(&pool, &user, id, None, FieldErrors::default(), saved).await?;
     Ok(render::ok(&p))
 }
 
@@ -129,7 +130,9 @@ pub async fn review(
     Path((id, code)): Path<(String, String)>,
     Form(f): Form<ReviewForm>,
 ) -> Result<Response, AppError> {
-    let ctx = plan_context::require(&pool, Some(&id), "home", &user).await?;
+    // An id that is not a number names no plan, as one that names none.
+    let id: i64 = id.trim().parse().map_err(|_| PlanId::missing())?;
+    let ctx = plan_context::require(&pool, Some(&id.to_string()), "home", &user).await?;
     let Ok(version) = f.version.trim().parse::<i32>() else {
         return Err(AppError::BadRequest(
             "表单无效，请刷新页面后重新操作。".into(),
@@ -158,6 +161,6 @@ pub async fn review(
         Err(Refusal::Conflict(m)) => (FieldErrors::single("decision", m), StatusCode::CONFLICT),
         Err(e) => return Err(e.into()),
     };
-    let p = page(&pool, &user, &id, Some((code, f)), errors, None).await?;
+    let p = page(&pool, &user, id, Some((code, f)), errors, None).await?;
     Ok(render::page(status, &p))
 }
