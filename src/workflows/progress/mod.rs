@@ -14,6 +14,7 @@ mod report;
 mod review;
 mod sign_off;
 pub mod status;
+mod submission;
 mod submit_all;
 mod urge;
 mod visible;

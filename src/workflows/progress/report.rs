@@ -2,10 +2,10 @@
 
 use super::error::field;
 use super::limits::{MAX_COORDINATION, MAX_COORDINATION_CHARS, MAX_TEXT};
-use super::{Caller, CoordinationState, ProgressError, ReportAction};
+use super::{Caller, ProgressError};
 use crate::db::{self, reports::ReportRow};
 use crate::rules::input::check_text;
-use crate::rules::vocabulary::{ReportContent, ReportSnapshot};
+use crate::rules::vocabulary::ReportContent;
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 
@@ -90,17 +90,6 @@ impl ReportInput {
         }
         Ok(self)
     }
-}
-
-/// The report as its event records it, so the history shows what was submitted or reviewed.
-pub(super) fn snapshot(r: &ReportRow, coordination: &[String]) -> serde_json::Value {
-    ReportSnapshot {
-        content: r.content(),
-        office_assessment: r.office_assessment,
-        coordination: coordination.to_vec(),
-        version: r.version,
-    }
-    .to_json()
 }
 
 async fn lock_task_row(
@@ -236,7 +225,8 @@ pub async fn save_report_in(
                 content.next_steps = existing.next_steps.clone();
             }
             if unsent.coordination {
-                input.coordination = open_requests(&mut *tx, existing.id).await?;
+                input.coordination =
+                    super::submission::open_requests(&mut *tx, existing.id).await?;
             }
             // Saving a draft again exactly as stored (a double click, a re-sent form) writes
             // nothing and keeps the version, so the form that sent it stays current.
@@ -277,7 +267,7 @@ pub async fn save_report_in(
     } else if input.submit {
         // The head's own submission answers a request still open: signed off by submitting.
         super::sign_off::close_by_submitting(&mut *tx, caller, id).await?;
-        submit_in(&mut *tx, caller, id, &input.coordination).await?
+        super::submission::submit_in(&mut *tx, caller, id, &input.coordination).await?
     } else {
         db::reports::get(&mut *tx, id)
             .await?
@@ -299,50 +289,6 @@ pub async fn save_report_in(
     Ok(row)
 }
 
-/// Submits the saved report to the office: marks it, its files and its coordination requests
-/// submitted, records the submission with the report as it is, and tells the office.
-pub(super) async fn submit_in(
-    tx: &mut PgConnection,
-    caller: &Caller,
-    id: i64,
-    coordination: &[String],
-) -> Result<ReportRow, ProgressError> {
-    db::reports::mark_submitted(&mut *tx, id).await?;
-    db::attachments::mark_submitted(&mut *tx, id).await?;
-    db::coordination::mark_submitted(&mut *tx, id).await?;
-    let row = db::reports::get(&mut *tx, id)
-        .await?
-        .ok_or_else(|| ProgressError::NotFound("报告不存在".into()))?;
-    let actor_id = caller.actor.user_id;
-    db::reports::insert_event(
-        &mut *tx,
-        id,
-        actor_id,
-        caller.actor.login.as_deref(),
-        ReportAction::Submitted,
-        row.version,
-        None,
-        snapshot(&row, coordination),
-    )
-    .await?;
-    let label = crate::rules::schedule::period_label(&row.period);
-    crate::workflows::notify::emit(
-        &mut *tx,
-        crate::workflows::notify::Notice {
-            kind: crate::rules::notices::NoticeKind::ReportSubmitted,
-            plan_id: row.plan_id,
-            task_id: Some(row.task_id),
-            unit_id: Some(row.unit_id),
-            actor_id,
-            what: format!("{}报送了{label}进展情况", row.unit_name),
-            body: format!("{}报送了{label}进展情况，请审核。", row.unit_name),
-            link: Some(format!("/reports/{id}")),
-        },
-    )
-    .await?;
-    Ok(row)
-}
-
 /// True when the stored report already holds this content and these open coordination requests.
 async fn unchanged(
     conn: &mut sqlx::PgConnection,
@@ -353,18 +299,5 @@ async fn unchanged(
     if existing.content() != *content {
         return Ok(false);
     }
-    Ok(open_requests(conn, existing.id).await? == coordination)
-}
-
-/// The texts of a report's open coordination requests, in their order.
-pub(super) async fn open_requests(
-    conn: &mut sqlx::PgConnection,
-    report_id: i64,
-) -> sqlx::Result<Vec<String>> {
-    Ok(db::coordination::for_report(conn, report_id)
-        .await?
-        .into_iter()
-        .filter(|c| c.state == CoordinationState::Open && !c.withdrawn)
-        .map(|c| c.text)
-        .collect())
+    Ok(super::submission::open_requests(conn, existing.id).await? == coordination)
 }

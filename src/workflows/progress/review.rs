@@ -2,7 +2,7 @@
 
 use super::error::field;
 use super::limits::MAX_REASON_CHARS;
-use super::report::snapshot;
+use super::submission::snapshot;
 use super::{Assessment, Caller, ProgressError, ReportAction, ReviewState};
 use crate::db::{self, reports::ReportRow};
 use crate::rules::notices::NoticeKind;

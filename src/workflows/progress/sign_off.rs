@@ -4,7 +4,7 @@
 
 use super::error::field;
 use super::limits::MAX_REASON_CHARS;
-use super::report::{open_requests, submit_in};
+use super::submission::{open_requests, submit_in};
 use super::{Caller, ProgressError};
 use crate::db::{self, reports::ReportRow};
 use crate::rules::notices::NoticeKind;
