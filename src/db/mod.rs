@@ -22,6 +22,7 @@ pub mod extensions;
 pub mod import;
 pub mod instructions;
 pub mod matching;
+pub mod milestones;
 pub mod notices;
 pub mod plans;
 pub mod reminders;

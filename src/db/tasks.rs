@@ -2,6 +2,7 @@
 //! (办结) and reopening.
 
 use super::Window;
+use crate::rules::milestones::MilestoneBrief;
 use crate::rules::obligations::{PastAssignment, TermsChange};
 use crate::rules::schedule::{Checkpoint, Cycle, Deadline, DeadlineKind};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -64,6 +65,8 @@ pub struct TaskRow {
     /// of them those whose 申诉 awaits the office's decision.
     pub answered_ids: Vec<i64>,
     pub contested_ids: Vec<i64>,
+    /// 任务分解: its milestones by date.
+    pub milestones: Json<Vec<MilestoneBrief>>,
 }
 
 impl TaskRow {
@@ -202,7 +205,13 @@ macro_rules! select_tasks {
                       COALESCE((SELECT array_agg(a.unit_id ORDER BY a.unit_id)
                                   FROM assignment_acknowledgements a
                                  WHERE a.task_id = t.id AND NOT a.accepted
-                                   AND a.decided_at IS NULL), '{}') AS "contested_ids!"
+                                   AND a.decided_at IS NULL), '{}') AS "contested_ids!",
+                      COALESCE((SELECT json_agg(json_build_object('id', m.id, 'unit_id', m.unit_id,
+                                                'output', m.output, 'due', m.due_on,
+                                                'weight', m.weight, 'done_on', m.done_on)
+                                                ORDER BY m.due_on, m.id)
+                                FROM milestones m WHERE m.task_id = t.id), '[]')
+                          AS "milestones!: Json<Vec<MilestoneBrief>>"
                FROM tasks t
                JOIN plans p ON p.id = t.plan_id
                JOIN subsections ss ON ss.id = t.subsection_id
@@ -311,6 +320,12 @@ pub async fn get_by_code(
 }
 
 /// A task's version, by code (the demo data closes tasks through the workflow, which asks it).
+pub async fn get(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<TaskRow>> {
+    select_tasks!("WHERE t.id = $1", id)
+        .fetch_optional(db)
+        .await
+}
+
 pub async fn version_by_code(
     db: impl PgExecutor<'_>,
     plan_id: i64,

@@ -155,6 +155,18 @@ impl Access {
         self.role == Role::Liaison
     }
 
+    /// 任务分解: add, change or remove a task's milestones — the office, or a unit leading the
+    /// task (its liaisons and head).
+    pub fn may_plan_milestones(self, lead_unit_ids: &[i64]) -> bool {
+        self.office() || self.own_unit().is_some_and(|u| lead_unit_ids.contains(&u))
+    }
+
+    /// Mark a milestone of `unit_id` done (or open again): whoever may plan the task's
+    /// milestones, and the unit that owns it.
+    pub fn may_finish_milestone(self, unit_id: i64, lead_unit_ids: &[i64]) -> bool {
+        self.may_plan_milestones(lead_unit_ids) || self.own_unit() == Some(unit_id)
+    }
+
     /// Switch a unit's sign-off on or off: the office.
     pub fn may_set_sign_off(self) -> bool {
         self.office()
@@ -282,6 +294,15 @@ mod tests {
         role: Role::UnitHead,
         unit_id: Some(7),
     };
+
+    #[test]
+    fn milestones_are_the_offices_and_the_lead_units_to_plan_and_their_owners_to_finish() {
+        assert!(OFFICE.may_plan_milestones(&[]) && LIAISON.may_plan_milestones(&[7]));
+        assert!(HEAD.may_plan_milestones(&[7]) && !LIAISON.may_plan_milestones(&[8]));
+        assert!(!LEADER.may_plan_milestones(&[7]) && !UNITLESS.may_plan_milestones(&[7]));
+        assert!(LIAISON.may_finish_milestone(7, &[8]) && !LIAISON.may_finish_milestone(8, &[9]));
+        assert!(LIAISON.may_finish_milestone(8, &[7]) && !LEADER.may_finish_milestone(7, &[7]));
+    }
 
     #[test]
     fn a_unit_head_does_what_its_liaisons_do_and_signs_off() {

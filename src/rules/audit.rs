@@ -59,6 +59,10 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("report_sign_off_returned", "单位负责人退回"),
     ("unit_sign_off_changed", "修改单位签发设置"),
     ("task_match_reviewed", "审核与上年比对"),
+    ("milestone_added", "增加里程碑"),
+    ("milestone_done", "里程碑完成"),
+    ("milestone_reopened", "里程碑重新打开"),
+    ("milestone_removed", "删除里程碑"),
     ("demo_data", "载入演示数据"),
     ("demo_data_large", "载入大规模演示数据"),
 ];

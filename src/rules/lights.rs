@@ -182,6 +182,16 @@ pub struct UnitFacts {
     pub owes: Option<Vec<PeriodInfo>>,
     /// 申诉: the unit contests its assignment and the office has not decided yet.
     pub contested: bool,
+    /// 任务分解: the milestones this unit owns on the task.
+    pub milestones: Vec<MilestoneInfo>,
+}
+
+/// A milestone (里程碑) of a unit on a task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MilestoneInfo {
+    pub output: String,
+    pub due: NaiveDate,
+    pub done: bool,
 }
 
 /// Why a contested assignment makes the task at least yellow: who does what is in doubt.
@@ -202,6 +212,7 @@ pub fn judge_unit(task: &TaskFacts, unit: &UnitFacts, today: NaiveDate) -> Judge
     }
     let mut findings = deadline_findings(task, today, |date| checkpoint_met(unit, date));
     findings.extend(report_findings(task, unit, today));
+    findings.extend(milestone_findings(unit, today));
     if unit.contested {
         findings.push(Finding {
             light: Light::Yellow,
@@ -225,6 +236,7 @@ pub fn judge_task(task: &TaskFacts, today: NaiveDate) -> Judgement {
     for unit in &task.units {
         let mut unit_findings = deadline_findings(task, today, |date| checkpoint_met(unit, date));
         unit_findings.extend(report_findings(task, unit, today));
+        unit_findings.extend(milestone_findings(unit, today));
         if unit.contested {
             unit_findings.push(Finding {
                 light: Light::Yellow,
@@ -284,6 +296,7 @@ pub fn light_apart_from_missing_reports(task: &TaskFacts, today: NaiveDate) -> L
             checkpoint_met(unit, date)
         }));
         findings.extend(report_findings_counting(task, unit, today, false));
+        findings.extend(milestone_findings(unit, today));
     }
     conclude(findings).light
 }
@@ -480,6 +493,26 @@ fn deadline_findings(
     findings
 }
 
+/// The milestone rule, as the checkpoint rule: an open milestone past its date is red, one due
+/// within the warning window yellow.
+fn milestone_findings(unit: &UnitFacts, today: NaiveDate) -> Vec<Finding> {
+    let mut open: Vec<&MilestoneInfo> = unit.milestones.iter().filter(|m| !m.done).collect();
+    open.sort_by_key(|m| m.due);
+    let mut findings = Vec::new();
+    for m in open {
+        let name = format!("里程碑“{}”（{}）", m.output.trim(), cn_date(m.due));
+        if today > m.due {
+            findings.push(Finding::red(format!("{name}已过，尚未完成")));
+        } else if let Some(days) = due_soon(m.due, today) {
+            findings.push(Finding::yellow(format!(
+                "{name}即将到期{}",
+                days_left(days)
+            )));
+        }
+    }
+    findings
+}
+
 /// The report rules for one unit: each period's report (missing past due, or due soon), each
 /// currently returned report, and the latest accepted report's status and assessment.
 fn report_findings(task: &TaskFacts, unit: &UnitFacts, today: NaiveDate) -> Vec<Finding> {
@@ -635,6 +668,7 @@ mod tests {
 
     fn unit(id: i64, name: &str, reports: Vec<ReportInfo>) -> UnitFacts {
         UnitFacts {
+            milestones: Vec::new(),
             owes: None,
             contested: false,
             unit_id: id,
@@ -1075,6 +1109,32 @@ mod tests {
             Some(Assessment::OnTrack),
         )];
         assert_eq!(judge_only(&t, d(2022, 5, 1)).light, Light::Green);
+    }
+
+    // ---- milestones ----
+
+    #[test]
+    fn an_open_milestone_past_its_date_is_red_and_one_due_soon_yellow() {
+        let mut t = task(None, vec![]);
+        let mut u = unit(1, "公安部", vec![]);
+        u.milestones.push(MilestoneInfo {
+            output: "完成调研".into(),
+            due: d(2022, 6, 30),
+            done: false,
+        });
+        t.units.push(u.clone());
+        let j = judge_task(&t, d(2022, 7, 5));
+        assert_eq!(j.light, Light::Red);
+        assert!(
+            j.reasons
+                .iter()
+                .any(|r| r == "公安部：里程碑“完成调研”（2022年6月30日）已过，尚未完成"),
+            "{j:?}"
+        );
+        assert_eq!(judge_unit(&t, &u, d(2022, 6, 25)).light, Light::Yellow);
+        // Done: nothing to say.
+        t.units[0].milestones[0].done = true;
+        assert_eq!(judge_task(&t, d(2022, 7, 5)).light, Light::Green);
     }
 
     // ---- checkpoints ----

@@ -13,6 +13,7 @@ mod fixtures;
 pub mod input;
 pub mod instructions;
 pub mod lights;
+pub mod milestones;
 pub mod notices;
 pub mod obligations;
 pub mod plan;

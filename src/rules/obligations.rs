@@ -464,6 +464,7 @@ mod tests {
             closing_note: None,
             answered_ids: Vec::new(),
             contested_ids: Vec::new(),
+            milestones: sqlx::types::Json(Vec::new()),
         }
     }
 

@@ -99,3 +99,8 @@ id_in_path!(
     PlanId,
     "找不到该工作要点。"
 );
+id_in_path!(
+    /// 里程碑: a milestone of a task.
+    MilestoneId,
+    "找不到该里程碑。"
+);

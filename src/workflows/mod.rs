@@ -14,6 +14,7 @@ pub mod importer;
 pub mod instructions;
 pub mod ledger;
 pub mod liaisons;
+pub mod milestones;
 pub mod notify;
 pub mod plan_matching;
 pub mod progress;

@@ -195,6 +195,7 @@ mod tests {
             closing_note: None,
             answered_ids: Vec::new(),
             contested_ids: Vec::new(),
+            milestones: sqlx::types::Json(Vec::new()),
             lead_since: vec![NaiveDate::from_ymd_opt(2022, 4, 25).unwrap()],
             co_since: vec![NaiveDate::from_ymd_opt(2022, 4, 25).unwrap(); 2],
             past_units: sqlx::types::Json(Vec::new()),

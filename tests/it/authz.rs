@@ -442,6 +442,35 @@ async fn row(
             )
         }
         (true, "/reporting") => (path.into(), vec![], OFFICE_PAGE),
+        // 任务分解: read by anyone signed in; planned by the office and the lead unit; a
+        // milestone finished by its unit too.
+        (true, "/tasks/{code}/milestones") => (
+            format!("/tasks/{}/milestones", led_task(fx).await),
+            vec![],
+            SIGNED_IN,
+        ),
+        (false, "/tasks/{code}/milestones") => {
+            let code = led_task(fx).await;
+            let version = probe::task_version(&fx.pool, &code).await;
+            (
+                format!("/tasks/{code}/milestones"),
+                f(&[
+                    ("unit", fx.unit_id.to_string()),
+                    ("output", format!("阶段成果{n}")),
+                    ("due", "2022-09-30".into()),
+                    ("version", version.to_string()),
+                ]),
+                [303, 303, 403, 303, 403, 303, 303],
+            )
+        }
+        (false, "/milestones/{id}") => {
+            let id = fresh_milestone(fx).await;
+            (
+                format!("/milestones/{id}"),
+                f(&[("action", "done".into()), ("version", "1".into())]),
+                [303, 303, 403, 303, 403, 303, 303],
+            )
+        }
         // 与上年比对: the office's page and review.
         (true, "/plans/{id}/matches") => (
             format!("/plans/{}/matches", fx.plan_id),
@@ -1301,6 +1330,35 @@ async fn fresh_acknowledgement_task(fx: &Fixture) -> String {
 }
 
 /// A fresh contest of 公安部 on its task, at version 1.
+/// A task 公安部 leads.
+async fn led_task(fx: &Fixture) -> String {
+    sqlx::query_scalar(
+        "SELECT t.code FROM tasks t JOIN task_units tu ON tu.task_id = t.id
+          WHERE t.plan_id = $1 AND tu.unit_id = $2 AND tu.role = 'lead' ORDER BY t.position LIMIT 1",
+    )
+    .bind(fx.plan_id)
+    .bind(fx.unit_id)
+    .fetch_one(&fx.pool)
+    .await
+    .unwrap()
+}
+
+/// A new open milestone of 公安部 on the task it leads (version 1).
+async fn fresh_milestone(fx: &Fixture) -> i64 {
+    let code = led_task(fx).await;
+    sqlx::query_scalar(
+        "INSERT INTO milestones (task_id, unit_id, output, due_on)
+         SELECT id, $3, '完成调研', DATE '2022-09-30' FROM tasks WHERE plan_id = $1 AND code = $2
+         RETURNING id",
+    )
+    .bind(fx.plan_id)
+    .bind(&code)
+    .bind(fx.unit_id)
+    .fetch_one(&fx.pool)
+    .await
+    .unwrap()
+}
+
 /// A proposed match of the task (as a new item), for a review to succeed: its version.
 async fn proposed_match(fx: &Fixture, code: &str) -> i64 {
     sqlx::query_scalar(

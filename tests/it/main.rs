@@ -29,6 +29,7 @@ mod faults;
 mod hostile;
 mod import;
 mod instructions;
+mod milestones;
 mod notify;
 mod notify_processes;
 mod notify_tls;

@@ -14,6 +14,7 @@ mod inbox;
 mod instruction_steps;
 mod instructions;
 mod login;
+mod milestones;
 mod my;
 mod notice_settings;
 mod plan_matches;
@@ -60,6 +61,9 @@ pub fn signed_in_routes() -> Routes {
         .get("/units/{id}/brief", unit_brief::show)
         .get("/tasks/{code}/extensions", extensions::show)
         .post("/tasks/{code}/extensions", extensions::request)
+        .get("/tasks/{code}/milestones", milestones::show)
+        .post("/tasks/{code}/milestones", milestones::add)
+        .post("/milestones/{id}", milestones::step)
         .get("/tasks/{code}/acknowledgements", acknowledgements::show)
         .post("/tasks/{code}/acknowledgement", acknowledgements::answer)
         .get("/tasks/{code}/instructions", instructions::on_task)

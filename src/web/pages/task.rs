@@ -78,6 +78,9 @@ struct TaskPage {
     may_write_instruction: bool,
     /// 往年情况: the earlier years' items this one continues.
     earlier: Vec<super::task_earlier::Earlier>,
+    /// 任务分解: its milestones, and the weighted share done.
+    milestones: Vec<super::milestones::Line>,
+    milestones_done: Option<u32>,
 }
 
 /// One reporting period of the task: each unit's report, or what is owed.
@@ -433,6 +436,15 @@ async fn page(
         periods,
         history,
         earlier: super::task_earlier::earlier(pool, user.access(), row.id).await?,
+        milestones: super::milestones::lines_of(
+            pool,
+            user.access(),
+            &row,
+            clock.today(),
+            settings.year,
+        )
+        .await?,
+        milestones_done: crate::rules::milestones::progress(&row.milestones, clock.today()),
         can_edit: user.access().may_edit_plan(),
         units,
         directory,

@@ -173,6 +173,24 @@ pub fn history_line(
                 "标记为待明确责任单位".into()
             }
         }
+        "milestone" => match (before.is_null(), after.is_null()) {
+            (true, _) => format!(
+                "增加里程碑：{}，{}，{}前完成",
+                after["unit"].as_str().unwrap_or("—"),
+                after["output"].as_str().unwrap_or("—"),
+                after["due"].as_str().unwrap_or("—")
+            ),
+            (_, true) => format!("删除里程碑：{}", before["output"].as_str().unwrap_or("—")),
+            _ if after["done_on"].is_null() => format!(
+                "里程碑“{}”重新打开",
+                before["output"].as_str().unwrap_or("—")
+            ),
+            _ => format!(
+                "里程碑“{}”于{}完成",
+                before["output"].as_str().unwrap_or("—"),
+                after["done_on"].as_str().unwrap_or("—")
+            ),
+        },
         "match" => {
             let year = after["year"]
                 .as_i64()

@@ -68,6 +68,12 @@ pub fn tasks_at(
         .map(|t| {
             let mut t = task_as_of(t, day);
             t.closed_at = closed.get(&t.id).copied().flatten();
+            // A milestone done after the day was open on it.
+            for m in t.milestones.iter_mut() {
+                if m.done_on.is_some_and(|d| d > day) {
+                    m.done_on = None;
+                }
+            }
             t
         })
         .collect()

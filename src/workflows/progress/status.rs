@@ -130,6 +130,16 @@ pub fn facts(settings: &PlanSettings, task: &TaskRow, reports: &[&ReportBrief]) 
         .chain(task.co_ids.iter().zip(&task.co_names))
         .map(|(id, name)| UnitFacts {
             contested: task.contested_ids.contains(id),
+            milestones: task
+                .milestones
+                .iter()
+                .filter(|m| m.unit_id == *id)
+                .map(|m| lights::MilestoneInfo {
+                    output: m.output.clone(),
+                    due: m.due,
+                    done: m.done_on.is_some(),
+                })
+                .collect(),
             unit_id: *id,
             unit: name.clone(),
             reports: reports

@@ -158,6 +158,16 @@ fn the_walk(ids: &Ids) -> Vec<Visit> {
             &format!("/reports/{signing}"),
         ),
         v(Who::Office, "matches", &format!("/plans/{plan}/matches")),
+        v(
+            Who::Office,
+            "milestones",
+            &format!("/tasks/{task}/milestones"),
+        ),
+        v(
+            Who::Liaison,
+            "milestones",
+            &format!("/tasks/{task}/milestones"),
+        ),
         v(Who::Office, "password", "/account/password"),
         v(Who::Leader, "home", "/"),
         v(Who::Leader, "summary", "/summary"),
@@ -255,6 +265,23 @@ pub(super) async fn demo(pool: &PgPool) -> Ids {
                 DATE '2022-10-15'
            FROM tasks t JOIN task_units tu ON tu.task_id = t.id
           WHERE t.plan_id = $1 AND t.code = $2 AND tu.unit_id <> $3 LIMIT 1",
+    )
+    .bind(plan)
+    .bind(&task)
+    .bind(unit)
+    .execute(pool)
+    .await
+    .unwrap();
+    // The task broken into three milestones of its units: one done, one overdue, one to come.
+    sqlx::query(
+        "INSERT INTO milestones (task_id, unit_id, output, due_on, weight, done_on)
+         SELECT t.id, tu.unit_id, m.output, m.due_on, m.weight, m.done_on
+           FROM tasks t JOIN task_units tu ON tu.task_id = t.id AND tu.unit_id = $3,
+                (VALUES ('完成专项调研，形成问题清单', DATE '2022-06-30', 1, DATE '2022-06-28'),
+                        ('出台工作方案并部署实施', DATE '2022-09-30', 2, NULL::date),
+                        ('形成年度工作总结报告', DATE '2022-12-15', 1, NULL::date))
+                AS m(output, due_on, weight, done_on)
+          WHERE t.plan_id = $1 AND t.code = $2",
     )
     .bind(plan)
     .bind(&task)

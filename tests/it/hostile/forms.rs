@@ -2555,6 +2555,113 @@ async fn table(w: &World, path: &str) -> Option<Vec<Case>> {
             )
             .finish()
         }
+        "/tasks/{code}/milestones" => {
+            let version = w.task_version("3.1.1").await;
+            let a = w.unit_a.to_string();
+            Table::new(
+                Who::Office,
+                "/tasks/3.1.1/milestones",
+                &[
+                    ("unit", &a),
+                    ("output", "完成调研"),
+                    ("due", "2022-09-30"),
+                    ("weight", ""),
+                    ("version", &version),
+                ],
+            )
+            .with(
+                "no unit",
+                &[("unit", None)],
+                422,
+                Beside("e-unit", "请选择本任务的一个责任单位"),
+            )
+            .with(
+                "a unit not on the task",
+                &[("unit", Some("999999"))],
+                422,
+                Beside("e-unit", "请选择本任务的一个责任单位"),
+            )
+            .with(
+                "a blank output",
+                &[("output", ws)],
+                422,
+                Beside("e-output", "请填写预期成果"),
+            )
+            .with(
+                "an over-long output",
+                &[("output", Some(&long(501)))],
+                422,
+                Beside("e-output", "预期成果不能超过500字"),
+            )
+            .with(
+                "2022-02-30",
+                &[("due", Some("2022-02-30"))],
+                422,
+                Beside("e-due", "完成时间格式应为 YYYY-MM-DD"),
+            )
+            .with(
+                "a date years away",
+                &[("due", Some("2030-01-01"))],
+                422,
+                Beside("e-due", "完成时间应在2022年或2023年内"),
+            )
+            .with(
+                "a weight of 0",
+                &[("weight", Some("0"))],
+                422,
+                Beside("e-weight", "权重应为 1 至 100 的整数"),
+            )
+            .with(
+                "an old version",
+                &[("version", Some("0"))],
+                409,
+                Beside("e-form", "任务已被他人修改"),
+            )
+            .with(
+                "a version that is text",
+                &[("version", Some("one"))],
+                400,
+                Page("表单无效"),
+            )
+            .at(
+                "no such task",
+                "/tasks/9.9.9/milestones".into(),
+                404,
+                Page("本工作要点中没有该任务"),
+            )
+            .finish()
+        }
+        "/milestones/{id}" => Table::new(
+            Who::Office,
+            format!("/milestones/{}", w.milestone),
+            &[("action", "done"), ("version", "1")],
+        )
+        .with("no action", &[("action", None)], 400, Page("表单无效"))
+        .with(
+            "an action not in the list",
+            &[("action", Some("close"))],
+            400,
+            Page("表单无效"),
+        )
+        .with(
+            "an old version",
+            &[("version", Some("0"))],
+            409,
+            Beside("e-form", "该里程碑已被他人修改"),
+        )
+        .at(
+            "an id that is text",
+            "/milestones/abc".into(),
+            404,
+            Page("找不到该里程碑"),
+        )
+        .at(
+            "no such milestone",
+            "/milestones/999999".into(),
+            404,
+            Page("找不到该里程碑"),
+        )
+        .finish(),
         "/plans/{id}/acknowledge-days" => Table::new(
             Who::Office,
             format!("/plans/{}/acknowledge-days", w.plan_id),
@@ -3027,6 +3134,19 @@ async fn every_form_refuses_bad_input_exactly(pool: PgPool) {
         (written, untouched),
         (2, 2),
         "a refused form wrote, relayed, answered, sent back or closed an instruction"
+    );
+    let milestones = crate::common::probe::number(
+        &w.pool,
+        "SELECT count(*) FROM milestones WHERE done_on IS NULL AND version = 1",
+    )
+    .await;
+    assert_eq!(
+        (
+            milestones,
+            crate::common::probe::count(&w.pool, "milestones").await
+        ),
+        (1, 1),
+        "a refused form added, finished or removed a milestone"
     );
     let signing = crate::common::probe::number(
         &w.pool,

@@ -84,6 +84,8 @@ pub struct World {
     /// its version.
     pub signing: i64,
     pub signing_version: i32,
+    /// An open milestone of 公安部 on 3.1.1 (version 1).
+    pub milestone: i64,
 }
 
 impl std::ops::Deref for World {
@@ -207,7 +209,18 @@ impl World {
         .execute(pool)
         .await
         .unwrap();
+        let milestone: i64 = sqlx::query_scalar(
+            "INSERT INTO milestones (task_id, unit_id, output, due_on)
+             SELECT id, $2, '完成调研', DATE '2022-09-30' FROM tasks
+              WHERE plan_id = $1 AND code = '3.1.1' RETURNING id",
+        )
+        .bind(plan_id)
+        .bind(gab_unit)
+        .fetch_one(pool)
+        .await
+        .unwrap();
         World {
+            milestone,
             head,
             head_token,
             signing,
