@@ -262,19 +262,8 @@ async fn a_contest_is_decided_and_an_assignment_acknowledged(pool: PgPool) {
 async fn the_api_acknowledges_and_contests(pool: PgPool) {
     let w = World::build(pool, Setup::on(day())).await;
     let post = |code: &'static str, token: String, body: serde_json::Value| {
-        let app = w.app.clone();
         let uri = format!("/api/v1/plans/{}/tasks/{code}/acknowledgement", w.plan_id);
-        async move {
-            common::send(
-                &app,
-                axum::http::Request::post(uri)
-                    .header("authorization", format!("Bearer {token}"))
-                    .header("content-type", "application/json")
-                    .body(axum::body::Body::from(body.to_string()))
-                    .unwrap(),
-            )
-            .await
-        }
+        common::post_json(w.app.clone(), uri, token, body)
     };
     let gab = w.tokens.liaison_a.clone();
     let r = post("1.3.1", gab.clone(), serde_json::json!({ "accept": "yes" })).await;
@@ -327,18 +316,7 @@ async fn the_api_acknowledges_and_contests(pool: PgPool) {
 async fn the_api_decides_a_contest(pool: PgPool) {
     let w = World::build(pool, Setup::on(day())).await;
     let post = |uri: String, token: String, body: serde_json::Value| {
-        let app = w.app.clone();
-        async move {
-            common::send(
-                &app,
-                axum::http::Request::post(uri)
-                    .header("authorization", format!("Bearer {token}"))
-                    .header("content-type", "application/json")
-                    .body(axum::body::Body::from(body.to_string()))
-                    .unwrap(),
-            )
-            .await
-        }
+        common::post_json(w.app.clone(), uri, token, body)
     };
     let contest = format!("/api/v1/plans/{}/tasks/1.3.1/acknowledgement", w.plan_id);
     let r = post(

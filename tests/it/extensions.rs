@@ -283,18 +283,7 @@ async fn a_refusal_keeps_the_deadline_and_a_late_request_is_marked(pool: PgPool)
 async fn the_api_asks_and_decides(pool: PgPool) {
     let w = world(pool).await;
     let post = |uri: String, token: String, body: serde_json::Value| {
-        let app = w.app.clone();
-        async move {
-            common::send(
-                &app,
-                axum::http::Request::post(uri)
-                    .header("authorization", format!("Bearer {token}"))
-                    .header("content-type", "application/json")
-                    .body(axum::body::Body::from(body.to_string()))
-                    .unwrap(),
-            )
-            .await
-        }
+        common::post_json(w.app.clone(), uri, token, body)
     };
     let uri = format!("/api/v1/plans/{}/tasks/1.3.1/extensions", w.plan_id);
     let r = post(

@@ -310,19 +310,8 @@ async fn the_api_writes_and_lists(pool: PgPool) {
     let w = World::build(pool, Setup::on(day())).await;
     let code = shared_task(&w).await;
     let post = |token: String, body: serde_json::Value| {
-        let app = w.app.clone();
         let uri = format!("/api/v1/plans/{}/tasks/{code}/instructions", w.plan_id);
-        async move {
-            common::send(
-                &app,
-                axum::http::Request::post(uri)
-                    .header("authorization", format!("Bearer {token}"))
-                    .header("content-type", "application/json")
-                    .body(axum::body::Body::from(body.to_string()))
-                    .unwrap(),
-            )
-            .await
-        }
+        common::post_json(w.app.clone(), uri, token, body)
     };
     let body = serde_json::json!({ "text": "请研究提出意见。", "answer_by": "2022-10-15" });
     for token in [&w.tokens.office, &w.tokens.liaison_a] {
@@ -386,18 +375,7 @@ async fn the_api_runs_the_round(pool: PgPool) {
     let w = World::build(pool, Setup::on(day())).await;
     let code = shared_task(&w).await;
     let post = |uri: String, token: String, body: serde_json::Value| {
-        let app = w.app.clone();
-        async move {
-            common::send(
-                &app,
-                axum::http::Request::post(uri)
-                    .header("authorization", format!("Bearer {token}"))
-                    .header("content-type", "application/json")
-                    .body(axum::body::Body::from(body.to_string()))
-                    .unwrap(),
-            )
-            .await
-        }
+        common::post_json(w.app.clone(), uri, token, body)
     };
     let (leader, office, a, b) = (
         w.tokens.leader.clone(),

@@ -269,18 +269,7 @@ async fn the_api_files_for_the_head_and_the_head_signs_off(pool: PgPool) {
         .await
         .unwrap();
     let post = |uri: String, token: String, body: serde_json::Value| {
-        let app = w.app.clone();
-        async move {
-            common::send(
-                &app,
-                axum::http::Request::post(uri)
-                    .header("authorization", format!("Bearer {token}"))
-                    .header("content-type", "application/json")
-                    .body(axum::body::Body::from(body.to_string()))
-                    .unwrap(),
-            )
-            .await
-        }
+        common::post_json(w.app.clone(), uri, token, body)
     };
     let file = format!("/api/v1/plans/{}/tasks/3.1.1/reports", w.plan_id);
     let r = post(

@@ -255,6 +255,24 @@ pub async fn get_with_token(app: &Router, uri: &str, token: &str) -> Response {
     .await
 }
 
+/// A JSON `POST` with an API token, as the API's writes are called.
+pub async fn post_json(
+    app: Router,
+    uri: String,
+    token: String,
+    body: serde_json::Value,
+) -> Response {
+    send(
+        &app,
+        Request::post(uri)
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap(),
+    )
+    .await
+}
+
 /// A new API token for the user.
 pub async fn token_for(pool: &PgPool, user_id: i64) -> String {
     accounts::create_token(pool, &Actor::default(), user_id)
