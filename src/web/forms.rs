@@ -273,3 +273,19 @@ impl std::fmt::Display for Sent {
         f.write_str(self.text())
     }
 }
+
+/// A step of the rounds refused, as the page it came from shows it again: faults beside their
+/// fields (422), a conflict above the form under `conflict_at` (409); anything else answers
+/// as an error page.
+pub fn shown_again(
+    e: crate::workflows::refusal::Refusal,
+    conflict_at: &'static str,
+) -> Result<(FieldErrors, axum::http::StatusCode), super::AppError> {
+    use crate::workflows::refusal::Refusal;
+    use axum::http::StatusCode;
+    match e {
+        Refusal::Fields(f) => Ok((FieldErrors::of(f), StatusCode::UNPROCESSABLE_ENTITY)),
+        Refusal::Conflict(m) => Ok((FieldErrors::single(conflict_at, m), StatusCode::CONFLICT)),
+        e => Err(e.into()),
+    }
+}

@@ -8,7 +8,7 @@ use crate::db::{self, acknowledgements::AcknowledgementRow, tasks::TaskRow};
 use crate::rules::acknowledgements::{self as rules, ContestKind, Decision, REASON_MAX};
 use crate::rules::schedule::prose_date;
 use crate::web::auth::{ClientAddr, CurrentUser};
-use crate::web::forms::{FieldErrors, Form};
+use crate::web::forms::{FieldErrors, Form, shown_again};
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, Clock, render};
 use crate::workflows::acknowledgements::{
@@ -371,13 +371,7 @@ pub async fn decide(
             );
             return Ok(Redirect::to(&href).into_response());
         }
-        Err(AcknowledgementError::Fields(e)) => {
-            (FieldErrors::of(e), StatusCode::UNPROCESSABLE_ENTITY)
-        }
-        Err(AcknowledgementError::Conflict(m)) => {
-            (FieldErrors::single("form", m), StatusCode::CONFLICT)
-        }
-        Err(e) => return Err(e.into()),
+        Err(e) => shown_again(e, "form")?,
     };
     let l = load(&pool, &user, Some(&plan), &a.task_code).await?;
     let page = render_page(

@@ -7,7 +7,7 @@ use crate::db::{self, extensions::ExtensionRow, tasks::TaskRow};
 use crate::rules::extensions::{ExtensionState, REASON_MAX, checkpoint_title};
 use crate::rules::schedule::{Deadline, prose_date};
 use crate::web::auth::{ClientAddr, CurrentUser};
-use crate::web::forms::{FieldErrors, Form};
+use crate::web::forms::{FieldErrors, Form, shown_again};
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, Clock, render};
 use crate::workflows::extensions::{self, DecisionInput, ExtensionError, RequestInput};
@@ -367,12 +367,9 @@ pub async fn decide(
             let href = format!("/tasks/{code}/extensions?plan={plan_id}&done={done}");
             Ok(Redirect::to(&href).into_response())
         }
-        Err(ExtensionError::Fields(e)) => {
-            again(FieldErrors::of(e), StatusCode::UNPROCESSABLE_ENTITY).await
+        Err(e) => {
+            let (errors, status) = shown_again(e, "form")?;
+            again(errors, status).await
         }
-        Err(ExtensionError::Conflict(m)) => {
-            again(FieldErrors::single("form", m), StatusCode::CONFLICT).await
-        }
-        Err(e) => Err(e.into()),
     }
 }

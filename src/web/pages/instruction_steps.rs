@@ -4,7 +4,7 @@
 
 use super::instructions::{self as pages, Returned, WriteForm};
 use crate::web::auth::{ClientAddr, CurrentUser};
-use crate::web::forms::{FieldErrors, Form};
+use crate::web::forms::{FieldErrors, Form, shown_again};
 use crate::web::ids::InstructionId;
 use crate::web::{AppError, Clock, render};
 use crate::workflows::instructions::{
@@ -79,11 +79,7 @@ async fn after(
         Ok(()) => {
             return Ok(Redirect::to(&format!("/instructions/{id}?done={done}")).into_response());
         }
-        Err(InstructionError::Fields(e)) => (FieldErrors::of(e), StatusCode::UNPROCESSABLE_ENTITY),
-        Err(InstructionError::Conflict(m)) => {
-            (FieldErrors::single("form", m), StatusCode::CONFLICT)
-        }
-        Err(e) => return Err(e.into()),
+        Err(e) => shown_again(e, "form")?,
     };
     let returned = Returned { form, text, errors };
     let page = pages::page(pool, user, id, clock.today(), returned, None).await?;

@@ -7,7 +7,7 @@ use crate::db::{self, milestones::MilestoneRow, tasks::TaskRow};
 use crate::rules::milestones::{OUTPUT_MAX, WEIGHT_MAX, progress};
 use crate::rules::schedule::prose_date;
 use crate::web::auth::{ClientAddr, CurrentUser};
-use crate::web::forms::{FieldErrors, Form};
+use crate::web::forms::{FieldErrors, Form, shown_again};
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, Clock, render};
 use crate::workflows::milestones::{self as flow, AddInput, Step};
@@ -222,9 +222,7 @@ pub async fn add(
             let to = format!("/tasks/{code}/milestones?plan={}&done=added", ctx.plan.id);
             return Ok(Redirect::to(&to).into_response());
         }
-        Err(Refusal::Fields(e)) => (FieldErrors::of(e), StatusCode::UNPROCESSABLE_ENTITY),
-        Err(Refusal::Conflict(m)) => (FieldErrors::single("form", m), StatusCode::CONFLICT),
-        Err(e) => return Err(e.into()),
+        Err(e) => shown_again(e, "form")?,
     };
     let plan = ctx.plan.id.to_string();
     let page = load(&pool, clock, &user, Some(&plan), &code, f, errors, None).await?;

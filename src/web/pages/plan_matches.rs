@@ -5,15 +5,13 @@
 use crate::db::{self, matching::MatchRow};
 use crate::rules::plan::MatchLabel;
 use crate::web::auth::{ClientAddr, CurrentUser};
-use crate::web::forms::{FieldErrors, Form};
+use crate::web::forms::{FieldErrors, Form, shown_again};
 use crate::web::ids::PlanId;
 use crate::web::plan_context::{self, Layout};
 use crate::web::{AppError, render};
 use crate::workflows::plan_matching::{self, ReviewInput};
-use crate::workflows::refusal::Refusal;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sqlx::PgPool;
@@ -157,9 +155,7 @@ pub async fn review(
             let to = format!("/plans/{}/matches?saved={code}#m-{code}", ctx.plan.id);
             return Ok(Redirect::to(&to).into_response());
         }
-        Err(Refusal::Fields(e)) => (FieldErrors::of(e), StatusCode::UNPROCESSABLE_ENTITY),
-        Err(Refusal::Conflict(m)) => (FieldErrors::single("decision", m), StatusCode::CONFLICT),
-        Err(e) => return Err(e.into()),
+        Err(e) => shown_again(e, "decision")?,
     };
     let p = page(&pool, &user, id, Some((code, f)), errors, None).await?;
     Ok(render::page(status, &p))
