@@ -149,7 +149,12 @@ pub async fn step(
     if locked.closed {
         return Err(Refusal::Conflict("该任务已办结，不能再修改其分解".into()));
     }
-    let (action, before, after) = match step {
+    let action = match step {
+        Step::Done => "milestone_done",
+        Step::Reopen => "milestone_reopened",
+        Step::Remove => "milestone_removed",
+    };
+    let (before, after) = match step {
         Step::Done if m.done_on.is_some() => {
             return Err(Refusal::Conflict("该里程碑已完成".into()));
         }
@@ -158,16 +163,11 @@ pub async fn step(
         }
         Step::Done => {
             db::milestones::set_done(&mut tx, id, Some(today), actor.user_id).await?;
-            (
-                "milestone_done",
-                json!({ "output": m.output }),
-                json!({ "done_on": today }),
-            )
+            (json!({ "output": m.output }), json!({ "done_on": today }))
         }
         Step::Reopen => {
             db::milestones::set_done(&mut tx, id, None, None).await?;
             (
-                "milestone_reopened",
                 json!({ "output": m.output, "done_on": m.done_on }),
                 json!({ "done_on": null }),
             )
@@ -175,7 +175,6 @@ pub async fn step(
         Step::Remove => {
             db::milestones::delete(&mut tx, id).await?;
             (
-                "milestone_removed",
                 json!({ "output": m.output, "unit": m.unit_name, "due": m.due_on }),
                 serde_json::Value::Null,
             )
