@@ -132,12 +132,15 @@ async fn a_task_broken_into_milestones(pool: PgPool) {
         .fetch_one(&w.pool)
         .await
         .unwrap();
-    let mv = probe::number(
-        &w.pool,
-        &format!("SELECT version::bigint FROM milestones WHERE id = {first}"),
-    )
-    .await
-    .to_string();
+    let milestone_version = || async {
+        probe::number(
+            &w.pool,
+            &format!("SELECT version::bigint FROM milestones WHERE id = {first}"),
+        )
+        .await
+        .to_string()
+    };
+    let mv = milestone_version().await;
     let step = format!("/milestones/{first}");
     let r = w
         .liaison_b
@@ -163,12 +166,7 @@ async fn a_task_broken_into_milestones(pool: PgPool) {
     );
     assert!(task.contains("增加里程碑：公安部，形成专项报告，2022-11-30前完成"));
     // Done twice is refused; the page lists both on the timeline.
-    let mv = probe::number(
-        &w.pool,
-        &format!("SELECT version::bigint FROM milestones WHERE id = {first}"),
-    )
-    .await
-    .to_string();
+    let mv = milestone_version().await;
     let r = w
         .office
         .post(&step, &[("action", "done"), ("version", &mv)])
