@@ -1,7 +1,7 @@
 //! `POST /reports/{id}/sign-off`: the unit head's decision (签发 or 退回) on a report waiting
 //! for it; what the report's page shows of it is `sign_off_view`.
 
-use super::report_view::{readable, refused};
+use super::report_view::{decision_version, readable, refused};
 use super::reports::caller;
 use crate::web::AppError;
 use crate::web::auth::{ClientAddr, CurrentUser};
@@ -37,11 +37,7 @@ pub async fn decide(
     if !user.access().may_sign_off_for(report.unit_id) {
         return Err(AppError::Forbidden);
     }
-    let version: i32 = f
-        .version
-        .trim()
-        .parse()
-        .map_err(|_| AppError::BadRequest("表单缺少版本号，请刷新页面。".into()))?;
+    let version = decision_version(&f.version)?;
     let decision = match f.decision.as_str() {
         "approve" => SignOff::Approve,
         "return" => SignOff::Return {

@@ -428,6 +428,13 @@ pub struct ReviewForm {
     office_assessment: String,
 }
 
+/// The report's version a decision form (审核, 签发) carries: a form without one is broken.
+pub(super) fn decision_version(raw: &str) -> Result<i32, AppError> {
+    raw.trim()
+        .parse()
+        .map_err(|_| AppError::BadRequest("表单缺少版本号，请刷新页面。".into()))
+}
+
 /// `POST /reports/{id}/review`: 采纳 or 退回.
 pub async fn review(
     State(pool): State<PgPool>,
@@ -437,11 +444,7 @@ pub async fn review(
     Form(f): Form<ReviewForm>,
 ) -> Result<Response, AppError> {
     let report = readable(&pool, &user, id).await?.report;
-    let version: i32 = f
-        .version
-        .trim()
-        .parse()
-        .map_err(|_| AppError::BadRequest("表单缺少版本号，请刷新页面。".into()))?;
+    let version = decision_version(&f.version)?;
     let office_assessment = match f.office_assessment.trim() {
         "" => None,
         s => Some(
